@@ -1,0 +1,46 @@
+# Everything a fresh machine needs: `make run` starts the bot, `make test` checks the project.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test chat demo lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the bot: checks the configuration first, applies migrations, then polls (or serves the webhook).
+run: $(STAMP)
+	$(BIN)/python bot.py
+
+## Talk to the bot in this terminal, no Telegram token needed.
+chat: $(STAMP)
+	$(BIN)/kinerja-bot db upgrade
+	$(BIN)/kinerja-bot chat
+
+## Load the Tangerang Selatan demo data set.
+demo: $(STAMP)
+	$(BIN)/kinerja-bot db upgrade
+	$(BIN)/kinerja-bot demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## Lint, type check and the whole test suite (DATABASE_URL=postgresql://... runs it on PostgreSQL).
+test: lint typecheck
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/import_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,111 @@
+"""Settings from the environment and `.env` (DESIGN.md §4), validated into one clear message."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+
+
+class ConfigError(Exception):
+    """A setting has a value the bot cannot use; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Every environment variable of the bot; the names are the contract of DESIGN.md §4."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: AnyHttpUrl = AnyHttpUrl(DEFAULT_BASE_URL)
+    database_url: str = "sqlite:///kinerja_bot.db"
+    webhook_url: AnyHttpUrl | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    admin_telegram_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    tz_name: str = "Asia/Jakarta"
+    # Extras (documented in .env.example): the bot's @username for t.me links, and code lifetime.
+    bot_username: str | None = None
+    activation_code_days: int = Field(default=14, ge=1, le=365)
+
+    @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("admin_telegram_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            for part in parts:
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"'{part}' bukan id Telegram (harus angka)")
+            return tuple(int(part) for part in parts)
+        return value
+
+    @field_validator("tz_name")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"zona waktu '{value}' tidak dikenal (contoh: Asia/Jakarta)") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres://")):
+            raise ValueError("gunakan sqlite:///FILE atau postgresql://USER@HOST/DB")
+        return value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _strip_at(cls, value: str | None) -> str | None:
+        return value.lstrip("@") if value else None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)
+
+    @property
+    def base_url(self) -> str:
+        return str(self.telegram_base_url).rstrip("/")
+
+    @property
+    def base_file_url(self) -> str:
+        """The file URL that matches the API URL: `.../bot` becomes `.../file/bot`."""
+        base = self.base_url
+        if base.endswith("/bot"):
+            return base[: -len("bot")] + "file/bot"
+        return base + "/file/bot"
+
+    def is_admin(self, telegram_id: int) -> bool:
+        return telegram_id in self.admin_telegram_ids
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    variable = str(first["loc"][0]).upper() if first["loc"] else "?"
+    reason = str(first["msg"]).removeprefix("Value error, ")
+    return f"Konfigurasi salah: {variable}: {reason}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning a validation error into a ConfigError naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise ConfigError(_describe(error)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once on first use (never at import time)."""
+    return load_settings()

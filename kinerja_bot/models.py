@@ -1,0 +1,380 @@
+"""The data model of the whole product (SQLModel tables; schema changes go through Alembic).
+
+Times are stored as UTC and come back timezone-aware; shown to users in WIB.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp kept in UTC on every backend (SQLite has no time zones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def timestamp(*, nullable: bool = False, index: bool = False) -> Any:
+    column = Column(UTCDateTime(), nullable=nullable, index=index)
+    if nullable:
+        return Field(default=None, sa_column=column)
+    return Field(default_factory=utcnow, sa_column=column)
+
+
+def telegram_id_column(*, unique: bool = False, index: bool = False, nullable: bool = True) -> Any:
+    return Field(
+        default=None, sa_column=Column(BigInteger, unique=unique, index=index, nullable=nullable)
+    )
+
+
+# Named constraints, so that SQLite's batch migrations can find them again.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Direction(StrEnum):
+    HIGHER_IS_BETTER = "naik"
+    LOWER_IS_BETTER = "turun"
+
+
+class Aggregation(StrEnum):
+    CUMULATIVE = "kumulatif"
+    LATEST = "terakhir"
+
+
+class IndicatorKind(StrEnum):
+    MAIN = "utama"
+    ADDITIONAL = "tambahan"
+
+
+class Aspect(StrEnum):
+    QUANTITY = "kuantitas"
+    QUALITY = "kualitas"
+    TIME = "waktu"
+    COST = "biaya"
+
+
+class UnitRoleKind(StrEnum):
+    HEAD = "kepala"
+    COMPLAINT_HANDLER = "pengelola_pengaduan"
+
+
+class ComplaintStatus(StrEnum):
+    RECEIVED = "DITERIMA"
+    IN_PROGRESS = "DIPROSES"
+    ANSWERED = "DIJAWAB"
+    CLOSED = "SELESAI"
+    REOPENED = "DIBUKA KEMBALI"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "menunggu"
+    SENT = "terkirim"
+    FAILED = "gagal"
+    BLOCKED = "diblokir"
+
+
+# --- Organisation -------------------------------------------------------------------------
+
+
+class Unit(SQLModel, table=True):
+    """An OPD or one of its sub-units (bidang, seksi, UPTD, puskesmas)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kode: str = Field(max_length=32, unique=True, index=True)
+    nama: str = Field(max_length=200)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class Employee(SQLModel, table=True):
+    """An ASN (PNS or PPPK); `telegram_id` is set once the account is activated."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    nip: str = Field(max_length=18, min_length=18, unique=True, index=True)
+    nama: str = Field(max_length=200)
+    jabatan: str = Field(max_length=200)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    atasan_id: int | None = Field(default=None, foreign_key="employee.id", index=True)
+    telegram_id: int | None = telegram_id_column(unique=True)
+    linked_at: datetime | None = timestamp(nullable=True)
+    active: bool = True
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class UnitRole(SQLModel, table=True):
+    """A role an employee holds for a unit: its head, or a complaint handler."""
+
+    __table_args__ = (UniqueConstraint("unit_id", "employee_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    employee_id: int = Field(foreign_key="employee.id", index=True)
+    role: str = Field(max_length=32)
+    created_at: datetime = timestamp()
+
+
+class ActivationCode(SQLModel, table=True):
+    """A one-time activation code; only its hash is kept. A newer code voids older ones."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: int = Field(foreign_key="employee.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = timestamp()
+    expires_at: datetime = timestamp()
+    used_at: datetime | None = timestamp(nullable=True)
+    voided_at: datetime | None = timestamp(nullable=True)
+
+
+class ActivationFailure(SQLModel, table=True):
+    """A wrong activation attempt, kept to throttle guessing across restarts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = telegram_id_column(index=True, nullable=False)
+    at: datetime = timestamp(index=True)
+
+
+# --- Performance (SKP) --------------------------------------------------------------------
+
+
+class Indicator(SQLModel, table=True):
+    """A yearly individual indicator (IKI) under a result plan (RHK)."""
+
+    __table_args__ = (UniqueConstraint("kode", "tahun"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kode: str = Field(max_length=64, index=True)
+    employee_id: int = Field(foreign_key="employee.id", index=True)
+    tahun: int = Field(index=True)
+    rhk: str = Field(sa_column=Column(Text, nullable=False))
+    nama: str = Field(sa_column=Column(Text, nullable=False))
+    aspek: str = Field(max_length=16)
+    satuan: str = Field(max_length=64)
+    target: float
+    arah: str = Field(max_length=8, default=Direction.HIGHER_IS_BETTER)
+    cara_hitung: str = Field(max_length=16, default=Aggregation.CUMULATIVE)
+    jenis: str = Field(max_length=16, default=IndicatorKind.MAIN)
+    iku_unit: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class ProgressReport(SQLModel, table=True):
+    """A progress report (laporan kemajuan) on one indicator; `week_start` is its Monday (WIB)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    employee_id: int = Field(foreign_key="employee.id", index=True)
+    week_start: date = Field(index=True)
+    realisasi: float
+    kendala_kategori: str | None = Field(default=None, max_length=32)
+    kendala: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    dukungan_kategori: str | None = Field(default=None, max_length=32)
+    dukungan: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    version: int = 1
+    submitted_at: datetime = timestamp(index=True)
+    updated_at: datetime = timestamp()
+    acknowledged_at: datetime | None = timestamp(nullable=True)
+    acknowledged_by_id: int | None = Field(default=None, foreign_key="employee.id")
+    # Lets a retried submission be recognised instead of saved twice.
+    submission_key: str | None = Field(default=None, max_length=64, unique=True)
+
+
+class Evidence(SQLModel, table=True):
+    """Bukti dukung of a report: a Telegram file (id, name, type, size), a link or a text."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="progressreport.id", index=True)
+    kind: str = Field(max_length=16)
+    telegram_file_id: str | None = Field(default=None, max_length=255)
+    file_name: str | None = Field(default=None, max_length=255)
+    mime_type: str | None = Field(default=None, max_length=128)
+    file_size: int | None = None
+    content: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = timestamp()
+
+
+class ReportVersion(SQLModel, table=True):
+    """One edit of a sent report: who changed what, and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="progressreport.id", index=True)
+    version: int
+    changed_by_id: int = Field(foreign_key="employee.id")
+    changed_at: datetime = timestamp()
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Feedback(SQLModel, table=True):
+    """Umpan balik berkelanjutan: a thread of messages between atasan and ASN on a report."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="progressreport.id", index=True)
+    author_id: int = Field(foreign_key="employee.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = timestamp(index=True)
+
+
+# --- Citizens (SKM, complaints) -----------------------------------------------------------
+
+
+class Service(SQLModel, table=True):
+    """A public service (layanan) of a unit, rated by citizens."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kode: str = Field(max_length=32, unique=True, index=True)
+    nama: str = Field(max_length=200)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class SurveyResponse(SQLModel, table=True):
+    """One anonymous SKM response: no Telegram id or name, only a salted daily-limit hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    submitted_at: datetime = timestamp(index=True)
+    respondent_hash: str | None = Field(default=None, max_length=64, index=True)
+    jenis_kelamin: str | None = Field(default=None, max_length=16)
+    usia: str | None = Field(default=None, max_length=16)
+    pendidikan: str | None = Field(default=None, max_length=32)
+    pekerjaan: str | None = Field(default=None, max_length=32)
+    saran: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """The score (1–4) of one unsur in one response, keyed by unsur code."""
+
+    __table_args__ = (UniqueConstraint("response_id", "unsur"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="surveyresponse.id", index=True)
+    unsur: str = Field(max_length=8)
+    score: int = Field(ge=1, le=4)
+
+
+class Complaint(SQLModel, table=True):
+    """A complaint ticket; `chat_id` only with the citizen's recorded consent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    nomor: str = Field(max_length=32, unique=True, index=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    response_id: int | None = Field(default=None, foreign_key="surveyresponse.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(max_length=16, default=ComplaintStatus.RECEIVED, index=True)
+    chat_id: int | None = telegram_id_column()
+    consent_id: int | None = Field(default=None, foreign_key="consent.id")
+    created_at: datetime = timestamp()
+    due_date: date
+    answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    answered_at: datetime | None = timestamp(nullable=True)
+    answered_by_id: int | None = Field(default=None, foreign_key="employee.id")
+    closed_at: datetime | None = timestamp(nullable=True)
+    escalated_at: datetime | None = timestamp(nullable=True)
+
+
+class ComplaintEvent(SQLModel, table=True):
+    """The status history of a ticket."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    status: str = Field(max_length=16)
+    at: datetime = timestamp()
+    by_employee_id: int | None = Field(default=None, foreign_key="employee.id")
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Consent(SQLModel, table=True):
+    """Consent to keep personal data (UU 27/2022): who, for what, which text version, when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int | None = telegram_id_column(index=True)
+    purpose: str = Field(max_length=32)
+    text_version: str = Field(max_length=32)
+    given_at: datetime = timestamp()
+    withdrawn_at: datetime | None = timestamp(nullable=True)
+
+
+# --- Plumbing ------------------------------------------------------------------------------
+
+
+class Delivery(SQLModel, table=True):
+    """One scheduled message per (job, period, recipient): recorded before and after sending."""
+
+    __table_args__ = (UniqueConstraint("job", "period", "chat_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(max_length=32)
+    period: str = Field(max_length=32)
+    chat_id: int = telegram_id_column(nullable=False)
+    status: str = Field(max_length=16, default=DeliveryStatus.PENDING)
+    attempts: int = 0
+    message_id: int | None = None
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = timestamp()
+    sent_at: datetime | None = timestamp(nullable=True)
+
+
+class ConversationState(SQLModel, table=True):
+    """The state of an unfinished conversation, so a restart continues where the user was."""
+
+    __table_args__ = (UniqueConstraint("name", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64)
+    key: str = Field(max_length=128)
+    state: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    updated_at: datetime = timestamp()
+
+
+class UserData(SQLModel, table=True):
+    """Per-user conversation drafts (PTB user_data), persisted across restarts."""
+
+    user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = timestamp()
+
+
+Index("ix_progressreport_employee_week", ProgressReport.employee_id, ProgressReport.week_start)
