@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ TEXTS = TextBook(
         "activation_none": (),
         "bot_username_missing": (),
         "file_missing": ("file",),
+        "folder_missing": ("folder",),
     },
     html=False,
 )
@@ -125,12 +125,3 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(str(error))
     except KeyboardInterrupt:
         sys.exit(130)
-
-
-def run_async(coroutine: Awaitable[Any]) -> Any:
-    """Run one CLI coroutine to completion."""
-
-    async def _wrap() -> Any:
-        return await coroutine
-
-    return asyncio.run(_wrap())

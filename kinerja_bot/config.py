@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(Exception):
@@ -70,6 +72,19 @@ class Settings(BaseSettings):
     def _strip_at(cls, value: str | None) -> str | None:
         return value.lstrip("@") if value else None
 
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret_charset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not SECRET_TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError("hanya huruf, angka, _ dan -, 1–256 karakter (aturan Telegram)")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET wajib diisi jika WEBHOOK_URL diisi")
+        return self
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.tz_name)
@@ -92,9 +107,10 @@ class Settings(BaseSettings):
 
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
-    variable = str(first["loc"][0]).upper() if first["loc"] else "?"
     reason = str(first["msg"]).removeprefix("Value error, ")
-    return f"Konfigurasi salah: {variable}: {reason}"
+    if not first["loc"]:  # a rule across variables names them in its own message
+        return f"Konfigurasi salah: {reason}"
+    return f"Konfigurasi salah: {str(first['loc'][0]).upper()}: {reason}"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -27,6 +27,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def id_of(row: Any) -> int:
+    """The primary key of a row that has been flushed (SQLModel types it as optional)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet; flush the session first")
+    return int(row.id)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp kept in UTC on every backend (SQLite has no time zones)."""
 
@@ -48,7 +55,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def timestamp(*, nullable: bool = False, index: bool = False) -> Any:
-    column = Column(UTCDateTime(), nullable=nullable, index=index)
+    column: Column[datetime] = Column(UTCDateTime(), nullable=nullable, index=index)
     if nullable:
         return Field(default=None, sa_column=column)
     return Field(default_factory=utcnow, sa_column=column)
@@ -201,6 +208,8 @@ class Indicator(SQLModel, table=True):
 
 class ProgressReport(SQLModel, table=True):
     """A progress report (laporan kemajuan) on one indicator; `week_start` is its Monday (WIB)."""
+
+    __table_args__ = (Index("ix_progressreport_employee_week", "employee_id", "week_start"),)
 
     id: int | None = Field(default=None, primary_key=True)
     indicator_id: int = Field(foreign_key="indicator.id", index=True)
@@ -375,6 +384,3 @@ class UserData(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = timestamp()
-
-
-Index("ix_progressreport_employee_week", ProgressReport.employee_id, ProgressReport.week_start)

@@ -18,6 +18,7 @@ import yaml
 
 MESSAGE_LIMIT = 4096
 BUTTON_LABEL_LIMIT = 64
+ALERT_LIMIT = 200  # answerCallbackQuery text
 CALLBACK_DATA_LIMIT = 64
 
 
@@ -41,6 +42,15 @@ def placeholders(template: str) -> set[str]:
     }
 
 
+def limit_for(key: str) -> int:
+    """Keys say what a text is: `tombol_…` a button label, `peringatan_…` a pop-up alert."""
+    if key.startswith("tombol_"):
+        return BUTTON_LABEL_LIMIT
+    if key.startswith("peringatan_"):
+        return ALERT_LIMIT
+    return MESSAGE_LIMIT
+
+
 class TextBook:
     """The texts of one conversation: `book.get("key", name=value)` renders one.
 
@@ -50,7 +60,12 @@ class TextBook:
     _registry: ClassVar[dict[str, TextBook]] = {}
 
     def __init__(
-        self, name: str, keys: Mapping[str, tuple[str, ...]], *, data: tuple[str, ...] = ()
+        self,
+        name: str,
+        keys: Mapping[str, tuple[str, ...]],
+        *,
+        data: tuple[str, ...] = (),
+        html: bool = True,
     ):
         self.name = name
         self.keys = dict(keys)
@@ -88,7 +103,7 @@ class TextBook:
             if unknown:
                 names = ", ".join("{" + name + "}" for name in sorted(unknown))
                 raise TextError(f"{where}: kunci '{key}': placeholder tidak dikenal {names}")
-            limit = BUTTON_LABEL_LIMIT if key.startswith("tombol_") else MESSAGE_LIMIT
+            limit = limit_for(key)
             if len(text) > limit:
                 raise TextError(f"{where}: kunci '{key}': {len(text)} karakter, batas {limit}")
         for key in self.data_keys:

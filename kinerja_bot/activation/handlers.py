@@ -1,0 +1,197 @@
+"""Telegram side of activation: `/start aktivasi-<KODE>` and the `/daftar` conversation.
+
+/daftar states: ASK_NIP → ASK_CODE → end. `/batal` leaves at any step.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from kinerja_bot.activation.service import (
+    Outcome,
+    Result,
+    activate,
+    check_nip,
+    normalise_code,
+    precheck,
+)
+from kinerja_bot.commands import command_list
+from kinerja_bot.context import BotContext
+from kinerja_bot.general import TEXTS as GENERAL_TEXTS
+from kinerja_bot.general import conversation_timed_out
+from kinerja_bot.models import Unit, utcnow
+from kinerja_bot.people import identify
+from kinerja_bot.texts import TextBook
+
+TEXTS = TextBook(
+    "aktivasi",
+    {
+        "minta_nip": (),
+        "minta_kode": ("nama",),
+        "bukan_teks": (),
+        "sedang_mendaftar": (),
+        "berhasil": ("nama", "jabatan", "unit", "nip", "perintah"),
+        Outcome.ACCOUNT_ALREADY_LINKED: ("nama", "nip"),
+        Outcome.NIP_FORMAT: ("alasan",),
+        Outcome.UNKNOWN_NIP: ("sisa",),
+        Outcome.WRONG_CODE: ("sisa",),
+        Outcome.USED_CODE: (),
+        Outcome.EXPIRED_CODE: (),
+        Outcome.REPLACED_CODE: (),
+        Outcome.NIP_LINKED_ELSEWHERE: (),
+        Outcome.THROTTLED: ("menit",),
+    },
+)
+
+ASK_NIP, ASK_CODE = range(2)
+NIP_KEY = "daftar_nip"
+TIMEOUT = timedelta(minutes=30)
+
+
+def _minutes(wait: timedelta | None) -> int:
+    return max(1, math.ceil((wait or timedelta()).total_seconds() / 60))
+
+
+async def describe_result(result: Result, context: BotContext, telegram_id: int) -> str:
+    """The message for any activation outcome."""
+    employee = result.employee
+    if result.outcome is Outcome.LINKED and employee is not None:
+        async with context.db.session() as session:
+            unit = await session.get(Unit, employee.unit_id)
+            person = await identify(session, telegram_id, context.settings)
+        return TEXTS.get(
+            "berhasil",
+            nama=employee.nama,
+            jabatan=employee.jabatan,
+            unit=unit.nama if unit else "-",
+            nip=employee.nip,
+            perintah=command_list(person),
+        )
+    if result.outcome is Outcome.ACCOUNT_ALREADY_LINKED:
+        return TEXTS.get(
+            result.outcome,
+            nama=employee.nama if employee else "-",
+            nip=employee.nip if employee else "-",
+        )
+    return TEXTS.get(
+        result.outcome, alasan=result.detail, sisa=result.tries_left, menit=_minutes(result.wait)
+    )
+
+
+async def start_with_code(update: Update, context: BotContext) -> None:
+    """`/start aktivasi-<KODE>` from the link in the admin's CSV."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not context.args:
+        return
+    code = normalise_code(context.args[0].removeprefix("aktivasi-"))
+    async with context.db.session() as session:
+        result = await activate(session, user.id, code, utcnow())
+    await message.reply_text(await describe_result(result, context, user.id))
+
+
+async def ask_nip(update: Update, context: BotContext) -> int:
+    """/daftar: refuse a linked or throttled account, else ask for the NIP."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return ConversationHandler.END
+    async with context.db.session() as session:
+        refusal = await precheck(session, user.id, utcnow())
+    if refusal is not None:
+        await message.reply_text(await describe_result(refusal, context, user.id))
+        return ConversationHandler.END
+    await message.reply_text(TEXTS.get("minta_nip"))
+    return ASK_NIP
+
+
+async def receive_nip(update: Update, context: BotContext) -> int:
+    """Check the NIP; ask again on a format error, then ask for the code."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return ASK_NIP
+    async with context.db.session() as session:
+        result = await check_nip(session, user.id, message.text, utcnow())
+    if result.outcome is not Outcome.LINKED or result.employee is None:
+        await message.reply_text(await describe_result(result, context, user.id))
+        keep_asking = result.outcome in (Outcome.NIP_FORMAT, Outcome.UNKNOWN_NIP)
+        return ASK_NIP if keep_asking else ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data[NIP_KEY] = result.employee.nip
+    await message.reply_text(TEXTS.get("minta_kode", nama=result.employee.nama))
+    return ASK_CODE
+
+
+async def receive_code(update: Update, context: BotContext) -> int:
+    """Check the code against the NIP given; ask again only when it was simply wrong."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None or context.user_data is None:
+        return ASK_CODE
+    nip = context.user_data.get(NIP_KEY)
+    async with context.db.session() as session:
+        result = await activate(session, user.id, normalise_code(message.text), utcnow(), nip=nip)
+    await message.reply_text(await describe_result(result, context, user.id))
+    if result.outcome is Outcome.WRONG_CODE:
+        return ASK_CODE
+    context.user_data.pop(NIP_KEY, None)
+    return ConversationHandler.END
+
+
+async def not_text(update: Update, context: BotContext) -> None:
+    """Anything but text while a NIP or code is expected."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(TEXTS.get("bukan_teks"))
+
+
+async def other_command(update: Update, context: BotContext) -> None:
+    """Another command in the middle of /daftar: finish or cancel first."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(TEXTS.get("sedang_mendaftar"))
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """/batal inside /daftar."""
+    if context.user_data is not None:
+        context.user_data.pop(NIP_KEY, None)
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(GENERAL_TEXTS.get("batal_selesai"))
+    return ConversationHandler.END
+
+
+def build_registration_conversation() -> ConversationHandler[BotContext]:
+    """/daftar — states: ASK_NIP (typed NIP), ASK_CODE (typed activation code)."""
+    typed = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CommandHandler("daftar", ask_nip)],
+        states={
+            ASK_NIP: [MessageHandler(typed, receive_nip)],
+            ASK_CODE: [MessageHandler(typed, receive_code)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, conversation_timed_out)],
+        },
+        fallbacks=[
+            CommandHandler("batal", cancel),
+            MessageHandler(filters.COMMAND, other_command),
+            MessageHandler(~filters.COMMAND, not_text),
+        ],
+        name="daftar",
+        persistent=True,
+        conversation_timeout=TIMEOUT,
+    )
+
+
+def build_activation_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    """The deep link first (it is a /start with a payload), then the /daftar conversation."""
+    deep_link = CommandHandler(
+        "start", start_with_code, filters=filters.Regex(r"^/start(@\w+)?\s+aktivasi-")
+    )
+    return [deep_link, build_registration_conversation()]

@@ -1,0 +1,115 @@
+"""Build the Telegram application: settings, database, persistence, handlers, lifecycle."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from kinerja_bot import activation, general
+from kinerja_bot.commands import menu
+from kinerja_bot.config import Settings
+from kinerja_bot.context import DATABASE_KEY, SETTINGS_KEY, BotContext, KinerjaApplication
+from kinerja_bot.db import Database
+from kinerja_bot.persistence import DatabasePersistence
+from kinerja_bot.texts import TextBook
+from kinerja_bot.update_processing import PerUserOrderedProcessor
+
+log = logging.getLogger(__name__)
+
+# Runs after every other group: what a handler changed is on disk before the next update.
+PERSIST_GROUP = 1000
+
+
+def register_handlers(application: KinerjaApplication) -> None:
+    """Every handler, in order. Within group 0 the first match wins, so:
+
+    1. features with deep links and conversations come first, each owning its commands;
+    2. the general commands next (/start without payload, /bantuan, /batal outside a journey);
+    3. then the fallbacks: unknown commands, stray messages, buttons nothing handles any more.
+    """
+    for handler in activation.build_activation_handlers():
+        application.add_handler(handler)
+
+    application.add_handler(CommandHandler("start", general.start))
+    application.add_handler(CommandHandler("bantuan", general.help_command))
+    application.add_handler(CommandHandler("help", general.help_command))
+    application.add_handler(CommandHandler("batal", general.cancel_outside_conversation))
+
+    application.add_handler(MessageHandler(filters.COMMAND, general.unknown_command))
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, general.stray_message)
+    )
+    application.add_handler(CallbackQueryHandler(general.stale_button))
+
+    application.add_handler(TypeHandler(Update, persist_now), group=PERSIST_GROUP)
+    application.add_error_handler(general.error_handler)
+
+
+async def persist_now(update: Update, context: BotContext) -> None:
+    """Write conversation states and drafts now instead of at the next interval."""
+    await context.application.update_persistence()
+
+
+async def post_init(application: KinerjaApplication) -> None:
+    """Register the command menu with Telegram."""
+    await application.bot.set_my_commands(menu())
+
+
+async def post_shutdown(application: KinerjaApplication) -> None:
+    """Close the database pool."""
+    database: Database = application.bot_data[DATABASE_KEY]
+    await database.dispose()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    database: Database | None = None,
+    token: str | None = None,
+    rate_limit: bool = True,
+) -> KinerjaApplication:
+    """The whole bot; `request` injects a fake transport (tests, terminal chat)."""
+    TextBook.validate_all()
+    database = database or Database(settings.database_url)
+    secret = token or (
+        settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
+    )
+    if not secret:
+        raise ValueError("a bot token is needed to build the application")
+    builder: Any = (
+        ApplicationBuilder()
+        .token(secret)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .context_types(ContextTypes(context=BotContext))
+        .persistence(DatabasePersistence(database))
+        .concurrent_updates(PerUserOrderedProcessor())
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application: KinerjaApplication = builder.build()
+    application.bot_data[DATABASE_KEY] = database
+    application.bot_data[SETTINGS_KEY] = settings
+    register_handlers(application)
+    return application

@@ -1,0 +1,52 @@
+"""Every bot command in one list: who sees it in /bantuan, and the menu registered with Telegram.
+
+Each feature adds its commands here; descriptions live in `percakapan/perintah.yaml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from telegram import BotCommand
+
+from kinerja_bot.people import Person
+from kinerja_bot.texts import TextBook
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    visible_to: Callable[[Person], bool]
+
+
+def everyone(_: Person) -> bool:
+    return True
+
+
+def not_linked(person: Person) -> bool:
+    return not person.is_employee
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", everyone),
+    Command("daftar", not_linked),
+    Command("bantuan", everyone),
+    Command("batal", everyone),
+)
+
+TEXTS = TextBook("perintah", {command.name: () for command in COMMANDS})
+
+
+def menu() -> list[BotCommand]:
+    """The command menu registered with Telegram (descriptions are plain text there)."""
+    return [BotCommand(command.name, TEXTS.get(command.name)) for command in COMMANDS]
+
+
+def command_list(person: Person) -> str:
+    """The commands this person can use, one per line, for /start and /bantuan."""
+    return "\n".join(
+        f"/{command.name} — {TEXTS.get(command.name)}"
+        for command in COMMANDS
+        if command.visible_to(person)
+    )

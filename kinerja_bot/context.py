@@ -1,0 +1,32 @@
+"""The callback context of every handler: `context.db` and `context.settings` are at hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from kinerja_bot.config import Settings
+from kinerja_bot.db import Database
+
+DATABASE_KEY = "database"
+SETTINGS_KEY = "settings"
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """PTB's context plus the process's database and settings (kept in bot_data)."""
+
+    @property
+    def db(self) -> Database:
+        database: Database = self.application.bot_data[DATABASE_KEY]
+        return database
+
+    @property
+    def settings(self) -> Settings:
+        settings: Settings = self.application.bot_data[SETTINGS_KEY]
+        return settings
+
+
+KinerjaApplication = Application[
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+]

@@ -1,0 +1,35 @@
+"""Queries about the organisation tree: units and their sub-units."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kinerja_bot.models import Unit
+
+
+def descendants(parent_of: dict[int, int | None], root: int) -> set[int]:
+    """The unit `root` and every unit below it, from a child → parent map."""
+    children: dict[int, list[int]] = {}
+    for child, parent in parent_of.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(child)
+    found, stack = set(), [root]
+    while stack:
+        unit = stack.pop()
+        if unit not in found:
+            found.add(unit)
+            stack.extend(children.get(unit, []))
+    return found
+
+
+async def unit_tree_ids(session: AsyncSession, root_id: int) -> set[int]:
+    """Ids of a unit and all its sub-units."""
+    rows = (await session.exec(select(Unit.id, Unit.parent_id))).all()
+    return descendants(
+        {unit_id: parent for unit_id, parent in rows if unit_id is not None}, root_id
+    )
+
+
+async def unit_by_kode(session: AsyncSession, kode: str) -> Unit | None:
+    return (await session.exec(select(Unit).where(Unit.kode == kode))).first()

@@ -1,0 +1,70 @@
+"""Who is talking to the bot: their employee record (if linked) and their roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kinerja_bot.config import Settings
+from kinerja_bot.models import Employee, UnitRole, UnitRoleKind
+
+
+@dataclass(frozen=True)
+class Person:
+    """A Telegram user as the bot sees them; a citizen has no employee record."""
+
+    telegram_id: int
+    employee: Employee | None = None
+    has_subordinates: bool = False
+    head_of_units: frozenset[int] = field(default_factory=frozenset)
+    complaint_units: frozenset[int] = field(default_factory=frozenset)
+    is_admin: bool = False
+
+    @property
+    def is_employee(self) -> bool:
+        return self.employee is not None
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Role names as used by the command list: warga, asn, atasan, kepala, pengaduan, admin."""
+        roles = {"warga"}
+        if self.employee is not None:
+            roles.add("asn")
+        if self.has_subordinates:
+            roles.add("atasan")
+        if self.head_of_units:
+            roles.add("kepala")
+        if self.complaint_units:
+            roles.add("pengaduan")
+        if self.is_admin:
+            roles.add("admin")
+        return frozenset(roles)
+
+
+async def employee_by_telegram_id(session: AsyncSession, telegram_id: int) -> Employee | None:
+    statement = select(Employee).where(Employee.telegram_id == telegram_id, Employee.active)
+    return (await session.exec(statement)).first()
+
+
+async def identify(session: AsyncSession, telegram_id: int, settings: Settings) -> Person:
+    """Look up the person behind a Telegram id, with every role they hold."""
+    employee = await employee_by_telegram_id(session, telegram_id)
+    is_admin = settings.is_admin(telegram_id)
+    if employee is None:
+        return Person(telegram_id=telegram_id, is_admin=is_admin)
+    subordinate = (
+        await session.exec(select(Employee.id).where(Employee.atasan_id == employee.id).limit(1))
+    ).first()
+    roles = (await session.exec(select(UnitRole).where(UnitRole.employee_id == employee.id))).all()
+    return Person(
+        telegram_id=telegram_id,
+        employee=employee,
+        has_subordinates=subordinate is not None,
+        head_of_units=frozenset(r.unit_id for r in roles if r.role == UnitRoleKind.HEAD),
+        complaint_units=frozenset(
+            r.unit_id for r in roles if r.role == UnitRoleKind.COMPLAINT_HANDLER
+        ),
+        is_admin=is_admin,
+    )

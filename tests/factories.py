@@ -1,0 +1,55 @@
+"""Small builders for test data, written straight to the database."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from kinerja_bot.db import Database
+from kinerja_bot.models import Employee, Unit
+
+_sequence = count(1)
+
+
+def make_nip(
+    sequence: int, *, born: str = "19850412", appointed: str = "201001", sex: int = 1
+) -> str:
+    """A well-formed 18-digit NIP: birth date, appointment month, sex, 3-digit sequence."""
+    return f"{born}{appointed}{sex}{sequence % 1000:03d}"
+
+
+async def add_unit(
+    database: Database,
+    kode: str = "DISDUKCAPIL",
+    nama: str | None = None,
+    parent: Unit | None = None,
+) -> Unit:
+    async with database.session() as session:
+        unit = Unit(kode=kode, nama=nama or f"Unit {kode}", parent_id=parent.id if parent else None)
+        session.add(unit)
+        await session.flush()
+        return unit
+
+
+async def add_employee(
+    database: Database,
+    unit: Unit,
+    *,
+    nama: str = "Siti Rahmawati",
+    nip: str | None = None,
+    jabatan: str = "Analis Kependudukan",
+    atasan: Employee | None = None,
+    telegram_id: int | None = None,
+) -> Employee:
+    async with database.session() as session:
+        assert unit.id is not None
+        employee = Employee(
+            nip=nip or make_nip(next(_sequence)),
+            nama=nama,
+            jabatan=jabatan,
+            unit_id=unit.id,
+            atasan_id=atasan.id if atasan else None,
+            telegram_id=telegram_id,
+        )
+        session.add(employee)
+        await session.flush()
+        return employee
