@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 from telegram import Update
 from telegram.ext import (
