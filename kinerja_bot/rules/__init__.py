@@ -1,0 +1,1 @@
+"""Domain rules as pure functions: achievement, SKM, predikat, working days, periods."""

@@ -1,0 +1,87 @@
+"""The NIP, the 18-digit number of an ASN, and the checks it must pass.
+
+Structure (Peraturan Kepala BKN No. 22 Tahun 2007 for PNS; PPPK numbers keep the layout):
+
+    1985 03 12   2010 01   1   002
+    └ birth ──┘  └ TMT ─┘  │   └ sequence (nomor urut), digits 16–18
+      digits       digits  └ sex, digit 15: 1 = male (pria), 2 = female (wanita)
+      1–8          9–14
+      YYYYMMDD     YYYYMM: year and month of appointment as CPNS
+
+A PPPK number puts a code (`21`) where a PNS number has the appointment month, so digits
+9–14 are not checked as a date. What is checked: exactly 18 ASCII digits, digits 1–8 are a real
+date from 1900 on, and digit 15 is 1 or 2. Spaces are allowed and removed (the printed form
+`19850312 201001 1 002` is common), and so is one leading apostrophe (Excel's "store as
+text" mark that sometimes survives a copy and paste).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+__all__ = ["NIP_LENGTH", "NipError", "NipParts", "normalize_nip", "parse_nip"]
+
+NIP_LENGTH = 18
+EARLIEST_BIRTH_YEAR = 1900
+
+# The Indonesian reason for every error code; user-facing code may map `code` to its own texts.
+REASONS: dict[str, str] = {
+    "kosong": "NIP tidak boleh kosong",
+    "bukan_angka": "NIP hanya boleh berisi angka",
+    "panjang": "NIP harus 18 digit angka",
+    "tanggal_lahir": "8 digit pertama NIP harus tanggal lahir yang valid (TTTTBBHH)",
+    "jenis_kelamin": "digit ke-15 NIP (jenis kelamin) harus 1 atau 2",
+}
+
+
+class NipError(ValueError):
+    """Not a valid NIP; `code` names the problem, `str()` is an Indonesian reason.
+
+    `digits` is the number of digits found (for `panjang`); `text` is what was given.
+    """
+
+    def __init__(self, code: str, text: str, *, digits: int = 0) -> None:
+        super().__init__(REASONS[code])
+        self.code = code
+        self.text = text
+        self.digits = digits
+
+
+@dataclass(frozen=True, slots=True)
+class NipParts:
+    """The parts of a valid NIP."""
+
+    nip: str
+    birth_date: date
+    appointment: str  # YYYYMM for PNS; YYYY + a code for PPPK
+    sex: int  # 1 male, 2 female
+    sequence: str
+
+
+def normalize_nip(text: str) -> str:
+    """Return the 18-digit NIP in `text` (spaces removed), or raise NipError."""
+    return parse_nip(text).nip
+
+
+def parse_nip(text: str) -> NipParts:
+    """Check `text` as a NIP and split it into its parts (see the module docstring)."""
+    nip = "".join(text.split())
+    nip = nip.removeprefix("'")
+    if not nip:
+        raise NipError("kosong", text)
+    if not (nip.isascii() and nip.isdigit()):
+        raise NipError("bukan_angka", text)
+    if len(nip) != NIP_LENGTH:
+        raise NipError("panjang", text, digits=len(nip))
+    try:
+        birth = date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        raise NipError("tanggal_lahir", text) from None
+    if birth.year < EARLIEST_BIRTH_YEAR:
+        raise NipError("tanggal_lahir", text)
+    if nip[14] not in "12":
+        raise NipError("jenis_kelamin", text)
+    return NipParts(
+        nip=nip, birth_date=birth, appointment=nip[8:14], sex=int(nip[14]), sequence=nip[15:]
+    )
