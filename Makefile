@@ -18,10 +18,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python bot.py
 
-## Talk to the bot in this terminal, no Telegram token needed.
+## Talk to the bot in this terminal, no Telegram token needed (ARGS="--telegram-id 100001").
 chat: $(STAMP)
 	$(BIN)/kinerja-bot db upgrade
-	$(BIN)/kinerja-bot chat
+	$(BIN)/kinerja-bot chat $(ARGS)
 
 ## Load the Tangerang Selatan demo data set.
 demo: $(STAMP)

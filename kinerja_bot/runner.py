@@ -16,31 +16,31 @@ TEXTS = TextBook("runner", {"token_missing": ()}, html=False)
 log = logging.getLogger("kinerja_bot")
 
 
-class RedactSecrets(logging.Filter):
-    """Remove the bot token (and webhook secret) from every log record."""
+class RedactingFormatter(logging.Formatter):
+    """Formats records, then removes the bot token and webhook secret from the whole text,
+    tracebacks included (HTTP errors quote the request URL, which contains the token)."""
 
-    def __init__(self, *secrets: str) -> None:
-        super().__init__()
+    def __init__(self, fmt: str, secrets: list[str]) -> None:
+        super().__init__(fmt)
         self.secrets = [s for s in secrets if s]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "[RAHASIA]")
-            record.msg, record.args = message, None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, "[RAHASIA]")
+        return text
 
 
 def configure_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     secrets = [
         s.get_secret_value()
         for s in (settings.telegram_bot_token, settings.webhook_secret)
         if s is not None
     ]
-    handler.addFilter(RedactSecrets(*secrets))
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     # httpx logs every request URL, and the token is part of the URL.
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import AnyHttpUrl
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from kinerja_bot import models  # noqa: F401  (registers the tables)
+from kinerja_bot.app import build_application
 from kinerja_bot.config import Settings, load_settings
+from kinerja_bot.context import KinerjaApplication
 from kinerja_bot.db import Database
+from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
+from kinerja_bot.testing.transports import FakeBotAPIServer
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgres")
@@ -56,3 +64,65 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.dispose()
+
+
+# --- The bot, running against the local fake Bot API over HTTP -------------------------------
+
+
+@dataclass
+class RunningBot:
+    """The real application, polling the fake Bot API; `errors` are what PTB caught."""
+
+    api: FakeBotAPI
+    application: KinerjaApplication
+    errors: list[BaseException] = field(default_factory=list)
+
+    async def say(self, user_id: int, text: str, *, replies: int = 1) -> list[SentMessage]:
+        """The user sends a text; returns the bot's next `replies` messages to them."""
+        self.api.send_text(user_id, text)
+        return await self.api.wait_for_messages(user_id, replies)
+
+    async def press(self, user_id: int, message: SentMessage, label: str) -> dict[str, Any]:
+        """The user presses the button with this label; returns the callback query."""
+        return self.api.press_button(user_id, message, label=label)
+
+
+@asynccontextmanager
+async def running_bot(
+    settings: Settings, database: Database, api: FakeBotAPI
+) -> AsyncIterator[RunningBot]:
+    """Start the whole bot against `api` (over HTTP on 127.0.0.1); stop it on exit."""
+    async with FakeBotAPIServer(api) as server:
+        bot_settings = settings.model_copy(
+            update={"telegram_base_url": AnyHttpUrl(server.base_url)}
+        )
+        application = build_application(bot_settings, database=database)
+        running = RunningBot(api, application)
+
+        async def record(update: object, context: Any) -> None:
+            running.errors.append(context.error)
+
+        application.add_error_handler(record)
+        async with application:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(poll_interval=0, timeout=1)
+            try:
+                yield running
+            finally:
+                await application.updater.stop()
+                await application.stop()
+
+
+@pytest.fixture
+def api(settings: Settings) -> FakeBotAPI:
+    assert settings.telegram_bot_token is not None
+    return FakeBotAPI(token=settings.telegram_bot_token.get_secret_value())
+
+
+@pytest.fixture
+async def bot(settings: Settings, database: Database, api: FakeBotAPI) -> AsyncIterator[RunningBot]:
+    """The running bot; the test fails if PTB caught any exception while it ran."""
+    async with running_bot(settings, database, api) as running:
+        yield running
+    assert running.errors == [], f"the bot raised: {running.errors!r}"

@@ -1,0 +1,542 @@
+"""`kinerja-bot demo`: a realistic Tangerang Selatan data set, loaded idempotently.
+
+Five OPD with sub-units, 45 staff in atasan chains, Renstra-style indicators, services at the
+counters, six weeks of progress reports with obstacles and training needs, supervisor feedback
+and citizen survey responses. Organisation data goes through the same import as the admin's
+files; history rows carry fixed keys so a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import col, select
+
+from kinerja_bot.cli import with_database
+from kinerja_bot.config import Settings
+from kinerja_bot.db import Database
+from kinerja_bot.importing import import_rows
+from kinerja_bot.models import (
+    Employee,
+    Feedback,
+    Indicator,
+    ProgressReport,
+    Service,
+    SurveyAnswer,
+    SurveyResponse,
+    id_of,
+)
+from kinerja_bot.rules.periods import week_start
+from kinerja_bot.rules.skm import UNSUR_CODES
+from kinerja_bot.texts import TextBook
+
+TEXTS = TextBook(
+    "demo",
+    {"selesai": ("unit", "pegawai", "indikator", "layanan", "laporan", "survei", "akun")},
+    html=False,
+)
+
+WIB = timedelta(hours=7)
+HISTORY_WEEKS = 6
+# Demo Telegram accounts, so `kinerja-bot chat --telegram-id N` acts as a linked ASN at once.
+DEMO_ACCOUNTS = {100001: "DISDUKCAPIL-PIAK", 100002: "DISDUKCAPIL", 100003: "PKM-PAMULANG"}
+
+UNITS: tuple[tuple[str, str, str], ...] = (
+    ("DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil", ""),
+    ("DISDUKCAPIL-PIAK", "Bidang Pelayanan Pendaftaran Penduduk", "DISDUKCAPIL"),
+    ("DISDUKCAPIL-CAPIL", "Bidang Pelayanan Pencatatan Sipil", "DISDUKCAPIL"),
+    ("DINKES", "Dinas Kesehatan", ""),
+    ("PKM-PAMULANG", "UPTD Puskesmas Pamulang", "DINKES"),
+    ("PKM-PONDOKAREN", "UPTD Puskesmas Pondok Aren", "DINKES"),
+    ("DINDIKBUD", "Dinas Pendidikan dan Kebudayaan", ""),
+    ("DINDIKBUD-SD", "Bidang Pembinaan Sekolah Dasar", "DINDIKBUD"),
+    ("DINDIKBUD-BUD", "Bidang Kebudayaan", "DINDIKBUD"),
+    ("DPMPTSP", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", ""),
+    ("DPMPTSP-IZIN", "Bidang Pelayanan Perizinan", "DPMPTSP"),
+    ("DPMPTSP-MPP", "Mal Pelayanan Publik Serpong", "DPMPTSP"),
+    ("BKPSDM", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", ""),
+    ("BKPSDM-PKA", "Bidang Penilaian Kinerja Aparatur", "BKPSDM"),
+    ("BKPSDM-PKASN", "Bidang Pengembangan Kompetensi ASN", "BKPSDM"),
+)
+
+FIRST_NAMES = (
+    "Siti",
+    "Budi",
+    "Rina",
+    "Ahmad",
+    "Dewi",
+    "Agus",
+    "Fitri",
+    "Hendra",
+    "Nurul",
+    "Yusuf",
+    "Ratna",
+    "Dedi",
+    "Lestari",
+    "Iwan",
+    "Maya",
+    "Rizki",
+    "Wulan",
+    "Bambang",
+    "Indah",
+    "Fajar",
+)
+LAST_NAMES = (
+    "Rahmawati",
+    "Santoso",
+    "Marlina",
+    "Fauzi",
+    "Kartika",
+    "Setiawan",
+    "Handayani",
+    "Gunawan",
+    "Aini",
+    "Hidayat",
+    "Sari",
+    "Kurniawan",
+    "Puspita",
+    "Saputra",
+    "Anggraini",
+    "Pratama",
+)
+
+# Per OPD: (head's title, per sub-unit head title, staff titles) and its indicators
+# (nama, aspek, satuan, target, arah, cara_hitung, rhk, iku_unit).
+Indicator_ = tuple[str, str, str, float, str, str, str, str]
+OPD_INDICATORS: dict[str, tuple[Indicator_, ...]] = {
+    "DISDUKCAPIL": (
+        (
+            "Jumlah dokumen KTP-el yang dicetak",
+            "kuantitas",
+            "dokumen",
+            24000,
+            "naik",
+            "kumulatif",
+            "Terlayaninya penerbitan dokumen kependudukan",
+            "Persentase penduduk wajib KTP yang memiliki KTP-el",
+        ),
+        (
+            "Jumlah akta kelahiran yang diterbitkan",
+            "kuantitas",
+            "akta",
+            18000,
+            "naik",
+            "kumulatif",
+            "Terlayaninya pencatatan sipil",
+            "Persentase anak yang memiliki akta kelahiran",
+        ),
+        (
+            "Rata-rata waktu penerbitan Kartu Keluarga",
+            "waktu",
+            "hari",
+            3,
+            "turun",
+            "terakhir",
+            "Pelayanan administrasi kependudukan yang cepat",
+            "Indeks Kepuasan Masyarakat",
+        ),
+    ),
+    "DINKES": (
+        (
+            "Cakupan imunisasi dasar lengkap",
+            "kualitas",
+            "%",
+            95,
+            "naik",
+            "terakhir",
+            "Meningkatnya cakupan layanan kesehatan dasar",
+            "Angka kematian bayi",
+        ),
+        (
+            "Jumlah kunjungan rawat jalan yang dilayani",
+            "kuantitas",
+            "kunjungan",
+            36000,
+            "naik",
+            "kumulatif",
+            "Terlayaninya kunjungan pasien",
+            "Indeks Kepuasan Masyarakat",
+        ),
+        (
+            "Rata-rata waktu tunggu pendaftaran pasien",
+            "waktu",
+            "menit",
+            15,
+            "turun",
+            "terakhir",
+            "Pelayanan puskesmas yang cepat",
+            "Indeks Kepuasan Masyarakat",
+        ),
+    ),
+    "DINDIKBUD": (
+        (
+            "Jumlah guru SD yang mengikuti pelatihan kurikulum",
+            "kuantitas",
+            "orang",
+            1200,
+            "naik",
+            "kumulatif",
+            "Meningkatnya kompetensi pendidik",
+            "Rata-rata nilai asesmen nasional",
+        ),
+        (
+            "Angka partisipasi murni SD",
+            "kualitas",
+            "%",
+            98.5,
+            "naik",
+            "terakhir",
+            "Meningkatnya akses pendidikan dasar",
+            "Angka partisipasi murni",
+        ),
+        (
+            "Jumlah kegiatan pelestarian budaya Betawi dan Sunda",
+            "kuantitas",
+            "kegiatan",
+            24,
+            "naik",
+            "kumulatif",
+            "Lestarinya kebudayaan daerah",
+            "Indeks pembangunan kebudayaan",
+        ),
+    ),
+    "DPMPTSP": (
+        (
+            "Jumlah izin yang diterbitkan tepat waktu",
+            "kuantitas",
+            "izin",
+            9000,
+            "naik",
+            "kumulatif",
+            "Terlayaninya perizinan berusaha",
+            "Persentase izin tepat waktu",
+        ),
+        (
+            "Rata-rata waktu penyelesaian PBG",
+            "waktu",
+            "hari",
+            14,
+            "turun",
+            "terakhir",
+            "Perizinan bangunan yang cepat",
+            "Indeks Kepuasan Masyarakat",
+        ),
+        (
+            "Nilai realisasi investasi yang difasilitasi",
+            "biaya",
+            "miliar rupiah",
+            1250.5,
+            "naik",
+            "kumulatif",
+            "Meningkatnya investasi daerah",
+            "Nilai realisasi investasi",
+        ),
+    ),
+    "BKPSDM": (
+        (
+            "Persentase ASN yang menyusun SKP tepat waktu",
+            "kualitas",
+            "%",
+            100,
+            "naik",
+            "terakhir",
+            "Terkelolanya kinerja ASN",
+            "Indeks sistem merit",
+        ),
+        (
+            "Jumlah ASN yang mengikuti pengembangan kompetensi",
+            "kuantitas",
+            "orang",
+            3000,
+            "naik",
+            "kumulatif",
+            "Meningkatnya kompetensi ASN",
+            "Indeks profesionalitas ASN",
+        ),
+    ),
+}
+
+SERVICES: tuple[tuple[str, str, str], ...] = (
+    ("DUKCAPIL-KTP", "Perekaman dan Pencetakan KTP-el", "DISDUKCAPIL-PIAK"),
+    ("DUKCAPIL-KK", "Penerbitan Kartu Keluarga", "DISDUKCAPIL-PIAK"),
+    ("DUKCAPIL-AKTA", "Penerbitan Akta Kelahiran", "DISDUKCAPIL-CAPIL"),
+    ("PKM-PAMULANG-UMUM", "Poli Umum Puskesmas Pamulang", "PKM-PAMULANG"),
+    ("PKM-PONDOKAREN-KIA", "Pelayanan KIA Puskesmas Pondok Aren", "PKM-PONDOKAREN"),
+    ("DPMPTSP-PBG", "Persetujuan Bangunan Gedung (PBG)", "DPMPTSP-IZIN"),
+    ("MPP-NIB", "Pendampingan NIB di Mal Pelayanan Publik", "DPMPTSP-MPP"),
+    ("DINDIKBUD-LEGALISIR", "Legalisir Ijazah", "DINDIKBUD-SD"),
+)
+
+OBSTACLES = (
+    ("sdm", "Petugas loket kurang saat jam sibuk"),
+    ("sarana-prasarana", "Printer blanko sering macet"),
+    ("teknologi-informasi", "Jaringan SIAK lambat pada pagi hari"),
+    ("koordinasi", "Data dari kelurahan terlambat masuk"),
+    ("anggaran", "Anggaran kegiatan belum cair"),
+)
+SUPPORT = (
+    ("pelatihan", "Pelatihan pelayanan prima"),
+    ("pelatihan", "Pelatihan analisis data dengan spreadsheet"),
+    ("sarana", "Tambahan perangkat komputer di loket"),
+)
+FEEDBACK = (
+    "Terima kasih, capaian minggu ini baik. Pertahankan.",
+    "Tolong lampirkan bukti dukung yang lebih lengkap minggu depan.",
+    "Capaian masih di bawah target triwulan, mari kita bahas di rapat Senin.",
+)
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    nip: str
+    nama: str
+    jabatan: str
+    unit_kode: str
+    atasan_nip: str
+
+
+def make_nip(born_year: int, sequence: int, sex: int) -> str:
+    """A well-formed NIP: birth date, appointment (year, month), sex, sequence."""
+    born = f"{born_year}{(sequence % 12) + 1:02d}{(sequence % 27) + 1:02d}"
+    appointed = f"{born_year + 24}{(sequence % 12) + 1:02d}"
+    return f"{born}{appointed}{sex}{sequence:03d}"
+
+
+def build_people() -> list[DemoPerson]:
+    """Heads of OPD, heads of sub-units under them, and three staff per sub-unit."""
+    people: list[DemoPerson] = []
+    sequence = 0
+
+    def person(title: str, unit: str, atasan: str) -> DemoPerson:
+        nonlocal sequence
+        sequence += 1
+        first = FIRST_NAMES[sequence % len(FIRST_NAMES)]
+        last = LAST_NAMES[(sequence * 7) % len(LAST_NAMES)]
+        sex = (
+            2
+            if first
+            in {
+                "Siti",
+                "Rina",
+                "Dewi",
+                "Fitri",
+                "Nurul",
+                "Ratna",
+                "Lestari",
+                "Maya",
+                "Wulan",
+                "Indah",
+            }
+            else 1
+        )
+        created = DemoPerson(
+            make_nip(1970 + sequence % 25, sequence, sex), f"{first} {last}", title, unit, atasan
+        )
+        people.append(created)
+        return created
+
+    for kode, nama, parent in UNITS:
+        if parent:
+            continue
+        head = person(f"Kepala {nama}", kode, "")
+        for sub_kode, sub_nama, sub_parent in UNITS:
+            if sub_parent != kode:
+                continue
+            sub_head = person(f"Kepala {sub_nama}", sub_kode, head.nip)
+            for title in ("Analis Kebijakan", "Pranata Komputer", "Pengadministrasi Umum"):
+                person(title, sub_kode, sub_head.nip)
+    return people
+
+
+def organisation_rows(people: list[DemoPerson], year: int) -> dict[str, list[dict[str, str]]]:
+    opd_of = {kode: (parent or kode) for kode, _, parent in UNITS}
+    indicators: list[dict[str, str]] = []
+    for person in people:
+        for number, spec in enumerate(OPD_INDICATORS[opd_of[person.unit_kode]], start=1):
+            nama, aspek, satuan, target, arah, cara, rhk, iku = spec
+            share = (
+                1 if person.atasan_nip == "" else 4 if person.jabatan.startswith("Kepala") else 12
+            )
+            own_target = target if arah == "turun" or cara == "terakhir" else round(target / share)
+            indicators.append(
+                {
+                    "kode": f"IKI-{person.nip[-6:]}-{number}",
+                    "nip": person.nip,
+                    "tahun": str(year),
+                    "rhk": rhk,
+                    "nama": nama,
+                    "aspek": aspek,
+                    "satuan": satuan,
+                    "target": f"{own_target:g}".replace(".", ","),
+                    "arah": arah,
+                    "cara_hitung": cara,
+                    "jenis": "utama" if number < 3 else "tambahan",
+                    "iku_unit": iku,
+                }
+            )
+    return {
+        "unit": [{"kode": k, "nama": n, "induk_kode": p} for k, n, p in UNITS],
+        "pegawai": [
+            {
+                "nip": p.nip,
+                "nama": p.nama,
+                "jabatan": p.jabatan,
+                "unit_kode": p.unit_kode,
+                "atasan_nip": p.atasan_nip,
+            }
+            for p in people
+        ],
+        "indikator": indicators,
+        "layanan": [{"kode": k, "nama": n, "unit_kode": u} for k, n, u in SERVICES],
+    }
+
+
+def realisation(indicator: Indicator, rng: random.Random) -> float:
+    """A plausible weekly value: a weekly share of the target, or a level near it."""
+    if indicator.cara_hitung == "terakhir":
+        drift = rng.uniform(-0.15, 0.1) if indicator.arah == "naik" else rng.uniform(-0.1, 0.4)
+        return round(indicator.target * (1 + drift), 1)
+    weekly = indicator.target / 52
+    return float(max(0, round(weekly * rng.uniform(0.5, 1.3))))
+
+
+async def add_history(database: Database, today: date, rng: random.Random) -> tuple[int, int]:
+    """Reports with feedback for the last weeks, and survey responses; only what is missing."""
+    reports = responses = 0
+    async with database.session() as session:
+        known = set(
+            (
+                await session.exec(
+                    select(ProgressReport.submission_key).where(
+                        col(ProgressReport.submission_key).like("demo-%")
+                    )
+                )
+            ).all()
+        )
+        rows = (await session.exec(select(Indicator, Employee).join(Employee))).all()
+        for weeks_ago in range(HISTORY_WEEKS, 0, -1):
+            monday = week_start(today) - timedelta(weeks=weeks_ago)
+            for indicator, employee in rows:
+                key = f"demo-{indicator.kode}-{monday.isoformat()}"
+                # Most staff report most weeks; some lag, which the summaries should show.
+                if key in known or rng.random() > 0.8:
+                    continue
+                at = (
+                    datetime.combine(
+                        monday + timedelta(days=rng.randint(0, 4)),
+                        time(9 + rng.randint(0, 7)),
+                        tzinfo=UTC,
+                    )
+                    - WIB
+                )
+                obstacle = rng.choice(OBSTACLES) if rng.random() < 0.3 else None
+                support = rng.choice(SUPPORT) if rng.random() < 0.2 else None
+                report = ProgressReport(
+                    indicator_id=id_of(indicator),
+                    employee_id=id_of(employee),
+                    week_start=monday,
+                    realisasi=realisation(indicator, rng),
+                    submitted_at=at,
+                    updated_at=at,
+                    submission_key=key,
+                    kendala_kategori=obstacle[0] if obstacle else None,
+                    kendala=obstacle[1] if obstacle else None,
+                    dukungan_kategori=support[0] if support else None,
+                    dukungan=support[1] if support else None,
+                )
+                session.add(report)
+                reports += 1
+                if employee.atasan_id is not None and rng.random() < 0.25:
+                    await session.flush()
+                    session.add(
+                        Feedback(
+                            report_id=id_of(report),
+                            author_id=employee.atasan_id,
+                            text=rng.choice(FEEDBACK),
+                            created_at=at + timedelta(days=1),
+                        )
+                    )
+        services = (await session.exec(select(Service))).all()
+        known_responses = set(
+            (
+                await session.exec(
+                    select(SurveyResponse.respondent_hash).where(
+                        col(SurveyResponse.respondent_hash).like("demo-%")
+                    )
+                )
+            ).all()
+        )
+        for service in services:
+            leaning = rng.uniform(2.6, 3.6)
+            for number in range(40):
+                marker = f"demo-{service.kode}-{number}"
+                if marker in known_responses:
+                    continue
+                at = datetime.combine(
+                    today - timedelta(days=rng.randint(0, 60)), time(3), tzinfo=UTC
+                )
+                response = SurveyResponse(
+                    service_id=id_of(service), submitted_at=at, respondent_hash=marker
+                )
+                session.add(response)
+                await session.flush()
+                for unsur in UNSUR_CODES:
+                    score = min(4, max(1, round(rng.gauss(leaning, 0.6))))
+                    session.add(SurveyAnswer(response_id=id_of(response), unsur=unsur, score=score))
+                responses += 1
+    return reports, responses
+
+
+async def link_demo_accounts(database: Database, people: list[DemoPerson]) -> list[str]:
+    """Link one person of a few units to fixed Telegram ids (skipping ids already in use)."""
+    linked: list[str] = []
+    async with database.session() as session:
+        for telegram_id, unit_kode in DEMO_ACCOUNTS.items():
+            in_unit = [p for p in people if p.unit_kode == unit_kode]
+            chosen = in_unit[0] if unit_kode == "DISDUKCAPIL" else in_unit[-1]
+            taken = (
+                await session.exec(select(Employee).where(Employee.telegram_id == telegram_id))
+            ).first()
+            employee = (
+                await session.exec(select(Employee).where(Employee.nip == chosen.nip))
+            ).one()
+            if taken is None and employee.telegram_id is None:
+                employee.telegram_id = telegram_id
+                employee.linked_at = datetime.now(UTC)
+                session.add(employee)
+            linked.append(f"{telegram_id} = {chosen.nama} ({chosen.jabatan})")
+    return linked
+
+
+async def load_demo(database: Database, today: date) -> str:
+    """Load everything; returns the summary to print."""
+    rng = random.Random(2026)
+    people = build_people()
+    counts: dict[str, int] = {}
+    for kind, rows in organisation_rows(people, today.year).items():
+        await import_rows(database, kind, rows)
+        counts[kind] = len(rows)
+    reports, responses = await add_history(database, today, rng)
+    accounts = await link_demo_accounts(database, people)
+    return TEXTS.get(
+        "selesai",
+        unit=counts["unit"],
+        pegawai=counts["pegawai"],
+        indikator=counts["indikator"],
+        layanan=counts["layanan"],
+        laporan=reports,
+        survei=responses,
+        akun="\n".join(f"  {line}" for line in accounts),
+    )
+
+
+def demo_command(settings: Settings) -> None:
+    today = datetime.now(settings.tz).date()
+
+    async def work(database: Database) -> str:
+        return await load_demo(database, today)
+
+    print(asyncio.run(with_database(settings, work)))

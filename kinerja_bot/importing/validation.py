@@ -1,0 +1,552 @@
+"""Checking imported rows: pure functions from rows to records, or to a list of RowError.
+
+Two stages, both free of I/O:
+
+1. `parse_rows(kind, rows)` checks the header and each row on its own: required values,
+   lengths (the model's `max_length`), NIP, year, number, choices, a row naming itself as its
+   own parent or atasan, and a key used twice in the file.
+2. `check_units`, `check_employees`, `check_indicators`, `check_services` check the records
+   against each other and against a snapshot of the database (loaded by the caller in one
+   query per table): unknown unit, atasan or pegawai, and cycles in the unit parent chain or
+   the atasan chain, taking rows of the file over their database versions.
+
+Defaults for empty optional values: `induk_kode`, `atasan_nip` and `iku_unit` become empty
+(no parent, no atasan, no IKU); `arah` becomes `naik`, `cara_hitung` `kumulatif` and `jenis`
+`utama`. Every column must be in the header even when its values may be empty, so that a
+misspelt column never silently clears data on re-import.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import SQLModel
+
+from kinerja_bot.importing.messages import TEXTS, RowError
+from kinerja_bot.importing.progress import bar
+from kinerja_bot.importing.reading import Cell, is_blank, normalize_column
+from kinerja_bot.models import (
+    Aggregation,
+    Aspect,
+    Direction,
+    Employee,
+    Indicator,
+    IndicatorKind,
+    Service,
+    Unit,
+)
+from kinerja_bot.rules.nip import NipError, normalize_nip
+from kinerja_bot.rules.numbers import NumberFormatError, parse_number
+
+KINDS = ("unit", "pegawai", "indikator", "layanan")
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+# Excel keeps 15 significant digits: a number cell at or above this has lost digits.
+EXACT_FLOAT_LIMIT = 10**15
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
+_YEAR = re.compile(r"\d{4}")
+_CHAIN_SHOWN = 8
+
+
+class Problem(Exception):
+    """A value that fails a check: a key of `impor.yaml` and its placeholders."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+# --- Records -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    row: int
+    kode: str
+    nama: str
+    induk_kode: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EmployeeRow:
+    row: int
+    nip: str
+    nama: str
+    jabatan: str
+    unit_kode: str
+    atasan_nip: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRow:
+    row: int
+    kode: str
+    nip: str
+    tahun: int
+    rhk: str
+    nama: str
+    aspek: str
+    satuan: str
+    target: float
+    arah: str
+    cara_hitung: str
+    jenis: str
+    iku_unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRow:
+    row: int
+    kode: str
+    nama: str
+    unit_kode: str
+
+
+Record = UnitRow | EmployeeRow | IndicatorRow | ServiceRow
+
+
+# --- Value parsers -------------------------------------------------------------------------
+
+Parser = Callable[[Cell], Any]
+
+
+def _as_text(value: Cell) -> str:
+    """A cell as text; an XLSX number cell as its digits (`101`, `1.5`)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float):
+        if not math.isfinite(value) or abs(value) >= EXACT_FLOAT_LIMIT:
+            raise Problem("notasi_ilmiah", nilai=f"{value:.6G}")
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _max_length(model: type[SQLModel], column: str) -> int | None:
+    table = getattr(model, "__table__")  # noqa: B009  (SQLModel declares it loosely)
+    length = getattr(table.c[column].type, "length", None)
+    return length if isinstance(length, int) else None
+
+
+def text(model: type[SQLModel], column: str) -> Parser:
+    """Text, no longer than the model's column allows."""
+    limit = _max_length(model, column)
+
+    def parse(value: Cell) -> str:
+        result = _as_text(value)
+        if limit is not None and len(result) > limit:
+            raise Problem("terlalu_panjang", batas=limit, panjang=len(result))
+        return result
+
+    return parse
+
+
+def nip(value: Cell) -> str:
+    """An 18-digit NIP (see kinerja_bot.rules.nip); catches digits Excel has already lost."""
+    if isinstance(value, str) and _SCIENTIFIC.fullmatch(value.strip()):
+        raise Problem("notasi_ilmiah", nilai=value.strip())
+    written = _as_text(value)
+    try:
+        return normalize_nip(written)
+    except NipError as error:
+        if error.code == "kosong":
+            raise Problem("wajib_diisi") from None
+        if error.code == "panjang":
+            raise Problem("nip_panjang", jumlah=error.digits) from None
+        if error.code == "tanggal_lahir":
+            digits = "".join(written.split()).removeprefix("'")
+            raise Problem("nip_tanggal_lahir", tanggal=digits[:8]) from None
+        if error.code == "jenis_kelamin":
+            digits = "".join(written.split()).removeprefix("'")
+            raise Problem("nip_jenis_kelamin", digit=digits[14]) from None
+        raise Problem("nip_bukan_angka", nilai=written) from None
+
+
+def year(value: Cell) -> int:
+    """A four-digit year between 1900 and 2100."""
+    written = _as_text(value)
+    if not _YEAR.fullmatch(written) or not EARLIEST_YEAR <= int(written) <= LATEST_YEAR:
+        raise Problem("tahun_salah", nilai=written)
+    return int(written)
+
+
+def target(value: Cell) -> float:
+    """A target above zero: an XLSX number, or text read by `rules.numbers.parse_number`.
+
+    Zero or less is refused: achievement divides by the target (DESIGN.md §3).
+    """
+    if isinstance(value, int | float):
+        written = str(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise Problem("angka_terlalu_besar", nilai=written)
+    else:
+        written = value.strip()
+        try:
+            number = parse_number(written)
+        except NumberFormatError as error:
+            raise Problem(f"angka_{error.code}", nilai=written) from None
+    if number <= 0:
+        raise Problem("target_tidak_positif", nilai=written)
+    return number
+
+
+def choice(options: type[StrEnum]) -> Parser:
+    """One of the values of `options`, case-insensitive."""
+    allowed = [str(option) for option in options]
+
+    def parse(value: Cell) -> str:
+        written = _as_text(value)
+        if written.lower() not in allowed:
+            raise Problem("pilihan_salah", nilai=written, pilihan=", ".join(allowed))
+        return written.lower()
+
+    return parse
+
+
+# --- Kinds ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import: its parser, and its default when the value may be empty."""
+
+    name: str
+    parse: Parser
+    required: bool = True
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    columns: tuple[Column, ...]
+    record: type[Record]
+    key: tuple[str, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+SPECS: dict[str, KindSpec] = {
+    "unit": KindSpec(
+        "unit",
+        (
+            Column("kode", text(Unit, "kode")),
+            Column("nama", text(Unit, "nama")),
+            Column("induk_kode", text(Unit, "kode"), required=False),
+        ),
+        UnitRow,
+        ("kode",),
+    ),
+    "pegawai": KindSpec(
+        "pegawai",
+        (
+            Column("nip", nip),
+            Column("nama", text(Employee, "nama")),
+            Column("jabatan", text(Employee, "jabatan")),
+            Column("unit_kode", text(Unit, "kode")),
+            Column("atasan_nip", nip, required=False),
+        ),
+        EmployeeRow,
+        ("nip",),
+    ),
+    "indikator": KindSpec(
+        "indikator",
+        (
+            Column("kode", text(Indicator, "kode")),
+            Column("nip", nip),
+            Column("tahun", year),
+            Column("rhk", text(Indicator, "rhk")),
+            Column("nama", text(Indicator, "nama")),
+            Column("aspek", choice(Aspect)),
+            Column("satuan", text(Indicator, "satuan")),
+            Column("target", target),
+            Column(
+                "arah", choice(Direction), required=False, default=Direction.HIGHER_IS_BETTER.value
+            ),
+            Column(
+                "cara_hitung",
+                choice(Aggregation),
+                required=False,
+                default=Aggregation.CUMULATIVE.value,
+            ),
+            Column(
+                "jenis", choice(IndicatorKind), required=False, default=IndicatorKind.MAIN.value
+            ),
+            Column("iku_unit", text(Indicator, "iku_unit"), required=False),
+        ),
+        IndicatorRow,
+        ("kode", "tahun"),
+    ),
+    "layanan": KindSpec(
+        "layanan",
+        (
+            Column("kode", text(Service, "kode")),
+            Column("nama", text(Service, "nama")),
+            Column("unit_kode", text(Unit, "kode")),
+        ),
+        ServiceRow,
+        ("kode",),
+    ),
+}
+
+
+def spec_for(kind: str) -> KindSpec:
+    try:
+        return SPECS[kind]
+    except KeyError:
+        raise ValueError(f"unknown import kind {kind!r}; one of {', '.join(KINDS)}") from None
+
+
+# --- Stage 1: the header and each row ------------------------------------------------------
+
+
+@dataclass
+class Parsed:
+    """The outcome of stage 1: good records, errors, and every key the file declares.
+
+    `declared` holds the keys of all rows whose key is readable, also rows with other errors,
+    so that a bad row does not make the rows referring to it fail as well.
+    """
+
+    kind: str
+    records: list[Any] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    declared: set[Hashable] = field(default_factory=set)
+    header_ok: bool = True
+
+
+def check_header(kind: str, columns: Iterable[str]) -> list[RowError]:
+    """Every column of the kind present exactly once (extra columns are fine)."""
+    spec = spec_for(kind)
+    names = [normalize_column(name) for name in columns]
+    required = ", ".join(spec.column_names)
+    errors = [
+        RowError(1, column, "kolom_hilang", {"kolom": column, "kolom_wajib": required})
+        for column in spec.column_names
+        if column not in names
+    ]
+    errors += [
+        RowError(1, column, "kolom_ganda", {"kolom": column})
+        for column in spec.column_names
+        if names.count(column) > 1
+    ]
+    return errors
+
+
+def parse_rows(
+    kind: str,
+    rows: Sequence[Mapping[str, Cell]],
+    *,
+    columns: Iterable[str] | None = None,
+    progress: bool = False,
+) -> Parsed:
+    """Stage 1 for `rows` (row `i` is spreadsheet row `i + 2`); `columns` is the header.
+
+    Without `columns` the header is the union of the rows' keys (an empty file then has no
+    header to check). Keys are normalised like a header (`NIP` is `nip`). Blank rows are skipped.
+    """
+    spec = spec_for(kind)
+    parsed = Parsed(kind)
+    if columns is None:
+        columns = list(dict.fromkeys(name for row in rows for name in row))
+        if not rows:
+            return parsed
+    names = list(columns)
+    parsed.errors = check_header(kind, names)
+    if parsed.errors:
+        parsed.header_ok = False
+        return parsed
+    renamed = {name: normalize_column(name) for name in names if normalize_column(name) != name}
+    first_row: dict[Hashable, int] = {}
+    with bar(TEXTS.get("progres_memeriksa"), len(rows), enabled=progress) as counter:
+        for index, raw in enumerate(rows):
+            if renamed:
+                raw = {renamed.get(name, name): value for name, value in raw.items()}
+            _parse_row(spec, index + 2, raw, parsed, first_row)
+            if index % 500 == 499:
+                counter.update(500)
+        counter.update(len(rows) % 500)
+    return parsed
+
+
+def _parse_row(
+    spec: KindSpec,
+    number: int,
+    raw: Mapping[str, Cell],
+    parsed: Parsed,
+    first_row: dict[Hashable, int],
+) -> None:
+    if all(is_blank(value) for value in raw.values()):
+        return
+    values: dict[str, Any] = {}
+    errors: list[RowError] = []
+    for column in spec.columns:
+        value = raw.get(column.name, "")
+        if is_blank(value):
+            if column.required:
+                errors.append(RowError(number, column.name, "wajib_diisi"))
+            values[column.name] = column.default
+            continue
+        try:
+            values[column.name] = column.parse(value)
+        except Problem as problem:
+            params = dict(problem.params)
+            if "kolom" in TEXTS.keys[problem.code]:
+                params["kolom"] = column.name
+            errors.append(RowError(number, column.name, problem.code, params))
+            values[column.name] = None
+    key_values = tuple(values[name] for name in spec.key)
+    if all(value is not None for value in key_values):
+        key: Hashable = key_values[0] if len(key_values) == 1 else key_values
+        if key in first_row:
+            errors.append(_duplicate(spec, number, key_values, first_row[key]))
+        else:
+            first_row[key] = number
+            parsed.declared.add(key)
+    errors += _self_reference(spec.kind, number, values)
+    if errors:
+        parsed.errors += errors
+    else:
+        parsed.records.append(spec.record(row=number, **values))
+
+
+def _duplicate(spec: KindSpec, number: int, key_values: tuple[Any, ...], first: int) -> RowError:
+    if spec.kind == "indikator":
+        kode, tahun = key_values
+        params = {"kode": kode, "tahun": tahun, "baris_pertama": first}
+        return RowError(number, "kode", "indikator_ganda", params)
+    column = spec.key[0]
+    params = {"kolom": column, "nilai": key_values[0], "baris_pertama": first}
+    return RowError(number, column, "kunci_ganda", params)
+
+
+def _self_reference(kind: str, number: int, values: Mapping[str, Any]) -> list[RowError]:
+    if kind == "unit" and values["induk_kode"] and values["induk_kode"] == values["kode"]:
+        return [RowError(number, "induk_kode", "induk_diri_sendiri")]
+    if kind == "pegawai" and values["atasan_nip"] and values["atasan_nip"] == values["nip"]:
+        return [RowError(number, "atasan_nip", "atasan_diri_sendiri")]
+    return []
+
+
+# --- Stage 2: the records against each other and the database ------------------------------
+
+
+def check_units(
+    records: Sequence[UnitRow], declared: Container[Hashable], db_parents: Mapping[str, str | None]
+) -> list[RowError]:
+    """Unknown parent units and cycles; `db_parents` maps every unit's kode to its parent's."""
+    errors: list[RowError] = []
+    parents: dict[str, str | None] = dict(db_parents)
+    for record in records:
+        parent = record.induk_kode
+        if parent is not None and parent not in db_parents and parent not in declared:
+            errors.append(
+                RowError(record.row, "induk_kode", "induk_tidak_dikenal", {"kode": parent})
+            )
+            parent = None
+        parents[record.kode] = parent
+    rows = {record.kode: record.row for record in records}
+    errors += _cycle_errors(parents, rows, "induk_kode", "induk_berputar")
+    return errors
+
+
+def check_employees(
+    records: Sequence[EmployeeRow],
+    declared: Container[Hashable],
+    db_units: Container[str],
+    db_atasan: Mapping[str, str | None],
+) -> list[RowError]:
+    """Unknown units and atasan, and cycles; `db_atasan` maps every NIP to its atasan's NIP."""
+    errors: list[RowError] = []
+    atasan: dict[str, str | None] = dict(db_atasan)
+    for record in records:
+        if record.unit_kode not in db_units:
+            errors.append(
+                RowError(record.row, "unit_kode", "unit_tidak_dikenal", {"kode": record.unit_kode})
+            )
+        boss = record.atasan_nip
+        if boss is not None and boss not in db_atasan and boss not in declared:
+            errors.append(RowError(record.row, "atasan_nip", "atasan_tidak_dikenal", {"nip": boss}))
+            boss = None
+        atasan[record.nip] = boss
+    rows = {record.nip: record.row for record in records}
+    errors += _cycle_errors(atasan, rows, "atasan_nip", "atasan_berputar")
+    return errors
+
+
+def check_indicators(
+    records: Sequence[IndicatorRow], db_employees: Container[str]
+) -> list[RowError]:
+    """Every indicator belongs to a known employee."""
+    return [
+        RowError(record.row, "nip", "pegawai_tidak_dikenal", {"nip": record.nip})
+        for record in records
+        if record.nip not in db_employees
+    ]
+
+
+def check_services(records: Sequence[ServiceRow], db_units: Container[str]) -> list[RowError]:
+    """Every service belongs to a known unit."""
+    return [
+        RowError(record.row, "unit_kode", "unit_tidak_dikenal", {"kode": record.unit_kode})
+        for record in records
+        if record.unit_kode not in db_units
+    ]
+
+
+def find_cycles(parents: Mapping[str, str | None], starts: Iterable[str]) -> list[list[str]]:
+    """The cycles reachable from `starts` in a graph where each node has at most one parent.
+
+    Each cycle is listed once, as its nodes in chain order. Linear time: every node is walked
+    at most once.
+    """
+    done: set[str] = set()
+    cycles: list[list[str]] = []
+    for start in starts:
+        path: list[str] = []
+        position: dict[str, int] = {}
+        node: str | None = start
+        while node is not None and node not in done:
+            if node in position:
+                cycles.append(path[position[node] :])
+                break
+            position[node] = len(path)
+            path.append(node)
+            node = parents.get(node)
+        done.update(path)
+    return cycles
+
+
+def _cycle_errors(
+    parents: Mapping[str, str | None], rows: Mapping[str, int], column: str, code: str
+) -> list[RowError]:
+    """One error per row of the file that lies on a cycle, showing the chain from that row."""
+    errors: list[RowError] = []
+    for cycle in find_cycles(parents, rows):
+        for offset, node in enumerate(cycle):
+            if node in rows:
+                chain = cycle[offset:] + cycle[:offset]
+                errors.append(RowError(rows[node], column, code, {"rantai": _chain(chain)}))
+    return errors
+
+
+def _chain(nodes: list[str]) -> str:
+    shown = nodes if len(nodes) <= _CHAIN_SHOWN else [*nodes[: _CHAIN_SHOWN - 1], "…"]
+    return " → ".join([*shown, nodes[0]])
+
+
+def sort_errors(kind: str, errors: Iterable[RowError]) -> list[RowError]:
+    """By row, then by the column's place in the header."""
+    order = {name: index for index, name in enumerate(spec_for(kind).column_names)}
+    return sorted(errors, key=lambda error: (error.row, order.get(error.column or "", -1)))

@@ -1,0 +1,125 @@
+"""`kinerja-bot chat`: talk to the bot in a terminal, as a chosen Telegram user.
+
+The real application runs with the same handlers and database; only Telegram is replaced by
+the in-process fake Bot API (no token, no network). Buttons are shown as numbered choices:
+type the number to press one. `:foto` and `:berkas PATH` send a photo or a file, `:keluar`
+(or Ctrl-D) ends the chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+from kinerja_bot.app import build_application
+from kinerja_bot.config import Settings
+from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
+from kinerja_bot.testing.transports import FakeRequest
+from kinerja_bot.texts import TextBook
+
+TEXTS = TextBook(
+    "chat",
+    {
+        "sambutan": ("id", "nama"),
+        "tidak_ada_tombol": (),
+        "berkas_tidak_ada": ("path",),
+        "selesai": (),
+    },
+    html=False,
+)
+
+CITIZEN_ID = 424242
+# How long the bot may stay quiet after the first reply before we ask for the next input.
+SETTLE_SECONDS = 0.4
+REPLY_TIMEOUT = 15.0
+
+
+def render(message: SentMessage, number_from: int) -> str:
+    """A bot message as terminal text, with its buttons numbered."""
+    lines = ["", f"🤖 {message.plain_text or '[' + message.kind + ']'}"]
+    for offset, label in enumerate(message.button_labels):
+        lines.append(f"   [{number_from + offset}] {label}")
+    return "\n".join(lines)
+
+
+class TerminalChat:
+    """One person's chat with the bot through the fake API."""
+
+    def __init__(self, api: FakeBotAPI, user_id: int) -> None:
+        self.api = api
+        self.user_id = user_id
+        self.choices: list[tuple[SentMessage, str]] = []
+
+    async def show_replies(self) -> None:
+        """Print what the bot sends until it has been quiet for a moment."""
+        with contextlib.suppress(TimeoutError):
+            await self.api.wait_until(lambda: self.api.unread(self.user_id), timeout=REPLY_TIMEOUT)
+        while True:
+            before = len(self.api.sent_to(self.user_id))
+            await asyncio.sleep(SETTLE_SECONDS)
+            if len(self.api.sent_to(self.user_id)) == before:
+                break
+        for message in self.api.unread(self.user_id):
+            if message.buttons:
+                self.choices = [(message, data) for data in message.callback_data]
+            print(render(message, 1))
+        self.api.mark_read(self.user_id)
+
+    def handle(self, line: str) -> bool:
+        """Send one line of input to the bot; False when the person wants to stop."""
+        text = line.strip()
+        if text in (":keluar", ":q"):
+            return False
+        if text == ":foto":
+            self.api.send_photo(self.user_id)
+        elif text.startswith(":berkas "):
+            path = Path(text.removeprefix(":berkas ").strip())
+            if not path.is_file():
+                print(TEXTS.get("berkas_tidak_ada", path=str(path)))
+                return True
+            self.api.send_document(self.user_id, path.read_bytes(), file_name=path.name)
+        elif text.isdigit() and self.choices:
+            index = int(text) - 1
+            if not 0 <= index < len(self.choices):
+                print(TEXTS.get("tidak_ada_tombol"))
+                return True
+            message, data = self.choices[index]
+            self.api.press_button(self.user_id, message, data, check=False)
+        elif text:
+            self.api.send_text(self.user_id, text)
+        else:
+            return True
+        return True
+
+
+async def run_chat(settings: Settings, user_id: int, name: str) -> None:
+    api = FakeBotAPI()
+    api.user(user_id, name)
+    application = build_application(
+        settings, request=FakeRequest(api), token=api.token, rate_limit=False
+    )
+    chat = TerminalChat(api, user_id)
+    print(TEXTS.get("sambutan", id=user_id, nama=name))
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            while True:
+                try:
+                    line = await asyncio.to_thread(input, "\n🙂 ")
+                except EOFError:
+                    break
+                if not chat.handle(line):
+                    break
+                await chat.show_replies()
+        finally:
+            await application.updater.stop()
+            await application.stop()
+    print(TEXTS.get("selesai"))
+
+
+def chat_command(settings: Settings, *, telegram_id: int | None, name: str) -> None:
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_chat(settings, telegram_id or CITIZEN_ID, name))
