@@ -403,7 +403,7 @@ def realisation(indicator: Indicator, rng: random.Random) -> float:
     return float(max(0, round(weekly * rng.uniform(0.5, 1.3))))
 
 
-async def add_history(database: Database, today: date, rng: random.Random) -> tuple[int, int]:
+async def add_history(database: Database, today: date) -> tuple[int, int]:
     """Reports with feedback for the last weeks, and survey responses; only what is missing."""
     reports = responses = 0
     async with database.session() as session:
@@ -422,6 +422,8 @@ async def add_history(database: Database, today: date, rng: random.Random) -> tu
             for indicator, employee in rows:
                 key = f"demo-{indicator.kode}-{monday.isoformat()}"
                 # Most staff report most weeks; some lag, which the summaries should show.
+                # Seeded by the key, so each report's fate is the same on every run.
+                rng = random.Random(key)
                 if key in known or rng.random() > 0.8:
                     continue
                 at = (
@@ -470,6 +472,7 @@ async def add_history(database: Database, today: date, rng: random.Random) -> tu
             ).all()
         )
         for service in services:
+            rng = random.Random(service.kode)
             leaning = rng.uniform(2.6, 3.6)
             for number in range(40):
                 marker = f"demo-{service.kode}-{number}"
@@ -513,13 +516,12 @@ async def link_demo_accounts(database: Database, people: list[DemoPerson]) -> li
 
 async def load_demo(database: Database, today: date) -> str:
     """Load everything; returns the summary to print."""
-    rng = random.Random(2026)
     people = build_people()
     counts: dict[str, int] = {}
     for kind, rows in organisation_rows(people, today.year).items():
         await import_rows(database, kind, rows)
         counts[kind] = len(rows)
-    reports, responses = await add_history(database, today, rng)
+    reports, responses = await add_history(database, today)
     accounts = await link_demo_accounts(database, people)
     return TEXTS.get(
         "selesai",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from enum import Enum
 from pathlib import Path
 
 from kinerja_bot.app import build_application
@@ -43,6 +44,12 @@ def render(message: SentMessage, number_from: int) -> str:
     return "\n".join(lines)
 
 
+class Action(Enum):
+    SENT = "sent"  # the bot got something and will answer
+    LOCAL = "local"  # handled here (a mistake in the input); nothing to wait for
+    QUIT = "quit"
+
+
 class TerminalChat:
     """One person's chat with the bot through the fake API."""
 
@@ -66,31 +73,31 @@ class TerminalChat:
             print(render(message, 1))
         self.api.mark_read(self.user_id)
 
-    def handle(self, line: str) -> bool:
-        """Send one line of input to the bot; False when the person wants to stop."""
+    def handle(self, line: str) -> Action:
+        """Send one line of input to the bot, or act on it here."""
         text = line.strip()
         if text in (":keluar", ":q"):
-            return False
+            return Action.QUIT
         if text == ":foto":
             self.api.send_photo(self.user_id)
         elif text.startswith(":berkas "):
             path = Path(text.removeprefix(":berkas ").strip())
             if not path.is_file():
                 print(TEXTS.get("berkas_tidak_ada", path=str(path)))
-                return True
+                return Action.LOCAL
             self.api.send_document(self.user_id, path.read_bytes(), file_name=path.name)
         elif text.isdigit() and self.choices:
             index = int(text) - 1
             if not 0 <= index < len(self.choices):
                 print(TEXTS.get("tidak_ada_tombol"))
-                return True
+                return Action.LOCAL
             message, data = self.choices[index]
             self.api.press_button(self.user_id, message, data, check=False)
-        elif text:
-            self.api.send_text(self.user_id, text)
+        elif not text:
+            return Action.LOCAL
         else:
-            return True
-        return True
+            self.api.send_text(self.user_id, text)
+        return Action.SENT
 
 
 async def run_chat(settings: Settings, user_id: int, name: str) -> None:
@@ -111,9 +118,11 @@ async def run_chat(settings: Settings, user_id: int, name: str) -> None:
                     line = await asyncio.to_thread(input, "\n🙂 ")
                 except EOFError:
                     break
-                if not chat.handle(line):
+                action = chat.handle(line)
+                if action is Action.QUIT:
                     break
-                await chat.show_replies()
+                if action is Action.SENT:
+                    await chat.show_replies()
         finally:
             await application.updater.stop()
             await application.stop()

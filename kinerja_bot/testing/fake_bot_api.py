@@ -27,17 +27,13 @@ import asyncio
 import contextlib
 import inspect
 import json
-import math
 import mimetypes
 import re
-import struct
 import time
-import zlib
-from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from kinerja_bot.testing.flood import FAULT_KINDS, Fault, FloodControl
 from kinerja_bot.testing.formatting import EntityParseError, parse_html, utf16_length
 from kinerja_bot.testing.protocol import (
     NOT_FOUND,
@@ -46,6 +42,14 @@ from kinerja_bot.testing.protocol import (
     Upload,
     bad_request,
     load_spec,
+)
+from kinerja_bot.testing.records import (
+    TINY_PNG,
+    FakeUser,
+    MethodCall,
+    SentMessage,
+    StoredFile,
+    is_image,
 )
 
 T = TypeVar("T")
@@ -56,9 +60,6 @@ CAPTION_LIMIT = 1024
 CALLBACK_ANSWER_LIMIT = 200
 CALLBACK_DATA_LIMIT = 64
 COMMAND_PATTERN = re.compile(r"[a-z0-9_]{1,32}")
-# Sends that land a little under one second apart (timer jitter) still count as a second apart.
-RATE_WINDOW = 1.0
-RATE_SLACK = 0.02
 CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -79,177 +80,6 @@ NOT_MODIFIED = (
     "same as a current content and reply markup of the message"
 )
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
-BAD_GATEWAY_HTML = (
-    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
-    b"</body>\r\n</html>\r\n"
-)
-IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
-
-
-def _png(width: int = 1, height: int = 1) -> bytes:
-    """A valid white PNG image of the given size."""
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        crc = struct.pack(">I", zlib.crc32(tag + data))
-        return struct.pack(">I", len(data)) + tag + data + crc
-
-    rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
-TINY_PNG = _png()
-
-
-@dataclass
-class FakeUser:
-    """A Telegram user; a private chat with the bot has the same id."""
-
-    id: int
-    first_name: str
-    last_name: str | None = None
-    username: str | None = None
-    language_code: str | None = "id"
-    is_bot: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        """The Bot API `User` object."""
-        data: dict[str, Any] = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
-        for name in ("last_name", "username", "language_code"):
-            if getattr(self, name):
-                data[name] = getattr(self, name)
-        return data
-
-    def chat_dict(self) -> dict[str, Any]:
-        """The Bot API `Chat` object of this user's private chat."""
-        data: dict[str, Any] = {"id": self.id, "type": "private", "first_name": self.first_name}
-        for name in ("last_name", "username"):
-            if getattr(self, name):
-                data[name] = getattr(self, name)
-        return data
-
-
-@dataclass
-class SentMessage:
-    """A message the bot sent: `text` as sent (HTML source), `plain_text` as the user sees it."""
-
-    chat_id: int
-    message_id: int
-    kind: str  # "text", "photo" or "document"
-    text: str | None
-    parse_mode: str | None
-    reply_markup: dict[str, Any] | None
-    date: int
-    plain_text: str = ""
-    entities: list[dict[str, Any]] = field(default_factory=list)
-    file_id: str | None = None
-    edit_count: int = 0
-    edit_date: int | None = None
-    deleted: bool = False
-
-    @property
-    def buttons(self) -> list[dict[str, Any]]:
-        """The inline keyboard buttons, row by row, flattened."""
-        rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [button for row in rows for button in row]
-
-    @property
-    def button_labels(self) -> list[str]:
-        """The labels of the inline keyboard buttons."""
-        return [button["text"] for button in self.buttons]
-
-    @property
-    def callback_data(self) -> list[str]:
-        """The callback_data of every inline button that has one."""
-        return [b["callback_data"] for b in self.buttons if "callback_data" in b]
-
-    def button(self, label: str) -> dict[str, Any]:
-        """The inline button with this exact label."""
-        for button in self.buttons:
-            if button["text"] == label:
-                return button
-        raise LookupError(f"no button {label!r} on message {self.message_id}: {self.button_labels}")
-
-
-@dataclass
-class StoredFile:
-    """A file Telegram keeps: uploaded by the bot or sent by a user."""
-
-    file_id: str
-    file_unique_id: str
-    content: bytes
-    file_path: str
-    file_name: str | None = None
-    mime_type: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The Bot API `File` object (what getFile returns)."""
-        return {
-            "file_id": self.file_id,
-            "file_unique_id": self.file_unique_id,
-            "file_size": len(self.content),
-            "file_path": self.file_path,
-        }
-
-
-@dataclass(frozen=True)
-class MethodCall:
-    """One call the bot made: method, typed parameters, HTTP status and error description."""
-
-    method: str
-    params: dict[str, Any]
-    status: int
-    description: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Whether the call succeeded."""
-        return self.status == 200
-
-
-@dataclass
-class _Fault:
-    """An injected failure waiting for a matching call."""
-
-    method: str
-    kind: int
-    chat_id: int | None
-    remaining: int | None
-    retry_after: int
-
-    def matches(self, method: str, values: Mapping[str, Any]) -> bool:
-        method_ok = self.method in ("*", method)
-        return method_ok and (self.chat_id is None or values.get("chat_id") == self.chat_id)
-
-    def error(self) -> BotAPIError:
-        if self.kind == 429:
-            return too_many_requests(self.retry_after)
-        if self.kind == 403:
-            return BotAPIError(403, "Forbidden: bot was blocked by the user")
-        return BotAPIError(502, "Bad Gateway", raw_body=BAD_GATEWAY_HTML)
-
-
-@dataclass
-class _RateLimit:
-    """Limits of sends in any sliding second: overall and per chat (None = unlimited)."""
-
-    per_second: int | None
-    per_chat_per_second: int | None
-    sends: deque[float] = field(default_factory=deque)
-    chat_sends: dict[Any, deque[float]] = field(default_factory=dict)
-
-
-def too_many_requests(retry_after: int) -> BotAPIError:
-    """Telegram's flood-control answer."""
-    return BotAPIError(
-        429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
-    )
 
 
 class FakeBotAPI:
@@ -265,7 +95,8 @@ class FakeBotAPI:
     ):
         self.spec = load_spec()
         self.token = token
-        self.bot = FakeUser(int(token.split(":")[0]), first_name, username=username, is_bot=True)
+        bot_id = int(token.split(":")[0])
+        self.bot = FakeUser(bot_id, first_name, username=username, language_code=None, is_bot=True)
         self.users: dict[int, FakeUser] = {}
         self.method_calls: list[MethodCall] = []
         self.answered_callbacks: list[dict[str, Any]] = []
@@ -282,8 +113,8 @@ class FakeBotAPI:
         self._callback_queries: dict[str, dict[str, Any]] = {}
         self._answers: dict[str, dict[str, Any]] = {}
         self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
-        self._faults: list[_Fault] = []
-        self._rate_limit: _RateLimit | None = None
+        self._faults: list[Fault] = []
+        self._flood: FloodControl | None = None
         self._change = asyncio.Event()
         self._send_methods = frozenset(
             name
@@ -292,7 +123,7 @@ class FakeBotAPI:
             or name.startswith(("copyMessage", "forwardMessage"))
         )
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
-            "getMe": lambda _: self.bot.to_dict() | {"can_join_groups": False},
+            "getMe": self._get_me,
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
             "editMessageText": self._edit_message_text,
@@ -375,7 +206,11 @@ class FakeBotAPI:
         self._read[chat_id] = len(self._sent.get(chat_id, []))
 
     # The waits take `timeout` like asyncio.wait_for: tests read better than with a wrapper.
-    async def wait_until(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:  # noqa: ASYNC109
+    async def wait_until(
+        self,
+        predicate: Callable[[], T],
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> T:
         """Wait until `predicate()` is truthy (re-checked on every change) and return it."""
         result = await self._wait_for(predicate, timeout)
         if not result:
@@ -400,7 +235,11 @@ class FakeBotAPI:
         self._read[chat_id] = self._read.get(chat_id, 0) + count
         return unread[:count]
 
-    async def next_message(self, chat_id: int, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
+    async def next_message(
+        self,
+        chat_id: int,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> SentMessage:
         """Wait for the next unread message to a chat and return it."""
         return (await self.wait_for_messages(chat_id, 1, timeout))[0]
 
@@ -421,7 +260,9 @@ class FakeBotAPI:
         """How the bot answered a callback query, or None if it has not."""
         return self._answers.get(query_id)
 
-    def my_commands(self, scope: Mapping[str, Any] | None = None, language_code: str = "") -> Any:
+    def my_commands(
+        self, scope: Mapping[str, Any] | None = None, language_code: str = ""
+    ) -> list[dict[str, str]]:
         """The command menu registered for a scope and language (default: all private chats)."""
         return list(self._commands.get(_scope_key(scope, language_code), []))
 
@@ -523,15 +364,7 @@ class FakeBotAPI:
     ) -> dict[str, Any]:
         """The user sends a photo; the bot can getFile and download it."""
         stored = self._store_file(content, "photos", None, "image/jpeg")
-        width, height = _image_size(content)
-        size = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "width": width,
-            "height": height,
-            "file_size": len(content),
-        }
-        return self._user_message(user_id, _with_caption({"photo": [size]}, caption))
+        return self._user_message(user_id, _with_caption({"photo": stored.photo_sizes()}, caption))
 
     def send_document(
         self,
@@ -545,8 +378,8 @@ class FakeBotAPI:
         """The user sends a file; the bot can getFile and download it."""
         mime_type = mime_type or mimetypes.guess_type(file_name)[0] or "application/octet-stream"
         stored = self._store_file(content, "documents", file_name, mime_type)
-        document = _document_dict(stored)
-        return self._user_message(user_id, _with_caption({"document": document}, caption))
+        content_dict = {"document": stored.document_dict()}
+        return self._user_message(user_id, _with_caption(content_dict, caption))
 
     def _user_message(self, user_id: int, content: dict[str, Any]) -> dict[str, Any]:
         user = self.user(user_id)
@@ -577,12 +410,12 @@ class FakeBotAPI:
         403 (Forbidden: bot was blocked by the user). `chat_id` narrows it to one chat.
         """
         code = int(kind)
-        if code not in (429, 502, 403):
+        if code not in FAULT_KINDS:
             raise ValueError(f"fault kind must be 429, 502 or 403, not {kind!r}")
         name = method if method == "*" else self.spec.canonical(method)
         if name is None:
             raise ValueError(f"{method!r} is not a Bot API method")
-        self._faults.append(_Fault(name, code, chat_id, times, retry_after))
+        self._faults.append(Fault(name, code, chat_id, times, retry_after))
 
     def clear_faults(self) -> None:
         """Drop every injected fault that has not fired yet."""
@@ -591,43 +424,39 @@ class FakeBotAPI:
     def enforce_rate_limits(
         self, per_second: int | None = 30, per_chat_per_second: int | None = 1
     ) -> None:
-        """Answer 429 to sends beyond these counts in any sliding second (None = no limit)."""
-        self._rate_limit = _RateLimit(per_second, per_chat_per_second)
+        """Answer 429 to sends beyond these counts in any sliding second (None = no limit).
+
+        Sends are the send* methods except sendChatAction, plus copy/forwardMessage(s).
+        """
+        if any(cap is not None and cap < 1 for cap in (per_second, per_chat_per_second)):
+            raise ValueError("rate limits are counts of at least 1, or None")
+        self._flood = FloodControl(per_second, per_chat_per_second, self._clock)
 
     def disable_rate_limits(self) -> None:
         """Stop enforcing rate limits."""
-        self._rate_limit = None
+        self._flood = None
 
     def _apply_faults(self, method: str, values: Mapping[str, Any]) -> None:
         fault = next((f for f in self._faults if f.matches(method, values)), None)
         if fault is None:
             return
-        if fault.remaining is not None:
-            fault.remaining -= 1
-            if fault.remaining <= 0:
-                self._faults.remove(fault)
-        raise fault.error()
+        error = fault.fire()
+        if fault.spent:
+            self._faults.remove(fault)
+        raise error
 
     def _apply_rate_limit(self, method: str, values: Mapping[str, Any]) -> None:
-        limit = self._rate_limit
-        if limit is None or method not in self._send_methods:
-            return
-        now = self._clock()
-        horizon = now - RATE_WINDOW + RATE_SLACK
-        chat_sends = limit.chat_sends.setdefault(values.get("chat_id"), deque())
-        for sends in (limit.sends, chat_sends):
-            while sends and sends[0] <= horizon:
-                sends.popleft()
-        for sends, cap in (
-            (limit.sends, limit.per_second),
-            (chat_sends, limit.per_chat_per_second),
-        ):
-            if cap is not None and len(sends) >= cap:
-                raise too_many_requests(max(1, math.ceil(sends[-cap] - horizon)))
-        limit.sends.append(now)
-        chat_sends.append(now)
+        if self._flood is not None and method in self._send_methods:
+            self._flood.admit(values.get("chat_id"))
 
     # ---- method handlers ------------------------------------------------------------------------
+
+    def _get_me(self, _: dict[str, Any]) -> dict[str, Any]:
+        return self.bot.to_dict() | {
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     async def _get_updates(self, values: dict[str, Any]) -> list[dict[str, Any]]:
         if self.webhook_url:
@@ -646,6 +475,7 @@ class FakeBotAPI:
                 await self._wait_for(lambda: self._updates, timeout)
             finally:
                 self.pollers -= 1
+                self._notify()
         return self._updates[:limit]
 
     def _confirm(self, offset: int) -> None:
@@ -910,7 +740,7 @@ class FakeBotAPI:
         if isinstance(value, Upload):
             if not value.content:
                 raise bad_request("file must be non-empty")
-            if kind == "photo" and not _is_image(value.content):
+            if kind == "photo" and not is_image(value.content):
                 raise bad_request("IMAGE_PROCESS_FAILED")
             return self._store_file(value.content, folder, value.filename, value.mime_type)
         if value in self.files:
@@ -951,24 +781,12 @@ class FakeBotAPI:
         if message.entities:
             data["entities" if message.kind == "text" else "caption_entities"] = message.entities
         if message.file_id:
-            data.update(self._media_dict(message))
+            stored = self.files[message.file_id]
+            media = stored.photo_sizes() if message.kind == "photo" else stored.document_dict()
+            data[message.kind] = media
         if message.reply_markup and "inline_keyboard" in message.reply_markup:
             data["reply_markup"] = message.reply_markup
         return data
-
-    def _media_dict(self, message: SentMessage) -> dict[str, Any]:
-        stored = self.files[message.file_id or ""]
-        if message.kind == "document":
-            return {"document": _document_dict(stored)}
-        width, height = _image_size(stored.content)
-        size = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "width": width,
-            "height": height,
-            "file_size": len(stored.content),
-        }
-        return {"photo": [size]}
 
 
 def _formatted(
@@ -1005,33 +823,6 @@ def _description(reply: Reply) -> str | None:
 
 def _with_caption(content: dict[str, Any], caption: str | None) -> dict[str, Any]:
     return content | ({"caption": caption} if caption else {})
-
-
-def _document_dict(stored: StoredFile) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "file_id": stored.file_id,
-        "file_unique_id": stored.file_unique_id,
-        "file_size": len(stored.content),
-    }
-    if stored.file_name:
-        data["file_name"] = stored.file_name
-    if stored.mime_type:
-        data["mime_type"] = stored.mime_type
-    return data
-
-
-def _is_image(content: bytes) -> bool:
-    """Whether the bytes start like an image Telegram accepts as a photo."""
-    webp = content[:4] == b"RIFF" and content[8:12] == b"WEBP"
-    return content.startswith(IMAGE_SIGNATURES) or webp
-
-
-def _image_size(content: bytes) -> tuple[int, int]:
-    """Width and height of a PNG; a plausible default for other images."""
-    if content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) >= 24:
-        width, height = struct.unpack(">II", content[16:24])
-        return int(width), int(height)
-    return 800, 600
 
 
 def _suffix(file_name: str | None, mime_type: str | None) -> str:

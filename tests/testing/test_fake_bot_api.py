@@ -8,6 +8,7 @@ import importlib.util
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -68,6 +69,11 @@ async def server(api: FakeBotAPI) -> AsyncIterator[FakeBotAPIServer]:
         yield server
 
 
+def in_process_bot(api: FakeBotAPI) -> Bot:
+    """A Bot whose calls, long polls included, go straight into the fake."""
+    return Bot(api.token, request=FakeRequest(api), get_updates_request=FakeRequest(api))
+
+
 @pytest.fixture(params=["http", "in-process"])
 async def bot(request: pytest.FixtureRequest, api: FakeBotAPI) -> AsyncIterator[Bot]:
     """A real PTB Bot talking to the fake over HTTP, then again through FakeRequest."""
@@ -78,16 +84,14 @@ async def bot(request: pytest.FixtureRequest, api: FakeBotAPI) -> AsyncIterator[
         ):
             yield bot
     else:
-        requests = {"request": FakeRequest(api), "get_updates_request": FakeRequest(api)}
-        async with Bot(api.token, **requests) as bot:
+        async with in_process_bot(api) as bot:
             yield bot
 
 
 @pytest.fixture
 async def local_bot(api: FakeBotAPI) -> AsyncIterator[Bot]:
     """A real PTB Bot through FakeRequest only, for checks that do not depend on the transport."""
-    requests = {"request": FakeRequest(api), "get_updates_request": FakeRequest(api)}
-    async with Bot(api.token, **requests) as bot:
+    async with in_process_bot(api) as bot:
         yield bot
 
 
@@ -97,10 +101,10 @@ def keyboard(*data: str) -> InlineKeyboardMarkup:
     )
 
 
-async def raw_post(server: FakeBotAPIServer, method: str, **kwargs: object) -> httpx.Response:
+async def raw_post(server: FakeBotAPIServer, method: str, **kwargs: Any) -> httpx.Response:
     """A request outside PTB, to see status codes and bodies as they are."""
     async with httpx.AsyncClient() as client:
-        return await client.post(f"{server.base_url}{server.api.token}/{method}", **kwargs)  # type: ignore[arg-type]
+        return await client.post(f"{server.base_url}{server.api.token}/{method}", **kwargs)
 
 
 # ---- basics -----------------------------------------------------------------------------------
@@ -493,6 +497,54 @@ async def test_rate_limits_per_chat_and_overall(
     await bot.send_message(70004, "1")
     assert [m.text for m in api.sent_to(SITI)] == ["1", "2"]
     assert api.calls("sendMessage")[1].status == 429
+
+
+# ---- waits and shutdown -----------------------------------------------------------------------
+
+
+async def test_waits_return_messages_in_order_and_time_out_with_what_arrived(
+    local_bot: Bot, api: FakeBotAPI
+) -> None:
+    for text in ("satu", "dua", "tiga"):
+        await local_bot.send_message(SITI, text)
+    assert [m.text for m in await api.wait_for_messages(SITI, 2)] == ["satu", "dua"]
+    assert (await api.next_message(SITI)).text == "tiga"
+    assert api.unread(SITI) == []
+    with pytest.raises(TimeoutError, match=r"expected 1 new message\(s\) within 0.05 s, got 0"):
+        await api.next_message(SITI, timeout=0.05)
+
+
+async def test_next_message_wakes_when_the_bot_sends(local_bot: Bot, api: FakeBotAPI) -> None:
+    waiting = asyncio.create_task(api.next_message(BUDI, timeout=2))
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    await local_bot.send_message(BUDI, "akhirnya")
+    assert (await waiting).text == "akhirnya"
+
+
+async def test_client_hang_up_ends_the_long_poll(server: FakeBotAPIServer, api: FakeBotAPI) -> None:
+    poll = asyncio.create_task(raw_post(server, "getUpdates", json={"timeout": 5}))
+    await api.wait_until(lambda: api.pollers == 1, timeout=2)
+    poll.cancel()
+    await api.wait_until(lambda: api.pollers == 0, timeout=2)
+
+
+async def test_stopping_the_server_ends_pending_long_polls(api: FakeBotAPI) -> None:
+    server = FakeBotAPIServer(api)
+    await server.start()
+    poll = asyncio.create_task(raw_post(server, "getUpdates", json={"timeout": 5}))
+    await api.wait_until(lambda: api.pollers == 1, timeout=2)
+    await asyncio.wait_for(server.stop(), timeout=2)
+    with pytest.raises(httpx.HTTPError):
+        await asyncio.wait_for(poll, timeout=2)
+    assert api.pollers == 0
+
+
+def test_fault_arguments_are_checked(api: FakeBotAPI) -> None:
+    with pytest.raises(ValueError, match="not a Bot API method"):
+        api.inject_fault("sendMesage", 429)
+    with pytest.raises(ValueError, match="429, 502 or 403"):
+        api.inject_fault("sendMessage", 500)
 
 
 # ---- HTML parser ------------------------------------------------------------------------------
