@@ -269,7 +269,7 @@ async def test_blank_row_numbering_in_errors(database: Database, tmp_path: Path)
         ("unit.xls", b"x", "format_tidak_didukung"),
         ("unit.csv", b"", "berkas_kosong"),
         ("unit.csv", b"\n\n", "berkas_kosong"),
-        ("unit.xlsx", b"not a zip", "berkas_tidak_terbaca"),
+        ("unit.xlsx", b"not a zip", "xlsx_rusak"),
         ("unit.csv", "kode\n".encode("utf-16-le") + b"\x00\xd8", "bukan_utf8"),
     ],
 )
@@ -704,6 +704,11 @@ async def test_indicator_values_and_defaults(database: Database) -> None:
     assert stored["IKI-3"].iku_unit == "IKU 2"
 
 
+def test_text_book_has_every_text() -> None:
+    for key, names in TEXTS.keys.items():
+        assert TEXTS.get(key, **dict.fromkeys(names, "x")), key
+
+
 def test_summary_text() -> None:
     result = ImportResult("pegawai", created=15000, updated=3, unchanged=40)
     assert result.summary() == TEXTS.get(
@@ -789,3 +794,17 @@ async def test_cli_missing_file(database: Database, cli_env: Any, tmp_path: Path
     with pytest.raises(SystemExit) as caught:
         await asyncio.to_thread(main, ["impor", "unit", str(tmp_path / "tidak-ada.xlsx")])
     assert caught.value.code == TEXTS.get("berkas_tidak_ada", file=str(tmp_path / "tidak-ada.xlsx"))
+
+
+async def test_cli_without_schema(
+    cli_env: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from kinerja_bot.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kosong.db'}")
+    path = write_csv(tmp_path / "unit.csv", [unit("PEMKOT")])
+    with pytest.raises(SystemExit) as caught:
+        await asyncio.to_thread(main, ["impor", "unit", str(path)])
+    assert caught.value.code == TEXTS.get("basis_data_gagal", alasan="no such table: unit")

@@ -16,9 +16,11 @@ TEXTS = TextBook(
         "berkas_tidak_ada": ("file",),
         "format_tidak_didukung": ("file",),
         "berkas_tidak_terbaca": ("file", "alasan"),
+        "xlsx_rusak": ("file", "alasan"),
         "bukan_utf8": ("file",),
         "berkas_kosong": ("file",),
         "bentrok": ("jenis",),
+        "basis_data_gagal": ("alasan",),
         # the header row
         "kolom_hilang": ("kolom", "kolom_wajib"),
         "kolom_ganda": ("kolom",),

@@ -67,7 +67,12 @@ def read_table(path: Path, *, progress: bool | None = None) -> Table:
 
 
 def _read_csv(path: Path, progress: bool | None) -> Table:
-    text = _decode(path.read_bytes(), path.name)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ImportFileError("berkas_tidak_terbaca", file=path.name, alasan=reason) from None
+    text = _decode(raw, path.name)
     first_line, _, rest = text.partition("\n")
     marker = first_line.strip()
     if marker.lower().startswith("sep=") and len(marker) == 5:
@@ -82,8 +87,10 @@ def _read_csv(path: Path, progress: bool | None) -> Table:
         raise ImportFileError("berkas_kosong", file=path.name)
     columns = [normalize_column(name) for name in header]
     rows: list[dict[str, Cell]] = []
-    enabled = wants_progress(progress, text.count("\n"))
-    with bar(TEXTS.get("progres_membaca"), text.count("\n"), enabled=enabled) as counter:
+    lines = text.count("\n")
+    with bar(
+        TEXTS.get("progres_membaca"), lines, enabled=wants_progress(progress, lines)
+    ) as counter:
         for values in reader:
             rows.append({name: value for name, value in zip(columns, values, strict=False) if name})
             counter.update()
@@ -110,9 +117,12 @@ def _read_xlsx(path: Path, progress: bool | None) -> Table:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        reason = str(error) or type(error).__name__
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
         raise ImportFileError("berkas_tidak_terbaca", file=path.name, alasan=reason) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as error:
+        reason = str(error) or type(error).__name__
+        raise ImportFileError("xlsx_rusak", file=path.name, alasan=reason) from None
     try:
         if not workbook.worksheets:
             raise ImportFileError("berkas_kosong", file=path.name)

@@ -304,22 +304,14 @@ async def _write_indicators(
     for record in records:
         values = {
             "employee_id": employees[record.nip],
-            "rhk": record.rhk,
-            "nama": record.nama,
-            "aspek": record.aspek,
-            "satuan": record.satuan,
-            "target": record.target,
-            "arah": record.arah,
-            "cara_hitung": record.cara_hitung,
-            "jenis": record.jenis,
-            "iku_unit": record.iku_unit,
+            **{name: getattr(record, name) for name in INDICATOR_FIELDS[1:]},
         }
         old = existing.get((record.kode, record.tahun))
         if old is None:
             inserted.append(
                 {"kode": record.kode, "tahun": record.tahun, **values, **_timestamps(now)}
             )
-        elif tuple(getattr(old, name) for name in INDICATOR_FIELDS) != tuple(values.values()):
+        elif any(getattr(old, name) != values[name] for name in INDICATOR_FIELDS):
             changed.append({"id": old.id, **values, "updated_at": now})
     await _insert(connection, Indicator, inserted, counter)
     await _update(connection, Indicator, changed, counter)

@@ -1,18 +1,21 @@
 """The NIP, the 18-digit number of an ASN, and the checks it must pass.
 
-Structure (Peraturan Kepala BKN No. 22 Tahun 2007 for PNS; PPPK numbers keep the layout):
+Structure (Peraturan Kepala BKN No. 22 Tahun 2007 on the NIP of PNS), e.g. 198503122010011002:
 
-    1985 03 12   2010 01   1   002
-    └ birth ──┘  └ TMT ─┘  │   └ sequence (nomor urut), digits 16–18
-      digits       digits  └ sex, digit 15: 1 = male (pria), 2 = female (wanita)
-      1–8          9–14
-      YYYYMMDD     YYYYMM: year and month of appointment as CPNS
+| digits | meaning                                             | example    |
+|--------|-----------------------------------------------------|------------|
+| 1–8    | birth date, YYYYMMDD                                | `19850312` |
+| 9–14   | appointment as CPNS (TMT), YYYYMM                   | `201001`   |
+| 15     | sex: 1 = male (pria), 2 = female (wanita)           | `1`        |
+| 16–18  | sequence number (nomor urut)                        | `002`      |
 
-A PPPK number puts a code (`21`) where a PNS number has the appointment month, so digits
-9–14 are not checked as a date. What is checked: exactly 18 ASCII digits, digits 1–8 are a real
-date from 1900 on, and digit 15 is 1 or 2. Spaces are allowed and removed (the printed form
-`19850312 201001 1 002` is common), and so is one leading apostrophe (Excel's "store as
-text" mark that sometimes survives a copy and paste).
+PPPK numbers (NI PPPK) keep this layout but put a code (`21`) where a PNS number has the
+appointment month, so digits 9–14 are not checked as a date.
+
+What is checked: exactly 18 ASCII digits, digits 1–8 are a real date from 1900 on, and
+digit 15 is 1 or 2. Spaces are allowed and removed (the printed form `19850312 201001 1 002`
+is common), and so is one leading apostrophe (Excel's "store as text" mark, which sometimes
+survives a copy and paste).
 """
 
 from __future__ import annotations

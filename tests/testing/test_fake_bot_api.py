@@ -39,6 +39,12 @@ REPO = Path(__file__).resolve().parents[2]
 SPEC_FILE = REPO.parent / "shared" / "telegram" / "bot-api-spec.json"
 
 
+@pytest.fixture(autouse=True)
+def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opt in to PTB's timedelta periods: RetryAfter warns about the int form otherwise."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+
+
 class FakeClock:
     """A monotonic clock the test moves by hand."""
 
@@ -454,7 +460,7 @@ async def test_unknown_file_id_is_rejected(local_bot: Bot) -> None:
 
 async def test_429_fault_raises_retry_after_and_stores_nothing(bot: Bot, api: FakeBotAPI) -> None:
     api.inject_fault("sendMessage", 429, retry_after=3)
-    with pytest.raises(RetryAfter, match="Retry in 3 seconds"):
+    with pytest.raises(RetryAfter, match="Retry in 0:00:03"):
         await bot.send_message(SITI, "pengingat")
     assert api.sent_to(SITI) == []
     await bot.send_message(SITI, "pengingat")  # the fault fired once
@@ -634,3 +640,25 @@ async def test_application_polls_and_replies(api: FakeBotAPI, server: FakeBotAPI
         await app.stop()
     assert reply.text == "Halo! payload=['layanan-DUKCAPIL01']"
     assert api.pending_updates == []  # the updater confirmed the update on stop
+
+
+async def test_application_in_process_for_the_terminal_chat(api: FakeBotAPI) -> None:
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("Pilih:", reply_markup=keyboard("lapor"))
+
+    app = (
+        ApplicationBuilder()
+        .token(api.token)
+        .request(FakeRequest(api))
+        .get_updates_request(FakeRequest(api))
+        .build()
+    )
+    app.add_handler(CommandHandler("start", start))
+    async with app:
+        await app.start()
+        api.send_command(BUDI, "start")
+        await app.process_update(Update.de_json(api.pending_updates[-1], app.bot))
+        menu = await api.next_message(BUDI)
+        await app.stop()
+    assert menu.button_labels == ["Tombol lapor"]
