@@ -4,79 +4,44 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from sqlalchemy.engine import make_url
+
+import kinerja_bot.app  # noqa: F401  (declares the bot's text books, checked at start)
+from kinerja_bot.activation import activation_command
+from kinerja_bot.cli_common import TEXTS, CliError
 from kinerja_bot.config import ConfigError, Settings, get_settings
-from kinerja_bot.db import Database
+from kinerja_bot.demo import demo_command
+from kinerja_bot.importing import import_command
+from kinerja_bot.migrate import upgrade
+from kinerja_bot.terminal_chat import chat_command
 from kinerja_bot.texts import TextBook, TextError
-
-TEXTS = TextBook(
-    "cli",
-    {
-        "db_upgraded": ("url",),
-        "config_error": ("message",),
-        "texts_error": ("message",),
-        "unknown_unit": ("kode",),
-        "unknown_nip": ("nip",),
-        "activation_written": ("count", "file", "skipped"),
-        "activation_none": (),
-        "bot_username_missing": (),
-        "file_missing": ("file",),
-        "folder_missing": ("folder",),
-    },
-    html=False,
-)
-
-
-class CliError(Exception):
-    """An error the admin can fix; printed as one line, exit status 1."""
-
-
-async def with_database(settings: Settings, work: Callable[[Database], Awaitable[Any]]) -> Any:
-    """Run `work` with a database that is disposed afterwards."""
-    database = Database(settings.database_url)
-    try:
-        return await work(database)
-    finally:
-        await database.dispose()
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
-    from kinerja_bot.migrate import upgrade
-
     upgrade(settings.database_url)
     print(TEXTS.get("db_upgraded", url=_safe_url(settings.database_url)))
 
 
 def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
 
 
 def _impor(args: argparse.Namespace, settings: Settings) -> None:
-    from kinerja_bot.importing import import_command
-
     import_command(args.jenis, Path(args.file), settings)
 
 
 def _aktivasi(args: argparse.Namespace, settings: Settings) -> None:
-    from kinerja_bot.activation import activation_command
-
     activation_command(settings, unit=args.unit, nip=args.nip, output=args.output)
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> None:
-    from kinerja_bot.demo import demo_command
-
     demo_command(settings)
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> None:
-    from kinerja_bot.terminal_chat import chat_command
-
     chat_command(settings, telegram_id=args.telegram_id, name=args.name)
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
 
-from kinerja_bot.cli import with_database
+from kinerja_bot.cli_common import with_database
 from kinerja_bot.config import Settings
 from kinerja_bot.db import Database
 from kinerja_bot.importing import import_rows
@@ -29,6 +29,7 @@ from kinerja_bot.models import (
     SurveyResponse,
     id_of,
 )
+from kinerja_bot.rules.formatting import format_number_id
 from kinerja_bot.rules.periods import week_start
 from kinerja_bot.rules.skm import UNSUR_CODES
 from kinerja_bot.texts import TextBook
@@ -370,7 +371,7 @@ def organisation_rows(people: list[DemoPerson], year: int) -> dict[str, list[dic
                     "nama": nama,
                     "aspek": aspek,
                     "satuan": satuan,
-                    "target": f"{own_target:g}".replace(".", ","),
+                    "target": format_number_id(own_target, 2, trim=True),
                     "arah": arah,
                     "cara_hitung": cara,
                     "jenis": "utama" if number < 3 else "tambahan",

@@ -12,7 +12,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from kinerja_bot.activation.service import IssuedCode, issue_codes
-from kinerja_bot.cli import TEXTS, CliError, with_database
+from kinerja_bot.cli_common import TEXTS, CliError, with_database
 from kinerja_bot.config import Settings
 from kinerja_bot.db import Database
 from kinerja_bot.models import Employee, utcnow

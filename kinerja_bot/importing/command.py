@@ -19,7 +19,7 @@ def import_command(kind: str, path: Path, settings: Settings) -> None:
 
     The file is read before the event loop starts (openpyxl is CPU-bound and blocking).
     """
-    from kinerja_bot.cli import CliError
+    from kinerja_bot.cli_common import CliError
 
     try:
         table = read_table(path)

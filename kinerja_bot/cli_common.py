@@ -1,0 +1,40 @@
+"""What every admin CLI command shares: its messages, its error type, a database to work on."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from kinerja_bot.config import Settings
+from kinerja_bot.db import Database
+from kinerja_bot.texts import TextBook
+
+TEXTS = TextBook(
+    "cli",
+    {
+        "db_upgraded": ("url",),
+        "config_error": ("message",),
+        "texts_error": ("message",),
+        "unknown_unit": ("kode",),
+        "unknown_nip": ("nip",),
+        "activation_written": ("count", "file", "skipped"),
+        "activation_none": (),
+        "bot_username_missing": (),
+        "file_missing": ("file",),
+        "folder_missing": ("folder",),
+    },
+    html=False,
+)
+
+
+class CliError(Exception):
+    """An error the admin can fix; printed as one line, exit status 1."""
+
+
+async def with_database(settings: Settings, work: Callable[[Database], Awaitable[Any]]) -> Any:
+    """Run `work` with a database that is disposed afterwards."""
+    database = Database(settings.database_url)
+    try:
+        return await work(database)
+    finally:
+        await database.dispose()

@@ -1,0 +1,109 @@
+"""Where each indicator stands: realisation to date, achievement, on-track status.
+
+One query serves /kinerja, /tim, the weekly summary, the evaluation and the needs analysis.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kinerja_bot.models import Aggregation, Direction, Indicator, ProgressReport, id_of
+from kinerja_bot.rules.achievement import (
+    OnTrackStatus,
+    achievement_pct,
+    prorata_achievement_pct,
+    realisation_to_date,
+    status,
+)
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    """One indicator with its reports summed up as of a date."""
+
+    indicator: Indicator
+    realisation: float | None
+    achievement_pct: float | None
+    prorata_pct: float | None
+    status: OnTrackStatus | None
+    report_count: int
+    last_report_at: datetime | None
+    last_report_id: int | None
+
+
+def summarise(
+    indicator: Indicator, reports: Sequence[ProgressReport], as_of: date
+) -> IndicatorProgress:
+    """Progress of one indicator from its reports (any order) as of `as_of`."""
+    ordered = sorted(reports, key=lambda r: (r.week_start, r.submitted_at))
+    aggregation, direction = Aggregation(indicator.cara_hitung), Direction(indicator.arah)
+    realisation = realisation_to_date([r.realisasi for r in ordered], aggregation)
+    last = ordered[-1] if ordered else None
+    return IndicatorProgress(
+        indicator=indicator,
+        realisation=realisation,
+        achievement_pct=(
+            None
+            if realisation is None
+            else achievement_pct(realisation, indicator.target, direction)
+        ),
+        prorata_pct=prorata_achievement_pct(
+            realisation,
+            indicator.target,
+            as_of=as_of,
+            year=indicator.tahun,
+            aggregation=aggregation,
+            direction=direction,
+        ),
+        status=status(
+            realisation,
+            indicator.target,
+            as_of=as_of,
+            year=indicator.tahun,
+            aggregation=aggregation,
+            direction=direction,
+        ),
+        report_count=len(ordered),
+        last_report_at=last.submitted_at if last else None,
+        last_report_id=last.id if last else None,
+    )
+
+
+async def indicator_progress(
+    session: AsyncSession, employee_ids: Iterable[int], year: int, as_of: date
+) -> dict[int, list[IndicatorProgress]]:
+    """Progress of every indicator of these employees in `year`, by employee id.
+
+    Reports from weeks after `as_of` are ignored, so a past date shows the past.
+    """
+    ids = list(employee_ids)
+    indicators = (
+        await session.exec(
+            select(Indicator)
+            .where(col(Indicator.employee_id).in_(ids), Indicator.tahun == year)
+            .order_by(col(Indicator.employee_id), col(Indicator.jenis).desc(), col(Indicator.kode))
+        )
+    ).all()
+    reports = (
+        await session.exec(
+            select(ProgressReport).where(
+                col(ProgressReport.indicator_id).in_([id_of(i) for i in indicators]),
+                col(ProgressReport.week_start) <= as_of,
+            )
+        )
+    ).all()
+    by_indicator: dict[int, list[ProgressReport]] = defaultdict(list)
+    for report in reports:
+        by_indicator[report.indicator_id].append(report)
+    result: dict[int, list[IndicatorProgress]] = {employee_id: [] for employee_id in ids}
+    for indicator in indicators:
+        result[indicator.employee_id].append(
+            summarise(indicator, by_indicator[id_of(indicator)], as_of)
+        )
+    return result
