@@ -264,6 +264,36 @@ class Feedback(SQLModel, table=True):
     created_at: datetime = timestamp(index=True)
 
 
+class Leave(SQLModel, table=True):
+    """Cuti: days (inclusive, WIB) on which an ASN gets no reminders."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: int = Field(foreign_key="employee.id", index=True)
+    first_day: date
+    last_day: date
+    created_at: datetime = timestamp()
+
+
+class Evaluation(SQLModel, table=True):
+    """The periodic evaluation of one ASN: the atasan's ratings and the resulting predikat."""
+
+    __table_args__ = (UniqueConstraint("employee_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: int = Field(foreign_key="employee.id", index=True)
+    period: str = Field(max_length=16, index=True)
+    suggested_result_rating: str | None = Field(default=None, max_length=32)
+    result_rating: str = Field(max_length=32)
+    behaviour_rating: str = Field(max_length=32)
+    # Per BerAKHLAK value: its code → the atasan's note.
+    behaviour_notes: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    predikat: str = Field(max_length=32)
+    decided_by_id: int = Field(foreign_key="employee.id")
+    decided_at: datetime = timestamp()
+
+
 # --- Citizens (SKM, complaints) -----------------------------------------------------------
 
 
@@ -274,6 +304,8 @@ class Service(SQLModel, table=True):
     kode: str = Field(max_length=32, unique=True, index=True)
     nama: str = Field(max_length=200)
     unit_id: int = Field(foreign_key="unit.id", index=True)
+    # Yearly number of service users, the population for the SKM sample size (Krejcie & Morgan).
+    pengguna_per_tahun: int | None = None
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
 
