@@ -26,6 +26,8 @@ from kinerja_bot.config import Settings
 from kinerja_bot.context import DATABASE_KEY, SETTINGS_KEY, BotContext, KinerjaApplication
 from kinerja_bot.db import Database
 from kinerja_bot.persistence import DatabasePersistence
+from kinerja_bot.reporting.handlers import build_reporting_handlers
+from kinerja_bot.reporting.overview import build_overview_handlers
 from kinerja_bot.texts import TextBook
 from kinerja_bot.update_processing import PerUserOrderedProcessor
 
@@ -43,6 +45,11 @@ def register_handlers(application: KinerjaApplication) -> None:
     3. then the fallbacks: unknown commands, stray messages, buttons nothing handles any more.
     """
     for handler in activation.build_activation_handlers():
+        application.add_handler(handler)
+    # Reporting: /lapor and corrections, then /kinerja.
+    for handler in build_reporting_handlers():
+        application.add_handler(handler)
+    for handler in build_overview_handlers():
         application.add_handler(handler)
 
     application.add_handler(CommandHandler("start", general.start))

@@ -28,9 +28,15 @@ def not_linked(person: Person) -> bool:
     return not person.is_employee
 
 
+def employee(person: Person) -> bool:
+    return person.is_employee
+
+
 COMMANDS: tuple[Command, ...] = (
     Command("start", everyone),
     Command("daftar", not_linked),
+    Command("lapor", employee),
+    Command("kinerja", employee),
     Command("bantuan", everyone),
     Command("batal", everyone),
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from itertools import count
 
 from kinerja_bot.db import Database
-from kinerja_bot.models import Employee, Unit
+from kinerja_bot.models import Employee, Indicator, Unit, id_of
+from kinerja_bot.rules.periods import wib_today
 
 _sequence = count(1)
 
@@ -53,3 +54,35 @@ async def add_employee(
         session.add(employee)
         await session.flush()
         return employee
+
+
+async def add_indicator(
+    database: Database,
+    employee: Employee,
+    *,
+    kode: str | None = None,
+    nama: str = "Jumlah dokumen KTP-el yang dicetak",
+    satuan: str = "dokumen",
+    target: float = 1200,
+    tahun: int | None = None,
+    arah: str = "naik",
+    cara_hitung: str = "kumulatif",
+    jenis: str = "utama",
+) -> Indicator:
+    async with database.session() as session:
+        indicator = Indicator(
+            kode=kode or f"IKI-{next(_sequence)}",
+            employee_id=id_of(employee),
+            tahun=tahun or wib_today().year,
+            rhk="Terlayaninya penerbitan dokumen kependudukan",
+            nama=nama,
+            aspek="kuantitas",
+            satuan=satuan,
+            target=target,
+            arah=arah,
+            cara_hitung=cara_hitung,
+            jenis=jenis,
+        )
+        session.add(indicator)
+        await session.flush()
+        return indicator

@@ -15,7 +15,6 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -33,6 +32,7 @@ from kinerja_bot.general import TEXTS as GENERAL_TEXTS
 from kinerja_bot.general import conversation_timed_out
 from kinerja_bot.models import Unit, utcnow
 from kinerja_bot.people import identify
+from kinerja_bot.telegram_ui import conversation
 from kinerja_bot.texts import TextBook
 
 TEXTS = TextBook(
@@ -57,7 +57,6 @@ TEXTS = TextBook(
 
 ASK_NIP, ASK_CODE = range(2)
 NIP_KEY = "daftar_nip"
-TIMEOUT = timedelta(minutes=30)
 
 
 def _minutes(wait: timedelta | None) -> int:
@@ -171,21 +170,19 @@ async def cancel(update: Update, context: BotContext) -> int:
 def build_registration_conversation() -> ConversationHandler[BotContext]:
     """/daftar — states: ASK_NIP (typed NIP), ASK_CODE (typed activation code)."""
     typed = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
+    return conversation(
+        "daftar",
         entry_points=[CommandHandler("daftar", ask_nip)],
         states={
             ASK_NIP: [MessageHandler(typed, receive_nip)],
             ASK_CODE: [MessageHandler(typed, receive_code)],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, conversation_timed_out)],
         },
         fallbacks=[
             CommandHandler("batal", cancel),
             MessageHandler(filters.COMMAND, other_command),
             MessageHandler(~filters.COMMAND, not_text),
         ],
-        name="daftar",
-        persistent=True,
-        conversation_timeout=TIMEOUT,
+        on_timeout=conversation_timed_out,
     )
 
 

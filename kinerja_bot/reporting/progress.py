@@ -107,3 +107,21 @@ async def indicator_progress(
             summarise(indicator, by_indicator[id_of(indicator)], as_of)
         )
     return result
+
+
+async def single_indicator_progress(
+    session: AsyncSession, indicator_id: int, as_of: date
+) -> IndicatorProgress:
+    """Progress of one indicator (which must exist) as of `as_of`."""
+    indicator = await session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise LookupError(f"indicator {indicator_id} does not exist")
+    reports = (
+        await session.exec(
+            select(ProgressReport).where(
+                ProgressReport.indicator_id == indicator_id,
+                col(ProgressReport.week_start) <= as_of,
+            )
+        )
+    ).all()
+    return summarise(indicator, reports, as_of)

@@ -1,0 +1,111 @@
+"""Small Telegram helpers shared by every journey: keyboards, button presses, safe sends."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ConversationHandler, TypeHandler
+from telegram.warnings import PTBUserWarning
+
+from kinerja_bot.texts import CALLBACK_DATA_LIMIT
+
+log = logging.getLogger(__name__)
+
+CONVERSATION_TIMEOUT = timedelta(minutes=30)
+
+Button = tuple[str, str]  # (label, callback data)
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of (label, data); data over 64 bytes is a bug, caught here."""
+    for row in rows:
+        for _, data in row:
+            if len(data.encode("utf-8")) > CALLBACK_DATA_LIMIT:
+                raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {data!r}")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def one_per_row(buttons: Sequence[Button]) -> InlineKeyboardMarkup:
+    return keyboard([[button] for button in buttons])
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut a label to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+async def take_press(update: Update, alert: str | None = None) -> CallbackQuery | None:
+    """Answer a button press and remove the keyboard, so the same button cannot be pressed twice."""
+    query = update.callback_query
+    if query is None:
+        return None
+    await query.answer(alert, show_alert=alert is not None)
+    if alert is None and isinstance(query.message, Message) and query.message.reply_markup:
+        try:
+            await query.edit_message_reply_markup(None)
+        except BadRequest:
+            log.debug("keyboard of message %s was already gone", query.message.message_id)
+    return query
+
+
+def callback_int(update: Update, position: int = -1) -> int | None:
+    """The number at `position` in `prefix:…:N` callback data, or None if it is not a number."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return None
+    part = query.data.split(":")[position]
+    return int(part) if part.isdigit() else None
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer in the chat the update came from (message or button press)."""
+    if update.effective_chat is not None:
+        await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def send_to_person(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> bool:
+    """Deliver to another user; False (logged) if Telegram refuses, e.g. the bot was blocked."""
+    try:
+        await bot.send_message(chat_id, text, reply_markup=markup)
+    except Forbidden:
+        log.info("chat %s has blocked the bot", chat_id)
+        return False
+    except TelegramError:
+        log.warning("could not deliver to chat %s", chat_id, exc_info=True)
+        return False
+    return True
+
+
+def conversation(
+    name: str,
+    entry_points: list[Any],
+    states: dict[object, list[Any]],
+    fallbacks: list[Any],
+    on_timeout: Any,
+) -> ConversationHandler[Any]:
+    """A persistent conversation keyed per user and chat, closed after 30 idle minutes.
+
+    Buttons are tracked per chat on purpose (per_message=False): each journey's callbacks
+    check the state and the ownership of what a button names, so a button on an older message
+    is answered safely. PTB warns about exactly that choice, so the warning is muted here only.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=entry_points,
+            states={**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)]},
+            fallbacks=fallbacks,
+            name=name,
+            persistent=True,
+            conversation_timeout=CONVERSATION_TIMEOUT,
+        )

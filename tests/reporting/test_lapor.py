@@ -1,0 +1,285 @@
+"""End to end through the fake Bot API: /lapor from indicator to saved report, every bad input,
+changing a part, cancelling, resuming, restarts and corrections."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from kinerja_bot.config import Settings
+from kinerja_bot.db import Database
+from kinerja_bot.general import TEXTS as GENERAL
+from kinerja_bot.models import Employee, Evidence, Indicator, ProgressReport, ReportVersion, utcnow
+from kinerja_bot.reporting.handlers import TEXTS
+from kinerja_bot.reporting.overview import TEXTS as KINERJA
+from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
+from tests.conftest import RunningBot, running_bot
+from tests.factories import add_employee, add_indicator, add_unit
+
+ASN = 7100001
+
+
+@pytest.fixture
+async def siti(database: Database) -> Employee:
+    unit = await add_unit(database, "DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil")
+    return await add_employee(database, unit, nama="Siti Rahmawati", telegram_id=ASN)
+
+
+@pytest.fixture
+async def ktp(database: Database, siti: Employee) -> Indicator:
+    return await add_indicator(database, siti, nama="Jumlah KTP-el dicetak", target=1200)
+
+
+async def reports(database: Database) -> list[ProgressReport]:
+    async with database.session() as session:
+        return list((await session.exec(select(ProgressReport))).all())
+
+
+async def press(
+    bot: RunningBot, message: SentMessage, label: str, replies: int = 1
+) -> list[SentMessage]:
+    bot.api.press_button(ASN, message, label=label)
+    return await bot.api.wait_for_messages(ASN, replies)
+
+
+async def to_summary(bot: RunningBot, realisation: str = "1.250,5") -> SentMessage:
+    """Walk /lapor with a realisation, a link, an obstacle and no support, to the summary."""
+    (choose,) = await bot.say(ASN, "/lapor")
+    await press(bot, choose, choose.button_labels[0])
+    await bot.say(ASN, realisation)
+    (ask_obstacle,) = await bot.say(ASN, "https://drive.example.go.id/bukti-ktp")
+    await press(bot, ask_obstacle, "Sarana-prasarana")
+    (ask_support,) = await bot.say(ASN, "Printer blanko macet dua hari")
+    (summary,) = await press(bot, ask_support, TEXTS.get("tombol_tidak_ada"))
+    return summary
+
+
+async def test_the_whole_path_saves_one_report_and_shows_the_new_achievement(
+    bot: RunningBot, database: Database, ktp: Indicator
+) -> None:
+    (choose,) = await bot.say(ASN, "/lapor")
+    assert choose.button_labels == [
+        TEXTS.get("tombol_indikator", nama="Jumlah KTP-el dicetak", capaian="0%")
+    ]
+    (ask_value,) = await press(bot, choose, choose.button_labels[0])
+    assert "Target tahunan: 1.200 dokumen" in ask_value.plain_text
+    assert "dalam dokumen" in ask_value.plain_text
+
+    (ask_evidence,) = await bot.say(ASN, "120")
+    assert ask_evidence.button_labels == [TEXTS.get("tombol_lewati")]
+    bot.api.send_photo(ASN)
+    ask_obstacle = await bot.api.next_message(ASN)
+    assert "Tidak ada" in ask_obstacle.button_labels
+    (ask_support,) = await press(bot, ask_obstacle, TEXTS.get("tombol_tidak_ada"))
+    await press(bot, ask_support, "Pelatihan")
+    (summary,) = await bot.say(ASN, "Pelatihan aplikasi SIAK terbaru")
+    assert "Realisasi: 120 dokumen" in summary.plain_text
+    assert "Bukti: foto" in summary.plain_text
+    assert "Dukungan: Pelatihan — Pelatihan aplikasi SIAK terbaru" in summary.plain_text
+    assert summary.button_labels == [
+        TEXTS.get(k) for k in ("tombol_kirim", "tombol_ubah", "tombol_batal")
+    ]
+
+    (saved,) = await press(bot, summary, TEXTS.get("tombol_kirim"))
+    assert saved.plain_text.startswith("✅ Laporan tersimpan.")
+    assert "Realisasi: 120 dokumen" in saved.plain_text
+    assert "Capaian: 10,00%" in saved.plain_text
+    assert saved.button_labels == [TEXTS.get("tombol_koreksi")]
+
+    (report,) = await reports(database)
+    assert report.realisasi == 120
+    assert report.dukungan_kategori == "pelatihan" and report.kendala_kategori is None
+    async with database.session() as session:
+        (evidence,) = (await session.exec(select(Evidence))).all()
+    assert evidence.kind == "foto" and evidence.telegram_file_id and evidence.file_size
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("dua belas", "bukan_angka"),
+        ("1,2,3", "bukan_angka"),
+        ("-5", "negatif"),
+        ("1.200.001", "tidak_wajar"),
+    ],
+)
+async def test_bad_realisation_gets_its_message_and_the_question_again(
+    bot: RunningBot, database: Database, ktp: Indicator, typed: str, key: str
+) -> None:
+    (choose,) = await bot.say(ASN, "/lapor")
+    await press(bot, choose, choose.button_labels[0])
+    (answer,) = await bot.say(ASN, typed)
+    prefix = TEXTS.get(key, alasan="\x00", nilai="\x00", target="\x00", satuan="\x00")
+    assert answer.plain_text.startswith(prefix.split("\x00")[0].split("<")[0])
+    (still_asking,) = await bot.say(ASN, "12,5")  # the same question is still open
+    assert still_asking.plain_text == TEXTS.get("minta_bukti")
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"), [("12,5", 12.5), ("1.250", 1250), ("1.250,5", 1250.5), ("1250", 1250)]
+)
+async def test_indonesian_number_formats(
+    bot: RunningBot, database: Database, ktp: Indicator, typed: str, value: float
+) -> None:
+    summary = await to_summary(bot, typed)
+    await press(bot, summary, TEXTS.get("tombol_kirim"))
+    (report,) = await reports(database)
+    assert report.realisasi == value
+
+
+async def test_change_one_part_then_back_to_the_summary(
+    bot: RunningBot, database: Database, ktp: Indicator
+) -> None:
+    summary = await to_summary(bot)
+    assert "Kendala: Sarana-prasarana — Printer blanko macet dua hari" in summary.plain_text
+    (which,) = await press(bot, summary, TEXTS.get("tombol_ubah"))
+    await press(bot, which, TEXTS.get("tombol_ubah_realisasi"))
+    (summary,) = await bot.say(ASN, "99")
+    assert "Realisasi: 99 dokumen" in summary.plain_text
+    assert "Kendala: Sarana-prasarana" in summary.plain_text  # the rest is kept
+    await press(bot, summary, TEXTS.get("tombol_kirim"))
+    (report,) = await reports(database)
+    assert report.realisasi == 99 and report.kendala == "Printer blanko macet dua hari"
+
+
+async def test_cancel_saves_nothing_and_stale_buttons_are_harmless(
+    bot: RunningBot, database: Database, ktp: Indicator
+) -> None:
+    summary = await to_summary(bot)
+    (cancelled,) = await press(bot, summary, TEXTS.get("tombol_batal"))
+    assert cancelled.plain_text == GENERAL.get("batal_selesai")
+    assert await reports(database) == []
+    # The old summary's Kirim button is gone from that message; a forged press is answered.
+    query = bot.api.press_button(ASN, summary, "lapor:kirim", check=False)
+    answer = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
+    assert answer["text"] == GENERAL.get("peringatan_tombol_usang")
+    assert await reports(database) == []
+
+
+async def test_batal_command_and_a_second_lapor(
+    bot: RunningBot, database: Database, ktp: Indicator
+) -> None:
+    (choose,) = await bot.say(ASN, "/lapor")
+    await press(bot, choose, choose.button_labels[0])
+    (offer,) = await bot.say(ASN, "/lapor")
+    assert offer.plain_text == TEXTS.get("sedang_berjalan")
+    (again,) = await press(bot, offer, TEXTS.get("tombol_lanjutkan"))
+    assert "Target tahunan: 1.200 dokumen" in again.plain_text  # the open question, again
+    (offer,) = await bot.say(ASN, "/lapor")
+    (fresh,) = await press(bot, offer, TEXTS.get("tombol_mulai_ulang"))
+    assert fresh.plain_text == TEXTS.get("pilih_indikator")
+    (other,) = await bot.say(ASN, "/kinerja")
+    assert other.plain_text == TEXTS.get("sedang_melapor")
+    (done,) = await bot.say(ASN, "/batal")
+    assert done.plain_text == GENERAL.get("batal_selesai")
+
+
+async def test_someone_elses_indicator_cannot_be_reported(
+    bot: RunningBot, database: Database, ktp: Indicator, siti: Employee
+) -> None:
+    unit = await add_unit(database, "DINKES")
+    other = await add_employee(database, unit, nama="Budi Santoso")
+    foreign = await add_indicator(database, other, nama="Cakupan imunisasi")
+    (choose,) = await bot.say(ASN, "/lapor")
+    bot.api.press_button(ASN, choose, f"lapor:ind:{foreign.id}", check=False)
+    assert (await bot.api.next_message(ASN)).plain_text == TEXTS.get("bukan_milik")
+
+
+async def test_only_linked_asn_may_report(bot: RunningBot, database: Database) -> None:
+    (reply,) = await bot.say(ASN + 99, "/lapor")
+    assert reply.plain_text == TEXTS.get("bukan_pegawai")
+    (reply,) = await bot.say(ASN + 99, "/kinerja")
+    assert reply.plain_text == KINERJA.get("bukan_pegawai")
+
+
+async def test_a_restart_in_the_middle_continues_and_saves_once(
+    settings: Settings, database: Database, api: FakeBotAPI, ktp: Indicator
+) -> None:
+    async with running_bot(settings, database, api) as first:
+        (choose,) = await first.say(ASN, "/lapor")
+        api.press_button(ASN, choose, label=choose.button_labels[0])
+        await api.next_message(ASN)
+        await first.say(ASN, "300")
+    async with running_bot(settings, database, api) as second:
+        (ask_obstacle,) = await second.say(ASN, "Foto kegiatan di arsip bidang")
+        assert ask_obstacle.plain_text == TEXTS.get("minta_kendala")
+        (ask_support,) = await press(second, ask_obstacle, TEXTS.get("tombol_tidak_ada"))
+        (summary,) = await press(second, ask_support, TEXTS.get("tombol_tidak_ada"))
+        assert "Realisasi: 300 dokumen" in summary.plain_text
+        (saved,) = await press(second, summary, TEXTS.get("tombol_kirim"))
+        assert "Capaian: 25,00%" in saved.plain_text
+    assert first.errors == second.errors == []
+    (report,) = await reports(database)
+    assert report.realisasi == 300
+
+
+async def test_a_retried_send_is_not_saved_twice(
+    bot: RunningBot, database: Database, ktp: Indicator
+) -> None:
+    summary = await to_summary(bot, "10")
+    await press(bot, summary, TEXTS.get("tombol_kirim"))
+    assert len(await reports(database)) == 1
+    # Kirim pressed again on the same summary (e.g. a client retry) after it was handled.
+    query = bot.api.press_button(ASN, summary, "lapor:kirim", check=False)
+    await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
+    assert len(await reports(database)) == 1
+
+
+async def correct(bot: RunningBot, saved: SentMessage, part: str, value: str) -> SentMessage:
+    (which,) = await press(bot, saved, TEXTS.get("tombol_koreksi"))
+    await press(bot, which, TEXTS.get(f"tombol_koreksi_{part}"))
+    (done,) = await bot.say(ASN, value)
+    return done
+
+
+async def test_corrections_are_versioned_until_acknowledged_or_48_hours(
+    bot: RunningBot, database: Database, ktp: Indicator, siti: Employee
+) -> None:
+    summary = await to_summary(bot, "100")
+    (saved,) = await press(bot, summary, TEXTS.get("tombol_kirim"))
+    done = await correct(bot, saved, "realisasi", "150")
+    assert done.plain_text.startswith("✏️ Laporan diperbarui (versi 2).")
+    assert "Realisasi: 150 dokumen" in done.plain_text
+    (report,) = await reports(database)
+    async with database.session() as session:
+        (version,) = (await session.exec(select(ReportVersion))).all()
+    assert report.realisasi == 150 and report.version == 2
+    assert version.changes == {"realisasi": [100.0, 150.0]} and version.changed_by_id == siti.id
+
+    async with database.session() as session:
+        stored = await session.get(ProgressReport, report.id)
+        assert stored is not None
+        stored.submitted_at = utcnow() - timedelta(hours=49)
+        session.add(stored)
+    bot.api.press_button(ASN, saved, f"lapor:kor:{report.id}", check=False)
+    refused = await bot.api.next_message(ASN)
+    assert refused.plain_text.startswith("Laporan yang dikirim")
+    assert "48 jam" in refused.plain_text
+
+    async with database.session() as session:
+        stored = await session.get(ProgressReport, report.id)
+        assert stored is not None
+        stored.submitted_at, stored.acknowledged_at = utcnow(), utcnow()
+        session.add(stored)
+    bot.api.press_button(ASN, saved, f"lapor:kor:{report.id}", check=False)
+    assert (await bot.api.next_message(ASN)).plain_text == TEXTS.get("sudah_dibaca")
+
+
+async def test_kinerja_lists_indicators_with_pages(
+    bot: RunningBot, database: Database, siti: Employee
+) -> None:
+    for number in range(7):
+        await add_indicator(
+            database, siti, nama=f"Indikator nomor {number}", target=100, kode=f"IKI-P{number}"
+        )
+    (page,) = await bot.say(ASN, "/kinerja")
+    assert "(halaman 1/2)" in page.plain_text
+    assert page.plain_text.count("Capaian:") == 5
+    assert page.button_labels == [KINERJA.get("tombol_berikutnya")]
+    bot.api.press_button(ASN, page, label=KINERJA.get("tombol_berikutnya"))
+    second = await bot.api.wait_until(
+        lambda: next((m for m in bot.api.sent_to(ASN) if "(halaman 2/2)" in m.plain_text), None)
+    )
+    assert second.plain_text.count("Capaian:") == 2
