@@ -28,6 +28,7 @@ from kinerja_bot.db import Database
 from kinerja_bot.persistence import DatabasePersistence
 from kinerja_bot.reporting.handlers import build_reporting_handlers
 from kinerja_bot.reporting.overview import build_overview_handlers
+from kinerja_bot.team.handlers import build_team_handlers
 from kinerja_bot.texts import TextBook
 from kinerja_bot.update_processing import PerUserOrderedProcessor
 
@@ -46,7 +47,10 @@ def register_handlers(application: KinerjaApplication) -> None:
     """
     for handler in activation.build_activation_handlers():
         application.add_handler(handler)
-    # Reporting: /lapor and corrections, then /kinerja.
+    # Team first: while an atasan or ASN writes feedback, their text belongs to that thread.
+    for handler in build_team_handlers():
+        application.add_handler(handler)
+    # Reporting: corrections, /lapor, then /kinerja.
     for handler in build_reporting_handlers():
         application.add_handler(handler)
     for handler in build_overview_handlers():

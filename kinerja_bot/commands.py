@@ -32,11 +32,16 @@ def employee(person: Person) -> bool:
     return person.is_employee
 
 
+def supervisor(person: Person) -> bool:
+    return person.has_subordinates or bool(person.head_of_units)
+
+
 COMMANDS: tuple[Command, ...] = (
     Command("start", everyone),
     Command("daftar", not_linked),
     Command("lapor", employee),
     Command("kinerja", employee),
+    Command("tim", supervisor),
     Command("bantuan", everyone),
     Command("batal", everyone),
 )

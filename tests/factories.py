@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import count
 
 from kinerja_bot.db import Database
-from kinerja_bot.models import Employee, Indicator, Unit, id_of
-from kinerja_bot.rules.periods import wib_today
+from kinerja_bot.models import Employee, Indicator, ProgressReport, Unit, id_of, utcnow
+from kinerja_bot.rules.periods import week_start, wib_today
 
 _sequence = count(1)
 
@@ -86,3 +87,24 @@ async def add_indicator(
         session.add(indicator)
         await session.flush()
         return indicator
+
+
+async def add_report(
+    database: Database, indicator: Indicator, realisasi: float, *, at: datetime | None = None
+) -> ProgressReport:
+    """A report sent at `at` (default now), in that moment's reporting week."""
+    moment = at or utcnow()
+    async with database.session() as session:
+        report = ProgressReport(
+            indicator_id=id_of(indicator),
+            employee_id=indicator.employee_id,
+            week_start=week_start(wib_today(moment)),
+            realisasi=realisasi,
+            kendala_kategori="sdm",
+            kendala="Petugas loket kurang",
+            submitted_at=moment,
+            updated_at=moment,
+        )
+        session.add(report)
+        await session.flush()
+        return report

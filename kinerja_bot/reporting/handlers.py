@@ -752,4 +752,5 @@ def build_correction_conversation() -> ConversationHandler[BotContext]:
 
 
 def build_reporting_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    return [build_report_conversation(), build_correction_conversation()]
+    """Corrections first: a correction typed during an open /lapor belongs to the correction."""
+    return [build_correction_conversation(), build_report_conversation()]

@@ -1,0 +1,477 @@
+"""/tim and the feedback thread.
+
+/tim shows this week's team status with a button per person; a person's page shows their
+indicators and this week's reports with **Umpan balik** and **Tandai dibaca** per report, or
+**Ingatkan** when they have not reported. Feedback conversation states: WRITE (typed text),
+entered from **Umpan balik** (atasan) or **Balas** (either side of the thread).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from kinerja_bot.context import BotContext
+from kinerja_bot.general import TEXTS as GENERAL
+from kinerja_bot.general import conversation_timed_out, current_person
+from kinerja_bot.models import Employee, id_of, utcnow
+from kinerja_bot.people import Person
+from kinerja_bot.reporting.handlers import describe_evidence, describe_note
+from kinerja_bot.reporting.overview import describe
+from kinerja_bot.rules.achievement import OnTrackStatus
+from kinerja_bot.rules.formatting import format_number_id
+from kinerja_bot.rules.periods import format_date_id, week_end, week_start, wib_today
+from kinerja_bot.team.service import (
+    FEEDBACK_LIMIT,
+    THREAD_SHOWN,
+    MemberWeek,
+    ReportContext,
+    acknowledge,
+    add_feedback,
+    claim_nudge,
+    evidence_of,
+    mark_delivered,
+    may_discuss,
+    may_supervise,
+    report_context,
+    team_members,
+    team_week,
+    thread,
+)
+from kinerja_bot.telegram_ui import (
+    Button,
+    callback_int,
+    conversation,
+    keyboard,
+    reply,
+    send_to_person,
+    shorten,
+    take_press,
+)
+from kinerja_bot.texts import Markup, TextBook
+
+TEXTS = TextBook(
+    "tim",
+    {
+        "bukan_atasan": (),
+        "tim_kosong": (),
+        "ringkasan": ("minggu", "sudah", "jumlah", "daftar"),
+        "baris_sudah": ("nama", "laporan", "hijau", "kuning", "merah"),
+        "baris_belum": ("nama",),
+        "tombol_orang": ("tanda", "nama"),
+        "tombol_seluruh_unit": (),
+        "tombol_bawahan_langsung": (),
+        "orang": ("nama", "jabatan", "indikator", "laporan"),
+        "baris_laporan": (
+            "no",
+            "indikator",
+            "realisasi",
+            "satuan",
+            "tanggal",
+            "dibaca",
+            "bukti",
+            "kendala",
+            "dukungan",
+        ),
+        "dibaca": (),
+        "belum_ada_laporan": (),
+        "tanpa_indikator": (),
+        "tombol_umpan_balik": ("no",),
+        "tombol_tandai_dibaca": ("no",),
+        "tombol_ingatkan": (),
+        "peringatan_bukan_bawahan": (),
+        "peringatan_dibaca": (),
+        "peringatan_pengingat_terkirim": ("nama",),
+        "peringatan_sudah_diingatkan": ("nama",),
+        "peringatan_sudah_melapor": ("nama",),
+        "peringatan_belum_tertaut": ("nama",),
+        "peringatan_gagal_terkirim": (),
+        "tulis_umpan_balik": ("nama", "indikator", "tanggal"),
+        "tulis_balasan": ("indikator", "tanggal"),
+        "umpan_balik_masuk": ("indikator", "tanggal", "percakapan"),
+        "baris_percakapan": ("nama", "waktu", "isi"),
+        "tombol_balas": (),
+        "terkirim": ("nama",),
+        "tidak_terkirim": ("nama",),
+        "terlalu_panjang": ("batas",),
+        "sedang_menulis": (),
+        "laporan_dibaca": ("nama", "indikator", "tanggal"),
+        "pengingat": ("nama",),
+    },
+)
+
+WRITE = 0
+THREAD_KEY = "umpan_balik"
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+def status_counts(week: MemberWeek) -> dict[str, int]:
+    counts = dict.fromkeys(OnTrackStatus, 0)
+    for progress in week.progress:
+        if progress.status is not None:
+            counts[progress.status] += 1
+    return {
+        "hijau": counts[OnTrackStatus.SESUAI_JADWAL],
+        "kuning": counts[OnTrackStatus.PERLU_PERHATIAN],
+        "merah": counts[OnTrackStatus.TERTINGGAL],
+    }
+
+
+def team_page(
+    weeks: list[MemberWeek], person: Person, whole_unit: bool
+) -> tuple[str, InlineKeyboardMarkup]:
+    today = wib_today(utcnow())
+    lines = [
+        TEXTS.get("baris_sudah", nama=w.employee.nama, laporan=len(w.reports), **status_counts(w))
+        if w.reported
+        else TEXTS.get("baris_belum", nama=w.employee.nama)
+        for w in weeks
+    ]
+    minggu = f"{format_date_id(week_start(today))} – {format_date_id(week_end(today))}"
+    text = TEXTS.get(
+        "ringkasan",
+        minggu=minggu,
+        sudah=sum(w.reported for w in weeks),
+        jumlah=len(weeks),
+        daftar=Markup("\n".join(lines)),
+    )
+    buttons: list[Button] = [
+        (
+            TEXTS.get(
+                "tombol_orang",
+                tanda="✅" if w.reported else "⏳",
+                nama=shorten(w.employee.nama, 28),
+            ),
+            f"tim:org:{w.employee.id}",
+        )
+        for w in weeks
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if person.head_of_units:
+        toggle = "tombol_bawahan_langsung" if whole_unit else "tombol_seluruh_unit"
+        rows.append([(TEXTS.get(toggle), "tim:lingkup:" + ("langsung" if whole_unit else "unit"))])
+    return text, keyboard(rows)
+
+
+async def show_team(update: Update, context: BotContext, *, whole_unit: bool = False) -> None:
+    """/tim: who has and hasn't reported this week."""
+    person = await current_person(update, context)
+    if person is None:
+        return
+    if not (person.has_subordinates or person.head_of_units):
+        await reply(update, TEXTS.get("bukan_atasan"))
+        return
+    async with context.db.session() as session:
+        members = await team_members(session, person, whole_unit=whole_unit)
+        weeks = await team_week(session, members, wib_today(utcnow()))
+    if not weeks:
+        await reply(update, TEXTS.get("tim_kosong"))
+        return
+    text, markup = team_page(weeks, person, whole_unit)
+    await reply(update, text, markup)
+
+
+async def team_command(update: Update, context: BotContext) -> None:
+    await show_team(update, context)
+
+
+async def switch_scope(update: Update, context: BotContext) -> None:
+    """Seluruh unit / Bawahan langsung (unit heads only)."""
+    query = update.callback_query
+    await take_press(update)
+    if query is not None and query.data is not None:
+        await show_team(update, context, whole_unit=query.data.endswith(":unit"))
+
+
+def report_lines(week: MemberWeek, evidence: dict[int, dict[str, Any]]) -> str:
+    if not week.reports:
+        return TEXTS.get("belum_ada_laporan")
+    indicators = {p.indicator.id: p.indicator for p in week.progress}
+    lines = []
+    for number, report in enumerate(week.reports, start=1):
+        indicator = indicators.get(report.indicator_id)
+        lines.append(
+            TEXTS.get(
+                "baris_laporan",
+                no=number,
+                indikator=indicator.nama if indicator else "-",
+                realisasi=format_number_id(report.realisasi, 2, trim=True),
+                satuan=indicator.satuan if indicator else "",
+                tanggal=format_date_id(wib_today(report.submitted_at)),
+                dibaca=TEXTS.get("dibaca") if report.acknowledged_at else "",
+                bukti=describe_evidence(evidence.get(id_of(report))),
+                kendala=describe_note("kategori_kendala", report.kendala_kategori, report.kendala),
+                dukungan=describe_note(
+                    "kategori_dukungan", report.dukungan_kategori, report.dukungan
+                ),
+            )
+        )
+    return "\n".join(lines)
+
+
+def person_page(
+    week: MemberWeek, evidence: dict[int, dict[str, Any]]
+) -> tuple[str, InlineKeyboardMarkup]:
+    indicators = "\n\n".join(describe(p) for p in week.progress) or TEXTS.get("tanpa_indikator")
+    text = TEXTS.get(
+        "orang",
+        nama=week.employee.nama,
+        jabatan=week.employee.jabatan,
+        indikator=Markup(indicators),
+        laporan=Markup(report_lines(week, evidence)),
+    )
+    rows: list[list[Button]] = []
+    for number, report in enumerate(week.reports, start=1):
+        row = [(TEXTS.get("tombol_umpan_balik", no=number), f"tim:ub:{report.id}")]
+        if report.acknowledged_at is None:
+            row.append((TEXTS.get("tombol_tandai_dibaca", no=number), f"tim:baca:{report.id}"))
+        rows.append(row)
+    if not week.reported:
+        rows.append([(TEXTS.get("tombol_ingatkan"), f"tim:ingat:{week.employee.id}")])
+    return text, keyboard(rows)
+
+
+async def member_page(
+    context: BotContext, person: Person, employee_id: int
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    """A team member's page, or None if this person does not supervise them."""
+    async with context.db.session() as session:
+        employee = await session.get(Employee, employee_id)
+        if employee is None or not await may_supervise(session, person, employee):
+            return None
+        (week,) = await team_week(session, [employee], wib_today(utcnow()))
+        evidence = await evidence_of(session, [id_of(r) for r in week.reports])
+    return person_page(week, evidence)
+
+
+async def show_member(update: Update, context: BotContext) -> None:
+    """A person's button on /tim."""
+    employee_id = callback_int(update)
+    person = await current_person(update, context)
+    page = None
+    if employee_id is not None and person is not None:
+        page = await member_page(context, person, employee_id)
+    if page is None:
+        await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
+        return
+    await take_press(update)
+    await reply(update, *page)
+
+
+async def mark_read(update: Update, context: BotContext) -> None:
+    """Tandai dibaca: acknowledge, refresh the page, tell the ASN."""
+    report_id, query = callback_int(update), update.callback_query
+    person = await current_person(update, context)
+    if report_id is None or person is None or person.employee is None or query is None:
+        return
+    async with context.db.session() as session:
+        acknowledged = await acknowledge(session, person, report_id, utcnow())
+    if acknowledged is None:
+        await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
+        return
+    await query.answer(TEXTS.get("peringatan_dibaca"))
+    page = await member_page(context, person, id_of(acknowledged.owner))
+    if page is not None:
+        await query.edit_message_text(page[0], reply_markup=page[1])
+    if acknowledged.owner.telegram_id is not None:
+        await send_to_person(
+            context.bot,
+            acknowledged.owner.telegram_id,
+            TEXTS.get(
+                "laporan_dibaca",
+                nama=person.employee.nama,
+                indikator=acknowledged.indicator.nama,
+                tanggal=format_date_id(wib_today(acknowledged.report.submitted_at)),
+            ),
+        )
+
+
+async def nudge(update: Update, context: BotContext) -> None:
+    """Ingatkan: at most once a day per person, only to those who have not reported."""
+    employee_id = callback_int(update)
+    person = await current_person(update, context)
+    if employee_id is None or person is None or person.employee is None:
+        return
+    now = utcnow()
+    today = wib_today(now)
+    async with context.db.session() as session:
+        employee = await session.get(Employee, employee_id)
+        if employee is None or not await may_supervise(session, person, employee):
+            await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
+            return
+        (week,) = await team_week(session, [employee], today)
+        if week.reported:
+            alert = TEXTS.get("peringatan_sudah_melapor", nama=employee.nama)
+        elif employee.telegram_id is None:
+            alert = TEXTS.get("peringatan_belum_tertaut", nama=employee.nama)
+        else:
+            delivery = await claim_nudge(session, employee.telegram_id, today)
+            if delivery is None:
+                alert = TEXTS.get("peringatan_sudah_diingatkan", nama=employee.nama)
+            else:
+                sent = await send_to_person(
+                    context.bot,
+                    employee.telegram_id,
+                    TEXTS.get("pengingat", nama=person.employee.nama),
+                )
+                mark_delivered(delivery, now, sent)
+                session.add(delivery)
+                alert = (
+                    TEXTS.get("peringatan_pengingat_terkirim", nama=employee.nama)
+                    if sent
+                    else TEXTS.get("peringatan_gagal_terkirim")
+                )
+    if update.callback_query is not None:
+        await update.callback_query.answer(alert, show_alert=True)
+
+
+# --- The feedback thread -------------------------------------------------------------------
+
+
+def thread_text(entries: list[tuple[Any, Employee]]) -> str:
+    return "\n".join(
+        TEXTS.get(
+            "baris_percakapan",
+            nama=author.nama,
+            waktu=format_date_id(wib_today(feedback.created_at)),
+            isi=feedback.text,
+        )
+        for feedback, author in entries[-THREAD_SHOWN:]
+    )
+
+
+async def discussable(update: Update, context: BotContext) -> tuple[Person, ReportContext] | None:
+    report_id = callback_int(update)
+    person = await current_person(update, context)
+    if report_id is None or person is None or person.employee is None:
+        return None
+    async with context.db.session() as session:
+        found = await report_context(session, report_id)
+        if found is None or not await may_discuss(session, person, found):
+            return None
+    return person, found
+
+
+async def start_writing(update: Update, context: BotContext) -> int:
+    """Umpan balik (atasan) or Balas (either side): ask for the text."""
+    found = await discussable(update, context)
+    if found is None:
+        await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
+        return ConversationHandler.END
+    person, report = found
+    await take_press(update)
+    assert context.user_data is not None
+    context.user_data[THREAD_KEY] = id_of(report.report)
+    tanggal = format_date_id(wib_today(report.report.submitted_at))
+    if person.employee is not None and person.employee.id == report.owner.id:
+        await reply(
+            update, TEXTS.get("tulis_balasan", indikator=report.indicator.nama, tanggal=tanggal)
+        )
+    else:
+        await reply(
+            update,
+            TEXTS.get(
+                "tulis_umpan_balik",
+                nama=report.owner.nama,
+                indikator=report.indicator.nama,
+                tanggal=tanggal,
+            ),
+        )
+    return WRITE
+
+
+async def receive_text(update: Update, context: BotContext) -> int:
+    """Store the message, deliver it with the thread to the other side."""
+    message = update.effective_message
+    report_id = None if context.user_data is None else context.user_data.get(THREAD_KEY)
+    person = await current_person(update, context)
+    if (
+        message is None
+        or message.text is None
+        or report_id is None
+        or person is None
+        or (person.employee is None)
+    ):
+        return ConversationHandler.END
+    if len(message.text) > FEEDBACK_LIMIT:
+        await reply(update, TEXTS.get("terlalu_panjang", batas=FEEDBACK_LIMIT))
+        return WRITE
+    async with context.db.session() as session:
+        found = await report_context(session, report_id)
+        if found is None or not await may_discuss(session, person, found):
+            await reply(update, TEXTS.get("peringatan_bukan_bawahan"))
+            return ConversationHandler.END
+        recipient = await add_feedback(
+            session, person.employee, found, message.text.strip(), utcnow()
+        )
+        entries = await thread(session, report_id)
+    assert context.user_data is not None
+    context.user_data.pop(THREAD_KEY, None)
+    if recipient is None:
+        return ConversationHandler.END
+    delivered = recipient.telegram_id is not None and await send_to_person(
+        context.bot,
+        recipient.telegram_id,
+        TEXTS.get(
+            "umpan_balik_masuk",
+            indikator=found.indicator.nama,
+            tanggal=format_date_id(wib_today(found.report.submitted_at)),
+            percakapan=Markup(thread_text(entries)),
+        ),
+        keyboard([[(TEXTS.get("tombol_balas"), f"ub:balas:{report_id}")]]),
+    )
+    await reply(
+        update, TEXTS.get("terkirim" if delivered else "tidak_terkirim", nama=recipient.nama)
+    )
+    return ConversationHandler.END
+
+
+async def cancel_writing(update: Update, context: BotContext) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(THREAD_KEY, None)
+    await reply(update, GENERAL.get("batal_selesai"))
+    return ConversationHandler.END
+
+
+async def still_writing(update: Update, context: BotContext) -> None:
+    await reply(update, TEXTS.get("sedang_menulis"))
+
+
+def build_feedback_conversation() -> ConversationHandler[BotContext]:
+    """Umpan balik / Balas — state WRITE (the typed message)."""
+    return conversation(
+        "umpan_balik",
+        entry_points=[
+            CallbackQueryHandler(start_writing, pattern=r"^tim:ub:\d+$"),
+            CallbackQueryHandler(start_writing, pattern=r"^ub:balas:\d+$"),
+        ],
+        states={WRITE: [MessageHandler(filters.TEXT & ~filters.COMMAND, receive_text)]},
+        fallbacks=[
+            CommandHandler("batal", cancel_writing),
+            MessageHandler(filters.ALL, still_writing),
+        ],
+        on_timeout=conversation_timed_out,
+    )
+
+
+def build_team_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    """The feedback conversation first: while someone writes, their text belongs to it."""
+    return [
+        build_feedback_conversation(),
+        CommandHandler("tim", team_command),
+        CallbackQueryHandler(switch_scope, pattern=r"^tim:lingkup:(unit|langsung)$"),
+        CallbackQueryHandler(show_member, pattern=r"^tim:org:\d+$"),
+        CallbackQueryHandler(mark_read, pattern=r"^tim:baca:\d+$"),
+        CallbackQueryHandler(nudge, pattern=r"^tim:ingat:\d+$"),
+    ]
