@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from kinerja_bot import telegram_ui
 from kinerja_bot.config import Settings
 from kinerja_bot.db import Database
 from kinerja_bot.general import TEXTS as GENERAL
@@ -283,3 +284,21 @@ async def test_kinerja_lists_indicators_with_pages(
         lambda: next((m for m in bot.api.sent_to(ASN) if "(halaman 2/2)" in m.plain_text), None)
     )
     assert second.plain_text.count("Capaian:") == 2
+
+
+async def test_an_idle_report_times_out_with_a_message(
+    settings: Settings,
+    database: Database,
+    api: FakeBotAPI,
+    ktp: Indicator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(telegram_ui, "CONVERSATION_TIMEOUT", timedelta(seconds=0.3))
+    async with running_bot(settings, database, api) as bot:
+        await bot.say(ASN, "/lapor")
+        closed = await api.next_message(ASN)
+        assert closed.plain_text == GENERAL.get("habis_waktu")
+        (after,) = await bot.say(ASN, "120")
+        assert after.plain_text == GENERAL.get("teks_tidak_dipahami")
+    assert bot.errors == []
+    assert await reports(database) == []
