@@ -114,6 +114,7 @@ class ComplaintStatus(StrEnum):
 
 class DeliveryStatus(StrEnum):
     PENDING = "menunggu"
+    SENDING = "mengirim"
     SENT = "terkirim"
     FAILED = "gagal"
     BLOCKED = "diblokir"
@@ -395,6 +396,8 @@ class Delivery(SQLModel, table=True):
     message_id: int | None = None
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = timestamp()
+    # Set when a sender takes the row; a row left "mengirim" long after this was interrupted.
+    claimed_at: datetime | None = timestamp(nullable=True)
     sent_at: datetime | None = timestamp(nullable=True)
 
 
