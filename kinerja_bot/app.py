@@ -21,13 +21,22 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from kinerja_bot import activation, general
+from kinerja_bot.analysis.handlers import build_analysis_handlers
 from kinerja_bot.commands import menu
+from kinerja_bot.complaints.handlers import build_complaint_handlers
 from kinerja_bot.config import Settings
 from kinerja_bot.context import DATABASE_KEY, SETTINGS_KEY, BotContext, KinerjaApplication
 from kinerja_bot.db import Database
+from kinerja_bot.evaluation.handlers import build_evaluation_handlers
+from kinerja_bot.flood_control import FLOOD_GROUP, FloodHandler
 from kinerja_bot.persistence import DatabasePersistence
+from kinerja_bot.privacy.handlers import build_privacy_handlers
+from kinerja_bot.reminders.handlers import build_reminder_handlers
 from kinerja_bot.reporting.handlers import build_reporting_handlers
 from kinerja_bot.reporting.overview import build_overview_handlers
+from kinerja_bot.scheduling.registry import schedule_all
+from kinerja_bot.survey.handlers import build_survey_handlers
+from kinerja_bot.survey.reports import build_ikm_handlers
 from kinerja_bot.team.handlers import build_team_handlers
 from kinerja_bot.texts import TextBook
 from kinerja_bot.update_processing import PerUserOrderedProcessor
@@ -50,11 +59,31 @@ def register_handlers(application: KinerjaApplication) -> None:
     # Team first: while an atasan or ASN writes feedback, their text belongs to that thread.
     for handler in build_team_handlers():
         application.add_handler(handler)
+    # Reminders: /cuti, the snooze button, deleting declared leave.
+    for handler in build_reminder_handlers():
+        application.add_handler(handler)
     # Reporting: corrections, /lapor, then /kinerja.
     for handler in build_reporting_handlers():
         application.add_handler(handler)
     for handler in build_overview_handlers():
         application.add_handler(handler)
+    # Evaluation: the /nilai conversation, then /evaluasi and /laporansaya (files); /analisis.
+    for handler in build_evaluation_handlers():
+        application.add_handler(handler)
+    for handler in build_analysis_handlers():
+        application.add_handler(handler)
+    # Citizens: /privasi, /datasaya, /hapusdata; tickets (answering, /tiket, replies); the
+    # survey with its deep link /start layanan-KODE (before the general /start); /ikm.
+    for handler in build_privacy_handlers():
+        application.add_handler(handler)
+    for handler in build_complaint_handlers():
+        application.add_handler(handler)
+    for handler in build_survey_handlers():
+        application.add_handler(handler)
+    for handler in build_ikm_handlers():
+        application.add_handler(handler)
+    # Flood control runs before every feature, in its own group (see flood_control.py).
+    application.add_handler(FloodHandler(application.bot_data[SETTINGS_KEY]), group=FLOOD_GROUP)
 
     application.add_handler(CommandHandler("start", general.start))
     application.add_handler(CommandHandler("bantuan", general.help_command))
@@ -77,8 +106,9 @@ async def persist_now(update: Update, context: BotContext) -> None:
 
 
 async def post_init(application: KinerjaApplication) -> None:
-    """Register the command menu with Telegram."""
+    """Register the command menu with Telegram; book the scheduled jobs (and catch up)."""
     await application.bot.set_my_commands(menu())
+    schedule_all(application, application.bot_data[SETTINGS_KEY])
 
 
 async def post_shutdown(application: KinerjaApplication) -> None:

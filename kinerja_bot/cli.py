@@ -11,11 +11,20 @@ from sqlalchemy.engine import make_url
 
 import kinerja_bot.app  # noqa: F401  (declares the bot's text books, checked at start)
 from kinerja_bot.activation import activation_command
+from kinerja_bot.analysis.command import analysis_command
 from kinerja_bot.cli_common import TEXTS, CliError
+from kinerja_bot.complaints.roles import role_command
 from kinerja_bot.config import ConfigError, Settings, get_settings
 from kinerja_bot.demo import demo_command
+from kinerja_bot.exports.command import KINDS as EXPORT_KINDS
+from kinerja_bot.exports.command import export_command
 from kinerja_bot.importing import import_command
 from kinerja_bot.migrate import upgrade
+from kinerja_bot.privacy.jobs import retention_command
+from kinerja_bot.scheduling.commands import run_command, schedule_command
+from kinerja_bot.scheduling.registry import JOBS_BY_NAME
+from kinerja_bot.survey.qr import qr_command
+from kinerja_bot.survey.reports import ikm_command
 from kinerja_bot.terminal_chat import chat_command
 from kinerja_bot.texts import TextBook, TextError
 
@@ -37,12 +46,46 @@ def _aktivasi(args: argparse.Namespace, settings: Settings) -> None:
     activation_command(settings, unit=args.unit, nip=args.nip, output=args.output)
 
 
+def _analisis(args: argparse.Namespace, settings: Settings) -> None:
+    analysis_command(settings, period=args.periode, unit=args.unit)
+
+
+def _ekspor(args: argparse.Namespace, settings: Settings) -> None:
+    export_command(
+        settings, kind=args.jenis, period=args.periode, unit=args.unit, output=args.output
+    )
+
+
 def _demo(args: argparse.Namespace, settings: Settings) -> None:
     demo_command(settings)
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> None:
     chat_command(settings, telegram_id=args.telegram_id, name=args.name)
+
+
+def _jalankan(args: argparse.Namespace, settings: Settings) -> None:
+    run_command(settings, args.tugas, force=args.ulang)
+
+
+def _jadwal(args: argparse.Namespace, settings: Settings) -> None:
+    schedule_command(settings)
+
+
+def _ikm(args: argparse.Namespace, settings: Settings) -> None:
+    ikm_command(settings, periode=args.periode, unit=args.unit, layanan=args.layanan)
+
+
+def _qr(args: argparse.Namespace, settings: Settings) -> None:
+    qr_command(settings, layanan=args.layanan, unit=args.unit, output=args.output)
+
+
+def _peran(args: argparse.Namespace, settings: Settings) -> None:
+    role_command(settings, action=args.peran, nip=args.nip, unit=args.unit, remove=args.hapus)
+
+
+def _retensi(args: argparse.Namespace, settings: Settings) -> None:
+    retention_command(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
     aktivasi.add_argument("-o", "--output", metavar="FILE", default="kode-aktivasi.csv")
     aktivasi.set_defaults(run=_aktivasi)
 
+    analisis = commands.add_parser("analisis", help="analisis kebutuhan organisasi per unit")
+    analisis.add_argument("--periode", metavar="P", help="2026, 2026-Q4, 2026-11 atau 2026-W48")
+    analisis.add_argument("--unit", metavar="KODE", help="hanya unit ini (dan sub-unitnya)")
+    analisis.set_defaults(run=_analisis)
+
+    ekspor = commands.add_parser("ekspor", help="ekspor data ke .xlsx atau .csv")
+    ekspor.add_argument("jenis", choices=list(EXPORT_KINDS))
+    ekspor.add_argument("--periode", metavar="P", required=True, help="mis. 2026-Q4")
+    ekspor.add_argument("--unit", metavar="KODE", help="hanya unit ini (dan sub-unitnya)")
+    ekspor.add_argument("-o", "--output", metavar="FILE", required=True, help=".xlsx atau .csv")
+    ekspor.set_defaults(run=_ekspor)
+
     demo = commands.add_parser("demo", help="muat data contoh Kota Tangerang Selatan")
     demo.set_defaults(run=_demo)
 
@@ -73,6 +128,38 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--telegram-id", type=int, default=None, help="id pengguna yang diperankan")
     chat.add_argument("--name", default="Warga", help="nama depan pengguna yang diperankan")
     chat.set_defaults(run=_chat)
+    jalankan = commands.add_parser("jalankan", help="jalankan satu tugas terjadwal sekarang")
+    jalankan.add_argument("tugas", choices=list(JOBS_BY_NAME))
+    jalankan.add_argument(
+        "--ulang", action="store_true", help="kirim ulang walau sudah terkirim pada periode ini"
+    )
+    jalankan.set_defaults(run=_jalankan)
+
+    jadwal = commands.add_parser("jadwal", help="tampilkan waktu berikutnya setiap tugas terjadwal")
+    jadwal.set_defaults(run=_jadwal)
+
+    # Citizens: IKM report, QR codes for the counters, unit roles, retention (docs/citizens.md).
+    ikm = commands.add_parser("ikm", help="Indeks Kepuasan Masyarakat per layanan dan unit")
+    ikm.add_argument("--periode", metavar="P", help="2026, 2026-Q4, 2026-11 atau 2026-W48")
+    ikm.add_argument("--unit", metavar="KODE", help="hanya unit ini (dan sub-unitnya)")
+    ikm.add_argument("--layanan", metavar="KODE", help="hanya layanan ini")
+    ikm.set_defaults(run=_ikm)
+
+    qr = commands.add_parser("qr", help="kode QR survei untuk loket (PNG satu layanan, PDF unit)")
+    qr.add_argument("layanan", metavar="LAYANAN", nargs="?", help="kode layanan")
+    qr.add_argument("--unit", metavar="KODE", help="semua layanan unit ini, satu lembar PDF")
+    qr.add_argument("-o", "--output", metavar="FILE", required=True, help=".png atau .pdf")
+    qr.set_defaults(run=_qr)
+
+    peran = commands.add_parser("peran", help="tetapkan kepala unit atau pengelola pengaduan")
+    peran.add_argument("peran", choices=["kepala", "pengelola-pengaduan", "daftar"])
+    peran.add_argument("nip", metavar="NIP", nargs="?", help="NIP pegawai")
+    peran.add_argument("--unit", metavar="KODE", help="unit tempat peran berlaku")
+    peran.add_argument("--hapus", action="store_true", help="cabut peran ini")
+    peran.set_defaults(run=_peran)
+
+    retensi = commands.add_parser("retensi", help="hapus data pribadi yang melewati masa simpan")
+    retensi.set_defaults(run=_retensi)
     return parser
 
 

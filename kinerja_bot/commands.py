@@ -36,12 +36,33 @@ def supervisor(person: Person) -> bool:
     return person.has_subordinates or bool(person.head_of_units)
 
 
+def atasan(person: Person) -> bool:
+    return person.has_subordinates
+
+
+def head_or_admin(person: Person) -> bool:
+    return bool(person.head_of_units) or person.is_admin
+
+
 COMMANDS: tuple[Command, ...] = (
     Command("start", everyone),
     Command("daftar", not_linked),
     Command("lapor", employee),
     Command("kinerja", employee),
     Command("tim", supervisor),
+    Command("cuti", employee),
+    # Evaluation, needs analysis and personal files (evaluation/, analysis/).
+    Command("nilai", atasan),
+    Command("evaluasi", employee),
+    Command("laporansaya", employee),
+    Command("analisis", head_or_admin),
+    # Citizens: survey, complaint tickets, privacy (survey/, complaints/, privacy/).
+    Command("survei", everyone),
+    Command("tiket", everyone),
+    Command("ikm", head_or_admin),
+    Command("privasi", everyone),
+    Command("datasaya", everyone),
+    Command("hapusdata", everyone),
     Command("bantuan", everyone),
     Command("batal", everyone),
 )

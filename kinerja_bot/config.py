@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from kinerja_bot.scheduling.timetable import parse_time, parse_weekly
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -34,8 +36,40 @@ class Settings(BaseSettings):
     # Extras (documented in .env.example): the bot's @username for t.me links, and code lifetime.
     bot_username: str | None = None
     activation_code_days: int = Field(default=14, ge=1, le=365)
+    # Citizens (survey, complaints, privacy, flood control; see docs/citizens.md).
+    survey_daily_limit: int = Field(default=1, ge=1, le=50)
+    respondent_hash_secret: SecretStr | None = None
+    personal_data_retention_days: int = Field(default=90, ge=1, le=3650)
+    user_message_limit: int = Field(default=60, ge=1, le=10000)
+    user_message_window_seconds: int = Field(default=30, ge=1, le=3600)
 
-    @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", mode="before")
+    # Schedules in TZ_NAME time (see docs/scheduling.md): weekly slots or a time of day.
+    schedule_reminders: str = "kamis 09:00, jumat 14:00"
+    schedule_summary: str = "jumat 16:00"
+    schedule_escalation: str = "08:00"
+    schedule_ikm_digest: str = "08:00"
+    schedule_analysis: str = "08:00"
+    snooze_minutes: int = Field(default=60, ge=5, le=24 * 60)
+
+    @field_validator("schedule_reminders", "schedule_summary")
+    @classmethod
+    def _weekly_schedule(cls, value: str) -> str:
+        parse_weekly(value)
+        return value
+
+    @field_validator("schedule_escalation", "schedule_ikm_digest", "schedule_analysis")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        parse_time(value)
+        return value
+
+    @field_validator(
+        "telegram_bot_token",
+        "webhook_secret",
+        "webhook_url",
+        "respondent_hash_secret",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

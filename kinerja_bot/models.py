@@ -118,6 +118,7 @@ class DeliveryStatus(StrEnum):
     SENT = "terkirim"
     FAILED = "gagal"
     BLOCKED = "diblokir"
+    SKIPPED = "dilewati"  # no longer needed when its time came (e.g. reported meanwhile)
 
 
 # --- Organisation -------------------------------------------------------------------------

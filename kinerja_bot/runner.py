@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import Update
@@ -56,6 +57,19 @@ def load_or_exit() -> Settings:
     if settings.telegram_bot_token is None:
         sys.exit(TEXTS.get("token_missing"))
     return settings
+
+
+def webhook_options(settings: Settings, *, listen: str = "0.0.0.0") -> dict[str, Any]:
+    """Where the webhook listens (behind the reverse proxy of deploy/) and what it checks."""
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    url = str(settings.webhook_url)
+    return {
+        "listen": listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(url).path.lstrip("/"),
+        "webhook_url": url,
+        "secret_token": settings.webhook_secret.get_secret_value(),
+    }
 
 
 def main() -> None:

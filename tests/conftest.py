@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,12 +14,14 @@ import pytest
 from pydantic import AnyHttpUrl
 from sqlalchemy import text
 from sqlmodel import SQLModel
+from telegram import Bot
 
 from kinerja_bot import models  # noqa: F401  (registers the tables)
 from kinerja_bot.app import build_application
 from kinerja_bot.config import Settings, load_settings
 from kinerja_bot.context import KinerjaApplication
 from kinerja_bot.db import Database
+from kinerja_bot.scheduling.delivery import JobServices, Pacer
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from kinerja_bot.testing.transports import FakeBotAPIServer
 
@@ -126,3 +129,31 @@ async def bot(settings: Settings, database: Database, api: FakeBotAPI) -> AsyncI
     async with running_bot(settings, database, api) as running:
         yield running
     assert running.errors == [], f"the bot raised: {running.errors!r}"
+
+
+# --- Scheduled jobs with a controlled clock -------------------------------------------------
+
+
+class FakeClock:
+    """Monotonic time that only moves when someone sleeps: no real waiting in tests."""
+
+    def __init__(self, start: float = 1_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+        await asyncio.sleep(0)
+
+
+@asynccontextmanager
+async def job_services(
+    settings: Settings, database: Database, api: FakeBotAPI, clock: FakeClock
+) -> AsyncIterator[JobServices]:
+    """What a scheduled job gets, talking to `api` over HTTP, paced by `clock`."""
+    async with FakeBotAPIServer(api) as server:
+        bot = Bot(api.token, base_url=server.base_url, base_file_url=server.base_file_url)
+        async with bot:
+            yield JobServices(bot, database, settings, Pacer(clock=clock, sleep=clock.sleep))

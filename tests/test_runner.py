@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
+from pydantic import AnyHttpUrl, SecretStr
 
-from kinerja_bot.runner import RedactingFormatter
+from kinerja_bot.app import build_application
+from kinerja_bot.config import Settings
+from kinerja_bot.db import Database
+from kinerja_bot.runner import RedactingFormatter, webhook_options
+from kinerja_bot.testing.fake_bot_api import FakeBotAPI
+from kinerja_bot.testing.transports import FakeBotAPIServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,3 +70,57 @@ def test_token_is_redacted_from_messages_and_tracebacks(caplog: pytest.LogCaptur
     text = formatter.format(record)
     assert token not in text
     assert "bot[RAHASIA]/getUpdates" in text
+
+
+async def test_webhook_mode_accepts_only_telegrams_secret(
+    settings: Settings, database: Database, api: FakeBotAPI
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    hooked = settings.model_copy(
+        update={
+            "webhook_url": AnyHttpUrl("https://bot.tangerangselatankota.go.id/telegram/hook"),
+            "webhook_secret": SecretStr("rahasia_webhook-1"),
+            "webhook_port": port,
+        }
+    )
+    options = webhook_options(hooked, listen="127.0.0.1")
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 4242, "type": "private"},
+            "from": {"id": 4242, "is_bot": False, "first_name": "Rudi"},
+            "text": "/bantuan",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 8}],
+        },
+    }
+    api.user(4242, "Rudi")
+    async with FakeBotAPIServer(api) as server:
+        app = build_application(
+            hooked.model_copy(update={"telegram_base_url": AnyHttpUrl(server.base_url)}),
+            database=database,
+        )
+        async with app:
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_webhook(**options)
+            url = f"http://127.0.0.1:{port}/{options['url_path']}"
+            async with httpx.AsyncClient() as client:
+                wrong = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "salah"}
+                )
+                right = await client.post(
+                    url,
+                    json=update,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "rahasia_webhook-1"},
+                )
+            reply = await api.next_message(4242)
+            await app.updater.stop()
+            await app.stop()
+    assert wrong.status_code == 403
+    assert right.status_code == 200
+    assert "Bantuan Kinerja Bot" in reply.plain_text
+    assert api.webhook_url == "https://bot.tangerangselatankota.go.id/telegram/hook"

@@ -10,6 +10,10 @@ Kinds and their columns (header row, case-insensitive; extra columns are ignored
 |           |              | cara_hitung, jenis, iku_unit                                  |
 | layanan   | kode         | kode, nama, unit_kode                                         |
 
+`layanan` may have one more column, `pengguna_per_tahun` (yearly number of service users, a
+whole number, for the SKM sample size): it may be left out of the file altogether, and then
+the stored numbers stay as they are; an empty value clears it.
+
 Optional values (the column must still be there): `induk_kode`, `atasan_nip`, `iku_unit` (empty
 means none); `arah` (default `naik`), `cara_hitung` (default `kumulatif`), `jenis` (default
 `utama`). Choices are case-insensitive; `aspek` is kuantitas|kualitas|waktu|biaya. `target`

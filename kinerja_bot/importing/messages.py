@@ -41,6 +41,7 @@ TEXTS = TextBook(
         "angka_notasi_ilmiah": ("nilai",),
         "angka_terlalu_besar": ("nilai",),
         "target_tidak_positif": ("nilai",),
+        "bilangan_bulat": ("nilai",),
         "tahun_salah": ("nilai",),
         "pilihan_salah": ("nilai", "pilihan"),
         # one row against the others and the database

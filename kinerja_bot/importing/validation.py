@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 from sqlmodel import SQLModel
@@ -100,12 +100,23 @@ class IndicatorRow:
     iku_unit: str | None
 
 
+class Absent(Enum):
+    """The value of an optional column that is not in the file: keep what is stored."""
+
+    ABSENT = "absent"
+
+
+ABSENT = Absent.ABSENT
+
+
 @dataclass(frozen=True, slots=True)
 class ServiceRow:
     row: int
     kode: str
     nama: str
     unit_kode: str
+    # Optional column: yearly number of service users (SKM sample size); ABSENT keeps the stored.
+    pengguna_per_tahun: int | Absent | None = ABSENT
 
 
 Record = UnitRow | EmployeeRow | IndicatorRow | ServiceRow
@@ -199,6 +210,23 @@ def target(value: Cell) -> float:
     return number
 
 
+def whole_number(value: Cell) -> int:
+    """A whole number of 0 or more: an XLSX number, or text such as `12.500` (Indonesian)."""
+    written = str(value).strip() if not isinstance(value, str) else value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        try:
+            number = parse_number(written)
+        except NumberFormatError as error:
+            raise Problem(f"angka_{error.code}", nilai=written) from None
+    if not math.isfinite(number) or number < 0 or not number.is_integer():
+        raise Problem("bilangan_bulat", nilai=written)
+    if number >= EXACT_FLOAT_LIMIT:
+        raise Problem("angka_terlalu_besar", nilai=written)
+    return int(number)
+
+
 def choice(options: type[StrEnum]) -> Parser:
     """One of the values of `options`, case-insensitive."""
     allowed = [str(option) for option in options]
@@ -217,12 +245,17 @@ def choice(options: type[StrEnum]) -> Parser:
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an import: its parser, and its default when the value may be empty."""
+    """One column of an import: its parser, and its default when the value may be empty.
+
+    `optional_column`: the column may be left out of the file altogether; its value is then
+    ABSENT and the stored value is kept.
+    """
 
     name: str
     parse: Parser
     required: bool = True
     default: Any = None
+    optional_column: bool = False
 
 
 @dataclass(frozen=True)
@@ -294,6 +327,7 @@ SPECS: dict[str, KindSpec] = {
             Column("kode", text(Service, "kode")),
             Column("nama", text(Service, "nama")),
             Column("unit_kode", text(Unit, "kode")),
+            Column("pengguna_per_tahun", whole_number, required=False, optional_column=True),
         ),
         ServiceRow,
         ("kode",),
@@ -330,10 +364,11 @@ def check_header(kind: str, columns: Iterable[str]) -> list[RowError]:
     """Every column of the kind present exactly once (extra columns are fine)."""
     spec = spec_for(kind)
     names = [normalize_column(name) for name in columns]
-    required = ", ".join(spec.column_names)
+    needed = [column.name for column in spec.columns if not column.optional_column]
+    required = ", ".join(needed)
     errors = [
         RowError(1, column, "kolom_hilang", {"kolom": column, "kolom_wajib": required})
-        for column in spec.column_names
+        for column in needed
         if column not in names
     ]
     errors += [
@@ -392,6 +427,9 @@ def _parse_row(
     values: dict[str, Any] = {}
     errors: list[RowError] = []
     for column in spec.columns:
+        if column.optional_column and column.name not in raw:
+            values[column.name] = ABSENT
+            continue
         value = raw.get(column.name, "")
         if is_blank(value):
             if column.required:

@@ -24,6 +24,7 @@ from kinerja_bot.importing.messages import TEXTS, ImportRejected, ImportResult, 
 from kinerja_bot.importing.progress import bar, wants_progress
 from kinerja_bot.importing.reading import Cell
 from kinerja_bot.importing.validation import (
+    Absent,
     EmployeeRow,
     IndicatorRow,
     Parsed,
@@ -328,7 +329,9 @@ async def _write_services(
     existing = {
         row.kode: row
         for row in await connection.execute(
-            select(table.c.id, table.c.kode, table.c.nama, table.c.unit_id)
+            select(
+                table.c.id, table.c.kode, table.c.nama, table.c.unit_id, table.c.pengguna_per_tahun
+            )
         )
     }
     now = utcnow()
@@ -337,13 +340,29 @@ async def _write_services(
     for record in records:
         unit_id = units[record.unit_kode]
         old = existing.get(record.kode)
+        # The optional column, when the file has it; else the stored value stays.
+        given = not isinstance(record.pengguna_per_tahun, Absent)
         if old is None:
             inserted.append(
-                {"kode": record.kode, "nama": record.nama, "unit_id": unit_id, **_timestamps(now)}
+                {
+                    "kode": record.kode,
+                    "nama": record.nama,
+                    "unit_id": unit_id,
+                    "pengguna_per_tahun": record.pengguna_per_tahun if given else None,
+                    **_timestamps(now),
+                }
             )
-        elif (old.nama, old.unit_id) != (record.nama, unit_id):
+            continue
+        users = record.pengguna_per_tahun if given else old.pengguna_per_tahun
+        if (old.nama, old.unit_id, old.pengguna_per_tahun) != (record.nama, unit_id, users):
             changed.append(
-                {"id": old.id, "nama": record.nama, "unit_id": unit_id, "updated_at": now}
+                {
+                    "id": old.id,
+                    "nama": record.nama,
+                    "unit_id": unit_id,
+                    "pengguna_per_tahun": users,
+                    "updated_at": now,
+                }
             )
     await _insert(connection, Service, inserted, counter)
     await _update(connection, Service, changed, counter)

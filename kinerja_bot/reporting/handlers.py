@@ -312,6 +312,12 @@ async def start(update: Update, context: BotContext) -> int:
     return await ask(CHOOSE, update, context, new_draft(context))
 
 
+async def start_from_button(update: Update, context: BotContext) -> int:
+    """Lapor sekarang (under a reminder)."""
+    await take_press(update)
+    return await start(update, context)
+
+
 async def draft_lost(update: Update, context: BotContext) -> int:
     """A step answered without a draft (e.g. lost data): say so plainly and end."""
     await reply(update, TEXTS.get("mulai_lagi"))
@@ -510,6 +516,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 async def offer_resume(update: Update, context: BotContext) -> int:
     """/lapor while a report is open: continue it or start over."""
+    await take_press(update)
     if draft_of(context) is None:
         return await start(update, context)
     await reply(
@@ -561,7 +568,10 @@ def build_report_conversation() -> ConversationHandler[BotContext]:
     categories = r"^lapor:(kendala|dukungan):[a-z-]+$"
     return conversation(
         "lapor",
-        entry_points=[CommandHandler("lapor", start)],
+        entry_points=[
+            CommandHandler("lapor", start),
+            CallbackQueryHandler(start_from_button, pattern=r"^lapor:mulai$"),
+        ],
         states={
             CHOOSE: [CallbackQueryHandler(choose_indicator, pattern=r"^lapor:ind:\d+$")],
             REALISATION: [MessageHandler(TYPED, receive_realisation)],
@@ -587,6 +597,7 @@ def build_report_conversation() -> ConversationHandler[BotContext]:
         fallbacks=[
             CommandHandler("batal", cancel),
             CommandHandler("lapor", offer_resume),
+            CallbackQueryHandler(offer_resume, pattern=r"^lapor:mulai$"),
             MessageHandler(filters.COMMAND, busy),
             MessageHandler(~filters.COMMAND, text_expected),
         ],

@@ -17,11 +17,13 @@ __all__ = [
     "DAY_NAMES_ID",
     "MONTH_NAMES_ID",
     "WIB",
+    "DateError",
     "Period",
     "PeriodError",
     "PeriodKind",
     "current_period",
     "format_date_id",
+    "parse_date_id",
     "parse_period",
     "week_end",
     "week_start",
@@ -206,3 +208,37 @@ def format_date_id(d: date, *, with_weekday: bool = False) -> str:
     """
     text = f"{d.day} {MONTH_NAMES_ID[d.month - 1]} {d.year}"
     return f"{DAY_NAMES_ID[d.weekday()]}, {text}" if with_weekday else text
+
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_WORDED_DATE = re.compile(r"^(\d{1,2})\s+([a-z]+)\s+(\d{4})$")
+_MONTH_PREFIXES = {name[:3].lower(): number for number, name in enumerate(MONTH_NAMES_ID, 1)}
+_MONTH_PREFIXES.update({"agt": 8, "ags": 8, "okt": 10, "des": 12})
+
+
+class DateError(ValueError):
+    """Text that is not a date; the message says which forms are understood."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(
+            f"Tanggal '{text.strip()[:40]}' tidak dikenal. Contoh: 1-12-2026, 01/12/2026 atau "
+            "1 Desember 2026."
+        )
+
+
+def parse_date_id(text: str) -> date:
+    """Read a date as Indonesians write it: `1-12-2026`, `01/12/2026`, `1 Desember 2026`
+    (month names or their first three letters), or ISO `2026-12-01`. Day comes first."""
+    cleaned = " ".join(text.strip().lower().split())
+    try:
+        if match := _NUMERIC_DATE.match(cleaned):
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if match := _ISO_DATE.match(cleaned):
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if (match := _WORDED_DATE.match(cleaned)) and match.group(2)[:3] in _MONTH_PREFIXES:
+            month = _MONTH_PREFIXES[match.group(2)[:3]]
+            return date(int(match.group(3)), month, int(match.group(1)))
+    except ValueError:
+        raise DateError(text) from None
+    raise DateError(text)

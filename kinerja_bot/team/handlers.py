@@ -186,6 +186,12 @@ async def team_command(update: Update, context: BotContext) -> None:
     await show_team(update, context)
 
 
+async def open_team(update: Update, context: BotContext) -> None:
+    """Buka /tim (under the weekly summary)."""
+    await take_press(update)
+    await show_team(update, context)
+
+
 async def switch_scope(update: Update, context: BotContext) -> None:
     """Seluruh unit / Bawahan langsung (unit heads only)."""
     query = update.callback_query
@@ -470,6 +476,7 @@ def build_team_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         build_feedback_conversation(),
         CommandHandler("tim", team_command),
+        CallbackQueryHandler(open_team, pattern=r"^tim:buka$"),
         CallbackQueryHandler(switch_scope, pattern=r"^tim:lingkup:(unit|langsung)$"),
         CallbackQueryHandler(show_member, pattern=r"^tim:org:\d+$"),
         CallbackQueryHandler(mark_read, pattern=r"^tim:baca:\d+$"),

@@ -8,11 +8,13 @@ import pytest
 
 from kinerja_bot.rules.periods import (
     MONTH_NAMES_ID,
+    DateError,
     Period,
     PeriodError,
     PeriodKind,
     current_period,
     format_date_id,
+    parse_date_id,
     parse_period,
     week_end,
     week_start,
@@ -179,3 +181,26 @@ def test_period_is_a_plain_value() -> None:
     assert parse_period("2026-11") == Period(
         "2026-11", date(2026, 11, 1), date(2026, 11, 30), PeriodKind.MONTH
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1-12-2026", date(2026, 12, 1)),
+        ("01/12/2026", date(2026, 12, 1)),
+        ("1.12.2026", date(2026, 12, 1)),
+        ("2026-12-01", date(2026, 12, 1)),
+        ("1 Desember 2026", date(2026, 12, 1)),
+        ("17 agustus 2026", date(2026, 8, 17)),
+        ("17 Agt 2026", date(2026, 8, 17)),
+        ("  5   Jan   2027 ", date(2027, 1, 5)),
+    ],
+)
+def test_parse_date_id(text: str, expected: date) -> None:
+    assert parse_date_id(text) == expected
+
+
+@pytest.mark.parametrize("text", ["31-02-2026", "besok", "12-2026", "1 Foo 2026", ""])
+def test_parse_date_id_refuses(text: str) -> None:
+    with pytest.raises(DateError, match="Contoh: 1-12-2026"):
+        parse_date_id(text)

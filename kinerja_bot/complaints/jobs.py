@@ -1,0 +1,52 @@
+"""Scheduled work on tickets: closing answered tickets nobody replied to.
+
+`auto_close_job` is a job callback for the scheduler (run it daily, e.g. early morning WIB);
+`close_stale_command` runs the same from the admin CLI. Both are idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from kinerja_bot.cli_common import with_database
+from kinerja_bot.complaints.service import close_stale_tickets
+from kinerja_bot.complaints.texts import TEXTS
+from kinerja_bot.config import Settings
+from kinerja_bot.context import BotContext
+from kinerja_bot.db import Database
+from kinerja_bot.models import Complaint, utcnow
+from kinerja_bot.telegram_ui import send_to_person
+
+
+async def close_stale(database: Database, settings: Settings, now: datetime) -> list[Complaint]:
+    """Close every answered ticket 10 working days past its answer (one transaction)."""
+    async with database.session() as session:
+        return await close_stale_tickets(
+            session,
+            now.astimezone(settings.tz).date(),
+            now=now,
+            tz=settings.tz,
+            note=TEXTS.get("catatan_tutup_otomatis"),
+        )
+
+
+async def auto_close_job(context: BotContext) -> None:
+    """Job: close stale answered tickets and tell each citizen who left a contact."""
+    for complaint in await close_stale(context.db, context.settings, utcnow()):
+        if complaint.chat_id is not None:
+            text = TEXTS.get("ditutup_otomatis_untuk_warga", nomor=complaint.nomor)
+            await send_to_person(context.bot, complaint.chat_id, text)
+
+
+def close_stale_command(settings: Settings) -> int:
+    """For the CLI (`jalankan`): close stale tickets now; returns how many were closed.
+
+    Citizens are not messaged from the CLI (it has no bot); the job does that.
+    """
+
+    async def work(database: Database) -> int:
+        return len(await close_stale(database, settings, utcnow()))
+
+    count: int = asyncio.run(with_database(settings, work))
+    return count

@@ -1,0 +1,335 @@
+"""Complaint tickets on the database: numbers, statuses, deadlines, who may handle them.
+
+Statuses (Perpres 76/2013, SP4N-LAPOR!): DITERIMA → DIPROSES → DIJAWAB → SELESAI; a citizen who
+says the answer did not solve it moves DIJAWAB → DIBUKA KEMBALI, which is open again with a new
+due date. Due dates are 5 working days after receipt (or reopening); an answered ticket closes
+by itself 10 working days after the answer without a reply (`close_stale_tickets`).
+
+Ticket numbers are `ADU-YYMM-NNNN`: the WIB year and month of receipt and a sequence within that
+month from 0001 (a fifth digit appears after 9999), e.g. ADU-2611-0042.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kinerja_bot.models import (
+    Complaint,
+    ComplaintEvent,
+    ComplaintStatus,
+    Employee,
+    Service,
+    Unit,
+    UnitRole,
+    UnitRoleKind,
+    id_of,
+)
+from kinerja_bot.organisation import unit_tree_ids
+from kinerja_bot.people import Person
+from kinerja_bot.rules.periods import WIB
+from kinerja_bot.rules.workdays import (
+    auto_close_date,
+    complaint_due_date,
+    hard_ceiling_date,
+    working_days_between,
+)
+
+PREFIX = "ADU"
+COMPLAINT_MAX_CHARS = 1000
+ANSWER_MAX_CHARS = 2000
+NUMBER_PATTERN = re.compile(r"ADU-\d{4}-\d{4,}", re.IGNORECASE)
+
+OPEN_STATUSES: tuple[str, ...] = (
+    ComplaintStatus.RECEIVED,
+    ComplaintStatus.IN_PROGRESS,
+    ComplaintStatus.REOPENED,
+)
+NOT_CLOSED: tuple[str, ...] = (*OPEN_STATUSES, ComplaintStatus.ANSWERED)
+
+
+class TransitionError(ValueError):
+    """A status change that the ticket's current status does not allow."""
+
+    def __init__(self, complaint: Complaint) -> None:
+        super().__init__(f"{complaint.nomor} is {complaint.status}")
+        self.status = complaint.status
+
+
+def number_prefix(day: date) -> str:
+    return f"{PREFIX}-{day:%y%m}-"
+
+
+def normalise_number(text: str) -> str:
+    return text.strip().upper()
+
+
+async def next_number(session: AsyncSession, day: date) -> str:
+    """The next free ticket number of the month of `day` (callers retry on a unique clash)."""
+    prefix = number_prefix(day)
+    statement = (
+        select(Complaint.nomor)
+        .where(col(Complaint.nomor).startswith(prefix))
+        .order_by(func.length(Complaint.nomor).desc(), col(Complaint.nomor).desc())
+        .limit(1)
+    )
+    last = (await session.exec(statement)).first()
+    sequence = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def _event(
+    complaint: Complaint, status: str, now: datetime, *, by: int | None = None, note: str | None
+) -> ComplaintEvent:
+    return ComplaintEvent(
+        complaint_id=id_of(complaint), status=status, at=now, by_employee_id=by, note=note
+    )
+
+
+async def create_complaint(
+    session: AsyncSession,
+    *,
+    service: Service,
+    text: str,
+    now: datetime,
+    tz: ZoneInfo,
+    chat_id: int | None = None,
+    consent_id: int | None = None,
+    note: str | None = None,
+) -> Complaint:
+    """File a ticket (status DITERIMA) due 5 working days after today (WIB)."""
+    today = now.astimezone(tz).date()
+    complaint = Complaint(
+        nomor=await next_number(session, today),
+        service_id=id_of(service),
+        unit_id=service.unit_id,
+        text=text,
+        status=ComplaintStatus.RECEIVED,
+        chat_id=chat_id if consent_id is not None else None,
+        consent_id=consent_id,
+        created_at=now,
+        due_date=complaint_due_date(today),
+    )
+    session.add(complaint)
+    await session.flush()
+    session.add(_event(complaint, ComplaintStatus.RECEIVED, now, note=note))
+    await session.flush()
+    return complaint
+
+
+async def complaint_by_number(session: AsyncSession, nomor: str) -> Complaint | None:
+    statement = select(Complaint).where(Complaint.nomor == normalise_number(nomor))
+    return (await session.exec(statement)).first()
+
+
+def _require(complaint: Complaint, allowed: Iterable[str]) -> None:
+    if complaint.status not in tuple(allowed):
+        raise TransitionError(complaint)
+
+
+async def mark_in_progress(
+    session: AsyncSession, complaint: Complaint, employee_id: int | None, now: datetime
+) -> None:
+    """DITERIMA or DIBUKA KEMBALI → DIPROSES."""
+    _require(complaint, (ComplaintStatus.RECEIVED, ComplaintStatus.REOPENED))
+    complaint.status = ComplaintStatus.IN_PROGRESS
+    session.add(complaint)
+    session.add(_event(complaint, ComplaintStatus.IN_PROGRESS, now, by=employee_id, note=None))
+    await session.flush()
+
+
+async def answer_complaint(
+    session: AsyncSession, complaint: Complaint, employee_id: int | None, answer: str, now: datetime
+) -> None:
+    """An open ticket → DIJAWAB; the answer is also kept in the history."""
+    _require(complaint, OPEN_STATUSES)
+    complaint.status = ComplaintStatus.ANSWERED
+    complaint.answer = answer
+    complaint.answered_at = now
+    complaint.answered_by_id = employee_id
+    session.add(complaint)
+    session.add(_event(complaint, ComplaintStatus.ANSWERED, now, by=employee_id, note=answer))
+    await session.flush()
+
+
+async def close_complaint(
+    session: AsyncSession,
+    complaint: Complaint,
+    now: datetime,
+    *,
+    employee_id: int | None = None,
+    note: str | None = None,
+) -> None:
+    """Any ticket not yet closed → SELESAI."""
+    _require(complaint, NOT_CLOSED)
+    complaint.status = ComplaintStatus.CLOSED
+    complaint.closed_at = now
+    session.add(complaint)
+    session.add(_event(complaint, ComplaintStatus.CLOSED, now, by=employee_id, note=note))
+    await session.flush()
+
+
+async def reopen_complaint(
+    session: AsyncSession, complaint: Complaint, now: datetime, tz: ZoneInfo, note: str | None
+) -> None:
+    """DIJAWAB → DIBUKA KEMBALI (the citizen says it is not solved), due in 5 working days."""
+    _require(complaint, (ComplaintStatus.ANSWERED,))
+    complaint.status = ComplaintStatus.REOPENED
+    complaint.due_date = complaint_due_date(now.astimezone(tz).date())
+    complaint.escalated_at = None
+    session.add(complaint)
+    session.add(_event(complaint, ComplaintStatus.REOPENED, now, note=note))
+    await session.flush()
+
+
+async def close_stale_tickets(
+    session: AsyncSession, today: date, *, now: datetime, tz: ZoneInfo, note: str | None = None
+) -> list[Complaint]:
+    """Close answered tickets whose citizen has not replied for 10 working days.
+
+    A ticket answered on day D closes at the end of `auto_close_date(D)`, so it is closed by a
+    run on any later day. Idempotent: closed tickets are not touched again.
+    """
+    statement = select(Complaint).where(Complaint.status == ComplaintStatus.ANSWERED)
+    closed: list[Complaint] = []
+    for complaint in (await session.exec(statement)).all():
+        if complaint.answered_at is None:
+            continue
+        if auto_close_date(complaint.answered_at.astimezone(tz).date()) < today:
+            await close_complaint(session, complaint, now, note=note)
+            closed.append(complaint)
+    return closed
+
+
+@dataclass(frozen=True)
+class OverdueTicket:
+    """An open ticket past its due date, for the escalation job."""
+
+    complaint: Complaint
+    service: Service
+    unit: Unit
+    working_days_late: int
+    past_hard_ceiling: bool
+
+
+async def overdue_tickets(
+    session: AsyncSession, today: date, *, tz: ZoneInfo = WIB
+) -> list[OverdueTicket]:
+    """Open tickets (DITERIMA, DIPROSES, DIBUKA KEMBALI) whose due date is before `today`.
+
+    Oldest due date first. `working_days_late` counts working days after the due date up to
+    today; `past_hard_ceiling` says the 60 calendar days since receipt have passed. Whether a
+    ticket was already escalated is in `complaint.escalated_at` (the escalation job sets it).
+    """
+    statement = (
+        select(Complaint, Service, Unit)
+        .join(Service, col(Service.id) == Complaint.service_id)
+        .join(Unit, col(Unit.id) == Complaint.unit_id)
+        .where(col(Complaint.status).in_(OPEN_STATUSES), Complaint.due_date < today)
+        .order_by(col(Complaint.due_date), col(Complaint.id))
+    )
+    result: list[OverdueTicket] = []
+    for complaint, service, unit in (await session.exec(statement)).all():
+        received = complaint.created_at.astimezone(tz).date()
+        result.append(
+            OverdueTicket(
+                complaint=complaint,
+                service=service,
+                unit=unit,
+                working_days_late=working_days_between(complaint.due_date, today),
+                past_hard_ceiling=hard_ceiling_date(received) < today,
+            )
+        )
+    return result
+
+
+# --- Who handles which tickets -------------------------------------------------------------
+
+
+def is_staff(person: Person) -> bool:
+    """Complaint handlers, unit heads and admins see the ticket list."""
+    return person.is_admin or bool(person.complaint_units or person.head_of_units)
+
+
+async def handled_unit_ids(session: AsyncSession, person: Person) -> set[int] | None:
+    """The units whose tickets this person handles (with sub-units); None means every unit."""
+    if person.is_admin:
+        return None
+    units: set[int] = set()
+    for root in person.complaint_units | person.head_of_units:
+        units |= await unit_tree_ids(session, root)
+    return units
+
+
+async def may_handle(session: AsyncSession, person: Person, complaint: Complaint) -> bool:
+    units = await handled_unit_ids(session, person)
+    return units is None or complaint.unit_id in units
+
+
+async def open_tickets(
+    session: AsyncSession, unit_ids: set[int] | None
+) -> list[tuple[Complaint, Service]]:
+    """Tickets not yet closed in these units (None: all), by due date then number."""
+    statement = (
+        select(Complaint, Service)
+        .join(Service, col(Service.id) == Complaint.service_id)
+        .where(col(Complaint.status).in_(NOT_CLOSED))
+        .order_by(col(Complaint.due_date), col(Complaint.nomor))
+    )
+    if unit_ids is not None:
+        statement = statement.where(col(Complaint.unit_id).in_(unit_ids))
+    return [(c, s) for c, s in (await session.exec(statement)).all()]
+
+
+async def tickets_of_chat(session: AsyncSession, chat_id: int) -> list[tuple[Complaint, Service]]:
+    """The tickets a citizen filed with their contact, newest first."""
+    statement = (
+        select(Complaint, Service)
+        .join(Service, col(Service.id) == Complaint.service_id)
+        .where(Complaint.chat_id == chat_id)
+        .order_by(col(Complaint.created_at).desc())
+    )
+    return [(c, s) for c, s in (await session.exec(statement)).all()]
+
+
+async def history(session: AsyncSession, complaint_id: int) -> list[ComplaintEvent]:
+    statement = (
+        select(ComplaintEvent)
+        .where(ComplaintEvent.complaint_id == complaint_id)
+        .order_by(col(ComplaintEvent.at), col(ComplaintEvent.id))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def first_note(session: AsyncSession, complaint_id: int) -> str | None:
+    """The note filed with the ticket (e.g. which unsur the citizen rated lowest)."""
+    events = await history(session, complaint_id)
+    return events[0].note if events and events[0].status == ComplaintStatus.RECEIVED else None
+
+
+async def unit_contacts(session: AsyncSession, unit_id: int) -> list[int]:
+    """Telegram ids to tell about a ticket: the unit's complaint handlers, else its heads."""
+    for role in (UnitRoleKind.COMPLAINT_HANDLER, UnitRoleKind.HEAD):
+        statement = (
+            select(Employee.telegram_id)
+            .join(UnitRole, col(UnitRole.employee_id) == Employee.id)
+            .where(UnitRole.unit_id == unit_id, UnitRole.role == role, Employee.active)
+            .where(col(Employee.telegram_id).is_not(None))
+            .order_by(col(Employee.id))
+        )
+        ids = [int(i) for i in (await session.exec(statement)).all() if i is not None]
+        if ids:
+            return ids
+    return []
+
+
+def working_days_left(due: date, today: date) -> int:
+    """Positive: working days left; 0: due today; negative: working days overdue."""
+    return working_days_between(today, due)

@@ -1,0 +1,807 @@
+"""Telegram side of the periodic evaluation: the /nilai conversation for atasan, and the
+personal files /evaluasi (own evaluation pack) and /laporansaya (own progress reports).
+
+/nilai states: PERIOD → EMPLOYEE → RESULT → NOTE (× 7 BerAKHLAK values) → BEHAVIOUR →
+CONFIRM → back to EMPLOYEE after saving. `/batal` leaves at any step. The draft lives in
+`user_data["nilai"]` (JSON only, so it survives a restart). Every press that names or acts on
+an employee checks again that the presser is that employee's atasan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import select
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from kinerja_bot.context import BotContext
+from kinerja_bot.evaluation.service import (
+    BERAKHLAK_CODES,
+    CODE_OF_RATING,
+    NOTE_MAX_CHARS,
+    RATING_CODES,
+    DistributionCheck,
+    EvaluationBasis,
+    NotAnEvaluationPeriod,
+    distribution_check,
+    evaluation_basis,
+    evaluations_for,
+    offered_periods,
+    parse_evaluation_period,
+    save_evaluation,
+    subordinate,
+    subordinates,
+    target_to_date,
+)
+from kinerja_bot.exports.datasets import reports_table
+from kinerja_bot.exports.evaluation_pack import evaluation_packs, evaluation_xlsx_bytes
+from kinerja_bot.exports.workbook import xlsx_bytes
+from kinerja_bot.general import conversation_timed_out
+from kinerja_bot.models import Employee, Evaluation, id_of, utcnow
+from kinerja_bot.people import Person, identify
+from kinerja_bot.reporting.progress import IndicatorProgress
+from kinerja_bot.rules.formatting import format_number_id, format_percent_id
+from kinerja_bot.rules.periods import (
+    Period,
+    PeriodError,
+    PeriodKind,
+    current_period,
+    format_date_id,
+    parse_period,
+    wib_today,
+)
+from kinerja_bot.rules.predikat import BERAKHLAK, Rating, predikat
+from kinerja_bot.telegram_ui import (
+    Button,
+    conversation,
+    keyboard,
+    one_per_row,
+    reply,
+    send_to_person,
+    shorten,
+    take_press,
+)
+from kinerja_bot.texts import Markup, TextBook
+
+TEXTS = TextBook(
+    "evaluasi",
+    {
+        "bukan_atasan": (),
+        "bukan_periode_evaluasi": ("periode",),
+        "periode_salah": ("pesan",),
+        "pilih_periode": (),
+        "tombol_periode": ("judul",),
+        "pilih_pegawai": ("periode", "dinilai", "jumlah"),
+        "tombol_pegawai": ("nama",),
+        "tombol_pegawai_dinilai": ("nama", "predikat"),
+        "tombol_selesai": (),
+        "selesai": ("periode", "dinilai", "jumlah"),
+        "dasar_penilaian": (
+            "nama",
+            "jabatan",
+            "periode",
+            "tanggal",
+            "indikator",
+            "saran",
+            "alasan",
+            "sebelumnya",
+        ),
+        "baris_indikator": ("nama", "jenis", "realisasi", "target", "satuan", "capaian", "status"),
+        "baris_indikator_tanpa_capaian": ("nama", "jenis"),
+        "tanpa_indikator": (),
+        "jenis_utama": (),
+        "jenis_tambahan": (),
+        "status_sesuai_jadwal": (),
+        "status_perlu_perhatian": (),
+        "status_tertinggal": (),
+        "status_tidak_ada": (),
+        "saran_tidak_ada": (),
+        "alasan_bawah": (),
+        "alasan_sesuai": (),
+        "alasan_atas": (),
+        "alasan_tidak_ada": (),
+        "sebelumnya": ("hasil", "perilaku", "predikat"),
+        "tombol_rating_atas": (),
+        "tombol_rating_sesuai": (),
+        "tombol_rating_bawah": (),
+        "tombol_saran": ("label",),
+        "minta_catatan": ("nomor", "nilai", "nama", "batas"),
+        "tombol_lewati": (),
+        "catatan_terlalu_panjang": ("panjang", "batas"),
+        "minta_rating_perilaku": ("nama",),
+        "ringkasan": (
+            "periode",
+            "nama",
+            "nip",
+            "hasil",
+            "saran",
+            "perilaku",
+            "catatan",
+            "predikat",
+            "distribusi",
+        ),
+        "baris_catatan": ("nilai", "catatan"),
+        "tanpa_catatan": (),
+        "tombol_simpan": (),
+        "tombol_ubah": (),
+        "tombol_batal": (),
+        "tersimpan": ("nama", "periode", "predikat"),
+        "distribusi_peringatan": ("unit", "rating", "dinilai", "pegawai", "aturan"),
+        "baris_aturan": ("aturan", "jumlah", "total", "persen"),
+        "distribusi_sesuai": (),
+        "dibatalkan_pegawai": ("nama",),
+        "peringatan_bukan_bawahan": (),
+        "peringatan_tombol_lama": (),
+        "pilih_tombol": (),
+        "sedang_menilai": (),
+        "batal": (),
+        "mulai_lagi": (),
+        "penilaian_diterima": ("atasan", "periode", "hasil", "perilaku", "predikat", "kode"),
+        "bukan_pegawai": (),
+        "periode_umum_salah": ("pesan",),
+        "evaluasi_keterangan": ("periode", "nama", "status"),
+        "evaluasi_status_dinilai": ("predikat",),
+        "evaluasi_status_belum": (),
+        "laporansaya_keterangan": ("periode", "jumlah"),
+        "laporansaya_kosong": ("periode",),
+    },
+)
+
+PERIOD, EMPLOYEE, RESULT, NOTE, BEHAVIOUR, CONFIRM = range(6)
+DRAFT = "nilai"
+PREFIX = "nilai"
+# Shown per indicator in the basis message; a job has a handful, the cap keeps it in one message.
+MAX_INDICATORS_SHOWN = 20
+
+_RATING_PATTERN = "|".join(RATING_CODES)
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _draft(context: BotContext) -> dict[str, Any] | None:
+    if context.user_data is None:
+        return None
+    draft = context.user_data.get(DRAFT)
+    return draft if isinstance(draft, dict) else None
+
+
+def _rating_label(rating: Rating) -> str:
+    return TEXTS.get(f"tombol_rating_{CODE_OF_RATING[rating]}")
+
+
+def _rating_buttons(step: str, suggested: Rating | None = None) -> InlineKeyboardMarkup:
+    buttons: list[Button] = []
+    for code, rating in RATING_CODES.items():
+        label = _rating_label(rating)
+        if rating is suggested:
+            label = TEXTS.get("tombol_saran", label=label)
+        buttons.append((label, f"{PREFIX}:{step}:{code}"))
+    return one_per_row(buttons)
+
+
+async def _atasan(update: Update, context: BotContext) -> Employee | None:
+    """The linked employee behind this update (None for citizens and unknown users)."""
+    if update.effective_user is None:
+        return None
+    async with context.db.session() as session:
+        person = await identify(session, update.effective_user.id, context.settings)
+    return person.employee
+
+
+async def _checked_subordinate(
+    update: Update, context: BotContext, employee_id: int
+) -> tuple[Employee, Employee] | None:
+    """(atasan, subordinate) if the presser is the atasan of `employee_id`, else None (after
+    telling them with an alert)."""
+    atasan = await _atasan(update, context)
+    employee = None
+    if atasan is not None:
+        async with context.db.session() as session:
+            employee = await subordinate(session, id_of(atasan), employee_id)
+    if atasan is None or employee is None:
+        if update.callback_query is not None:
+            await update.callback_query.answer(
+                TEXTS.get("peringatan_bukan_bawahan"), show_alert=True
+            )
+        return None
+    return atasan, employee
+
+
+def _callback_part(update: Update) -> str:
+    query = update.callback_query
+    return (query.data or "").rsplit(":", 1)[-1] if query else ""
+
+
+# --- Entry, period and employee list -----------------------------------------------------------
+
+
+async def start(update: Update, context: BotContext) -> int:
+    """/nilai [periode]: only for atasan; ask the period unless it was given."""
+    atasan = await _atasan(update, context)
+    if atasan is None or context.user_data is None:
+        await reply(update, TEXTS.get("bukan_atasan"))
+        return ConversationHandler.END
+    async with context.db.session() as session:
+        team = await subordinates(session, id_of(atasan))
+    if not team:
+        await reply(update, TEXTS.get("bukan_atasan"))
+        return ConversationHandler.END
+    context.user_data.pop(DRAFT, None)
+    if context.args:
+        period = await _parse_or_explain(update, " ".join(context.args))
+        if period is None:
+            return ConversationHandler.END
+        context.user_data[DRAFT] = {"periode": period.label}
+        return await show_employees(update, context)
+    today = wib_today()
+    buttons = [
+        (TEXTS.get("tombol_periode", judul=p.title), f"{PREFIX}:p:{p.label}")
+        for p in offered_periods(today)
+    ]
+    await reply(update, TEXTS.get("pilih_periode"), one_per_row(buttons))
+    return PERIOD
+
+
+async def _parse_or_explain(update: Update, text: str) -> Period | None:
+    try:
+        return parse_evaluation_period(text)
+    except NotAnEvaluationPeriod:
+        await reply(update, TEXTS.get("bukan_periode_evaluasi", periode=text.strip()))
+    except PeriodError as error:
+        await reply(update, TEXTS.get("periode_salah", pesan=str(error)))
+    return None
+
+
+async def choose_period(update: Update, context: BotContext) -> int:
+    """A period button: remember it and list the team."""
+    await take_press(update)
+    period = await _parse_or_explain(update, _callback_part(update))
+    if period is None or context.user_data is None:
+        return ConversationHandler.END
+    context.user_data[DRAFT] = {"periode": period.label}
+    return await show_employees(update, context)
+
+
+async def show_employees(update: Update, context: BotContext) -> int:
+    """The atasan's subordinates as buttons, those already rated for the period ticked."""
+    draft = _draft(context)
+    atasan = await _atasan(update, context)
+    if draft is None or atasan is None:
+        await reply(update, TEXTS.get("mulai_lagi"))
+        return ConversationHandler.END
+    period = parse_period(draft["periode"])
+    async with context.db.session() as session:
+        team = await subordinates(session, id_of(atasan))
+        rated = await evaluations_for(session, [id_of(e) for e in team], period.label)
+    buttons: list[Button] = []
+    for employee in team:
+        done = rated.get(id_of(employee))
+        label = (
+            TEXTS.get(
+                "tombol_pegawai_dinilai", nama=shorten(employee.nama, 40), predikat=done.predikat
+            )
+            if done
+            else TEXTS.get("tombol_pegawai", nama=shorten(employee.nama, 60))
+        )
+        buttons.append((label, f"{PREFIX}:e:{id_of(employee)}"))
+    buttons.append((TEXTS.get("tombol_selesai"), f"{PREFIX}:x"))
+    text = TEXTS.get("pilih_pegawai", periode=period.title, dinilai=len(rated), jumlah=len(team))
+    await reply(update, text, one_per_row(buttons))
+    return EMPLOYEE
+
+
+async def finish(update: Update, context: BotContext) -> int:
+    """Selesai: close the round, saying how many are rated."""
+    await take_press(update)
+    draft = _draft(context)
+    atasan = await _atasan(update, context)
+    if draft is not None and atasan is not None:
+        period = parse_period(draft["periode"])
+        async with context.db.session() as session:
+            team = await subordinates(session, id_of(atasan))
+            rated = await evaluations_for(session, [id_of(e) for e in team], period.label)
+        await reply(
+            update,
+            TEXTS.get("selesai", periode=period.title, dinilai=len(rated), jumlah=len(team)),
+        )
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT, None)
+    return ConversationHandler.END
+
+
+# --- Rating one employee ---------------------------------------------------------------------
+
+
+async def choose_employee(update: Update, context: BotContext) -> int:
+    """An employee button: check the atasan, then show the basis and ask the result rating."""
+    draft = _draft(context)
+    employee_id = int(_callback_part(update))
+    checked = await _checked_subordinate(update, context, employee_id)
+    if checked is None or draft is None:
+        return EMPLOYEE if draft is not None else ConversationHandler.END
+    await take_press(update)
+    _, employee = checked
+    period = parse_period(draft["periode"])
+    async with context.db.session() as session:
+        basis = await evaluation_basis(session, employee, period, wib_today())
+    draft.update(
+        pegawai=employee_id,
+        saran=CODE_OF_RATING[basis.suggested] if basis.suggested else None,
+        hasil=None,
+        catatan={},
+        perilaku=None,
+    )
+    await reply(update, _basis_text(basis), _rating_buttons("h", basis.suggested))
+    return RESULT
+
+
+def _basis_text(basis: EvaluationBasis) -> str:
+    lines = [_indicator_line(item, basis) for item in basis.progress[:MAX_INDICATORS_SHOWN]]
+    suggested = basis.suggested
+    existing = basis.existing
+    return TEXTS.get(
+        "dasar_penilaian",
+        nama=basis.employee.nama,
+        jabatan=basis.employee.jabatan,
+        periode=basis.period.title,
+        tanggal=format_date_id(basis.as_of),
+        indikator=Markup("\n".join(lines) or TEXTS.get("tanpa_indikator")),
+        saran=_rating_label(suggested) if suggested else TEXTS.get("saran_tidak_ada"),
+        alasan=TEXTS.get(f"alasan_{CODE_OF_RATING[suggested] if suggested else 'tidak_ada'}"),
+        sebelumnya=Markup(
+            TEXTS.get(
+                "sebelumnya",
+                hasil=existing.result_rating,
+                perilaku=existing.behaviour_rating,
+                predikat=existing.predikat,
+            )
+            if existing
+            else ""
+        ),
+    )
+
+
+def _indicator_line(item: IndicatorProgress, basis: EvaluationBasis) -> str:
+    indicator = item.indicator
+    jenis = TEXTS.get(
+        f"jenis_{indicator.jenis}" if indicator.jenis in ("utama", "tambahan") else "jenis_utama"
+    )
+    if item.prorata_pct is None or item.realisation is None:
+        return TEXTS.get("baris_indikator_tanpa_capaian", nama=indicator.nama, jenis=jenis)
+    status_key = (
+        f"status_{item.status.value.replace(' ', '_')}" if item.status else "status_tidak_ada"
+    )
+    return TEXTS.get(
+        "baris_indikator",
+        nama=indicator.nama,
+        jenis=jenis,
+        realisasi=format_number_id(item.realisation, 2, trim=True),
+        target=format_number_id(target_to_date(item, basis.as_of), 2, trim=True),
+        satuan=indicator.satuan,
+        capaian=format_percent_id(item.prorata_pct, 2),
+        status=TEXTS.get(status_key),
+    )
+
+
+async def choose_result(update: Update, context: BotContext) -> int:
+    """A result rating: remember it and ask the note on the first BerAKHLAK value."""
+    draft = _draft(context)
+    if draft is None or draft.get("pegawai") is None:
+        return await _lost(update, context)
+    checked = await _checked_subordinate(update, context, draft["pegawai"])
+    if checked is None:
+        return RESULT
+    await take_press(update)
+    draft["hasil"] = _callback_part(update)
+    draft["catatan"] = {}
+    return await _ask_note(update, draft, checked[1])
+
+
+async def _ask_note(update: Update, draft: dict[str, Any], employee: Employee) -> int:
+    """Ask the note of the first BerAKHLAK value without one, or the behaviour rating."""
+    notes: dict[str, str] = draft["catatan"]
+    pending = [code for code in BERAKHLAK_CODES if code not in notes]
+    if not pending:
+        await reply(
+            update, TEXTS.get("minta_rating_perilaku", nama=employee.nama), _rating_buttons("l")
+        )
+        return BEHAVIOUR
+    code = pending[0]
+    number = BERAKHLAK_CODES.index(code) + 1
+    await reply(
+        update,
+        TEXTS.get(
+            "minta_catatan",
+            nomor=number,
+            nilai=dict(BERAKHLAK)[code],
+            nama=employee.nama,
+            batas=NOTE_MAX_CHARS,
+        ),
+        keyboard([[(TEXTS.get("tombol_lewati"), f"{PREFIX}:n:-")]]),
+    )
+    return NOTE
+
+
+async def receive_note(update: Update, context: BotContext) -> int:
+    """A typed note for the current BerAKHLAK value."""
+    draft = _draft(context)
+    message = update.effective_message
+    if draft is None or draft.get("hasil") is None or message is None or message.text is None:
+        return await _lost(update, context)
+    text = message.text.strip()
+    if len(text) > NOTE_MAX_CHARS:
+        await reply(
+            update,
+            TEXTS.get("catatan_terlalu_panjang", panjang=len(text), batas=NOTE_MAX_CHARS),
+        )
+        return NOTE
+    return await _note_done(update, context, draft, text)
+
+
+async def skip_note(update: Update, context: BotContext) -> int:
+    """Lewati: no note for the current value."""
+    draft = _draft(context)
+    if draft is None or draft.get("hasil") is None:
+        return await _lost(update, context)
+    await take_press(update)
+    return await _note_done(update, context, draft, "")
+
+
+async def _note_done(update: Update, context: BotContext, draft: dict[str, Any], text: str) -> int:
+    checked = await _checked_subordinate(update, context, draft["pegawai"])
+    if checked is None:
+        return await _lost(update, context)
+    notes: dict[str, str] = draft["catatan"]
+    pending = [code for code in BERAKHLAK_CODES if code not in notes]
+    notes[pending[0]] = text
+    return await _ask_note(update, draft, checked[1])
+
+
+async def choose_behaviour(update: Update, context: BotContext) -> int:
+    """A behaviour rating: show the summary with the predikat and the distribution advice."""
+    draft = _draft(context)
+    if draft is None or draft.get("hasil") is None:
+        return await _lost(update, context)
+    checked = await _checked_subordinate(update, context, draft["pegawai"])
+    if checked is None:
+        return BEHAVIOUR
+    await take_press(update)
+    draft["perilaku"] = _callback_part(update)
+    employee = checked[1]
+    hasil, perilaku = RATING_CODES[draft["hasil"]], RATING_CODES[draft["perilaku"]]
+    grade = predikat(hasil, perilaku)
+    async with context.db.session() as session:
+        check = await distribution_check(
+            session, employee.unit_id, draft["periode"], pending=(id_of(employee), grade)
+        )
+    notes = "\n".join(
+        TEXTS.get(
+            "baris_catatan",
+            nilai=name,
+            catatan=shorten(draft["catatan"].get(code) or TEXTS.get("tanpa_catatan"), 200),
+        )
+        for code, name in BERAKHLAK
+    )
+    saran = draft.get("saran")
+    text = TEXTS.get(
+        "ringkasan",
+        periode=parse_period(draft["periode"]).title,
+        nama=employee.nama,
+        nip=employee.nip,
+        hasil=_rating_label(hasil),
+        saran=_rating_label(RATING_CODES[saran]) if saran else TEXTS.get("saran_tidak_ada"),
+        perilaku=_rating_label(perilaku),
+        catatan=Markup(notes),
+        predikat=grade.value,
+        distribusi=Markup(distribution_text(check)),
+    )
+    buttons = keyboard(
+        [
+            [(TEXTS.get("tombol_simpan"), f"{PREFIX}:s")],
+            [
+                (TEXTS.get("tombol_ubah"), f"{PREFIX}:u"),
+                (TEXTS.get("tombol_batal"), f"{PREFIX}:b"),
+            ],
+        ]
+    )
+    await reply(update, text, buttons)
+    return CONFIRM
+
+
+def distribution_text(check: DistributionCheck) -> str:
+    """The distribution advice (HTML), or the empty text when the pattern is kept."""
+    if not check.warnings:
+        return TEXTS.get("distribusi_sesuai")
+    rules = "\n".join(
+        TEXTS.get(
+            "baris_aturan",
+            aturan=warning.rule.text,
+            jumlah=warning.count,
+            total=warning.total,
+            persen=format_percent_id(warning.share * 100, 0),
+        )
+        for warning in check.warnings
+    )
+    return TEXTS.get(
+        "distribusi_peringatan",
+        unit=check.unit.nama,
+        rating=check.rating.value,
+        dinilai=check.evaluated,
+        pegawai=check.headcount,
+        aturan=Markup(rules),
+    )
+
+
+async def save(update: Update, context: BotContext) -> int:
+    """Simpan: check the atasan once more, save, tell the ASN, and list the team again."""
+    draft = _draft(context)
+    if draft is None or draft.get("perilaku") is None:
+        return await _lost(update, context)
+    checked = await _checked_subordinate(update, context, draft["pegawai"])
+    if checked is None:
+        return CONFIRM
+    await take_press(update)
+    atasan, employee = checked
+    period = parse_period(draft["periode"])
+    hasil, perilaku = RATING_CODES[draft["hasil"]], RATING_CODES[draft["perilaku"]]
+    async with context.db.session() as session:
+        saved = await save_evaluation(
+            session,
+            employee_id=id_of(employee),
+            period=period,
+            suggested=RATING_CODES[draft["saran"]] if draft.get("saran") else None,
+            result_rating=hasil,
+            behaviour_rating=perilaku,
+            notes=draft["catatan"],
+            decided_by_id=id_of(atasan),
+            now=utcnow(),
+        )
+        check = await distribution_check(session, employee.unit_id, period.label)
+    text = TEXTS.get("tersimpan", nama=employee.nama, periode=period.title, predikat=saved.predikat)
+    advice = distribution_text(check)
+    await reply(update, f"{text}\n\n{advice}" if advice else text)
+    await _tell_employee(context, atasan, employee, saved, period)
+    _reset_employee(draft)
+    return await show_employees(update, context)
+
+
+async def _tell_employee(
+    context: BotContext, atasan: Employee, employee: Employee, saved: Evaluation, period: Period
+) -> None:
+    if employee.telegram_id is None:
+        return
+    await send_to_person(
+        context.bot,
+        employee.telegram_id,
+        TEXTS.get(
+            "penilaian_diterima",
+            atasan=atasan.nama,
+            periode=period.title,
+            hasil=saved.result_rating,
+            perilaku=saved.behaviour_rating,
+            predikat=saved.predikat,
+            kode=period.label,
+        ),
+    )
+
+
+def _reset_employee(draft: dict[str, Any]) -> None:
+    for key in ("pegawai", "saran", "hasil", "catatan", "perilaku"):
+        draft.pop(key, None)
+
+
+async def change(update: Update, context: BotContext) -> int:
+    """Ubah: start this employee again from the result rating."""
+    draft = _draft(context)
+    if draft is None or draft.get("pegawai") is None:
+        return await _lost(update, context)
+    checked = await _checked_subordinate(update, context, draft["pegawai"])
+    if checked is None:
+        return CONFIRM
+    await take_press(update)
+    async with context.db.session() as session:
+        basis = await evaluation_basis(
+            session, checked[1], parse_period(draft["periode"]), wib_today()
+        )
+    draft.update(hasil=None, catatan={}, perilaku=None)
+    await reply(update, _basis_text(basis), _rating_buttons("h", basis.suggested))
+    return RESULT
+
+
+async def drop_employee(update: Update, context: BotContext) -> int:
+    """Batal: forget this employee's unsaved rating and list the team again."""
+    draft = _draft(context)
+    await take_press(update)
+    if draft is None:
+        return await _lost(update, context)
+    name = "-"
+    if draft.get("pegawai") is not None:
+        async with context.db.session() as session:
+            employee = await session.get(Employee, draft["pegawai"])
+        name = employee.nama if employee else name
+    _reset_employee(draft)
+    await reply(update, TEXTS.get("dibatalkan_pegawai", nama=name))
+    return await show_employees(update, context)
+
+
+async def _lost(update: Update, context: BotContext) -> int:
+    """The draft is gone or incomplete (e.g. a very old button): start over."""
+    if update.callback_query is not None:
+        await take_press(update)
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT, None)
+    await reply(update, TEXTS.get("mulai_lagi"))
+    return ConversationHandler.END
+
+
+async def old_button(update: Update, context: BotContext) -> None:
+    """A /nilai button from an earlier step: answer it, change nothing."""
+    await take_press(update, TEXTS.get("peringatan_tombol_lama"))
+
+
+async def not_expected(update: Update, context: BotContext) -> None:
+    """Text, media or a sticker where a button (or a note) is expected."""
+    await reply(update, TEXTS.get("pilih_tombol"))
+
+
+async def other_command(update: Update, context: BotContext) -> None:
+    await reply(update, TEXTS.get("sedang_menilai"))
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """/batal inside /nilai: saved ratings stay, the draft goes."""
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT, None)
+    await reply(update, TEXTS.get("batal"))
+    return ConversationHandler.END
+
+
+def _button(step: str, callback: Any, suffix: str = "") -> CallbackQueryHandler[BotContext, Any]:
+    return CallbackQueryHandler(callback, pattern=f"^{PREFIX}:{step}{suffix}$")
+
+
+def build_evaluation_conversation() -> ConversationHandler[Any]:
+    """/nilai — states: PERIOD (period buttons), EMPLOYEE (team list), RESULT (rating hasil
+    kerja), NOTE (typed note per BerAKHLAK value, or Lewati), BEHAVIOUR (rating perilaku
+    kerja), CONFIRM (Simpan / Ubah / Batal)."""
+    typed = filters.TEXT & ~filters.COMMAND
+    return conversation(
+        "nilai",
+        entry_points=[CommandHandler("nilai", start)],
+        states={
+            PERIOD: [_button("p", choose_period, r":[0-9A-Za-z-]{4,8}")],
+            EMPLOYEE: [
+                _button("e", choose_employee, r":\d{1,12}"),
+                _button("x", finish),
+            ],
+            RESULT: [_button("h", choose_result, f":({_RATING_PATTERN})")],
+            NOTE: [MessageHandler(typed, receive_note), _button("n", skip_note, ":-")],
+            BEHAVIOUR: [_button("l", choose_behaviour, f":({_RATING_PATTERN})")],
+            CONFIRM: [_button("s", save), _button("u", change), _button("b", drop_employee)],
+        },
+        fallbacks=[
+            CommandHandler("batal", cancel),
+            CommandHandler("nilai", start),
+            CallbackQueryHandler(old_button, pattern=f"^{PREFIX}:"),
+            MessageHandler(filters.COMMAND, other_command),
+            MessageHandler(~filters.COMMAND, not_expected),
+        ],
+        on_timeout=conversation_timed_out,
+    )
+
+
+# --- /evaluasi and /laporansaya ----------------------------------------------------------------
+
+
+async def _linked(update: Update, context: BotContext) -> Person | None:
+    if update.effective_user is None:
+        return None
+    async with context.db.session() as session:
+        person = await identify(session, update.effective_user.id, context.settings)
+    if person.employee is None:
+        await reply(update, TEXTS.get("bukan_pegawai"))
+        return None
+    return person
+
+
+async def own_evaluation(update: Update, context: BotContext) -> None:
+    """/evaluasi [periode]: the ASN's own evaluation pack as a spreadsheet.
+
+    Without a period: the latest period they were rated for, else the current triwulan.
+    """
+    person = await _linked(update, context)
+    if person is None or person.employee is None or update.effective_chat is None:
+        return
+    employee = person.employee
+    today = wib_today()
+    if context.args:
+        period = await _parse_or_explain(update, " ".join(context.args))
+        if period is None:
+            return
+    else:
+        period = await _latest_rated_period(context, id_of(employee)) or current_period(
+            PeriodKind.QUARTER, today
+        )
+    async with context.db.session() as session:
+        packs = await evaluation_packs(session, period, today=today, employee_ids=[id_of(employee)])
+    content = await _in_thread(evaluation_xlsx_bytes, packs)
+    evaluation = packs[0].evaluation if packs else None
+    status = (
+        TEXTS.get("evaluasi_status_dinilai", predikat=evaluation.predikat)
+        if evaluation
+        else TEXTS.get("evaluasi_status_belum")
+    )
+    await update.effective_chat.send_document(
+        document=io.BytesIO(content),
+        filename=f"evaluasi-{employee.nip}-{period.label}.xlsx",
+        caption=TEXTS.get(
+            "evaluasi_keterangan", periode=period.title, nama=employee.nama, status=status
+        ),
+    )
+
+
+async def _latest_rated_period(context: BotContext, employee_id: int) -> Period | None:
+    async with context.db.session() as session:
+        rows = (
+            await session.exec(
+                select(Evaluation.period).where(Evaluation.employee_id == employee_id)
+            )
+        ).all()
+    periods = [parse_period(label) for label in rows]
+    # The latest end first; at the same end (Q4 and the year) the year, the fuller evaluation.
+    periods.sort(key=lambda p: (p.end, p.days), reverse=True)
+    return periods[0] if periods else None
+
+
+async def own_reports(update: Update, context: BotContext) -> None:
+    """/laporansaya [periode]: the ASN's own progress reports as a spreadsheet (default: the
+    current year)."""
+    person = await _linked(update, context)
+    if person is None or person.employee is None or update.effective_chat is None:
+        return
+    employee = person.employee
+    if context.args:
+        try:
+            period = parse_period(" ".join(context.args))
+        except PeriodError as error:
+            await reply(update, TEXTS.get("periode_umum_salah", pesan=str(error)))
+            return
+    else:
+        period = current_period(PeriodKind.YEAR, wib_today())
+    async with context.db.session() as session:
+        table = await reports_table(session, period, employee_id=id_of(employee))
+    if not table.rows:
+        await reply(update, TEXTS.get("laporansaya_kosong", periode=period.title))
+        return
+    content = await _in_thread(xlsx_bytes, [table])
+    await update.effective_chat.send_document(
+        document=io.BytesIO(content),
+        filename=f"laporan-{employee.nip}-{period.label}.xlsx",
+        caption=TEXTS.get("laporansaya_keterangan", periode=period.title, jumlah=len(table.rows)),
+    )
+
+
+async def _in_thread(function: Callable[..., bytes], *args: Any) -> bytes:
+    """Spreadsheets are written in a worker thread: openpyxl blocks."""
+    return await asyncio.to_thread(function, *args)
+
+
+def build_evaluation_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    """/nilai (a conversation), then /evaluasi and /laporansaya (one reply each)."""
+    return [
+        build_evaluation_conversation(),
+        CommandHandler("evaluasi", own_evaluation),
+        CommandHandler("laporansaya", own_reports),
+    ]

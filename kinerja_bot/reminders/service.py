@@ -1,0 +1,164 @@
+"""Who gets a reminder, leave, and weeks without a report, as plain functions on a session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kinerja_bot.models import (
+    Delivery,
+    DeliveryStatus,
+    Employee,
+    Indicator,
+    Leave,
+    ProgressReport,
+    id_of,
+)
+from kinerja_bot.rules.periods import week_start
+
+REMINDER_JOB = "pengingat"
+SNOOZE_JOB = "pengingat-tunda"
+MAX_REMINDERS_PER_WEEK = 2
+
+
+async def on_leave(session: AsyncSession, day: date) -> set[int]:
+    """Ids of employees whose declared leave covers `day`."""
+    rows = await session.exec(
+        select(Leave.employee_id).where(Leave.first_day <= day, Leave.last_day >= day)
+    )
+    return set(rows.all())
+
+
+async def reported_this_week(
+    session: AsyncSession, employee_ids: Iterable[int], day: date
+) -> set[int]:
+    rows = await session.exec(
+        select(ProgressReport.employee_id).where(
+            col(ProgressReport.employee_id).in_(list(employee_ids)),
+            ProgressReport.week_start == week_start(day),
+        )
+    )
+    return set(rows.all())
+
+
+async def reminders_sent(session: AsyncSession, week_label: str) -> dict[int, int]:
+    """Scheduled reminders already delivered this week, per chat."""
+    rows = await session.exec(
+        select(Delivery.chat_id, func.count())
+        .where(
+            Delivery.job == REMINDER_JOB,
+            col(Delivery.period).startswith(f"{week_label}#"),
+            Delivery.status == DeliveryStatus.SENT,
+        )
+        .group_by(col(Delivery.chat_id))
+    )
+    return {chat_id: count for chat_id, count in rows.all()}
+
+
+async def reminder_recipients(
+    session: AsyncSession, day: date, week_label: str, slot_period: str
+) -> list[Employee]:
+    """Linked ASN with indicators this year, no report this week, not on leave today, and
+    fewer than two reminders this week (the one for this slot does not count against it)."""
+    with_indicators = select(Indicator.employee_id).where(Indicator.tahun == day.year)
+    candidates = (
+        await session.exec(
+            select(Employee)
+            .where(
+                Employee.active,
+                col(Employee.telegram_id).is_not(None),
+                col(Employee.id).in_(with_indicators),
+            )
+            .order_by(col(Employee.id))
+        )
+    ).all()
+    ids = [id_of(e) for e in candidates]
+    reported = await reported_this_week(session, ids, day)
+    resting = await on_leave(session, day)
+    sent = await reminders_sent(session, week_label)
+    this_slot = set(
+        (
+            await session.exec(
+                select(Delivery.chat_id).where(
+                    Delivery.job == REMINDER_JOB,
+                    Delivery.period == slot_period,
+                    Delivery.status == DeliveryStatus.SENT,
+                )
+            )
+        ).all()
+    )
+    return [
+        e
+        for e in candidates
+        if e.id not in reported
+        and e.id not in resting
+        and (sent.get(e.telegram_id or 0, 0) < MAX_REMINDERS_PER_WEEK or e.telegram_id in this_slot)
+    ]
+
+
+async def weeks_without_report(
+    session: AsyncSession, employee_ids: Iterable[int], day: date, weeks: int = 2
+) -> set[int]:
+    """Employees with no report in each of the last `weeks` reporting weeks up to `day`'s."""
+    ids = list(employee_ids)
+    since = week_start(day) - timedelta(weeks=weeks - 1)
+    rows = await session.exec(
+        select(ProgressReport.employee_id).where(
+            col(ProgressReport.employee_id).in_(ids), ProgressReport.week_start >= since
+        )
+    )
+    return set(ids) - set(rows.all())
+
+
+async def add_leave(session: AsyncSession, employee: Employee, first: date, last: date) -> Leave:
+    leave = Leave(employee_id=id_of(employee), first_day=first, last_day=last)
+    session.add(leave)
+    await session.flush()
+    return leave
+
+
+async def current_leaves(session: AsyncSession, employee: Employee, today: date) -> list[Leave]:
+    """Leave that is running or still to come."""
+    rows = await session.exec(
+        select(Leave)
+        .where(Leave.employee_id == employee.id, Leave.last_day >= today)
+        .order_by(col(Leave.first_day))
+    )
+    return list(rows.all())
+
+
+async def remove_leave(session: AsyncSession, employee: Employee, leave_id: int) -> bool:
+    """Delete one of the employee's own leaves; False for anybody else's."""
+    leave = await session.get(Leave, leave_id)
+    if leave is None or leave.employee_id != employee.id:
+        return False
+    await session.delete(leave)
+    return True
+
+
+def snooze_period(week_label: str, due: datetime) -> str:
+    """The delivery key of a snoozed reminder: its week and when it is due (ISO, UTC)."""
+    return f"{week_label}@{due.strftime('%Y-%m-%dT%H:%M')}"
+
+
+def snooze_due(period: str) -> datetime:
+    return datetime.strptime(period.split("@", 1)[1], "%Y-%m-%dT%H:%M").replace(tzinfo=UTC)
+
+
+async def snoozes_due(session: AsyncSession, now: datetime) -> list[Delivery]:
+    rows = await session.exec(
+        select(Delivery).where(
+            Delivery.job == SNOOZE_JOB, Delivery.status == DeliveryStatus.PENDING
+        )
+    )
+    return [row for row in rows.all() if snooze_due(row.period) <= now]
+
+
+async def employees_by_chat(session: AsyncSession, chat_ids: list[int]) -> dict[int, Employee]:
+    """Linked employees by their Telegram chat id."""
+    rows = await session.exec(select(Employee).where(col(Employee.telegram_id).in_(chat_ids)))
+    return {e.telegram_id: e for e in rows.all() if e.telegram_id is not None}

@@ -1,0 +1,174 @@
+"""Every scheduled job in one table, and its registration in PTB's JobQueue at start.
+
+Schedules are rebuilt from the settings at every start (nothing about them is persisted in
+APScheduler). At start, a job whose last scheduled time passed while the bot was down — and
+whose period is still current — runs once at once (catch-up); deliveries are recorded per
+(job, period, recipient), so it never sends anything twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram.ext import Application, ContextTypes
+
+from kinerja_bot.config import Settings
+from kinerja_bot.context import DATABASE_KEY, SETTINGS_KEY
+from kinerja_bot.db import Database
+from kinerja_bot.models import utcnow
+from kinerja_bot.reminders.jobs import run_due_snoozes, run_reminders
+from kinerja_bot.rules.periods import PeriodKind, current_period
+from kinerja_bot.scheduling.delivery import DeliveryReport, JobServices, Pacer
+from kinerja_bot.scheduling.timetable import (
+    Rule,
+    Schedule,
+    last_run,
+    next_run,
+    parse_daily,
+    parse_weekly,
+)
+from kinerja_bot.summaries.escalation import run_escalation
+from kinerja_bot.summaries.ikm_digest import run_ikm_digest
+from kinerja_bot.summaries.weekly import run_weekly_summary
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[..., Awaitable[DeliveryReport]]
+# A job that fires late (the loop was busy, the machine slept) still runs within an hour.
+MISFIRE_GRACE_SECONDS = 3600
+SNOOZE_CHECK_SECONDS = 60
+PACER_KEY = "pacer"
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    name: str  # as typed in `kinerja-bot jalankan NAME`
+    schedule: Callable[[Settings], Schedule]
+    period_kind: PeriodKind  # a missed run is caught up only while its period lasts
+    run: Runner
+
+
+JOBS: tuple[ScheduledJob, ...] = (
+    ScheduledJob(
+        "pengingat",
+        lambda s: parse_weekly(s.schedule_reminders, working_days_only=True),
+        PeriodKind.WEEK,
+        run_reminders,
+    ),
+    ScheduledJob(
+        "ringkasan",
+        lambda s: parse_weekly(s.schedule_summary),
+        PeriodKind.WEEK,
+        run_weekly_summary,
+    ),
+    ScheduledJob(
+        "eskalasi",
+        lambda s: parse_daily(s.schedule_escalation, Rule.WORKING_DAYS),
+        PeriodKind.WEEK,
+        run_escalation,
+    ),
+    ScheduledJob(
+        "digest-ikm",
+        lambda s: parse_daily(s.schedule_ikm_digest, Rule.FIRST_WORKING_DAY_OF_MONTH),
+        PeriodKind.MONTH,
+        run_ikm_digest,
+    ),
+)
+JOBS_BY_NAME = {job.name: job for job in JOBS}
+_running: dict[str, asyncio.Lock] = {}
+
+
+async def run_job(
+    job: ScheduledJob, services: JobServices, now: datetime, *, force: bool = False
+) -> DeliveryReport:
+    """Run one job; two runs of the same job never overlap in this process."""
+    lock = _running.setdefault(job.name, asyncio.Lock())
+    async with lock:
+        log.info("job %s starts (force=%s)", job.name, force)
+        report = await job.run(services, now, force=force)
+        log.info("job %s done: %s", job.name, report)
+        return report
+
+
+def services_of(application: Application) -> JobServices:
+    database: Database = application.bot_data[DATABASE_KEY]
+    settings: Settings = application.bot_data[SETTINGS_KEY]
+    pacer: Pacer = application.bot_data.setdefault(PACER_KEY, Pacer())
+    return JobServices(application.bot, database, settings, pacer)
+
+
+def upcoming(settings: Settings, now: datetime) -> list[tuple[str, datetime | None]]:
+    """Each job's next run, for `kinerja-bot jadwal`."""
+    return [(job.name, next_run(job.schedule(settings), now, settings.tz)) for job in JOBS]
+
+
+def missed_and_current(job: ScheduledJob, settings: Settings, now: datetime) -> bool:
+    """Whether the job's last scheduled time lies in a period that is still running."""
+    occurrence = last_run(job.schedule(settings), now, settings.tz)
+    if occurrence is None:
+        return False
+    today = now.astimezone(settings.tz).date()
+    return today in current_period(job.period_kind, occurrence.astimezone(settings.tz).date())
+
+
+async def catch_up(services: JobServices, now: datetime) -> list[str]:
+    """Run, once, every job whose last scheduled time passed in a period still running."""
+    missed = [job for job in JOBS if missed_and_current(job, services.settings, now)]
+    for job in missed:
+        await run_job(job, services, now)
+    return [job.name for job in missed]
+
+
+async def catch_up_callback(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """At start: the runs missed while the bot was down."""
+    await catch_up(services_of(context.application), utcnow())
+
+
+async def scheduled_callback(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """JobQueue callback: run the job named in `data`, then book its next run."""
+    assert context.job is not None
+    job = JOBS_BY_NAME[str(context.job.data)]
+    services = services_of(context.application)
+    try:
+        await run_job(job, services, utcnow())
+    finally:
+        book_next(context.application, job, services.settings)
+
+
+async def snooze_callback(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every minute: send snoozed reminders that are due."""
+    await run_due_snoozes(services_of(context.application), utcnow())
+
+
+def book_next(application: Application, job: ScheduledJob, settings: Settings) -> None:
+    assert application.job_queue is not None
+    when = next_run(job.schedule(settings), utcnow(), settings.tz)
+    if when is None:
+        return
+    application.job_queue.run_once(
+        scheduled_callback,
+        when=when,
+        data=job.name,
+        name=job.name,
+        job_kwargs={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True},
+    )
+
+
+def schedule_all(application: Application, settings: Settings) -> None:
+    """Book every job's next run, catch up the missed ones, start the snooze check."""
+    queue = application.job_queue
+    assert queue is not None
+    queue.run_once(catch_up_callback, when=0, name="susulan")
+    for job in JOBS:
+        book_next(application, job, settings)
+    queue.run_repeating(
+        snooze_callback,
+        interval=SNOOZE_CHECK_SECONDS,
+        first=SNOOZE_CHECK_SECONDS,
+        name="pengingat-tunda",
+        job_kwargs={"coalesce": True, "max_instances": 1},
+    )

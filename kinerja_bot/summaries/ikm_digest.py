@@ -1,0 +1,119 @@
+"""The monthly IKM digest to unit heads: each service of their unit tree, last month's IKM and
+mutu, and the change from the month before."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlmodel import col, select
+
+from kinerja_bot.models import Employee, Service, Unit, UnitRole, UnitRoleKind
+from kinerja_bot.organisation import unit_tree_ids
+from kinerja_bot.rules.formatting import format_number_id
+from kinerja_bot.rules.periods import Period, PeriodKind, current_period
+from kinerja_bot.rules.skm import IkmResult, compute_ikm
+from kinerja_bot.scheduling.delivery import (
+    DeliveryReport,
+    JobServices,
+    Outgoing,
+    deliver_all,
+    split_blocks,
+)
+from kinerja_bot.summaries.ikm import responses_by_service
+from kinerja_bot.texts import TextBook
+
+TEXTS = TextBook(
+    "digest_ikm",
+    {
+        "judul": ("unit", "bulan"),
+        "layanan": ("layanan", "ikm", "mutu", "responden", "perubahan"),
+        "layanan_belum_cukup": ("layanan", "responden"),
+        "naik": ("selisih",),
+        "turun": ("selisih",),
+        "tetap": (),
+        "tanpa_pembanding": (),
+        "tanpa_layanan": (),
+    },
+)
+
+DIGEST_JOB = "digest-ikm"
+
+
+def previous_month(today: date) -> Period:
+    return current_period(PeriodKind.MONTH, today.replace(day=1) - timedelta(days=1))
+
+
+def change_text(current: IkmResult, before: IkmResult | None) -> str:
+    if before is None or before.ikm is None or current.ikm is None:
+        return TEXTS.get("tanpa_pembanding")
+    delta = round(current.ikm - before.ikm, 2)
+    if delta == 0:
+        return TEXTS.get("tetap")
+    return TEXTS.get("naik" if delta > 0 else "turun", selisih=format_number_id(abs(delta), 2))
+
+
+async def run_ikm_digest(
+    services: JobServices, now: datetime, *, force: bool = False
+) -> DeliveryReport:
+    """Send each unit head the IKM of their services for last month."""
+    today = now.astimezone(services.settings.tz).date()
+    month = previous_month(today)
+    before = previous_month(month.start)
+    messages: list[Outgoing] = []
+    async with services.database.session() as session:
+        heads = (
+            await session.exec(
+                select(UnitRole, Employee, Unit)
+                .join(Employee, col(Employee.id) == col(UnitRole.employee_id))
+                .join(Unit, col(Unit.id) == col(UnitRole.unit_id))
+                .where(UnitRole.role == UnitRoleKind.HEAD, col(Employee.telegram_id).is_not(None))
+                .order_by(col(Unit.kode))
+            )
+        ).all()
+        for _, head, unit in heads:
+            assert unit.id is not None and head.telegram_id is not None
+            services_in_tree = (
+                await session.exec(
+                    select(Service)
+                    .where(col(Service.unit_id).in_(await unit_tree_ids(session, unit.id)))
+                    .order_by(col(Service.nama))
+                )
+            ).all()
+            ids = [s.id for s in services_in_tree if s.id is not None]
+            now_scores = await responses_by_service(session, ids, month.start, month.end)
+            old_scores = await responses_by_service(session, ids, before.start, before.end)
+            lines = [TEXTS.get("judul", unit=unit.nama, bulan=month.title)]
+            for service in services_in_tree:
+                result = compute_ikm(now_scores.get(service.id or 0, []))
+                if result.ikm is None or result.mutu is None:
+                    lines.append(
+                        TEXTS.get(
+                            "layanan_belum_cukup",
+                            layanan=service.nama,
+                            responden=result.respondents,
+                        )
+                    )
+                    continue
+                earlier = compute_ikm(old_scores.get(service.id or 0, []))
+                lines.append(
+                    TEXTS.get(
+                        "layanan",
+                        layanan=service.nama,
+                        ikm=format_number_id(result.ikm, 2),
+                        mutu=f"{result.mutu.value} {result.mutu.label}",
+                        responden=result.respondents,
+                        perubahan=change_text(result, earlier),
+                    )
+                )
+            if len(lines) == 1:
+                lines.append(TEXTS.get("tanpa_layanan"))
+            messages.append(Outgoing(head.telegram_id, split_blocks(lines)))
+    return await deliver_all(
+        services.bot,
+        services.database,
+        DIGEST_JOB,
+        month.label,
+        messages,
+        force=force,
+        pacer=services.pacer,
+    )

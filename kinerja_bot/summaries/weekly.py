@@ -1,0 +1,402 @@
+"""The weekly summary to every atasan: who reported, where each person stands, what falls
+behind, obstacles (and those open for more than two weeks), training needs, the unit's IKM and
+its weakest unsur, and tickets past due — as text that reads well on a phone, plus a chart."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import InlineKeyboardMarkup
+
+from kinerja_bot.charts import STATUS_COLORS, Bar, render_bar_chart
+from kinerja_bot.complaints.service import OverdueTicket, overdue_tickets
+from kinerja_bot.models import Delivery, DeliveryStatus, Employee, ProgressReport, id_of
+from kinerja_bot.organisation import unit_tree_ids
+from kinerja_bot.people import Person
+from kinerja_bot.reminders.service import weeks_without_report
+from kinerja_bot.reporting.handlers import category_label
+from kinerja_bot.rules.achievement import OnTrackStatus, status_from_pct
+from kinerja_bot.rules.formatting import format_number_id, format_percent_id
+from kinerja_bot.rules.periods import Period, PeriodKind, current_period, format_date_id
+from kinerja_bot.rules.skm import UNSUR_BY_CODE, IkmResult
+from kinerja_bot.scheduling.delivery import (
+    DeliveryReport,
+    JobServices,
+    Outgoing,
+    deliver_all,
+    split_blocks,
+)
+from kinerja_bot.summaries.ikm import unit_ikm
+from kinerja_bot.team.service import MemberWeek, team_members, team_week
+from kinerja_bot.telegram_ui import keyboard, shorten
+from kinerja_bot.texts import Markup, TextBook
+
+TEXTS = TextBook(
+    "ringkasan",
+    {
+        "judul": ("nama", "minggu"),
+        "tingkat_lapor": ("sudah", "jumlah", "persen"),
+        "belum_lapor": ("daftar",),
+        "dua_minggu": ("daftar",),
+        "per_orang_judul": (),
+        "per_orang": ("nama", "hijau", "kuning", "merah", "capaian"),
+        "tertinggal_judul": (),
+        "tertinggal": ("nama", "indikator", "capaian"),
+        "kendala_judul": (),
+        "kendala": ("kategori", "jumlah", "rincian"),
+        "kendala_lama": (),
+        "pelatihan_judul": (),
+        "pelatihan": ("nama", "kategori", "isi"),
+        "ikm": ("periode", "nilai", "mutu", "responden", "unsur"),
+        "ikm_belum_cukup": ("periode", "responden"),
+        "tiket_lewat": ("jumlah", "daftar"),
+        "tiket_baris": ("nomor", "layanan", "hari"),
+        "tidak_ada": (),
+        "grafik_judul": ("minggu",),
+        "grafik_sumbu": (),
+        "grafik_acuan": (),
+        "tombol_ingatkan": ("nama",),
+        "tombol_buka_tim": (),
+        "admin": ("minggu", "terkirim", "gagal", "diblokir"),
+        "tak_terjangkau": ("daftar",),
+        "warga_lain": ("jumlah",),
+    },
+)
+
+SUMMARY_JOB = "ringkasan"
+ADMIN_JOB = "ringkasan-admin"
+OBSTACLE_OPEN_DAYS = 14
+NUDGE_BUTTONS = 6
+
+
+@dataclass
+class TeamSummary:
+    atasan: Employee
+    week: Period
+    members: list[MemberWeek]
+    two_weeks_missing: list[Employee] = field(default_factory=list)
+    obstacles: dict[str, list[tuple[Employee, ProgressReport, bool]]] = field(default_factory=dict)
+    training: list[tuple[Employee, ProgressReport]] = field(default_factory=list)
+    ikm: IkmResult | None = None
+    ikm_period: Period | None = None
+    overdue: list[OverdueTicket] = field(default_factory=list)
+
+
+def mean_prorata(member: MemberWeek) -> float | None:
+    values = [p.prorata_pct for p in member.progress if p.prorata_pct is not None]
+    return sum(values) / len(values) if values else None
+
+
+async def obstacles_of(
+    session: AsyncSession, members: list[Employee], week: Period
+) -> dict[str, list[tuple[Employee, ProgressReport, bool]]]:
+    """This week's obstacles by category; each flagged when the same person first reported that
+    category on that indicator at least two weeks earlier (it is still open)."""
+    by_id = {id_of(m): m for m in members}
+    history = (
+        await session.exec(
+            select(ProgressReport).where(
+                col(ProgressReport.employee_id).in_(list(by_id)),
+                col(ProgressReport.kendala_kategori).is_not(None),
+                ProgressReport.week_start >= week.start - timedelta(weeks=12),
+                ProgressReport.week_start <= week.start,
+            )
+        )
+    ).all()
+    first_seen: dict[tuple[int, int, str], date] = {}
+    for report in history:
+        key = (report.employee_id, report.indicator_id, str(report.kendala_kategori))
+        first_seen[key] = min(first_seen.get(key, report.week_start), report.week_start)
+    grouped: dict[str, list[tuple[Employee, ProgressReport, bool]]] = defaultdict(list)
+    for report in history:
+        if report.week_start != week.start:
+            continue
+        key = (report.employee_id, report.indicator_id, str(report.kendala_kategori))
+        still_open = (week.start - first_seen[key]).days >= OBSTACLE_OPEN_DAYS
+        grouped[str(report.kendala_kategori)].append(
+            (by_id[report.employee_id], report, still_open)
+        )
+    return dict(grouped)
+
+
+async def build_summary(session: AsyncSession, atasan: Employee, today: date) -> TeamSummary | None:
+    """Everything the weekly summary says about one atasan's direct team."""
+    members = await team_members(session, Person(telegram_id=0, employee=atasan), whole_unit=False)
+    if not members:
+        return None
+    week = current_period(PeriodKind.WEEK, today)
+    weeks = await team_week(session, members, today)
+    missing = await weeks_without_report(session, [id_of(m) for m in members], today)
+    by_id = {id_of(m): m for m in members}
+    training = [
+        (by_id[r.employee_id], r)
+        for w in weeks
+        for r in w.reports
+        if r.dukungan_kategori is not None
+    ]
+    units = await unit_tree_ids(session, atasan.unit_id)
+    quarter = current_period(PeriodKind.QUARTER, today)
+    overdue = [t for t in await overdue_tickets(session, today) if t.unit.id in units]
+    return TeamSummary(
+        atasan=atasan,
+        week=week,
+        members=weeks,
+        two_weeks_missing=[by_id[i] for i in sorted(missing)],
+        obstacles=await obstacles_of(session, members, week),
+        training=training,
+        ikm=await unit_ikm(session, units, quarter.start, quarter.end),
+        ikm_period=quarter,
+        overdue=overdue,
+    )
+
+
+def render(summary: TeamSummary) -> list[str]:
+    """The summary as self-contained HTML blocks (split into messages by `split_blocks`)."""
+    weeks = summary.members
+    reported = [w for w in weeks if w.reported]
+    title = f"{format_date_id(summary.week.start)} – {format_date_id(summary.week.end)}"
+    blocks = [TEXTS.get("judul", nama=summary.atasan.nama, minggu=title)]
+    rate = TEXTS.get(
+        "tingkat_lapor",
+        sudah=len(reported),
+        jumlah=len(weeks),
+        persen=format_percent_id(100 * len(reported) / len(weeks), 0),
+    )
+    missing = [w.employee.nama for w in weeks if not w.reported]
+    if missing:
+        rate += "\n" + TEXTS.get("belum_lapor", daftar=", ".join(missing))
+    if summary.two_weeks_missing:
+        rate += "\n" + TEXTS.get(
+            "dua_minggu", daftar=", ".join(e.nama for e in summary.two_weeks_missing)
+        )
+    blocks.append(rate)
+
+    people = [TEXTS.get("per_orang_judul")]
+    behind = [TEXTS.get("tertinggal_judul")]
+    for member in weeks:
+        counts = {s: sum(p.status == s for p in member.progress) for s in OnTrackStatus}
+        average = mean_prorata(member)
+        people.append(
+            TEXTS.get(
+                "per_orang",
+                nama=member.employee.nama,
+                hijau=counts[OnTrackStatus.SESUAI_JADWAL],
+                kuning=counts[OnTrackStatus.PERLU_PERHATIAN],
+                merah=counts[OnTrackStatus.TERTINGGAL],
+                capaian="-" if average is None else format_percent_id(average, 0),
+            )
+        )
+        behind += [
+            TEXTS.get(
+                "tertinggal",
+                nama=member.employee.nama,
+                indikator=p.indicator.nama,
+                capaian=format_percent_id(p.achievement_pct or 0, 1),
+            )
+            for p in member.progress
+            if p.status is OnTrackStatus.TERTINGGAL
+        ]
+    blocks.append("\n".join(people))
+    blocks.append("\n".join(behind if len(behind) > 1 else [*behind, TEXTS.get("tidak_ada")]))
+
+    obstacles = [TEXTS.get("kendala_judul")]
+    for category, items in sorted(summary.obstacles.items(), key=lambda kv: -len(kv[1])):
+        details = "; ".join(
+            f"{employee.nama}: {shorten(report.kendala or '-', 80)}"
+            + (" " + TEXTS.get("kendala_lama") if still_open else "")
+            for employee, report, still_open in items
+        )
+        obstacles.append(
+            TEXTS.get(
+                "kendala",
+                kategori=category_label("kategori_kendala", category),
+                jumlah=len(items),
+                rincian=details,
+            )
+        )
+    if len(obstacles) == 1:
+        obstacles.append(TEXTS.get("tidak_ada"))
+    blocks.append("\n".join(obstacles))
+
+    training = [TEXTS.get("pelatihan_judul")] + [
+        TEXTS.get(
+            "pelatihan",
+            nama=employee.nama,
+            kategori=category_label("kategori_dukungan", report.dukungan_kategori),
+            isi=shorten(report.dukungan or "-", 80),
+        )
+        for employee, report in summary.training
+    ]
+    if len(training) == 1:
+        training.append(TEXTS.get("tidak_ada"))
+    blocks.append("\n".join(training))
+
+    period = summary.ikm_period.title if summary.ikm_period else "-"
+    if summary.ikm is not None and summary.ikm.enough_data and summary.ikm.ikm is not None:
+        weakest = summary.ikm.weakest_unsur
+        blocks.append(
+            TEXTS.get(
+                "ikm",
+                periode=period,
+                nilai=format_number_id(summary.ikm.ikm, 2),
+                mutu=f"{summary.ikm.mutu.value} ({summary.ikm.mutu.label})"
+                if summary.ikm.mutu
+                else "-",
+                responden=summary.ikm.respondents,
+                unsur=UNSUR_BY_CODE[weakest].name if weakest else "-",
+            )
+        )
+    else:
+        blocks.append(
+            TEXTS.get(
+                "ikm_belum_cukup",
+                periode=period,
+                responden=summary.ikm.respondents if summary.ikm else 0,
+            )
+        )
+    if summary.overdue:
+        lines = "\n".join(
+            TEXTS.get(
+                "tiket_baris",
+                nomor=t.complaint.nomor,
+                layanan=t.service.nama,
+                hari=t.working_days_late,
+            )
+            for t in summary.overdue[:10]
+        )
+        blocks.append(TEXTS.get("tiket_lewat", jumlah=len(summary.overdue), daftar=Markup(lines)))
+    return blocks
+
+
+def buttons(summary: TeamSummary) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            (
+                TEXTS.get("tombol_ingatkan", nama=shorten(w.employee.nama, 30)),
+                f"tim:ingat:{w.employee.id}",
+            )
+        ]
+        for w in summary.members
+        if not w.reported
+    ][:NUDGE_BUTTONS]
+    rows.append([(TEXTS.get("tombol_buka_tim"), "tim:buka")])
+    return keyboard(rows)
+
+
+async def chart(summary: TeamSummary) -> bytes:
+    """Achievement against the pro-rata target per person, rendered off the event loop."""
+    bars = []
+    for member in summary.members:
+        average = mean_prorata(member)
+        bars.append(
+            Bar(
+                label=member.employee.nama,
+                value=average or 0.0,
+                color=STATUS_COLORS[None if average is None else status_from_pct(average)],
+            )
+        )
+    title = f"{format_date_id(summary.week.start)} – {format_date_id(summary.week.end)}"
+    return await render_bar_chart(
+        bars,
+        title=TEXTS.get("grafik_judul", minggu=title),
+        value_label=TEXTS.get("grafik_sumbu"),
+        reference=100.0,
+        reference_label=TEXTS.get("grafik_acuan"),
+        suffix="%",
+    )
+
+
+async def atasan_with_team(session: AsyncSession) -> list[Employee]:
+    """Linked, active employees whom at least one active employee names as atasan."""
+    subordinate_of = select(Employee.atasan_id).where(Employee.active)
+    rows = await session.exec(
+        select(Employee)
+        .where(
+            col(Employee.id).in_(subordinate_of),
+            col(Employee.telegram_id).is_not(None),
+            Employee.active,
+        )
+        .order_by(col(Employee.id))
+    )
+    return list(rows.all())
+
+
+async def run_weekly_summary(
+    services: JobServices, now: datetime, *, force: bool = False
+) -> DeliveryReport:
+    """Send every atasan their team's summary, then tell admins how the delivery went."""
+    today = now.astimezone(services.settings.tz).date()
+    week = current_period(PeriodKind.WEEK, today)
+    messages: list[Outgoing] = []
+    async with services.database.session() as session:
+        summaries = [
+            s
+            for atasan in await atasan_with_team(session)
+            if (s := await build_summary(session, atasan, today)) is not None
+        ]
+    for summary in summaries:
+        assert summary.atasan.telegram_id is not None
+        messages.append(
+            Outgoing(
+                summary.atasan.telegram_id,
+                split_blocks(render(summary)),
+                buttons(summary),
+                photo=await chart(summary),
+            )
+        )
+    report = await deliver_all(
+        services.bot,
+        services.database,
+        SUMMARY_JOB,
+        week.label,
+        messages,
+        force=force,
+        pacer=services.pacer,
+    )
+    admin_text = TEXTS.get(
+        "admin",
+        minggu=week.label,
+        terkirim=report.sent,
+        gagal=report.failed,
+        diblokir=len(report.blocked),
+    )
+    admin_messages = [
+        Outgoing(admin, [admin_text]) for admin in services.settings.admin_telegram_ids
+    ]
+    report.add(
+        await deliver_all(
+            services.bot,
+            services.database,
+            ADMIN_JOB,
+            week.label,
+            admin_messages,
+            force=force,
+            pacer=services.pacer,
+        )
+    )
+    return report
+
+
+async def unreachable_since(session: AsyncSession, since: datetime) -> list[str]:
+    """Who blocked the bot (a 403 on any delivery) since `since`: employees by name, citizens
+    only counted."""
+    chats = set(
+        (
+            await session.exec(
+                select(Delivery.chat_id).where(
+                    Delivery.status == DeliveryStatus.BLOCKED, col(Delivery.created_at) >= since
+                )
+            )
+        ).all()
+    )
+    if not chats:
+        return []
+    names = (
+        await session.exec(select(Employee.nama).where(col(Employee.telegram_id).in_(chats)))
+    ).all()
+    others = len(chats) - len(names)
+    return sorted(names) + ([TEXTS.get("warga_lain", jumlah=others)] if others else [])

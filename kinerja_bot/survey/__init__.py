@@ -1,0 +1,6 @@
+"""Survei Kepuasan Masyarakat: the survey journey, IKM reports and QR codes for the counters.
+
+`service` and `ikm` work on the database, `handlers` is the Telegram conversation (/survei,
+/start layanan-KODE), `reports` the IKM report of /ikm and `kinerja-bot ikm`, `qr` the QR
+codes of `kinerja-bot qr`.
+"""

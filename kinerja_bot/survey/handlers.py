@@ -1,0 +1,666 @@
+"""Telegram side of the survey: `/survei` and `/start layanan-<KODE>` (the QR code at a counter).
+
+States of the conversation (one message is edited from step to step):
+CHOOSE (unit list → service list, paginated) → QUESTION (the nine SKM questions, "3/9",
+◀ Kembali) → PROFILE (optional; one tap skips it) → SUGGESTION (optional text; the response is
+saved here) → OFFER (a ticket, after a score of 1 or a text) → COMPLAINT (the complaint text, if
+none was typed) → CONSENT (keep the chat id for the answer, or stay anonymous) → end.
+
+The draft lives in `context.user_data["survei"]`, persisted after every update, so the survey
+continues after a restart; once the response is saved, the answers leave the draft.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from kinerja_bot.complaints.handlers import notify_unit
+from kinerja_bot.complaints.service import COMPLAINT_MAX_CHARS, create_complaint
+from kinerja_bot.complaints.texts import TEXTS as COMPLAINT_TEXTS
+from kinerja_bot.complaints.texts import status_name
+from kinerja_bot.context import BotContext
+from kinerja_bot.general import TEXTS as GENERAL_TEXTS
+from kinerja_bot.models import Complaint, Service, Unit, id_of, utcnow
+from kinerja_bot.privacy.service import (
+    PURPOSE_COMPLAINT_CONTACT,
+    PURPOSE_SURVEY_PROFILE,
+    record_consent,
+)
+from kinerja_bot.rules.periods import format_date_id
+from kinerja_bot.rules.skm import UNSUR_BY_CODE
+from kinerja_bot.survey.service import (
+    SUGGESTION_MAX_CHARS,
+    low_unsur,
+    next_allowed_day,
+    paginate,
+    service_by_kode,
+    services_of_unit,
+    submit_response,
+    units_with_services,
+)
+from kinerja_bot.survey.texts import TEXTS, profile_questions, questionnaire
+from kinerja_bot.survey.ui import show, stale
+from kinerja_bot.telegram_ui import Button, conversation, keyboard, shorten
+
+log = logging.getLogger(__name__)
+
+CHOOSE, QUESTION, PROFILE, SUGGESTION, OFFER, COMPLAINT, CONSENT = range(7)
+DRAFT = "survei"
+DEEP_LINK = r"^/start(@\w+)?\s+layanan-"
+LABEL_CHARS = 60
+TICKET_ATTEMPTS = 5
+
+Draft = dict[str, Any]
+
+
+def _draft(context: BotContext) -> Draft | None:
+    return context.user_data.get(DRAFT) if context.user_data is not None else None
+
+
+def _clear(context: BotContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT, None)
+
+
+def _stale_alert() -> str:
+    return GENERAL_TEXTS.get("peringatan_tombol_usang")
+
+
+def _number(update: Update, position: int = -1) -> int:
+    assert update.callback_query is not None and update.callback_query.data is not None
+    return int(update.callback_query.data.split(":")[position])
+
+
+def _nav(page: int, pages: int, data: str) -> list[Button]:
+    """◀ / ▶ buttons; `data` has a `{}` for the page number."""
+    nav: list[Button] = []
+    if page > 0:
+        nav.append((TEXTS.get("tombol_sebelumnya"), data.format(page - 1)))
+    if page < pages - 1:
+        nav.append((TEXTS.get("tombol_berikutnya"), data.format(page + 1)))
+    return nav
+
+
+# --- Views ----------------------------------------------------------------------------------
+
+
+async def unit_list(context: BotContext, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    async with context.db.session() as session:
+        units = await units_with_services(session)
+    if not units:
+        return TEXTS.get("tidak_ada_layanan"), None
+    items, page, pages = paginate(units, page)
+    rows: list[list[Button]] = [
+        [(shorten(u.nama, LABEL_CHARS), f"svy:u:{id_of(u)}")] for u in items
+    ]
+    if nav := _nav(page, pages, "svy:up:{}"):
+        rows.append(nav)
+    return TEXTS.get("pilih_unit", halaman=page + 1, jumlah=pages), keyboard(rows)
+
+
+async def service_list(
+    context: BotContext, unit_id: int, page: int
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    async with context.db.session() as session:
+        unit = await session.get(Unit, unit_id)
+        services = await services_of_unit(session, unit_id)
+    if unit is None or not services:
+        return None
+    items, page, pages = paginate(services, page)
+    rows: list[list[Button]] = [
+        [(shorten(s.nama, LABEL_CHARS), f"svy:s:{id_of(s)}")] for s in items
+    ]
+    if nav := _nav(page, pages, f"svy:sp:{unit_id}:{{}}"):
+        rows.append(nav)
+    rows.append([(TEXTS.get("tombol_unit_lain"), "svy:up:0")])
+    text = TEXTS.get("pilih_layanan", unit=unit.nama, halaman=page + 1, jumlah=pages)
+    return text, keyboard(rows)
+
+
+def question_view(draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
+    questions = questionnaire()
+    step = int(draft["step"])
+    question = questions[step]
+    text = TEXTS.get(
+        "pertanyaan",
+        layanan=draft["service"],
+        nomor=step + 1,
+        jumlah=len(questions),
+        pertanyaan=question.text,
+    )
+    if step == 0:
+        text = TEXTS.get("catatan_anonim") + "\n\n" + text
+    rows: list[list[Button]] = [
+        [(label, f"svy:a:{step}:{score}")] for score, label in enumerate(question.labels, start=1)
+    ]
+    if step > 0:
+        rows.append([(TEXTS.get("tombol_kembali"), f"svy:b:{step}")])
+    return text, keyboard(rows)
+
+
+def profile_intro_view(draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
+    rows: list[list[Button]] = [
+        [
+            (TEXTS.get("tombol_isi_profil"), "svy:p:isi"),
+            (TEXTS.get("tombol_lewati"), "svy:p:lewati"),
+        ],
+        [(TEXTS.get("tombol_kembali"), f"svy:b:{draft['step']}")],
+    ]
+    return TEXTS.get("profil_ajakan"), keyboard(rows)
+
+
+def profile_question_view(step: int) -> tuple[str, InlineKeyboardMarkup]:
+    questions = profile_questions()
+    question = questions[step]
+    rows: list[list[Button]] = [
+        [(option.label, f"svy:pa:{step}:{index}")] for index, option in enumerate(question.options)
+    ]
+    rows.append([(TEXTS.get("tombol_lewati"), "svy:p:lewati")])
+    text = TEXTS.get(
+        "profil_pertanyaan", nomor=step + 1, jumlah=len(questions), pertanyaan=question.text
+    )
+    return text, keyboard(rows)
+
+
+def suggestion_view(draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
+    text = TEXTS.get("saran_minta", layanan=draft["service"], batas=SUGGESTION_MAX_CHARS)
+    return text, keyboard([[(TEXTS.get("tombol_lewati"), "svy:x:lewati")]])
+
+
+def offer_view(draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
+    if draft.get("complaint"):
+        text = TEXTS.get("tawar_tiket_teks")
+    else:
+        names = ", ".join(UNSUR_BY_CODE[code].name for code in draft["low"])
+        text = TEXTS.get("tawar_tiket_nilai", unsur=names)
+    rows: list[list[Button]] = [
+        [(TEXTS.get("tombol_buat_tiket"), "svy:t:ya")],
+        [(TEXTS.get("tombol_tidak_perlu"), "svy:t:tidak")],
+    ]
+    return text, keyboard(rows)
+
+
+def consent_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+    rows: list[list[Button]] = [
+        [(TEXTS.get("tombol_setuju_kontak"), "svy:c:ya")],
+        [(TEXTS.get("tombol_tanpa_kontak"), "svy:c:tidak")],
+    ]
+    text = TEXTS.get("persetujuan_kontak", hari=context.settings.personal_data_retention_days)
+    return text, keyboard(rows)
+
+
+def refusal(service_name: str, day: date, limit: int) -> str:
+    return TEXTS.get(
+        "sudah_menilai",
+        layanan=service_name,
+        batas=limit,
+        tanggal=format_date_id(day, with_weekday=True),
+    )
+
+
+# --- Choosing the service -------------------------------------------------------------------
+
+
+async def start_menu(update: Update, context: BotContext) -> int:
+    """/survei: the list of units."""
+    _clear(context)
+    text, markup = await unit_list(context, 0)
+    await show(update, text, markup)
+    return CHOOSE if markup is not None else ConversationHandler.END
+
+
+async def start_from_link(update: Update, context: BotContext) -> int:
+    """`/start layanan-<KODE>`: the service is chosen; an unknown code shows the list."""
+    _clear(context)
+    kode = (context.args or [""])[0].removeprefix("layanan-")[:64]
+    async with context.db.session() as session:
+        service = await service_by_kode(session, kode) if kode else None
+    if service is None:
+        text, markup = await unit_list(context, 0)
+        await show(update, TEXTS.get("kode_tidak_dikenal", kode=kode) + "\n\n" + text, markup)
+        return CHOOSE if markup is not None else ConversationHandler.END
+    return await begin(update, context, service)
+
+
+async def unit_page(update: Update, context: BotContext) -> int:
+    """◀ / ▶ in the unit list, and "Pilih unit lain"."""
+    text, markup = await unit_list(context, _number(update))
+    await show(update, text, markup)
+    return CHOOSE
+
+
+async def choose_unit(update: Update, context: BotContext) -> int:
+    """A unit: its services."""
+    view = await service_list(context, _number(update), 0)
+    if view is None:
+        await stale(update, TEXTS.get("unit_tanpa_layanan"))
+        return CHOOSE
+    await show(update, *view)
+    return CHOOSE
+
+
+async def service_page(update: Update, context: BotContext) -> int:
+    """◀ / ▶ in a service list."""
+    view = await service_list(context, _number(update, -2), _number(update))
+    if view is None:
+        await stale(update, TEXTS.get("unit_tanpa_layanan"))
+        return CHOOSE
+    await show(update, *view)
+    return CHOOSE
+
+
+async def choose_service(update: Update, context: BotContext) -> int:
+    """A service: the first question (unless it was rated today already)."""
+    async with context.db.session() as session:
+        service = await session.get(Service, _number(update))
+    if service is None:
+        await stale(update, _stale_alert())
+        return CHOOSE
+    return await begin(update, context, service)
+
+
+async def begin(update: Update, context: BotContext, service: Service) -> int:
+    """Check the daily limit, then start the questions."""
+    user = update.effective_user
+    if user is None or context.user_data is None:
+        return ConversationHandler.END
+    async with context.db.session() as session:
+        refused = await next_allowed_day(
+            session, context.settings, user.id, id_of(service), utcnow()
+        )
+    if refused is not None:
+        await show(update, refusal(service.nama, refused, context.settings.survey_daily_limit))
+        return ConversationHandler.END
+    draft: Draft = {
+        "service_id": id_of(service),
+        "service": service.nama,
+        "step": 0,
+        "answers": {},
+        "profile": {},
+        "profile_step": 0,
+    }
+    context.user_data[DRAFT] = draft
+    await show(update, *question_view(draft))
+    return QUESTION
+
+
+# --- The questions ----------------------------------------------------------------------------
+
+
+async def answer(update: Update, context: BotContext) -> int:
+    """One of the four answers: keep it, then the next question or the profile."""
+    draft = _draft(context)
+    if draft is None:
+        await stale(update, _stale_alert())
+        return ConversationHandler.END
+    step, score = _number(update, -2), _number(update)
+    if step != draft["step"]:
+        await stale(update, _stale_alert())
+        return QUESTION
+    questions = questionnaire()
+    draft["answers"][questions[step].unsur] = score
+    draft["step"] = step + 1
+    if draft["step"] == len(questions):
+        await show(update, *profile_intro_view(draft))
+        return PROFILE
+    await show(update, *question_view(draft))
+    return QUESTION
+
+
+async def back(update: Update, context: BotContext) -> int:
+    """◀ Kembali: the previous question (its answer can be changed)."""
+    draft = _draft(context)
+    if draft is None:
+        await stale(update, _stale_alert())
+        return ConversationHandler.END
+    step = _number(update)
+    if step != draft["step"] or step == 0:
+        await stale(update, _stale_alert())
+        return PROFILE if draft["step"] == len(questionnaire()) else QUESTION
+    draft["step"] = step - 1
+    await show(update, *question_view(draft))
+    return QUESTION
+
+
+# --- Profile and suggestion -----------------------------------------------------------------
+
+
+async def fill_profile(update: Update, context: BotContext) -> int:
+    """Isi profil: the first profile question."""
+    draft = _draft(context)
+    if draft is None:
+        await stale(update, _stale_alert())
+        return ConversationHandler.END
+    draft["profile"], draft["profile_step"] = {}, 0
+    await show(update, *profile_question_view(0))
+    return PROFILE
+
+
+async def profile_answer(update: Update, context: BotContext) -> int:
+    """A profile option: keep its code, then the next question or the suggestion."""
+    draft = _draft(context)
+    if draft is None:
+        await stale(update, _stale_alert())
+        return ConversationHandler.END
+    step, index = _number(update, -2), _number(update)
+    questions = profile_questions()
+    if step != draft["profile_step"] or index >= len(questions[step].options):
+        await stale(update, _stale_alert())
+        return PROFILE
+    draft["profile"][questions[step].column] = questions[step].options[index].kode
+    draft["profile_step"] = step + 1
+    if draft["profile_step"] < len(questions):
+        await show(update, *profile_question_view(step + 1))
+        return PROFILE
+    return await ask_suggestion(update, context, draft)
+
+
+async def skip_profile(update: Update, context: BotContext) -> int:
+    """Lewati: no (more) profile; on to the suggestion."""
+    draft = _draft(context)
+    if draft is None:
+        await stale(update, _stale_alert())
+        return ConversationHandler.END
+    return await ask_suggestion(update, context, draft)
+
+
+async def ask_suggestion(update: Update, context: BotContext, draft: Draft) -> int:
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message):
+        draft["prompt"] = query.message.message_id
+    await show(update, *suggestion_view(draft))
+    return SUGGESTION
+
+
+async def receive_suggestion(update: Update, context: BotContext) -> int:
+    """A typed suggestion or complaint: save the response, then offer a ticket."""
+    message, draft = update.effective_message, _draft(context)
+    if message is None or message.text is None or draft is None:
+        return ConversationHandler.END
+    if len(message.text) > SUGGESTION_MAX_CHARS:
+        await message.reply_text(
+            TEXTS.get("terlalu_panjang", panjang=len(message.text), batas=SUGGESTION_MAX_CHARS)
+        )
+        return SUGGESTION
+    await _drop_keyboard(context, message.chat_id, draft.pop("prompt", None))
+    return await save(update, context, draft, message.text.strip())
+
+
+async def skip_suggestion(update: Update, context: BotContext) -> int:
+    """Lewati: save the response without text."""
+    draft = _draft(context)
+    if draft is None:
+        await stale(update, _stale_alert())
+        return ConversationHandler.END
+    draft.pop("prompt", None)
+    return await save(update, context, draft, None)
+
+
+async def _drop_keyboard(context: BotContext, chat_id: int, message_id: int | None) -> None:
+    """Remove the buttons of an earlier step (its "Lewati" no longer applies)."""
+    if message_id is None:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest:
+        log.debug("buttons of message %s were already gone", message_id)
+
+
+async def save(update: Update, context: BotContext, draft: Draft, saran: str | None) -> int:
+    """Store the anonymous response; then a ticket offer (score 1 or a text) or thanks."""
+    user = update.effective_user
+    if user is None:
+        return ConversationHandler.END
+    now = utcnow()
+    async with context.db.session() as session:
+        refused = await submit_response(
+            session,
+            context.settings,
+            telegram_id=user.id,
+            service_id=int(draft["service_id"]),
+            answers={code: int(score) for code, score in draft["answers"].items()},
+            profile=draft["profile"],
+            saran=saran or None,
+            now=now,
+        )
+        if refused is None and draft["profile"]:
+            await record_consent(
+                session,
+                telegram_id=None,
+                purpose=PURPOSE_SURVEY_PROFILE,
+                text_version=TEXTS.get("profil_ajakan_versi"),
+                now=now,
+            )
+    if refused is not None:
+        _clear(context)
+        await show(update, refusal(draft["service"], refused, context.settings.survey_daily_limit))
+        return ConversationHandler.END
+    low = low_unsur(draft["answers"])
+    # From here on the draft holds nothing of the answers: only what a ticket needs.
+    kept: Draft = {
+        "service_id": draft["service_id"],
+        "service": draft["service"],
+        "low": low,
+        "complaint": saran or None,
+        "saved": True,
+    }
+    assert context.user_data is not None
+    context.user_data[DRAFT] = kept
+    if not low and not saran:
+        _clear(context)
+        await show(update, TEXTS.get("terima_kasih", layanan=kept["service"]))
+        return ConversationHandler.END
+    await show(update, *offer_view(kept))
+    return OFFER
+
+
+# --- A ticket ---------------------------------------------------------------------------------
+
+
+async def offer_answer(update: Update, context: BotContext) -> int:
+    """Ya, buat tiket: the complaint text (if none yet) or the consent; Tidak: thanks."""
+    draft = _draft(context)
+    if draft is None:
+        await stale(update, _stale_alert())
+        return ConversationHandler.END
+    if update.callback_query is not None and update.callback_query.data == "svy:t:tidak":
+        _clear(context)
+        await show(update, TEXTS.get("terima_kasih", layanan=draft["service"]))
+        return ConversationHandler.END
+    if draft.get("complaint"):
+        await show(update, *consent_view(context))
+        return CONSENT
+    text = TEXTS.get("minta_pengaduan", layanan=draft["service"], batas=COMPLAINT_MAX_CHARS)
+    await show(update, text)
+    return COMPLAINT
+
+
+async def receive_complaint(update: Update, context: BotContext) -> int:
+    """The complaint text typed after a low score; then the consent question."""
+    message, draft = update.effective_message, _draft(context)
+    if message is None or message.text is None or draft is None:
+        return ConversationHandler.END
+    if len(message.text) > COMPLAINT_MAX_CHARS:
+        await message.reply_text(
+            TEXTS.get("terlalu_panjang", panjang=len(message.text), batas=COMPLAINT_MAX_CHARS)
+        )
+        return COMPLAINT
+    draft["complaint"] = message.text.strip()
+    await show(update, *consent_view(context))
+    return CONSENT
+
+
+async def consent_answer(update: Update, context: BotContext) -> int:
+    """Setuju / Tanpa kontak: file the ticket and give its number at once."""
+    draft, user = _draft(context), update.effective_user
+    if draft is None or user is None or update.callback_query is None:
+        await stale(update, _stale_alert())
+        return ConversationHandler.END
+    contact = update.callback_query.data == "svy:c:ya"
+    complaint = await file_ticket(context, draft, user.id if contact else None)
+    _clear(context)
+    if complaint is None:
+        await stale(update, _stale_alert())
+        return ConversationHandler.END
+    await show(
+        update,
+        COMPLAINT_TEXTS.get(
+            "tiket_dibuat",
+            nomor=complaint.nomor,
+            status=status_name(complaint.status),
+            tenggat=format_date_id(complaint.due_date, with_weekday=True),
+            kontak=COMPLAINT_TEXTS.get("kontak_ya" if contact else "kontak_tidak"),
+        ),
+    )
+    await notify_unit(context.bot, context.db, complaint, reopened=False)
+    return ConversationHandler.END
+
+
+async def file_ticket(context: BotContext, draft: Draft, chat_id: int | None) -> Complaint | None:
+    """Create the ticket (with the recorded consent when a chat id is kept).
+
+    Two tickets filed at the same moment may pick the same number; the loser retries.
+    """
+    note = None
+    if draft["low"]:
+        names = ", ".join(UNSUR_BY_CODE[code].name for code in draft["low"])
+        note = COMPLAINT_TEXTS.get("catatan_survei", unsur=names)
+    for attempt in range(TICKET_ATTEMPTS):
+        try:
+            async with context.db.session() as session:
+                service = await session.get(Service, int(draft["service_id"]))
+                if service is None:
+                    return None
+                now = utcnow()
+                consent_id = None
+                if chat_id is not None:
+                    consent = await record_consent(
+                        session,
+                        telegram_id=chat_id,
+                        purpose=PURPOSE_COMPLAINT_CONTACT,
+                        text_version=TEXTS.get("persetujuan_kontak_versi"),
+                        now=now,
+                    )
+                    consent_id = id_of(consent)
+                return await create_complaint(
+                    session,
+                    service=service,
+                    text=draft["complaint"],
+                    now=now,
+                    tz=context.settings.tz,
+                    chat_id=chat_id,
+                    consent_id=consent_id,
+                    note=note,
+                )
+        except IntegrityError:
+            if attempt == TICKET_ATTEMPTS - 1:
+                raise
+            log.info("ticket number taken, retrying")
+    return None
+
+
+# --- Leaving, strays, timeout ----------------------------------------------------------------
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """/batal inside the survey."""
+    draft = _draft(context)
+    _clear(context)
+    key = "batal_setelah_simpan" if draft and draft.get("saved") else "batal_survei"
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(TEXTS.get(key))
+    return ConversationHandler.END
+
+
+async def other_command(update: Update, context: BotContext) -> None:
+    """Another command in the middle of the survey."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(TEXTS.get("sedang_survei"))
+
+
+async def use_buttons(update: Update, context: BotContext) -> None:
+    """Typing while a button is expected."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(TEXTS.get("pakai_tombol"))
+
+
+async def not_text(update: Update, context: BotContext) -> None:
+    """A photo, sticker or file where a text is expected."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(TEXTS.get("bukan_teks"))
+
+
+async def timed_out(update: Update, context: BotContext) -> None:
+    """30 idle minutes: drop the draft and say so."""
+    _clear(context)
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, TEXTS.get("habis_waktu"))
+
+
+def build_survey_conversation() -> ConversationHandler[BotContext]:
+    """/survei and /start layanan-KODE — states: CHOOSE, QUESTION, PROFILE, SUGGESTION, OFFER,
+    COMPLAINT, CONSENT (see the module docstring). Either command restarts a running survey."""
+    menu = CommandHandler("survei", start_menu)
+    link = CommandHandler("start", start_from_link, filters=filters.Regex(DEEP_LINK))
+    typed = filters.TEXT & ~filters.COMMAND
+    untyped = ~filters.TEXT & ~filters.COMMAND
+    return conversation(
+        "survei",
+        entry_points=[menu, link],
+        states={
+            CHOOSE: [
+                CallbackQueryHandler(unit_page, pattern=r"^svy:up:\d+$"),
+                CallbackQueryHandler(choose_unit, pattern=r"^svy:u:\d+$"),
+                CallbackQueryHandler(service_page, pattern=r"^svy:sp:\d+:\d+$"),
+                CallbackQueryHandler(choose_service, pattern=r"^svy:s:\d+$"),
+            ],
+            QUESTION: [
+                CallbackQueryHandler(answer, pattern=r"^svy:a:\d+:[1-4]$"),
+                CallbackQueryHandler(back, pattern=r"^svy:b:\d+$"),
+            ],
+            PROFILE: [
+                CallbackQueryHandler(fill_profile, pattern=r"^svy:p:isi$"),
+                CallbackQueryHandler(skip_profile, pattern=r"^svy:p:lewati$"),
+                CallbackQueryHandler(profile_answer, pattern=r"^svy:pa:\d+:\d+$"),
+                CallbackQueryHandler(back, pattern=r"^svy:b:\d+$"),
+            ],
+            SUGGESTION: [
+                MessageHandler(typed, receive_suggestion),
+                MessageHandler(untyped, not_text),
+                CallbackQueryHandler(skip_suggestion, pattern=r"^svy:x:lewati$"),
+            ],
+            OFFER: [CallbackQueryHandler(offer_answer, pattern=r"^svy:t:(ya|tidak)$")],
+            COMPLAINT: [
+                MessageHandler(typed, receive_complaint),
+                MessageHandler(untyped, not_text),
+            ],
+            CONSENT: [CallbackQueryHandler(consent_answer, pattern=r"^svy:c:(ya|tidak)$")],
+        },
+        fallbacks=[
+            CommandHandler("batal", cancel),
+            menu,
+            link,
+            MessageHandler(filters.COMMAND, other_command),
+            MessageHandler(~filters.COMMAND, use_buttons),
+        ],
+        on_timeout=timed_out,
+    )
+
+
+def build_survey_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    """The survey conversation; its deep link must come before the general /start."""
+    return [build_survey_conversation()]

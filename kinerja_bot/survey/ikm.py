@@ -1,0 +1,216 @@
+"""IKM per service and per unit over a period, from the stored responses.
+
+The database sums the scores (per service and unsur: sum and count) so that a year of a city's
+responses never has to be loaded; the rules of `rules.skm` turn the sums into NRR, IKM, mutu
+and sample adequacy. A unit's result pools the responses of all its services (each response
+counts once, as in the regulation's unit-level IKM); sample adequacy is judged against the
+yearly number of service users (`Service.pengguna_per_tahun`), summed over the services, and
+unknown when any service has none (then the large-population minimum, 384, applies).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kinerja_bot.models import Service, SurveyAnswer, SurveyResponse, Unit, id_of
+from kinerja_bot.organisation import unit_tree_ids
+from kinerja_bot.rules.formatting import round_half_up
+from kinerja_bot.rules.periods import Period
+from kinerja_bot.rules.skm import (
+    IKM_DECIMALS,
+    MIN_RESPONSES_FOR_SCORE,
+    UNSUR_CODES,
+    IkmResult,
+    ikm_unrounded,
+    mutu,
+    required_sample,
+    sample_adequate,
+    unsur_below_b,
+    weakest_unsur,
+)
+
+
+@dataclass
+class Tally:
+    """Respondents and, per unsur code, the sum and the number of scores."""
+
+    respondents: int = 0
+    sums: dict[str, int] = field(default_factory=lambda: dict.fromkeys(UNSUR_CODES, 0))
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(UNSUR_CODES, 0))
+
+    def add(self, other: Tally) -> None:
+        self.respondents += other.respondents
+        for code in UNSUR_CODES:
+            self.sums[code] += other.sums[code]
+            self.counts[code] += other.counts[code]
+
+
+def result_from_tally(tally: Tally) -> IkmResult:
+    """The SKM result of summed scores: the steps of `rules.skm.compute_ikm`, from sums.
+
+    NRR = sum / count per unsur; IKM, mutu and the weak unsur from the same rule functions;
+    no IKM below MIN_RESPONSES_FOR_SCORE respondents.
+    """
+    means = {
+        code: tally.sums[code] / tally.counts[code] for code in UNSUR_CODES if tally.counts[code]
+    }
+    if tally.respondents < MIN_RESPONSES_FOR_SCORE or not means:
+        return IkmResult(tally.respondents, means, None, None, None, None)
+    raw = ikm_unrounded(means)
+    shown = round_half_up(raw, IKM_DECIMALS)
+    return IkmResult(
+        respondents=tally.respondents,
+        nrr=means,
+        ikm=shown,
+        ikm_unrounded=raw,
+        mutu=mutu(shown),
+        weakest_unsur=weakest_unsur(means),
+        unsur_below_b=unsur_below_b(means),
+    )
+
+
+@dataclass(frozen=True)
+class Rating:
+    """The SKM result of one service or a group of services, with its sample requirement."""
+
+    kode: str
+    nama: str
+    result: IkmResult
+    population: int | None
+    required: int
+
+    @property
+    def adequate(self) -> bool:
+        return sample_adequate(self.result.respondents, self.population)
+
+
+@dataclass(frozen=True)
+class UnitRatings:
+    """One unit: each of its own services, and all of them together."""
+
+    unit: Unit
+    services: list[Rating]
+    total: Rating
+
+
+def _population(services: Iterable[Service]) -> int | None:
+    values = [s.pengguna_per_tahun for s in services]
+    if not values or any(v is None for v in values):
+        return None
+    return sum(v for v in values if v is not None)
+
+
+def rating(kode: str, nama: str, tally: Tally, services: list[Service]) -> Rating:
+    population = _population(services)
+    return Rating(kode, nama, result_from_tally(tally), population, required_sample(population))
+
+
+def period_bounds(period: Period, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The instants [start, end) of a period of WIB dates."""
+    start = datetime.combine(period.start, time(0), tzinfo=tz)
+    end = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=tz)
+    return start, end
+
+
+async def tallies(
+    session: AsyncSession, period: Period, service_ids: Iterable[int], tz: ZoneInfo
+) -> dict[int, Tally]:
+    """Per service: respondents in the period and score sums per unsur (two grouped queries)."""
+    ids = list(service_ids)
+    found: dict[int, Tally] = defaultdict(Tally)
+    if not ids:
+        return found
+    start, end = period_bounds(period, tz)
+    in_period = (
+        col(SurveyResponse.service_id).in_(ids),
+        col(SurveyResponse.submitted_at) >= start,
+        col(SurveyResponse.submitted_at) < end,
+    )
+    respondents = await session.exec(
+        select(SurveyResponse.service_id, func.count())
+        .where(*in_period)
+        .group_by(col(SurveyResponse.service_id))
+    )
+    for service_id, count in respondents.all():
+        found[service_id].respondents = int(count)
+    scores = await session.exec(
+        select(
+            SurveyResponse.service_id,
+            SurveyAnswer.unsur,
+            func.sum(SurveyAnswer.score),
+            func.count(col(SurveyAnswer.score)),
+        )
+        .join(SurveyResponse, col(SurveyResponse.id) == SurveyAnswer.response_id)
+        .where(*in_period)
+        .group_by(col(SurveyResponse.service_id), col(SurveyAnswer.unsur))
+    )
+    for service_id, unsur, total, count in scores.all():
+        if unsur in UNSUR_CODES:
+            found[service_id].sums[unsur] = int(total)
+            found[service_id].counts[unsur] = int(count)
+    return found
+
+
+async def ikm_by_unit(
+    session: AsyncSession,
+    period: Period,
+    tz: ZoneInfo,
+    *,
+    unit_ids: set[int] | None = None,
+    service_kode: str | None = None,
+) -> list[UnitRatings]:
+    """IKM of every service and of every unit that owns services (those in `unit_ids`).
+
+    Units by name, services by name; a unit without responses in the period is listed with
+    0 respondents ("belum cukup data"). `service_kode` narrows the report to one service.
+    """
+    statement = select(Service, Unit).join(Unit, col(Unit.id) == Service.unit_id)
+    if unit_ids is not None:
+        statement = statement.where(col(Service.unit_id).in_(unit_ids))
+    if service_kode is not None:
+        statement = statement.where(Service.kode == service_kode)
+    rows = (await session.exec(statement.order_by(col(Unit.nama), col(Service.nama)))).all()
+    by_service = await tallies(session, period, (id_of(s) for s, _ in rows), tz)
+    grouped: dict[int, tuple[Unit, list[Service]]] = {}
+    for service, unit in rows:
+        grouped.setdefault(id_of(unit), (unit, []))[1].append(service)
+    report: list[UnitRatings] = []
+    for unit, services in grouped.values():
+        total = Tally()
+        ratings = []
+        for service in services:
+            tally = by_service.get(id_of(service), Tally())
+            total.add(tally)
+            ratings.append(rating(service.kode, service.nama, tally, [service]))
+        report.append(UnitRatings(unit, ratings, rating(unit.kode, unit.nama, total, services)))
+    return report
+
+
+async def ikm_for_unit_tree(
+    session: AsyncSession, period: Period, unit_id: int, tz: ZoneInfo
+) -> Rating | None:
+    """The IKM of a unit together with all its sub-units (e.g. an OPD with its puskesmas).
+
+    Every response to a service anywhere in the tree counts once. None if the unit is unknown.
+    For the monthly digest to unit heads and for `kinerja-bot ikm --unit`.
+    """
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        return None
+    tree = await unit_tree_ids(session, unit_id)
+    services = list(
+        (await session.exec(select(Service).where(col(Service.unit_id).in_(tree)))).all()
+    )
+    by_service = await tallies(session, period, (id_of(s) for s in services), tz)
+    total = Tally()
+    for service in services:
+        total.add(by_service.get(id_of(service), Tally()))
+    return rating(unit.kode, unit.nama, total, services)

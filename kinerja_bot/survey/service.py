@@ -1,0 +1,178 @@
+"""The survey on the database: finding services, the daily limit, saving anonymous responses.
+
+Anonymity (DESIGN §2, UU 27/2022): a `SurveyResponse` holds no Telegram id or name. The only
+link to a person is `respondent_hash`, an HMAC-SHA256 under a server secret of (Telegram id,
+service, WIB date): it lets the bot count today's responses of one person for one service,
+and the hashes of two different days cannot be linked. The time of a response is stored as
+noon of its WIB day, so it cannot be matched to the time of a message, a consent or a ticket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kinerja_bot.config import Settings
+from kinerja_bot.models import Service, SurveyAnswer, SurveyResponse, Unit, id_of
+from kinerja_bot.rules.skm import SCORE_MIN, UNSUR_BY_CODE
+
+T = TypeVar("T")
+
+PAGE_SIZE = 8
+SUGGESTION_MAX_CHARS = 1000
+# The hash is hex HMAC-SHA256: 64 characters (the retention job recognises it by that length).
+HASH_LENGTH = 64
+
+
+def paginate(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> tuple[list[T], int, int]:
+    """The items of one page, the page number actually shown (clamped) and the page count."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(page, 0), pages - 1)
+    return list(items[page * size : (page + 1) * size]), page, pages
+
+
+async def units_with_services(session: AsyncSession) -> list[Unit]:
+    """Units that own at least one service, by name."""
+    with_services = select(Service.unit_id).distinct()
+    statement = select(Unit).where(col(Unit.id).in_(with_services)).order_by(col(Unit.nama))
+    return list((await session.exec(statement)).all())
+
+
+async def services_of_unit(session: AsyncSession, unit_id: int) -> list[Service]:
+    statement = select(Service).where(Service.unit_id == unit_id).order_by(col(Service.nama))
+    return list((await session.exec(statement)).all())
+
+
+async def service_by_kode(session: AsyncSession, kode: str) -> Service | None:
+    """The service with this code; codes are matched without regard to letter case."""
+    exact = (await session.exec(select(Service).where(Service.kode == kode))).first()
+    if exact is not None:
+        return exact
+    statement = select(Service).where(func.upper(Service.kode) == kode.upper())
+    return (await session.exec(statement)).first()
+
+
+def respondent_key(settings: Settings) -> bytes:
+    """The HMAC key: RESPONDENT_HASH_SECRET, or one derived from the bot token when unset."""
+    if settings.respondent_hash_secret is not None:
+        return settings.respondent_hash_secret.get_secret_value().encode("utf-8")
+    if settings.telegram_bot_token is None:
+        raise RuntimeError("RESPONDENT_HASH_SECRET or TELEGRAM_BOT_TOKEN is needed")
+    token = settings.telegram_bot_token.get_secret_value().encode("utf-8")
+    return hashlib.sha256(b"kinerja-bot/respondent-hash/" + token).digest()
+
+
+def respondent_hash(key: bytes, telegram_id: int, service_id: int, day: date) -> str:
+    """HMAC-SHA256 of (Telegram id, service, WIB date): the same person, service and day only."""
+    message = f"{telegram_id}:{service_id}:{day.isoformat()}".encode("ascii")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def local_day(now: datetime, tz: ZoneInfo) -> date:
+    return now.astimezone(tz).date()
+
+
+def anonymous_timestamp(day: date, tz: ZoneInfo) -> datetime:
+    """The stored time of a response: noon of its day (the same date in WIB and UTC)."""
+    return datetime.combine(day, time(12), tzinfo=tz)
+
+
+async def responses_by(session: AsyncSession, hash_value: str) -> int:
+    statement = select(func.count()).where(SurveyResponse.respondent_hash == hash_value)
+    return int((await session.exec(statement)).one())
+
+
+async def next_allowed_day(
+    session: AsyncSession, settings: Settings, telegram_id: int, service_id: int, now: datetime
+) -> date | None:
+    """None if this person may rate this service now; else the day they may rate it again."""
+    day = local_day(now, settings.tz)
+    hash_value = respondent_hash(respondent_key(settings), telegram_id, service_id, day)
+    if await responses_by(session, hash_value) < settings.survey_daily_limit:
+        return None
+    return day + timedelta(days=1)
+
+
+def low_unsur(answers: Mapping[str, int]) -> list[str]:
+    """Codes of the unsur given the lowest score (1), in code order: they offer a ticket."""
+    return sorted(code for code, score in answers.items() if score == SCORE_MIN)
+
+
+def check_answers(answers: Mapping[str, int]) -> None:
+    for code, score in answers.items():
+        if code not in UNSUR_BY_CODE or not 1 <= int(score) <= 4:
+            raise ValueError(f"bad SKM answer {code}={score}")
+
+
+async def save_response(
+    session: AsyncSession,
+    *,
+    service_id: int,
+    answers: Mapping[str, int],
+    profile: Mapping[str, str],
+    saran: str | None,
+    hash_value: str,
+    day: date,
+    tz: ZoneInfo,
+) -> SurveyResponse:
+    """Store one anonymous response with its answers keyed by unsur code."""
+    check_answers(answers)
+    response = SurveyResponse(
+        service_id=service_id,
+        submitted_at=anonymous_timestamp(day, tz),
+        respondent_hash=hash_value,
+        jenis_kelamin=profile.get("jenis_kelamin"),
+        usia=profile.get("usia"),
+        pendidikan=profile.get("pendidikan"),
+        pekerjaan=profile.get("pekerjaan"),
+        saran=saran,
+    )
+    session.add(response)
+    await session.flush()
+    session.add_all(
+        SurveyAnswer(response_id=id_of(response), unsur=code, score=int(score))
+        for code, score in sorted(answers.items())
+    )
+    await session.flush()
+    return response
+
+
+async def submit_response(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    telegram_id: int,
+    service_id: int,
+    answers: Mapping[str, int],
+    profile: Mapping[str, str],
+    saran: str | None,
+    now: datetime,
+) -> date | None:
+    """Save the response unless today's limit is reached; returns None, or the next allowed day.
+
+    The limit is checked again here: a second survey of the same service may have been
+    finished in between, or the day may have changed since the survey started.
+    """
+    refused = await next_allowed_day(session, settings, telegram_id, service_id, now)
+    if refused is not None:
+        return refused
+    day = local_day(now, settings.tz)
+    await save_response(
+        session,
+        service_id=service_id,
+        answers=answers,
+        profile=profile,
+        saran=saran,
+        hash_value=respondent_hash(respondent_key(settings), telegram_id, service_id, day),
+        day=day,
+        tz=settings.tz,
+    )
+    return None

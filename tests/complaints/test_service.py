@@ -1,0 +1,149 @@
+"""Ticket rules on the database: numbers, transitions, auto-close, overdue tickets."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from kinerja_bot.complaints.service import (
+    TransitionError,
+    answer_complaint,
+    close_complaint,
+    close_stale_tickets,
+    create_complaint,
+    mark_in_progress,
+    next_number,
+    overdue_tickets,
+    reopen_complaint,
+)
+from kinerja_bot.db import Database
+from kinerja_bot.models import Complaint, ComplaintStatus, Service
+from kinerja_bot.rules.periods import WIB
+from kinerja_bot.rules.workdays import auto_close_date, complaint_due_date
+from tests.survey.conftest import City
+
+# Friday 13 March 2026, 10:00 WIB: due 27 March over Nyepi and Lebaran (rules.md).
+RECEIVED = datetime(2026, 3, 13, 3, tzinfo=UTC)
+
+
+async def new_ticket(
+    database: Database, service: Service, now: datetime = RECEIVED, text: str = "Antrean lama"
+) -> Complaint:
+    async with database.session() as session:
+        return await create_complaint(session, service=service, text=text, now=now, tz=WIB)
+
+
+async def test_numbers_count_up_per_month_in_wib(database: Database, city: City) -> None:
+    first = await new_ticket(database, city.ktp)
+    second = await new_ticket(database, city.kk)
+    # 31 March 20:00 UTC is already 1 April in WIB: a new month, a new sequence.
+    april = await new_ticket(database, city.ktp, datetime(2026, 3, 31, 20, tzinfo=UTC))
+    assert [first.nomor, second.nomor, april.nomor] == [
+        "ADU-2603-0001",
+        "ADU-2603-0002",
+        "ADU-2604-0001",
+    ]
+    assert first.due_date == date(2026, 3, 27) == complaint_due_date(date(2026, 3, 13))
+    assert first.unit_id == city.disdukcapil.id
+
+
+async def test_numbers_go_past_9999_and_a_clash_is_an_integrity_error(
+    database: Database, city: City
+) -> None:
+    async with database.session() as session:
+        session.add(
+            Complaint(
+                nomor="ADU-2603-9999",
+                service_id=city.ktp.id,
+                unit_id=city.disdukcapil.id,
+                text="x",
+                due_date=date(2026, 3, 20),
+            )
+        )
+    async with database.session() as session:
+        assert await next_number(session, date(2026, 3, 1)) == "ADU-2603-10000"
+    await new_ticket(database, city.ktp)
+    with pytest.raises(IntegrityError):
+        async with database.session() as session:
+            session.add(
+                Complaint(
+                    nomor="ADU-2603-10000",
+                    service_id=city.ktp.id,
+                    unit_id=city.disdukcapil.id,
+                    text="x",
+                    due_date=date(2026, 3, 20),
+                )
+            )
+
+
+async def test_transitions_follow_the_status_flow(database: Database, city: City) -> None:
+    complaint = await new_ticket(database, city.ktp)
+    now = RECEIVED + timedelta(days=1)
+    async with database.session() as session:
+        complaint = await session.get(Complaint, complaint.id) or complaint
+        await mark_in_progress(session, complaint, city.handler.id, now)
+        with pytest.raises(TransitionError):
+            await mark_in_progress(session, complaint, city.handler.id, now)
+        with pytest.raises(TransitionError):
+            await reopen_complaint(session, complaint, now, WIB, None)
+        await answer_complaint(session, complaint, city.handler.id, "Sudah ditangani", now)
+        with pytest.raises(TransitionError):
+            await answer_complaint(session, complaint, city.handler.id, "Lagi", now)
+        reopened_at = datetime(2026, 3, 30, 3, tzinfo=UTC)
+        await reopen_complaint(session, complaint, reopened_at, WIB, "belum")
+        assert complaint.status == ComplaintStatus.REOPENED
+        assert complaint.due_date == complaint_due_date(date(2026, 3, 30))
+        await close_complaint(session, complaint, reopened_at)
+        with pytest.raises(TransitionError):
+            await close_complaint(session, complaint, reopened_at)
+
+
+async def test_answered_tickets_close_after_ten_working_days(
+    database: Database, city: City
+) -> None:
+    complaint = await new_ticket(database, city.ktp)
+    answered = datetime(2026, 3, 16, 3, tzinfo=UTC)  # Monday 16 March, WIB
+    async with database.session() as session:
+        complaint = await session.get(Complaint, complaint.id) or complaint
+        await answer_complaint(session, complaint, None, "Jawaban", answered)
+    last_day = auto_close_date(date(2026, 3, 16))
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    async with database.session() as session:
+        assert await close_stale_tickets(session, last_day, now=now, tz=WIB) == []
+    async with database.session() as session:
+        closed = await close_stale_tickets(
+            session, last_day + timedelta(days=1), now=now, tz=WIB, note="otomatis"
+        )
+        assert [c.nomor for c in closed] == [complaint.nomor]
+    async with database.session() as session:
+        again = await close_stale_tickets(session, last_day + timedelta(days=2), now=now, tz=WIB)
+        assert again == []
+        stored = await session.get(Complaint, complaint.id)
+    assert stored is not None and stored.status == ComplaintStatus.CLOSED
+
+
+async def test_overdue_tickets_for_the_escalation_job(database: Database, city: City) -> None:
+    late = await new_ticket(database, city.ktp)  # due 27 March
+    answered = await new_ticket(database, city.kk)
+    fresh = await new_ticket(database, city.pkm, datetime(2026, 3, 30, 3, tzinfo=UTC))
+    async with database.session() as session:
+        done = await session.get(Complaint, answered.id)
+        assert done is not None
+        await answer_complaint(session, done, None, "ok", RECEIVED)
+    async with database.session() as session:
+        overdue = await overdue_tickets(session, date(2026, 3, 31))
+    assert [t.complaint.nomor for t in overdue] == [late.nomor]
+    (ticket,) = overdue
+    assert ticket.working_days_late == 2  # 30 and 31 March
+    assert ticket.service.kode == "L-KTP" and ticket.unit.kode == "DISDUKCAPIL"
+    assert not ticket.past_hard_ceiling
+    async with database.session() as session:
+        (later,) = [
+            t
+            for t in await overdue_tickets(session, date(2026, 5, 13))
+            if t.complaint.id == late.id
+        ]
+    assert later.past_hard_ceiling  # 60 calendar days after 13 March is 12 May
+    assert fresh.nomor not in [t.complaint.nomor for t in overdue]

@@ -1,0 +1,416 @@
+"""End to end through the fake Bot API: /nilai (atasan), /evaluasi and /laporansaya (ASN)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import openpyxl
+import pytest
+from sqlmodel import select
+
+from kinerja_bot.analysis.render import plain
+from kinerja_bot.config import Settings
+from kinerja_bot.db import Database
+from kinerja_bot.evaluation.handlers import TEXTS
+from kinerja_bot.evaluation.service import NOTE_MAX_CHARS, offered_periods
+from kinerja_bot.exports.texts import TEXTS as EXPORT_TEXTS
+from kinerja_bot.general import TEXTS as GENERAL
+from kinerja_bot.models import Employee, Evaluation, Unit, id_of
+from kinerja_bot.rules.periods import PeriodError, wib_today
+from kinerja_bot.rules.predikat import BERAKHLAK, PREDIKAT_MATRIX, Rating
+from kinerja_bot.testing.fake_bot_api import FakeBotAPI
+from kinerja_bot.testing.records import SentMessage
+from tests.analysis.factories import add_progress
+from tests.conftest import RunningBot, running_bot
+from tests.factories import add_employee, add_indicator, add_unit
+
+ATASAN, SITI, OUTSIDER = 8100001, 8100002, 8100003
+PERIOD, TITLE = "2026-Q2", "Triwulan II 2026"
+RATING_CODE = {Rating.DI_ATAS: "atas", Rating.SESUAI: "sesuai", Rating.DI_BAWAH: "bawah"}
+
+
+@dataclass
+class Team:
+    unit: Unit
+    atasan: Employee
+    siti: Employee
+    budi: Employee
+    outsider: Employee
+
+
+async def team(database: Database) -> Team:
+    """An atasan with two subordinates; Siti exceeds both main targets (suggestion: Di Atas)."""
+    unit = await add_unit(database, "BIDANG", "Bidang Pelayanan")
+    atasan = await add_employee(
+        database, unit, nama="Hendra Gunawan", jabatan="Kepala Bidang", telegram_id=ATASAN
+    )
+    siti = await add_employee(
+        database, unit, nama="Siti Rahmawati", atasan=atasan, telegram_id=SITI
+    )
+    budi = await add_employee(database, unit, nama="Budi Santoso", atasan=atasan)
+    boss = await add_employee(database, unit, nama="Atasan Lain")
+    outsider = await add_employee(
+        database, unit, nama="Orang Lain", atasan=boss, telegram_id=OUTSIDER
+    )
+    dokumen = await add_indicator(database, siti, nama="Dokumen terbit", target=365, tahun=2026)
+    layanan = await add_indicator(
+        database, siti, nama="Layanan tepat waktu", target=90, tahun=2026, cara_hitung="terakhir"
+    )
+    await add_progress(database, dokumen, 200, date(2026, 6, 1))  # 110 % of 181 due
+    await add_progress(database, layanan, 95, date(2026, 6, 1))  # 105,6 %
+    return Team(unit, atasan, siti, budi, outsider)
+
+
+def linked(api: FakeBotAPI, *users: int) -> None:
+    """These users have talked to the bot before (they activated), so it can write to them."""
+    for user in users:
+        api.user(user)
+
+
+def rating_label(rating: Rating, suggested: Rating | None = None) -> str:
+    label = TEXTS.get(f"tombol_rating_{RATING_CODE[rating]}")
+    return TEXTS.get("tombol_saran", label=label) if rating is suggested else label
+
+
+async def press(bot: RunningBot, user: int, message: SentMessage, label: str) -> SentMessage:
+    """Press a button and return the next message to that user."""
+    bot.api.press_button(user, message, label=label)
+    return await bot.api.next_message(user)
+
+
+async def open_employee(bot: RunningBot, name: str) -> SentMessage:
+    """/nilai for the period, then the employee's button (rated or not): the basis message."""
+    (listing,) = await bot.say(ATASAN, f"/nilai {PERIOD}")
+    (label,) = [label for label in listing.button_labels if name in label]
+    return await press(bot, ATASAN, listing, label)
+
+
+async def rate(
+    bot: RunningBot,
+    basis: SentMessage,
+    hasil: Rating,
+    perilaku: Rating,
+    *,
+    suggested: Rating | None = Rating.DI_ATAS,
+    notes: tuple[str | None, ...] = (None,) * 7,
+) -> SentMessage:
+    """From the basis message to the summary: ratings, and a note (or Lewati) per value."""
+    question = await press(bot, ATASAN, basis, rating_label(hasil, suggested))
+    for note in notes:
+        if note is None:
+            question = await press(bot, ATASAN, question, TEXTS.get("tombol_lewati"))
+        else:
+            (question,) = await bot.say(ATASAN, note)
+    return await press(bot, ATASAN, question, rating_label(perilaku))
+
+
+async def evaluation_of(database: Database, employee: Employee) -> Evaluation | None:
+    async with database.session() as session:
+        return (
+            await session.exec(select(Evaluation).where(Evaluation.employee_id == employee.id))
+        ).first()
+
+
+async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database) -> None:
+    data = await team(database)
+    linked(bot.api, SITI)
+    (listing,) = await bot.say(ATASAN, f"/nilai {PERIOD}")
+    assert listing.plain_text.startswith(f"Evaluasi {TITLE}: 0 dari 2 bawahan")
+    assert listing.button_labels == [
+        TEXTS.get("tombol_pegawai", nama="Budi Santoso"),
+        TEXTS.get("tombol_pegawai", nama="Siti Rahmawati"),
+        TEXTS.get("tombol_selesai"),
+    ]
+
+    basis = await press(bot, ATASAN, listing, TEXTS.get("tombol_pegawai", nama="Siti Rahmawati"))
+    line = TEXTS.get(
+        "baris_indikator",
+        nama="Dokumen terbit",
+        jenis=TEXTS.get("jenis_utama"),
+        realisasi="200",
+        target="181",
+        satuan="dokumen",
+        capaian="110,50%",
+        status=TEXTS.get("status_sesuai_jadwal"),
+    )
+    assert plain(line) in basis.plain_text
+    assert "105,56%" in basis.plain_text
+    assert TEXTS.get("alasan_atas") in basis.plain_text
+    assert basis.button_labels == [
+        rating_label(Rating.DI_ATAS, Rating.DI_ATAS),
+        rating_label(Rating.SESUAI),
+        rating_label(Rating.DI_BAWAH),
+    ]
+
+    question = await press(bot, ATASAN, basis, rating_label(Rating.DI_ATAS, Rating.DI_ATAS))
+    assert question.plain_text.startswith("Perilaku kerja (1/7): Berorientasi Pelayanan")
+    (question,) = await bot.say(ATASAN, "Ramah dan sigap melayani warga di loket.")
+    assert "(2/7): Akuntabel" in question.plain_text
+    question = await press(bot, ATASAN, question, TEXTS.get("tombol_lewati"))
+    for _ in range(5):
+        (question,) = await bot.say(ATASAN, "Baik.")
+    assert question.text == TEXTS.get("minta_rating_perilaku", nama="Siti Rahmawati")
+    summary = await press(bot, ATASAN, question, rating_label(Rating.SESUAI))
+
+    assert "Predikat kinerja: Baik" in summary.plain_text  # Di Atas × Sesuai
+    assert "• Berorientasi Pelayanan: Ramah dan sigap melayani warga di loket." in (
+        summary.plain_text
+    )
+    assert "• Akuntabel: -" in summary.plain_text
+    # 1 of 1 rated Baik in a unit rated "Baik": over 70 %, and nobody Butuh Perbaikan/Kurang.
+    assert "Pola distribusi predikat di Bidang Pelayanan" in summary.plain_text
+    assert "saat ini 1 dari 1 (100%)" in summary.plain_text
+    assert summary.button_labels == [
+        TEXTS.get("tombol_simpan"),
+        TEXTS.get("tombol_ubah"),
+        TEXTS.get("tombol_batal"),
+    ]
+
+    bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_simpan"))
+    saved, listing = await bot.api.wait_for_messages(ATASAN, 2)
+    assert saved.plain_text.startswith(
+        f"✅ Penilaian Siti Rahmawati untuk {TITLE} tersimpan: predikat Baik."
+    )
+    assert "Ini pengingat, bukan larangan" in saved.plain_text
+    assert listing.button_labels[1] == TEXTS.get(
+        "tombol_pegawai_dinilai", nama="Siti Rahmawati", predikat="Baik"
+    )
+    told = await bot.api.next_message(SITI)
+    assert told.plain_text.startswith("📋 Atasan Anda, Hendra Gunawan,")
+    assert f"/evaluasi {PERIOD}" in told.plain_text
+
+    row = await evaluation_of(database, data.siti)
+    assert row is not None
+    assert (row.period, row.suggested_result_rating, row.result_rating, row.behaviour_rating) == (
+        PERIOD,
+        "Di Atas Ekspektasi",
+        "Di Atas Ekspektasi",
+        "Sesuai Ekspektasi",
+    )
+    assert row.predikat == "Baik" and row.decided_by_id == data.atasan.id
+    assert row.behaviour_notes["berorientasi_pelayanan"].startswith("Ramah")
+    assert row.behaviour_notes["akuntabel"] == ""
+    assert list(row.behaviour_notes) == [code for code, _ in BERAKHLAK]
+
+    done = await press(bot, ATASAN, listing, TEXTS.get("tombol_selesai"))
+    assert done.plain_text == TEXTS.get("selesai", periode=TITLE, dinilai=1, jumlah=2)
+
+
+@pytest.mark.parametrize(("hasil", "perilaku"), list(PREDIKAT_MATRIX))
+async def test_each_cell_of_the_matrix(
+    bot: RunningBot, database: Database, hasil: Rating, perilaku: Rating
+) -> None:
+    data = await team(database)
+    expected = PREDIKAT_MATRIX[hasil, perilaku]
+    basis = await open_employee(bot, "Budi Santoso")
+    # Budi has no indicator: no suggestion, no star.
+    assert TEXTS.get("alasan_tidak_ada") in basis.plain_text
+    summary = await rate(bot, basis, hasil, perilaku, suggested=None)
+    assert f"Predikat kinerja: {expected.value}" in summary.plain_text
+    bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_simpan"))
+    saved, _ = await bot.api.wait_for_messages(ATASAN, 2)
+    assert saved.text is not None
+    assert saved.text.startswith(
+        TEXTS.get("tersimpan", nama="Budi Santoso", periode=TITLE, predikat=expected.value)
+    )
+    row = await evaluation_of(database, data.budi)
+    assert row is not None
+    assert (row.result_rating, row.behaviour_rating, row.predikat) == (
+        hasil.value,
+        perilaku.value,
+        expected.value,
+    )
+
+
+async def test_rating_again_replaces_the_decision(bot: RunningBot, database: Database) -> None:
+    data = await team(database)
+    for perilaku, expected in ((Rating.DI_ATAS, "Baik"), (Rating.DI_BAWAH, "Kurang/Misconduct")):
+        basis = await open_employee(bot, "Budi Santoso")
+        summary = await rate(bot, basis, Rating.SESUAI, perilaku, suggested=None)
+        bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_simpan"))
+        _, listing = await bot.api.wait_for_messages(ATASAN, 2)
+        assert TEXTS.get("tombol_pegawai_dinilai", nama="Budi Santoso", predikat=expected) in (
+            listing.button_labels
+        )
+        await bot.say(ATASAN, "/batal")
+    async with database.session() as session:
+        rows = (await session.exec(select(Evaluation))).all()
+    assert [(r.employee_id, r.predikat) for r in rows] == [(data.budi.id, "Kurang/Misconduct")]
+
+
+async def test_forged_and_outdated_presses_are_refused(bot: RunningBot, database: Database) -> None:
+    data = await team(database)
+    (listing,) = await bot.say(ATASAN, f"/nilai {PERIOD}")
+    query = bot.api.press_button(ATASAN, listing, f"nilai:e:{id_of(data.outsider)}", check=False)
+    answer = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
+    assert answer["text"] == TEXTS.get("peringatan_bukan_bawahan")
+    assert bot.api.unread(ATASAN) == []
+
+    # Someone who is nobody's atasan forges a press too: same refusal.
+    query = bot.api.press_button(OUTSIDER, listing, f"nilai:e:{id_of(data.siti)}", check=False)
+    answer = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
+    assert answer["text"] == GENERAL.get("peringatan_tombol_usang")
+
+    # Siti moves to another atasan while she is being rated: the rating is refused.
+    basis = await press(bot, ATASAN, listing, TEXTS.get("tombol_pegawai", nama="Siti Rahmawati"))
+    async with database.session() as session:
+        siti = await session.get(Employee, data.siti.id)
+        assert siti is not None
+        siti.atasan_id = data.outsider.atasan_id
+        session.add(siti)
+    query = bot.api.press_button(ATASAN, basis, label=rating_label(Rating.SESUAI))
+    answer = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
+    assert answer["text"] == TEXTS.get("peringatan_bukan_bawahan")
+    assert await evaluation_of(database, data.siti) is None
+
+    # A button from an earlier step answers politely and changes nothing.
+    query = bot.api.press_button(ATASAN, listing, f"nilai:e:{id_of(data.budi)}", check=False)
+    answer = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
+    assert answer["text"] == TEXTS.get("peringatan_tombol_lama")
+
+
+async def test_who_may_rate_and_which_periods(bot: RunningBot, database: Database) -> None:
+    await team(database)
+    (reply,) = await bot.say(SITI, "/nilai")
+    assert reply.plain_text == TEXTS.get("bukan_atasan")
+    (reply,) = await bot.say(9999, "/nilai")  # a citizen
+    assert reply.plain_text == TEXTS.get("bukan_atasan")
+    (reply,) = await bot.say(ATASAN, "/nilai 2026-11")
+    assert reply.plain_text == TEXTS.get("bukan_periode_evaluasi", periode="2026-11")
+    (reply,) = await bot.say(ATASAN, "/nilai 2026-Q5")
+    assert reply.plain_text == TEXTS.get("periode_salah", pesan=str(PeriodError("2026-Q5")))
+
+    (reply,) = await bot.say(ATASAN, "/nilai")
+    periods = offered_periods(wib_today())
+    assert reply.button_labels == [TEXTS.get("tombol_periode", judul=p.title) for p in periods]
+    listing = await press(bot, ATASAN, reply, reply.button_labels[0])
+    assert listing.plain_text.startswith(f"Evaluasi {periods[0].title}: 0 dari 2")
+
+
+async def test_change_cancel_and_stray_input(bot: RunningBot, database: Database) -> None:
+    data = await team(database)
+    basis = await open_employee(bot, "Siti Rahmawati")
+    (reply,) = await bot.say(ATASAN, "Sesuai saja")  # typed where a button is expected
+    assert reply.plain_text == TEXTS.get("pilih_tombol")
+    (reply,) = await bot.say(ATASAN, "/bantuan")
+    assert reply.plain_text == TEXTS.get("sedang_menilai")
+
+    question = await press(bot, ATASAN, basis, rating_label(Rating.DI_BAWAH))
+    (reply,) = await bot.say(ATASAN, "x" * (NOTE_MAX_CHARS + 1))
+    assert reply.plain_text == TEXTS.get(
+        "catatan_terlalu_panjang", panjang=NOTE_MAX_CHARS + 1, batas=NOTE_MAX_CHARS
+    )
+    bot.api.send_photo(ATASAN)
+    assert (await bot.api.next_message(ATASAN)).plain_text == TEXTS.get("pilih_tombol")
+    summary = await rate_from_note(bot, question, Rating.DI_ATAS)
+    assert "Predikat kinerja: Butuh Perbaikan" in summary.plain_text
+
+    basis = await press(bot, ATASAN, summary, TEXTS.get("tombol_ubah"))  # start Siti again
+    summary = await rate(bot, basis, Rating.SESUAI, Rating.SESUAI)
+    bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_batal"))
+    dropped, listing = await bot.api.wait_for_messages(ATASAN, 2)
+    assert dropped.plain_text == TEXTS.get("dibatalkan_pegawai", nama="Siti Rahmawati")
+    assert listing.button_labels[1] == TEXTS.get("tombol_pegawai", nama="Siti Rahmawati")
+    (reply,) = await bot.say(ATASAN, "/batal")
+    assert reply.plain_text == TEXTS.get("batal")
+    assert await evaluation_of(database, data.siti) is None
+    (reply,) = await bot.say(ATASAN, "/batal")
+    assert reply.plain_text == GENERAL.get("batal_kosong")
+
+
+async def rate_from_note(bot: RunningBot, question: SentMessage, perilaku: Rating) -> SentMessage:
+    """Skip the remaining notes, then rate behaviour; returns the summary."""
+    while TEXTS.get("tombol_lewati") in question.button_labels:
+        question = await press(bot, ATASAN, question, TEXTS.get("tombol_lewati"))
+    return await press(bot, ATASAN, question, rating_label(perilaku))
+
+
+async def test_a_rating_survives_a_restart(
+    settings: Settings, database: Database, api: FakeBotAPI
+) -> None:
+    data = await team(database)
+    async with running_bot(settings, database, api) as bot:
+        basis = await open_employee(bot, "Siti Rahmawati")
+        question = await press(bot, ATASAN, basis, rating_label(Rating.DI_ATAS, Rating.DI_ATAS))
+        (question,) = await bot.say(ATASAN, "Sigap.")
+        assert bot.errors == []
+    async with running_bot(settings, database, api) as bot:
+        summary = await rate_from_note(bot, question, Rating.DI_ATAS)
+        assert "Predikat kinerja: Sangat Baik" in summary.plain_text
+        bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_simpan"))
+        await bot.api.wait_for_messages(ATASAN, 2)
+        assert bot.errors == []
+    row = await evaluation_of(database, data.siti)
+    assert row is not None and row.behaviour_notes["berorientasi_pelayanan"] == "Sigap."
+
+
+def workbook_of(api: FakeBotAPI, message: SentMessage) -> openpyxl.Workbook:
+    assert message.kind == "document" and message.file_id is not None
+    return openpyxl.load_workbook(io.BytesIO(api.files[message.file_id].content))
+
+
+async def test_an_asn_downloads_their_evaluation_pack(bot: RunningBot, database: Database) -> None:
+    data = await team(database)
+    linked(bot.api, SITI)
+    (reply,) = await bot.say(9999, "/evaluasi")
+    assert reply.plain_text == TEXTS.get("bukan_pegawai")
+
+    (document,) = await bot.say(SITI, f"/evaluasi {PERIOD}")
+    assert document.plain_text == TEXTS.get(
+        "evaluasi_keterangan",
+        periode=TITLE,
+        nama="Siti Rahmawati",
+        status=TEXTS.get("evaluasi_status_belum"),
+    )
+    assert bot.api.files[document.file_id or ""].file_name == (
+        f"evaluasi-{data.siti.nip}-{PERIOD}.xlsx"
+    )
+    workbook = workbook_of(bot.api, document)
+    assert workbook.sheetnames == [EXPORT_TEXTS.get("lembar_rekap_evaluasi"), data.siti.nip]
+    assert workbook.worksheets[0]["I2"].value == EXPORT_TEXTS.get("form_belum_dinilai")
+
+    basis = await open_employee(bot, "Siti Rahmawati")
+    summary = await rate(bot, basis, Rating.DI_ATAS, Rating.DI_ATAS)
+    bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_simpan"))
+    await bot.api.wait_for_messages(ATASAN, 2)
+    await bot.api.next_message(SITI)  # the news of the rating
+
+    (document,) = await bot.say(SITI, "/evaluasi")  # the latest period she was rated for
+    assert TEXTS.get("evaluasi_status_dinilai", predikat="Sangat Baik") in document.plain_text
+    recap = workbook_of(bot.api, document).worksheets[0]
+    assert [cell.value for cell in recap[2]][:9] == [
+        data.siti.nip,
+        "Siti Rahmawati",
+        data.siti.jabatan,
+        "Bidang Pelayanan",
+        TITLE,
+        "Di Atas Ekspektasi",
+        "Di Atas Ekspektasi",
+        "Di Atas Ekspektasi",
+        "Sangat Baik",
+    ]
+
+
+async def test_an_asn_downloads_their_reports(bot: RunningBot, database: Database) -> None:
+    data = await team(database)
+    (reply,) = await bot.say(SITI, "/laporansaya 2026-Q1")
+    assert reply.plain_text == TEXTS.get("laporansaya_kosong", periode="Triwulan I 2026")
+    (reply,) = await bot.say(SITI, "/laporansaya 2026-13")
+    assert reply.plain_text == TEXTS.get("periode_umum_salah", pesan=str(PeriodError("2026-13")))
+
+    (document,) = await bot.say(SITI, "/laporansaya 2026")
+    assert document.plain_text == TEXTS.get(
+        "laporansaya_keterangan", periode="Tahun 2026", jumlah=2
+    )
+    sheet = workbook_of(bot.api, document).worksheets[0]
+    assert sheet.max_row == 3
+    assert {sheet.cell(row, 2).value for row in (2, 3)} == {data.siti.nip}
+    assert sorted(sheet.cell(row, 12).value for row in (2, 3)) == [95, 200]
+
+
+@pytest.mark.parametrize("command", ["/evaluasi", "/laporansaya"])
+async def test_files_are_only_for_linked_staff(bot: RunningBot, command: str) -> None:
+    (reply,) = await bot.say(424242, command)
+    assert reply.plain_text == TEXTS.get("bukan_pegawai")

@@ -1,0 +1,210 @@
+"""Reminders: only linked ASN without a report this week, never on weekends, holidays or
+leave, at most two a week; snoozing; /cuti; and catching up after downtime."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from kinerja_bot.config import Settings
+from kinerja_bot.db import Database
+from kinerja_bot.models import Delivery, DeliveryStatus, Employee, Leave
+from kinerja_bot.reminders.handlers import TEXTS as CUTI
+from kinerja_bot.reminders.jobs import TEXTS, reminder_for, run_due_snoozes, run_reminders
+from kinerja_bot.rules.periods import WIB
+from kinerja_bot.scheduling.delivery import deliver_all
+from kinerja_bot.scheduling.registry import JOBS_BY_NAME, catch_up, missed_and_current
+from kinerja_bot.testing.fake_bot_api import FakeBotAPI
+from tests.conftest import FakeClock, RunningBot, job_services
+from tests.factories import add_employee, add_indicator, add_report, add_unit
+
+THURSDAY_9 = datetime(2026, 12, 3, 9, 0, tzinfo=WIB)
+FRIDAY_14 = datetime(2026, 12, 4, 14, 0, tzinfo=WIB)
+SITI, BUDI, RINA, DEDI = 9100001, 9100002, 9100003, 9100004
+
+
+@dataclass
+class Staff:
+    siti: Employee
+    budi: Employee
+    rina: Employee
+    dedi: Employee
+    unlinked: Employee
+
+
+@pytest.fixture
+async def staff(database: Database, api: FakeBotAPI) -> Staff:
+    unit = await add_unit(database, "DISDUKCAPIL")
+    people = []
+    for name, chat in (
+        ("Siti", SITI),
+        ("Budi", BUDI),
+        ("Rina", RINA),
+        ("Dedi", DEDI),
+        ("Tanpa Akun", None),
+    ):
+        person = await add_employee(database, unit, nama=name, telegram_id=chat)
+        await add_indicator(database, person, tahun=2026, kode=f"IKI-{name}")
+        if chat:
+            api.user(chat, name)
+        people.append(person)
+    return Staff(*people)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+async def test_only_those_who_should_be_reminded_are(
+    settings: Settings, database: Database, api: FakeBotAPI, staff: Staff, clock: FakeClock
+) -> None:
+    indicator = await add_indicator(database, staff.budi, tahun=2026, kode="IKI-BUDI-2")
+    await add_report(database, indicator, 10, at=THURSDAY_9 - timedelta(days=2))  # Tuesday
+    async with database.session() as session:
+        session.add(
+            Leave(
+                employee_id=staff.rina.id, first_day=date(2026, 12, 1), last_day=date(2026, 12, 5)
+            )
+        )
+    async with job_services(settings, database, api, clock) as services:
+        report = await run_reminders(services, THURSDAY_9.astimezone(UTC))
+    assert report.sent == 2  # Siti and Dedi: Budi reported, Rina is on leave, one is unlinked
+    (message,) = api.sent_to(SITI)
+    assert message.plain_text.startswith("🔔 Halo, Siti.")
+    assert message.button_labels == [TEXTS.get("tombol_lapor"), TEXTS.get("tombol_tunda", menit=60)]
+    assert api.sent_to(BUDI) == [] and api.sent_to(RINA) == []
+
+
+async def test_no_reminders_on_weekends_or_holidays(
+    settings: Settings, database: Database, api: FakeBotAPI, staff: Staff, clock: FakeClock
+) -> None:
+    saturday = datetime(2026, 12, 5, 9, tzinfo=WIB)
+    christmas_eve = datetime(2026, 12, 24, 9, tzinfo=WIB)  # cuti bersama, a Thursday
+    async with job_services(settings, database, api, clock) as services:
+        for moment in (saturday, christmas_eve):
+            assert (await run_reminders(services, moment)).sent == 0
+    assert api.sent_to(SITI) == []
+
+
+async def test_at_most_two_a_week_and_reruns_send_nothing(
+    settings: Settings, database: Database, api: FakeBotAPI, staff: Staff, clock: FakeClock
+) -> None:
+    three_slots = settings.model_copy(
+        update={"schedule_reminders": "rabu 09:00, kamis 09:00, jumat 14:00"}
+    )
+    wednesday_9 = datetime(2026, 12, 2, 9, tzinfo=WIB)
+    async with job_services(three_slots, database, api, clock) as services:
+        first = await run_reminders(services, wednesday_9)
+        rerun = await run_reminders(services, wednesday_9 + timedelta(hours=1))
+        second = await run_reminders(services, THURSDAY_9)
+        third = await run_reminders(services, FRIDAY_14)
+    assert first.sent == 4 and rerun.sent == 0 and rerun.skipped == 4
+    assert second.sent == 4
+    assert third.sent == 0
+    assert len(api.sent_to(SITI)) == 2
+
+
+async def test_catch_up_after_downtime_runs_once(
+    settings: Settings, database: Database, api: FakeBotAPI, staff: Staff, clock: FakeClock
+) -> None:
+    friday_10 = datetime(2026, 12, 4, 10, tzinfo=WIB)  # down since Wednesday
+    assert missed_and_current(JOBS_BY_NAME["pengingat"], settings, friday_10)
+    assert not missed_and_current(JOBS_BY_NAME["ringkasan"], settings, friday_10)
+    async with job_services(settings, database, api, clock) as services:
+        ran = await catch_up(services, friday_10)
+        again = await catch_up(services, friday_10 + timedelta(minutes=5))  # a second restart
+    assert "pengingat" in ran and "ringkasan" not in ran
+    assert again == ran
+    assert len(api.sent_to(SITI)) == 1  # caught up once, never twice
+
+
+async def test_snooze_brings_the_reminder_back_once(
+    settings: Settings,
+    database: Database,
+    api: FakeBotAPI,
+    bot: RunningBot,
+    staff: Staff,
+    clock: FakeClock,
+) -> None:
+    now = datetime.now(UTC)
+    async with job_services(settings, database, api, clock) as services:
+        await deliver_all(
+            services.bot,
+            database,
+            "pengingat",
+            "uji",
+            [reminder_for(staff.siti, "minggu ini", 60)],
+            pacer=services.pacer,
+        )
+        (reminder,) = api.sent_to(SITI)
+        query = api.press_button(SITI, reminder, label=TEXTS.get("tombol_tunda", menit=60))
+        answer = await api.wait_until(lambda: api.callback_answer(query["id"]))
+        assert answer["text"] == TEXTS.get("peringatan_ditunda", menit=60)
+        early = await run_due_snoozes(services, now + timedelta(minutes=30))
+        due = await run_due_snoozes(services, now + timedelta(minutes=61))
+        later = await run_due_snoozes(services, now + timedelta(minutes=90))
+    assert early.sent == 0 and due.sent == 1 and later.sent == 0
+    assert len(api.sent_to(SITI)) == 2
+
+
+async def test_a_snooze_is_dropped_when_the_asn_reports_meanwhile(
+    settings: Settings,
+    database: Database,
+    api: FakeBotAPI,
+    bot: RunningBot,
+    staff: Staff,
+    clock: FakeClock,
+) -> None:
+    now = datetime.now(UTC)
+    async with job_services(settings, database, api, clock) as services:
+        await deliver_all(
+            services.bot,
+            database,
+            "pengingat",
+            "uji",
+            [reminder_for(staff.dedi, "minggu ini", 60)],
+            pacer=services.pacer,
+        )
+        (reminder,) = api.sent_to(DEDI)
+        query = api.press_button(DEDI, reminder, label=TEXTS.get("tombol_tunda", menit=60))
+        await api.wait_until(lambda: api.callback_answer(query["id"]))
+        ind = await add_indicator(database, staff.dedi, kode="IKI-DEDI-2")
+        await add_report(database, ind, 5, at=now)
+        due = await run_due_snoozes(services, now + timedelta(minutes=61))
+    assert due.sent == 0 and due.skipped == 1
+    async with database.session() as session:
+        row = (await session.exec(select(Delivery).where(Delivery.job == "pengingat-tunda"))).one()
+    assert row.status == DeliveryStatus.SKIPPED
+
+
+async def test_cuti_is_declared_listed_and_deleted(
+    bot: RunningBot, database: Database, staff: Staff
+) -> None:
+    await bot.say(SITI, "/cuti", replies=2)
+    (reply,) = await bot.say(SITI, "kemarin")
+    assert reply.plain_text.startswith("Tanggal 'kemarin' tidak dikenal.")
+    (reply,) = await bot.say(SITI, "1-1-2020")
+    assert reply.plain_text == CUTI.get("tanggal_lampau")
+    (reply,) = await bot.say(SITI, "1 Desember 2099")
+    assert "Mulai 1 Desember 2099" in reply.plain_text
+    (reply,) = await bot.say(SITI, "30 November 2099")
+    assert reply.plain_text.startswith("Tanggal terakhir tidak boleh sebelum tanggal mulai")
+    (reply,) = await bot.say(SITI, "05/12/2099")
+    assert reply.plain_text == CUTI.get(
+        "tersimpan", mulai="1 Desember 2099", selesai="5 Desember 2099"
+    )
+    listing, _ = await bot.say(SITI, "/cuti", replies=2)
+    assert "• 1 Desember 2099 – 5 Desember 2099" in listing.plain_text
+    await bot.say(BUDI, "/batal")
+    query = bot.api.press_button(BUDI, listing, listing.callback_data[0], check=False)
+    refused = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
+    assert refused["text"] == CUTI.get("peringatan_bukan_milik")
+    query = bot.api.press_button(SITI, listing, label=listing.button_labels[0])
+    deleted = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
+    assert deleted["text"] == CUTI.get("peringatan_dihapus")
+    async with database.session() as session:
+        assert (await session.exec(select(Leave))).all() == []

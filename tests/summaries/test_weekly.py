@@ -1,0 +1,195 @@
+"""The weekly summary for a realistic team, the escalation of late tickets and the IKM digest,
+delivered through the fake Bot API on a controlled clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from kinerja_bot.config import Settings
+from kinerja_bot.db import Database
+from kinerja_bot.models import (
+    Complaint,
+    Employee,
+    ProgressReport,
+    Service,
+    SurveyAnswer,
+    SurveyResponse,
+    Unit,
+    UnitRole,
+)
+from kinerja_bot.rules.periods import WIB
+from kinerja_bot.rules.skm import UNSUR_CODES
+from kinerja_bot.summaries.escalation import run_escalation
+from kinerja_bot.summaries.ikm_digest import run_ikm_digest
+from kinerja_bot.summaries.weekly import TEXTS, build_summary, render, run_weekly_summary
+from kinerja_bot.testing.fake_bot_api import FakeBotAPI
+from tests.conftest import FakeClock, job_services
+from tests.factories import add_employee, add_indicator, add_report, add_unit
+
+FRIDAY_16 = datetime(2026, 12, 4, 16, tzinfo=WIB)
+TODAY = FRIDAY_16.date()
+ATASAN, SITI, BUDI, RINA, KEPALA, ADMIN = 6200001, 6200002, 6200003, 6200004, 6200005, 900001
+
+
+@dataclass
+class Office:
+    unit: Unit
+    atasan: Employee
+    siti: Employee
+    budi: Employee
+    rina: Employee
+    service: Service
+
+
+async def add_responses(
+    database: Database, service: Service, scores: list[int], when: datetime, weak: str | None = None
+) -> None:
+    async with database.session() as session:
+        for score in scores:
+            response = SurveyResponse(service_id=service.id, submitted_at=when)
+            session.add(response)
+            await session.flush()
+            for unsur in UNSUR_CODES:
+                session.add(
+                    SurveyAnswer(
+                        response_id=response.id, unsur=unsur, score=1 if unsur == weak else score
+                    )
+                )
+
+
+@pytest.fixture
+async def office(database: Database, api: FakeBotAPI) -> Office:
+    dinas = await add_unit(database, "DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil")
+    unit = await add_unit(database, "DISDUKCAPIL-PIAK", "Bidang PIAK", parent=dinas)
+    kepala = await add_employee(database, dinas, nama="Kepala Dinas", telegram_id=KEPALA)
+    atasan = await add_employee(
+        database, unit, nama="Hendra Gunawan", atasan=kepala, telegram_id=ATASAN
+    )
+    siti = await add_employee(
+        database, unit, nama="Siti Rahmawati", atasan=atasan, telegram_id=SITI
+    )
+    budi = await add_employee(database, unit, nama="Budi Santoso", atasan=atasan, telegram_id=BUDI)
+    rina = await add_employee(database, unit, nama="Rina Marlina", atasan=atasan, telegram_id=RINA)
+    for chat in (ATASAN, SITI, BUDI, RINA, KEPALA, ADMIN):
+        api.user(chat)
+    async with database.session() as session:
+        service = Service(kode="DUKCAPIL-KTP", nama="Perekaman KTP-el", unit_id=unit.id)
+        session.add(service)
+        session.add(UnitRole(unit_id=unit.id, employee_id=atasan.id, role="kepala"))
+        await session.flush()
+
+    # Siti: on track (a level indicator at its target) and reporting a training need.
+    siti_level = await add_indicator(
+        database,
+        siti,
+        nama="Persentase KTP-el tercetak",
+        satuan="%",
+        target=95,
+        cara_hitung="terakhir",
+        tahun=2026,
+    )
+    report = await add_report(database, siti_level, 96, at=FRIDAY_16 - timedelta(days=2))
+    # Budi: far behind, with the same obstacle for three weeks.
+    budi_cumulative = await add_indicator(
+        database, budi, nama="Jumlah KK diterbitkan", target=1200, tahun=2026
+    )
+    for weeks_ago in (2, 1, 0):
+        await add_report(
+            database, budi_cumulative, 10, at=FRIDAY_16 - timedelta(weeks=weeks_ago, days=1)
+        )
+    # Rina: indicators but no report for two weeks.
+    await add_indicator(database, rina, nama="Jumlah akta diterbitkan", target=600, tahun=2026)
+    async with database.session() as session:
+        stored = await session.get(ProgressReport, report.id)
+        assert stored is not None
+        stored.kendala_kategori, stored.kendala = None, None
+        stored.dukungan_kategori, stored.dukungan = "pelatihan", "Pelatihan SIAK terbaru"
+        session.add(stored)
+        late = Complaint(
+            nomor="ADU-2611-0001",
+            service_id=service.id,
+            unit_id=unit.id,
+            text="Antrian terlalu lama",
+            due_date=date(2026, 11, 27),
+            created_at=datetime(2026, 11, 20, 9, tzinfo=WIB),
+        )
+        session.add(late)
+    # 12 citizens this quarter: good, but weak on Waktu Penyelesaian (U3).
+    await add_responses(
+        database, service, [4] * 6 + [3] * 6, FRIDAY_16 - timedelta(days=20), weak="U3"
+    )
+    return Office(unit, atasan, siti, budi, rina, service)
+
+
+async def test_the_summary_says_what_an_atasan_needs(database: Database, office: Office) -> None:
+    async with database.session() as session:
+        summary = await build_summary(session, office.atasan, TODAY)
+    assert summary is not None
+    text = "\n\n".join(render(summary))
+    assert "2 dari 3 orang sudah melapor (67%)" in text
+    assert "Belum melapor: Rina Marlina." in text
+    assert "Dua minggu berturut-turut belum melapor: Rina Marlina." in text
+    assert "Budi Santoso — Jumlah KK diterbitkan" in text  # falling behind
+    assert "Siti Rahmawati — Jumlah" not in text  # on track, not listed as behind
+    assert "SDM (1): Budi Santoso: Petugas loket kurang ⏳ (terbuka lebih dari 2 minggu)" in text
+    assert "Siti Rahmawati — Pelatihan: Pelatihan SIAK terbaru" in text
+    assert "12 responden. Unsur terlemah: Waktu Penyelesaian." in text
+    assert "ADU-2611-0001 — Perekaman KTP-el" in text
+
+
+async def test_delivery_to_atasan_and_admin_once(
+    settings: Settings, database: Database, api: FakeBotAPI, office: Office
+) -> None:
+    clock = FakeClock()
+    async with job_services(settings, database, api, clock) as services:
+        report = await run_weekly_summary(services, FRIDAY_16)
+        again = await run_weekly_summary(services, FRIDAY_16 + timedelta(minutes=30))
+    text, chart = api.sent_to(ATASAN)
+    assert text.plain_text.startswith("📊 Ringkasan mingguan tim Hendra Gunawan")
+    assert text.button_labels == [
+        TEXTS.get("tombol_ingatkan", nama="Rina Marlina"),
+        TEXTS.get("tombol_buka_tim"),
+    ]
+    assert chart.kind == "photo"
+    assert api.file_at(next(iter(api.files.values())).file_path).content.startswith(b"\x89PNG")
+    (note,) = api.sent_to(ADMIN)
+    assert note.plain_text.startswith("📮 Ringkasan mingguan 2026-W49: 2 terkirim")
+    # The kepala dinas (atasan of Hendra) gets a summary too; nobody gets one twice.
+    assert len(api.sent_to(KEPALA)) >= 1
+    assert report.sent == 3 and again.sent == 0
+
+
+async def test_late_tickets_are_escalated_once(
+    settings: Settings, database: Database, api: FakeBotAPI, office: Office
+) -> None:
+    clock = FakeClock()
+    monday = datetime(2026, 12, 7, 8, tzinfo=WIB)
+    async with job_services(settings, database, api, clock) as services:
+        first = await run_escalation(services, monday)
+        second = await run_escalation(services, monday + timedelta(days=1))
+    (to_boss,) = api.sent_to(KEPALA)  # the atasan of the unit's head
+    assert "Eskalasi pengaduan ADU-2611-0001" in to_boss.plain_text
+    assert len(api.sent_to(ADMIN)) == 1
+    assert first.sent == 2 and second.sent == 0
+    async with database.session() as session:
+        ticket = (await session.exec(select(Complaint))).one()
+    assert ticket.escalated_at is not None
+
+
+async def test_monthly_ikm_digest_to_unit_heads(
+    settings: Settings, database: Database, api: FakeBotAPI, office: Office
+) -> None:
+    await add_responses(database, office.service, [3] * 5, datetime(2026, 10, 10, 9, tzinfo=WIB))
+    clock = FakeClock()
+    first_working_day = datetime(2026, 12, 1, 8, tzinfo=WIB)
+    async with job_services(settings, database, api, clock) as services:
+        report = await run_ikm_digest(services, first_working_day)
+    (digest,) = api.sent_to(ATASAN)
+    assert "IKM layanan Bidang PIAK — November 2026" in digest.plain_text
+    assert "Perekaman KTP-el: IKM" in digest.plain_text
+    assert "naik" in digest.plain_text  # October was all 3s
+    assert report.sent == 1
