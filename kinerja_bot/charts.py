@@ -30,6 +30,7 @@ __all__ = [
     "STATUS_COLORS",
     "Bar",
     "bar_chart_png",
+    "bar_note",
     "render_bar_chart",
 ]
 
@@ -52,7 +53,7 @@ STATUS_COLORS: dict[OnTrackStatus | None, str] = {
 WIDTH_INCHES = 10.0
 DPI = 100
 LABEL_WIDTH = 38  # characters per line of a category label before it wraps
-MAX_BARS = 30
+MAX_BARS = 60  # 60 bars make a 1000 × ~2000 px image: still a valid Telegram photo
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def bar_chart_png(
     """Render a bar chart as PNG bytes. Blocking: run it in `asyncio.to_thread`.
 
     - `bars` in the order they should be read (top to bottom when horizontal); at most
-      MAX_BARS, since more would not be legible on a phone.
+      MAX_BARS (a phone screen has room for no more; summarise beyond that).
     - `reference` draws a dashed line at that value (e.g. 100 for the target), labelled with
       `reference_label` in the legend.
     - `legend` adds (colour, label) entries, e.g. what each colour means.
@@ -128,8 +129,7 @@ def bar_chart_png(
         axes.set_ylabel(value_label)
         axes.set_ylim(0, top * 1.18 or 1)
     for position, bar in zip(positions, bars, strict=True):
-        note = bar.note or f"{format_number_id(bar.value, decimals, trim=True)}{suffix}"
-        _annotate(axes, position, bar.value, note, horizontal)
+        _annotate(axes, position, bar.value, bar_note(bar, decimals, suffix), horizontal)
 
     handles: list[Any] = [Patch(color=color, label=label) for color, label in legend]
     if reference is not None:
@@ -145,6 +145,11 @@ def bar_chart_png(
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def bar_note(bar: Bar, decimals: int = 1, suffix: str = "") -> str:
+    """The text at the end of a bar: its own note, or its value in Indonesian format."""
+    return bar.note or f"{format_number_id(bar.value, decimals, trim=True)}{suffix}"
 
 
 def _annotate(axes: Any, position: int, value: float, note: str, horizontal: bool) -> None:

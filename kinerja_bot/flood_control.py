@@ -72,8 +72,9 @@ class FloodGuard:
         hits = self._hits.get(user_id)
         if not hits or len(hits) <= self.limit:
             return 1
-        oldest_counted = hits[len(hits) - self.limit - 1]
-        return max(1, math.ceil(oldest_counted + self.window - self.clock()))
+        # Admitted again once at most limit − 1 earlier hits remain in the window.
+        last_to_expire = hits[len(hits) - self.limit]
+        return max(1, math.ceil(last_to_expire + self.window - self.clock()))
 
     def _prune(self, now: float) -> None:
         idle = [

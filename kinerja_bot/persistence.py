@@ -40,9 +40,14 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         return {row.user_id: deepcopy(row.data) for row in rows}
 
     async def update_user_data(self, user_id: int, data: UD) -> None:
+        """Store a user's drafts; nothing is kept for a user without any (the Telegram id is
+        personal data, UU 27/2022)."""
         async with self.database.session() as session:
             row = await session.get(UserData, user_id)
-            if row is None:
+            if not data:
+                if row is not None:
+                    await session.delete(row)
+            elif row is None:
                 session.add(UserData(user_id=user_id, data=deepcopy(data)))
             elif row.data != data:
                 row.data = deepcopy(data)

@@ -46,6 +46,7 @@ from kinerja_bot.complaints.service import (
     working_days_left,
 )
 from kinerja_bot.complaints.texts import TEXTS, status_name
+from kinerja_bot.config import Settings
 from kinerja_bot.context import BotContext
 from kinerja_bot.db import Database
 from kinerja_bot.models import Complaint, ComplaintStatus, Service, Unit, id_of, utcnow
@@ -222,12 +223,17 @@ def reply_buttons(complaint: Complaint) -> InlineKeyboardMarkup:
 # --- Notifications -------------------------------------------------------------------------
 
 
-async def notify_unit(bot: Bot, database: Database, complaint: Complaint, *, reopened: bool) -> int:
-    """Tell the unit's complaint handlers (or, without any, its heads) about a ticket."""
+async def notify_unit(
+    bot: Bot, database: Database, settings: Settings, complaint: Complaint, *, reopened: bool
+) -> int:
+    """Tell the unit's complaint handlers (else its heads, else those of a parent unit, else the
+    admins) about a new or reopened ticket; returns how many were reached."""
     async with database.session() as session:
         service = await session.get(Service, complaint.service_id)
         unit = await session.get(Unit, complaint.unit_id)
-        recipients = await unit_contacts(session, complaint.unit_id)
+        recipients = await unit_contacts(session, complaint.unit_id) or list(
+            settings.admin_telegram_ids
+        )
     if reopened:
         text = TEXTS.get(
             "notifikasi_dibuka_kembali",
@@ -458,7 +464,7 @@ async def citizen_reply(update: Update, context: BotContext) -> None:
             log.debug("reply buttons of ticket %s already gone", complaint.nomor)
     await context.bot.send_message(user.id, text)
     if action != "ok":
-        await notify_unit(context.bot, context.db, complaint, reopened=True)
+        await notify_unit(context.bot, context.db, context.settings, complaint, reopened=True)
 
 
 # --- Answering: a conversation -------------------------------------------------------------

@@ -315,18 +315,25 @@ async def first_note(session: AsyncSession, complaint_id: int) -> str | None:
 
 
 async def unit_contacts(session: AsyncSession, unit_id: int) -> list[int]:
-    """Telegram ids to tell about a ticket: the unit's complaint handlers, else its heads."""
-    for role in (UnitRoleKind.COMPLAINT_HANDLER, UnitRoleKind.HEAD):
-        statement = (
-            select(Employee.telegram_id)
-            .join(UnitRole, col(UnitRole.employee_id) == Employee.id)
-            .where(UnitRole.unit_id == unit_id, UnitRole.role == role, Employee.active)
-            .where(col(Employee.telegram_id).is_not(None))
-            .order_by(col(Employee.id))
-        )
-        ids = [int(i) for i in (await session.exec(statement)).all() if i is not None]
-        if ids:
-            return ids
+    """Telegram ids to tell about a ticket: the unit's complaint handlers, else its heads;
+    a unit with neither (linked) hands over to its parent unit, and so on up the tree."""
+    current: int | None = unit_id
+    seen: set[int] = set()
+    while current is not None and current not in seen:
+        seen.add(current)
+        for role in (UnitRoleKind.COMPLAINT_HANDLER, UnitRoleKind.HEAD):
+            statement = (
+                select(Employee.telegram_id)
+                .join(UnitRole, col(UnitRole.employee_id) == Employee.id)
+                .where(UnitRole.unit_id == current, UnitRole.role == role, Employee.active)
+                .where(col(Employee.telegram_id).is_not(None))
+                .order_by(col(Employee.id))
+            )
+            ids = [int(i) for i in (await session.exec(statement)).all() if i is not None]
+            if ids:
+                return ids
+        unit = await session.get(Unit, current)
+        current = unit.parent_id if unit is not None else None
     return []
 
 

@@ -327,17 +327,18 @@ async def finish(update: Update, context: BotContext) -> int:
 async def choose_employee(update: Update, context: BotContext) -> int:
     """An employee button: check the atasan, then show the basis and ask the result rating."""
     draft = _draft(context)
-    employee_id = int(_callback_part(update))
-    checked = await _checked_subordinate(update, context, employee_id)
-    if checked is None or draft is None:
-        return EMPLOYEE if draft is not None else ConversationHandler.END
+    if draft is None:
+        return await _lost(update, context)
+    checked = await _checked_subordinate(update, context, int(_callback_part(update)))
+    if checked is None:
+        return EMPLOYEE
     await take_press(update)
     _, employee = checked
     period = parse_period(draft["periode"])
     async with context.db.session() as session:
         basis = await evaluation_basis(session, employee, period, wib_today())
     draft.update(
-        pegawai=employee_id,
+        pegawai=id_of(employee),
         saran=CODE_OF_RATING[basis.suggested] if basis.suggested else None,
         hasil=None,
         catatan={},
@@ -505,7 +506,7 @@ async def choose_behaviour(update: Update, context: BotContext) -> int:
         perilaku=_rating_label(perilaku),
         catatan=Markup(notes),
         predikat=grade.value,
-        distribusi=Markup(distribution_text(check)),
+        distribusi=Markup(_as_block(distribution_text(check))),
     )
     buttons = keyboard(
         [
@@ -518,6 +519,11 @@ async def choose_behaviour(update: Update, context: BotContext) -> int:
     )
     await reply(update, text, buttons)
     return CONFIRM
+
+
+def _as_block(text: str) -> str:
+    """A paragraph set off by blank lines, or nothing."""
+    return f"\n{text}\n" if text else ""
 
 
 def distribution_text(check: DistributionCheck) -> str:

@@ -12,14 +12,16 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from telegram.ext import Application, ContextTypes
 
+from kinerja_bot.complaints.jobs import auto_close_job
 from kinerja_bot.config import Settings
-from kinerja_bot.context import DATABASE_KEY, SETTINGS_KEY
+from kinerja_bot.context import DATABASE_KEY, SETTINGS_KEY, BotContext
 from kinerja_bot.db import Database
 from kinerja_bot.models import utcnow
+from kinerja_bot.privacy.jobs import retention_job
 from kinerja_bot.reminders.jobs import run_due_snoozes, run_reminders
 from kinerja_bot.rules.periods import PeriodKind, current_period
 from kinerja_bot.scheduling.delivery import DeliveryReport, JobServices, Pacer
@@ -41,6 +43,8 @@ Runner = Callable[..., Awaitable[DeliveryReport]]
 # A job that fires late (the loop was busy, the machine slept) still runs within an hour.
 MISFIRE_GRACE_SECONDS = 3600
 SNOOZE_CHECK_SECONDS = 60
+# Ticket auto-close and data retention run at night, when nobody is waiting for the bot.
+UPKEEP_TIME = time(2, 0)
 PACER_KEY = "pacer"
 
 
@@ -123,9 +127,16 @@ async def catch_up(services: JobServices, now: datetime) -> list[str]:
     return [job.name for job in missed]
 
 
-async def catch_up_callback(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """At start: the runs missed while the bot was down."""
+async def catch_up_callback(context: BotContext) -> None:
+    """At start: the runs missed while the bot was down, and today's upkeep."""
     await catch_up(services_of(context.application), utcnow())
+    await upkeep(context)
+
+
+async def upkeep(context: BotContext) -> None:
+    """Daily: close answered tickets nobody replied to; remove expired personal data."""
+    await auto_close_job(context)
+    await retention_job(context)
 
 
 async def scheduled_callback(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -165,6 +176,12 @@ def schedule_all(application: Application, settings: Settings) -> None:
     queue.run_once(catch_up_callback, when=0, name="susulan")
     for job in JOBS:
         book_next(application, job, settings)
+    queue.run_daily(
+        upkeep,
+        time=UPKEEP_TIME.replace(tzinfo=settings.tz),
+        name="pemeliharaan",
+        job_kwargs={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True},
+    )
     queue.run_repeating(
         snooze_callback,
         interval=SNOOZE_CHECK_SECONDS,

@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import col, select
 
-from kinerja_bot.models import Employee, Service, Unit, UnitRole, UnitRoleKind
+from kinerja_bot.models import Employee, Service, Unit, UnitRole, UnitRoleKind, id_of
 from kinerja_bot.organisation import unit_tree_ids
 from kinerja_bot.rules.formatting import format_number_id
 from kinerja_bot.rules.periods import Period, PeriodKind, current_period
-from kinerja_bot.rules.skm import IkmResult, compute_ikm
+from kinerja_bot.rules.skm import IkmResult
 from kinerja_bot.scheduling.delivery import (
     DeliveryReport,
     JobServices,
@@ -19,7 +19,7 @@ from kinerja_bot.scheduling.delivery import (
     deliver_all,
     split_blocks,
 )
-from kinerja_bot.summaries.ikm import responses_by_service
+from kinerja_bot.survey.ikm import result_from_tally, tallies
 from kinerja_bot.texts import TextBook
 
 TEXTS = TextBook(
@@ -80,11 +80,12 @@ async def run_ikm_digest(
                 )
             ).all()
             ids = [s.id for s in services_in_tree if s.id is not None]
-            now_scores = await responses_by_service(session, ids, month.start, month.end)
-            old_scores = await responses_by_service(session, ids, before.start, before.end)
+            tz = services.settings.tz
+            now_scores = await tallies(session, month, ids, tz)
+            old_scores = await tallies(session, before, ids, tz)
             lines = [TEXTS.get("judul", unit=unit.nama, bulan=month.title)]
             for service in services_in_tree:
-                result = compute_ikm(now_scores.get(service.id or 0, []))
+                result = result_from_tally(now_scores[id_of(service)])
                 if result.ikm is None or result.mutu is None:
                     lines.append(
                         TEXTS.get(
@@ -94,7 +95,7 @@ async def run_ikm_digest(
                         )
                     )
                     continue
-                earlier = compute_ikm(old_scores.get(service.id or 0, []))
+                earlier = result_from_tally(old_scores[id_of(service)])
                 lines.append(
                     TEXTS.get(
                         "layanan",

@@ -21,7 +21,7 @@ from kinerja_bot.reminders.service import weeks_without_report
 from kinerja_bot.reporting.handlers import category_label
 from kinerja_bot.rules.achievement import OnTrackStatus, status_from_pct
 from kinerja_bot.rules.formatting import format_number_id, format_percent_id
-from kinerja_bot.rules.periods import Period, PeriodKind, current_period, format_date_id
+from kinerja_bot.rules.periods import WIB, Period, PeriodKind, current_period, format_date_id
 from kinerja_bot.rules.skm import UNSUR_BY_CODE, IkmResult
 from kinerja_bot.scheduling.delivery import (
     DeliveryReport,
@@ -30,7 +30,7 @@ from kinerja_bot.scheduling.delivery import (
     deliver_all,
     split_blocks,
 )
-from kinerja_bot.summaries.ikm import unit_ikm
+from kinerja_bot.survey.ikm import ikm_for_unit_tree
 from kinerja_bot.team.service import MemberWeek, team_members, team_week
 from kinerja_bot.telegram_ui import keyboard, shorten
 from kinerja_bot.texts import Markup, TextBook
@@ -148,7 +148,9 @@ async def build_summary(session: AsyncSession, atasan: Employee, today: date) ->
         two_weeks_missing=[by_id[i] for i in sorted(missing)],
         obstacles=await obstacles_of(session, members, week),
         training=training,
-        ikm=await unit_ikm(session, units, quarter.start, quarter.end),
+        ikm=rated.result
+        if (rated := await ikm_for_unit_tree(session, quarter, atasan.unit_id, WIB))
+        else None,
         ikm_period=quarter,
         overdue=overdue,
     )

@@ -499,6 +499,9 @@ async def receive_complaint(update: Update, context: BotContext) -> int:
             TEXTS.get("terlalu_panjang", panjang=len(message.text), batas=COMPLAINT_MAX_CHARS)
         )
         return COMPLAINT
+    if not message.text.strip():
+        await message.reply_text(TEXTS.get("bukan_teks"))
+        return COMPLAINT
     draft["complaint"] = message.text.strip()
     await show(update, *consent_view(context))
     return CONSENT
@@ -526,7 +529,7 @@ async def consent_answer(update: Update, context: BotContext) -> int:
             kontak=COMPLAINT_TEXTS.get("kontak_ya" if contact else "kontak_tidak"),
         ),
     )
-    await notify_unit(context.bot, context.db, complaint, reopened=False)
+    await notify_unit(context.bot, context.db, context.settings, complaint, reopened=False)
     return ConversationHandler.END
 
 
@@ -606,9 +609,11 @@ async def not_text(update: Update, context: BotContext) -> None:
 
 async def timed_out(update: Update, context: BotContext) -> None:
     """30 idle minutes: drop the draft and say so."""
+    draft = _draft(context)
     _clear(context)
+    key = "habis_waktu_tersimpan" if draft and draft.get("saved") else "habis_waktu"
     if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, TEXTS.get("habis_waktu"))
+        await context.bot.send_message(update.effective_chat.id, TEXTS.get(key))
 
 
 def build_survey_conversation() -> ConversationHandler[BotContext]:

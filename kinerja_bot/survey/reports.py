@@ -71,9 +71,14 @@ def _count(number: int) -> str:
     return format_number_id(number, 0)
 
 
-def rating_lines(book: TextBook, rating: Rating, heading: str) -> list[str]:
-    """Respondents, IKM and mutu (or "belum cukup data"), sample adequacy, NRR per unsur."""
+INDENT = "  "
+
+
+def rating_lines(book: TextBook, rating: Rating, heading: str, depth: int = 0) -> list[str]:
+    """Respondents, IKM and mutu (or "belum cukup data"), sample adequacy, NRR per unsur;
+    the details indented under the heading (texts cannot start with spaces, so code indents)."""
     result = rating.result
+    pad, inner = INDENT * depth, INDENT * (depth + 1)
     lines = [heading, book.get("ikm_responden", responden=_count(result.respondents))]
     if result.ikm is not None and result.mutu is not None:
         lines.append(
@@ -86,16 +91,17 @@ def rating_lines(book: TextBook, rating: Rating, heading: str) -> list[str]:
         )
     else:
         lines.append(book.get("ikm_belum_cukup", minimal=MIN_RESPONSES_FOR_SCORE))
-    population = (
-        _count(rating.population)
+    basis = (
+        book.get("ikm_dasar_populasi", populasi=_count(rating.population))
         if rating.population is not None
         else book.get("ikm_populasi_tidak_diketahui")
     )
     sample = "ikm_sampel_cukup" if rating.adequate else "ikm_sampel_kurang"
-    lines.append(book.get(sample, minimal=_count(rating.required), populasi=population))
+    lines.append(book.get(sample, minimal=_count(rating.required), dasar=Markup(basis)))
+    unsur: list[str] = []
     if result.ikm is not None:
         lines.append(book.get("ikm_unsur_judul"))
-        lines += [
+        unsur = [
             book.get(
                 "ikm_unsur",
                 kode=code,
@@ -105,7 +111,11 @@ def rating_lines(book: TextBook, rating: Rating, heading: str) -> list[str]:
             for code in UNSUR_CODES
             if code in result.nrr
         ]
-    return lines
+    return (
+        [pad + lines[0]]
+        + [inner + line for line in lines[1:]]
+        + [inner + INDENT + line for line in unsur]
+    )
 
 
 def unit_block(book: TextBook, ratings: UnitRatings) -> str:
@@ -113,9 +123,9 @@ def unit_block(book: TextBook, ratings: UnitRatings) -> str:
     lines = [book.get("ikm_unit", unit=ratings.unit.nama, kode=ratings.unit.kode)]
     for service in ratings.services:
         heading = book.get("ikm_layanan", layanan=service.nama, kode=service.kode)
-        lines += ["", *rating_lines(book, service, heading)]
+        lines += rating_lines(book, service, heading, depth=1)
     if len(ratings.services) > 1:
-        lines += ["", *rating_lines(book, ratings.total, book.get("ikm_total_unit"))]
+        lines += rating_lines(book, ratings.total, book.get("ikm_total_unit"), depth=1)
     return "\n".join(lines)
 
 

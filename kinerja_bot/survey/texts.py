@@ -20,8 +20,9 @@ IKM_REPORT_KEYS: dict[str, tuple[str, ...]] = {
     "ikm_belum_cukup": ("minimal",),
     "ikm_unsur_judul": (),
     "ikm_unsur": ("kode", "nama", "nrr"),
-    "ikm_sampel_cukup": ("minimal", "populasi"),
-    "ikm_sampel_kurang": ("minimal", "populasi"),
+    "ikm_sampel_cukup": ("minimal", "dasar"),
+    "ikm_sampel_kurang": ("minimal", "dasar"),
+    "ikm_dasar_populasi": ("populasi",),
     "ikm_populasi_tidak_diketahui": (),
 }
 
@@ -63,6 +64,7 @@ TEXTS = TextBook(
         "batal_survei": (),
         "batal_setelah_simpan": (),
         "habis_waktu": (),
+        "habis_waktu_tersimpan": (),
         "ikm_tidak_berhak": (),
         "ikm_unit_bukan_wewenang": ("kode",),
         "ikm_periode_salah": ("pesan",),

@@ -51,7 +51,7 @@ async def test_a_head_gets_the_chart_then_the_needs_of_their_tree(
     sent = await bot.api.wait_for_messages(KEPALA, 1 + len(messages))
     chart, texts = sent[0], sent[1:]
     assert chart.kind == "photo"
-    assert chart.plain_text == TEXTS.get("grafik_keterangan", periode="Triwulan II 2026")
+    assert chart.plain_text == TEXTS.get("grafik_keterangan", periode=parse_period(PERIOD).title)
     assert chart.file_id is not None and is_image(bot.api.files[chart.file_id].content)
     assert [m.text for m in texts] == messages
     assert "Dinas Lain" not in "".join(m.plain_text for m in texts)

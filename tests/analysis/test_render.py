@@ -25,7 +25,7 @@ from kinerja_bot.models import Unit
 from kinerja_bot.rules.formatting import format_percent_id
 from kinerja_bot.rules.periods import format_date_id, parse_period
 from kinerja_bot.testing.records import is_image
-from kinerja_bot.texts import MESSAGE_LIMIT
+from kinerja_bot.texts import MESSAGE_LIMIT, Markup
 from tests.analysis.factories import PERIOD, TODAY, known_needs_data
 
 
@@ -43,7 +43,7 @@ async def test_messages_list_units_and_needs_in_rank_order(database: Database) -
     assert text.startswith(
         TEXTS.get(
             "judul",
-            periode="Triwulan II 2026",
+            periode=parse_period(PERIOD).title,
             cakupan=TEXTS.get("cakupan_kota"),
             tanggal=format_date_id(TODAY),
         )
@@ -116,7 +116,16 @@ async def test_chart_shows_the_top_needs(database: Database) -> None:
     bars = chart_bars(report)
     assert len(bars) == 9  # every need of the data set: fewer than CHART_BARS
     assert len(chart_bars(report, limit=3)) == 3
-    assert bars[0].value == 100.0 and bars[0].label.startswith("BIDANG · ")
+    first = need_texts(report.units[0].needs[0])
+    assert bars[0].value == 100.0
+    assert bars[0].label == plain(
+        TEXTS.get(
+            "grafik_label",
+            unit="BIDANG",
+            jenis=Markup(first.jenis),
+            subjek=Markup(first.subjek),
+        )
+    )
     png = await render_needs_chart(report)
     assert png is not None and is_image(png)
 

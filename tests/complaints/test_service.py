@@ -147,3 +147,15 @@ async def test_overdue_tickets_for_the_escalation_job(database: Database, city: 
         ]
     assert later.past_hard_ceiling  # 60 calendar days after 13 March is 12 May
     assert fresh.nomor not in [t.complaint.nomor for t in overdue]
+
+
+async def test_a_unit_without_handlers_hands_over_to_its_parent(
+    database: Database, city: City
+) -> None:
+    from kinerja_bot.complaints.service import unit_contacts
+    from tests.survey.conftest import HANDLER, OUTSIDER
+
+    async with database.session() as session:
+        assert await unit_contacts(session, city.disdukcapil.id or 0) == [HANDLER]
+        # The puskesmas has nobody: Dinkes' complaint handler is told.
+        assert await unit_contacts(session, city.puskesmas.id or 0) == [OUTSIDER]

@@ -18,16 +18,24 @@ from kinerja_bot.evaluation.service import NOTE_MAX_CHARS, offered_periods
 from kinerja_bot.exports.texts import TEXTS as EXPORT_TEXTS
 from kinerja_bot.general import TEXTS as GENERAL
 from kinerja_bot.models import Employee, Evaluation, Unit, id_of
-from kinerja_bot.rules.periods import PeriodError, wib_today
-from kinerja_bot.rules.predikat import BERAKHLAK, PREDIKAT_MATRIX, Rating
+from kinerja_bot.rules.periods import PeriodError, format_date_id, parse_period, wib_today
+from kinerja_bot.rules.predikat import (
+    BERAKHLAK,
+    DISTRIBUTION_RULES,
+    PREDIKAT_MATRIX,
+    OrganisationRating,
+    Rating,
+)
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from kinerja_bot.testing.records import SentMessage
+from kinerja_bot.texts import Markup
 from tests.analysis.factories import add_progress
 from tests.conftest import RunningBot, running_bot
 from tests.factories import add_employee, add_indicator, add_unit
 
 ATASAN, SITI, OUTSIDER = 8100001, 8100002, 8100003
-PERIOD, TITLE = "2026-Q2", "Triwulan II 2026"
+PERIOD = "2026-Q2"
+TITLE = parse_period(PERIOD).title
 RATING_CODE = {Rating.DI_ATAS: "atas", Rating.SESUAI: "sesuai", Rating.DI_BAWAH: "bawah"}
 
 
@@ -106,6 +114,39 @@ async def rate(
     return await press(bot, ATASAN, question, rating_label(perilaku))
 
 
+def note_question(number: int, nama: str = "Siti Rahmawati") -> str:
+    return TEXTS.get(
+        "minta_catatan",
+        nomor=number,
+        nilai=BERAKHLAK[number - 1][1],
+        nama=nama,
+        batas=NOTE_MAX_CHARS,
+    )
+
+
+def distribution_advice(*, unit: str, rated: int, staff: int, baik: int, total: int) -> str:
+    """The advice for a unit taken as "Baik" where everyone rated so far is Baik."""
+    most, at_least_one = DISTRIBUTION_RULES[OrganisationRating.BAIK]
+    rules = [
+        TEXTS.get("baris_aturan", aturan=most.text, jumlah=baik, total=total, persen="100%"),
+        TEXTS.get("baris_aturan", aturan=at_least_one.text, jumlah=0, total=total, persen="0%"),
+    ]
+    return TEXTS.get(
+        "distribusi_peringatan",
+        unit=unit,
+        rating="Baik",
+        dinilai=rated,
+        pegawai=staff,
+        aturan=Markup("\n".join(rules)),
+    )
+
+
+def predikat_line(predikat: str) -> str:
+    """The line of the summary that names the predikat, as the user reads it."""
+    (line,) = [ln for ln in TEXTS._load()["ringkasan"].splitlines() if "{predikat}" in ln]
+    return plain(line.format(predikat=predikat))
+
+
 async def evaluation_of(database: Database, employee: Employee) -> Evaluation | None:
     async with database.session() as session:
         return (
@@ -117,7 +158,7 @@ async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database
     data = await team(database)
     linked(bot.api, SITI)
     (listing,) = await bot.say(ATASAN, f"/nilai {PERIOD}")
-    assert listing.plain_text.startswith(f"Evaluasi {TITLE}: 0 dari 2 bawahan")
+    assert listing.text == TEXTS.get("pilih_pegawai", periode=TITLE, dinilai=0, jumlah=2)
     assert listing.button_labels == [
         TEXTS.get("tombol_pegawai", nama="Budi Santoso"),
         TEXTS.get("tombol_pegawai", nama="Siti Rahmawati"),
@@ -125,19 +166,33 @@ async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database
     ]
 
     basis = await press(bot, ATASAN, listing, TEXTS.get("tombol_pegawai", nama="Siti Rahmawati"))
-    line = TEXTS.get(
-        "baris_indikator",
-        nama="Dokumen terbit",
-        jenis=TEXTS.get("jenis_utama"),
-        realisasi="200",
-        target="181",
-        satuan="dokumen",
-        capaian="110,50%",
-        status=TEXTS.get("status_sesuai_jadwal"),
+    lines = [
+        TEXTS.get(
+            "baris_indikator",
+            nama=nama,
+            jenis=TEXTS.get("jenis_utama"),
+            realisasi=realisasi,
+            target=target,
+            satuan="dokumen",
+            capaian=capaian,
+            status=TEXTS.get("status_sesuai_jadwal"),
+        )
+        for nama, realisasi, target, capaian in (
+            ("Dokumen terbit", "200", "181", "110,50%"),  # 200 of the 181 due by 30 June
+            ("Layanan tepat waktu", "95", "90", "105,56%"),
+        )
+    ]
+    assert basis.text == TEXTS.get(
+        "dasar_penilaian",
+        nama="Siti Rahmawati",
+        jabatan=data.siti.jabatan,
+        periode=TITLE,
+        tanggal=format_date_id(date(2026, 6, 30)),
+        indikator=Markup("\n".join(lines)),
+        saran=rating_label(Rating.DI_ATAS),
+        alasan=TEXTS.get("alasan_atas"),
+        sebelumnya="",
     )
-    assert plain(line) in basis.plain_text
-    assert "105,56%" in basis.plain_text
-    assert TEXTS.get("alasan_atas") in basis.plain_text
     assert basis.button_labels == [
         rating_label(Rating.DI_ATAS, Rating.DI_ATAS),
         rating_label(Rating.SESUAI),
@@ -145,23 +200,35 @@ async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database
     ]
 
     question = await press(bot, ATASAN, basis, rating_label(Rating.DI_ATAS, Rating.DI_ATAS))
-    assert question.plain_text.startswith("Perilaku kerja (1/7): Berorientasi Pelayanan")
-    (question,) = await bot.say(ATASAN, "Ramah dan sigap melayani warga di loket.")
-    assert "(2/7): Akuntabel" in question.plain_text
+    assert question.text == note_question(1)
+    (question,) = await bot.say(ATASAN, "Ramah & sigap melayani warga di loket.")
+    assert question.text == note_question(2)
     question = await press(bot, ATASAN, question, TEXTS.get("tombol_lewati"))
     for _ in range(5):
         (question,) = await bot.say(ATASAN, "Baik.")
     assert question.text == TEXTS.get("minta_rating_perilaku", nama="Siti Rahmawati")
     summary = await press(bot, ATASAN, question, rating_label(Rating.SESUAI))
 
-    assert "Predikat kinerja: Baik" in summary.plain_text  # Di Atas × Sesuai
-    assert "• Berorientasi Pelayanan: Ramah dan sigap melayani warga di loket." in (
-        summary.plain_text
+    notes = ["Ramah & sigap melayani warga di loket.", None, *["Baik."] * 5]
+    # 1 of 1 rated Baik in a unit taken as "Baik": over 70 %, and nobody Butuh Perbaikan.
+    advice = distribution_advice(unit="Bidang Pelayanan", rated=1, staff=5, baik=1, total=1)
+    assert summary.text == TEXTS.get(
+        "ringkasan",
+        periode=TITLE,
+        nama="Siti Rahmawati",
+        nip=data.siti.nip,
+        hasil=rating_label(Rating.DI_ATAS),
+        saran=rating_label(Rating.DI_ATAS),
+        perilaku=rating_label(Rating.SESUAI),
+        catatan=Markup(
+            "\n".join(
+                TEXTS.get("baris_catatan", nilai=name, catatan=note or TEXTS.get("tanpa_catatan"))
+                for (_, name), note in zip(BERAKHLAK, notes, strict=True)
+            )
+        ),
+        predikat="Baik",  # Di Atas × Sesuai
+        distribusi=Markup(f"\n{advice}\n"),
     )
-    assert "• Akuntabel: -" in summary.plain_text
-    # 1 of 1 rated Baik in a unit rated "Baik": over 70 %, and nobody Butuh Perbaikan/Kurang.
-    assert "Pola distribusi predikat di Bidang Pelayanan" in summary.plain_text
-    assert "saat ini 1 dari 1 (100%)" in summary.plain_text
     assert summary.button_labels == [
         TEXTS.get("tombol_simpan"),
         TEXTS.get("tombol_ubah"),
@@ -170,16 +237,21 @@ async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database
 
     bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_simpan"))
     saved, listing = await bot.api.wait_for_messages(ATASAN, 2)
-    assert saved.plain_text.startswith(
-        f"✅ Penilaian Siti Rahmawati untuk {TITLE} tersimpan: predikat Baik."
-    )
-    assert "Ini pengingat, bukan larangan" in saved.plain_text
+    saved_text = TEXTS.get("tersimpan", nama="Siti Rahmawati", periode=TITLE, predikat="Baik")
+    assert saved.text == f"{saved_text}\n\n{advice}"
     assert listing.button_labels[1] == TEXTS.get(
         "tombol_pegawai_dinilai", nama="Siti Rahmawati", predikat="Baik"
     )
     told = await bot.api.next_message(SITI)
-    assert told.plain_text.startswith("📋 Atasan Anda, Hendra Gunawan,")
-    assert f"/evaluasi {PERIOD}" in told.plain_text
+    assert told.text == TEXTS.get(
+        "penilaian_diterima",
+        atasan="Hendra Gunawan",
+        periode=TITLE,
+        hasil="Di Atas Ekspektasi",
+        perilaku="Sesuai Ekspektasi",
+        predikat="Baik",
+        kode=PERIOD,
+    )
 
     row = await evaluation_of(database, data.siti)
     assert row is not None
@@ -190,7 +262,7 @@ async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database
         "Sesuai Ekspektasi",
     )
     assert row.predikat == "Baik" and row.decided_by_id == data.atasan.id
-    assert row.behaviour_notes["berorientasi_pelayanan"].startswith("Ramah")
+    assert row.behaviour_notes["berorientasi_pelayanan"] == notes[0]
     assert row.behaviour_notes["akuntabel"] == ""
     assert list(row.behaviour_notes) == [code for code, _ in BERAKHLAK]
 
@@ -208,7 +280,7 @@ async def test_each_cell_of_the_matrix(
     # Budi has no indicator: no suggestion, no star.
     assert TEXTS.get("alasan_tidak_ada") in basis.plain_text
     summary = await rate(bot, basis, hasil, perilaku, suggested=None)
-    assert f"Predikat kinerja: {expected.value}" in summary.plain_text
+    assert predikat_line(expected.value) in summary.plain_text.splitlines()
     bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_simpan"))
     saved, _ = await bot.api.wait_for_messages(ATASAN, 2)
     assert saved.text is not None
@@ -286,7 +358,7 @@ async def test_who_may_rate_and_which_periods(bot: RunningBot, database: Databas
     periods = offered_periods(wib_today())
     assert reply.button_labels == [TEXTS.get("tombol_periode", judul=p.title) for p in periods]
     listing = await press(bot, ATASAN, reply, reply.button_labels[0])
-    assert listing.plain_text.startswith(f"Evaluasi {periods[0].title}: 0 dari 2")
+    assert listing.text == TEXTS.get("pilih_pegawai", periode=periods[0].title, dinilai=0, jumlah=2)
 
 
 async def test_change_cancel_and_stray_input(bot: RunningBot, database: Database) -> None:
@@ -305,7 +377,7 @@ async def test_change_cancel_and_stray_input(bot: RunningBot, database: Database
     bot.api.send_photo(ATASAN)
     assert (await bot.api.next_message(ATASAN)).plain_text == TEXTS.get("pilih_tombol")
     summary = await rate_from_note(bot, question, Rating.DI_ATAS)
-    assert "Predikat kinerja: Butuh Perbaikan" in summary.plain_text
+    assert predikat_line("Butuh Perbaikan") in summary.plain_text.splitlines()
 
     basis = await press(bot, ATASAN, summary, TEXTS.get("tombol_ubah"))  # start Siti again
     summary = await rate(bot, basis, Rating.SESUAI, Rating.SESUAI)
@@ -338,7 +410,7 @@ async def test_a_rating_survives_a_restart(
         assert bot.errors == []
     async with running_bot(settings, database, api) as bot:
         summary = await rate_from_note(bot, question, Rating.DI_ATAS)
-        assert "Predikat kinerja: Sangat Baik" in summary.plain_text
+        assert predikat_line("Sangat Baik") in summary.plain_text.splitlines()
         bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_simpan"))
         await bot.api.wait_for_messages(ATASAN, 2)
         assert bot.errors == []
@@ -396,13 +468,15 @@ async def test_an_asn_downloads_their_evaluation_pack(bot: RunningBot, database:
 async def test_an_asn_downloads_their_reports(bot: RunningBot, database: Database) -> None:
     data = await team(database)
     (reply,) = await bot.say(SITI, "/laporansaya 2026-Q1")
-    assert reply.plain_text == TEXTS.get("laporansaya_kosong", periode="Triwulan I 2026")
+    assert reply.plain_text == TEXTS.get(
+        "laporansaya_kosong", periode=parse_period("2026-Q1").title
+    )
     (reply,) = await bot.say(SITI, "/laporansaya 2026-13")
     assert reply.plain_text == TEXTS.get("periode_umum_salah", pesan=str(PeriodError("2026-13")))
 
     (document,) = await bot.say(SITI, "/laporansaya 2026")
     assert document.plain_text == TEXTS.get(
-        "laporansaya_keterangan", periode="Tahun 2026", jumlah=2
+        "laporansaya_keterangan", periode=parse_period("2026").title, jumlah=2
     )
     sheet = workbook_of(bot.api, document).worksheets[0]
     assert sheet.max_row == 3

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
@@ -144,11 +143,6 @@ async def test_hapusdata_of_a_citizen_leaves_no_trace(
         assert len((await session.exec(select(SurveyResponse))).all()) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DatabasePersistence.update_user_data stores an empty row for every user who sends "
-    "anything (PTB marks each update's user for a write), so the final flush brings the id back",
-)
 async def test_no_trace_is_left_after_the_bot_stops(
     settings: Settings, database: Database, api: FakeBotAPI, city: City
 ) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from pydantic import SecretStr
 from sqlmodel import col, select
+from telegram.ext import Job
 
 from kinerja_bot.config import Settings
 from kinerja_bot.db import Database
@@ -281,3 +284,25 @@ def test_noon_is_the_same_date_in_wib_and_utc() -> None:
     day = datetime(2026, 11, 28, tzinfo=UTC).date()
     stamp = anonymous_timestamp(day, WIB)
     assert stamp.astimezone(UTC).date() == stamp.astimezone(WIB).date() == day
+
+
+async def test_an_idle_survey_is_closed_with_a_message(bot: RunningBot, city: City) -> None:
+    (question,) = await bot.say(CITIZEN, "/start layanan-L-KTP")
+    question = await tap(bot, CITIZEN, question, questionnaire()[0].labels[2])
+    job_queue = bot.application.job_queue
+    assert job_queue is not None
+
+    def timeouts() -> list[Job[Any]]:
+        return [job for job in job_queue.jobs() if "_trigger_timeout" in repr(job.callback)]
+
+    # The conversation's 30-minute timeout is booked once the press is fully handled (nothing
+    # signals that moment, so poll for it); run it now instead of waiting half an hour.
+    async with asyncio.timeout(5):
+        while not timeouts():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    (timeout,) = timeouts()
+    await timeout.run(bot.application)
+    closed = await bot.api.next_message(CITIZEN)
+    assert closed.plain_text == TEXTS.get("habis_waktu")
+    alert = await alert_for(bot, CITIZEN, question, "svy:a:1:2")
+    assert alert == GENERAL.get("peringatan_tombol_usang")

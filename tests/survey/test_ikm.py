@@ -131,7 +131,8 @@ async def test_the_cli_prints_services_units_and_sample_adequacy(
     assert out.startswith(CLI_BOOK.get("ikm_judul", periode=period.title))
     assert CLI_BOOK.get("ikm_layanan", layanan="Perekaman KTP-el", kode="L-KTP") in out
     assert CLI_BOOK.get("ikm_nilai", ikm="91,48", mutu="A", mutu_nama="Sangat Baik") in out
-    assert CLI_BOOK.get("ikm_sampel_kurang", minimal="80", populasi="100") in out
+    basis = CLI_BOOK.get("ikm_dasar_populasi", populasi="100")
+    assert CLI_BOOK.get("ikm_sampel_kurang", minimal="80", dasar=basis) in out
     nrr_u4 = format_number_id(116 / 29, 2)
     assert CLI_BOOK.get("ikm_unsur", kode="U4", nama=UNSUR_BY_CODE["U4"].name, nrr=nrr_u4) in out
     assert CLI_BOOK.get("ikm_responden", responden="35") in out  # the whole unit
