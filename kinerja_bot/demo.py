@@ -27,6 +27,9 @@ from kinerja_bot.models import (
     Service,
     SurveyAnswer,
     SurveyResponse,
+    Unit,
+    UnitRole,
+    UnitRoleKind,
     id_of,
 )
 from kinerja_bot.rules.formatting import format_number_id
@@ -271,6 +274,9 @@ SERVICES: tuple[tuple[str, str, str], ...] = (
     ("DINDIKBUD-LEGALISIR", "Legalisir Ijazah", "DINDIKBUD-SD"),
 )
 
+# Yearly service users per service (the SKM population for the sample size).
+YEARLY_USERS = (52000, 18000, 21000, 30000, 9000, 2400, 6000, 3500)
+
 OBSTACLES = (
     ("sdm", "Petugas loket kurang saat jam sibuk"),
     ("sarana-prasarana", "Printer blanko sering macet"),
@@ -391,7 +397,10 @@ def organisation_rows(people: list[DemoPerson], year: int) -> dict[str, list[dic
             for p in people
         ],
         "indikator": indicators,
-        "layanan": [{"kode": k, "nama": n, "unit_kode": u} for k, n, u in SERVICES],
+        "layanan": [
+            {"kode": k, "nama": n, "unit_kode": u, "pengguna_per_tahun": str(users)}
+            for (k, n, u), users in zip(SERVICES, YEARLY_USERS, strict=True)
+        ],
     }
 
 
@@ -515,6 +524,27 @@ async def link_demo_accounts(database: Database, people: list[DemoPerson]) -> li
     return linked
 
 
+async def assign_roles(database: Database, people: list[DemoPerson]) -> None:
+    """Heads of units (kepala) and one complaint handler per unit with services."""
+    wanted: list[tuple[str, str, str]] = []
+    for kode, _, _ in UNITS:
+        in_unit = [p for p in people if p.unit_kode == kode]
+        if in_unit:
+            wanted.append((kode, in_unit[0].nip, UnitRoleKind.HEAD))
+        if any(unit == kode for _, _, unit in SERVICES) and len(in_unit) > 1:
+            wanted.append((kode, in_unit[1].nip, UnitRoleKind.COMPLAINT_HANDLER))
+    async with database.session() as session:
+        units = {u.kode: id_of(u) for u in (await session.exec(select(Unit))).all()}
+        staff = {e.nip: id_of(e) for e in (await session.exec(select(Employee))).all()}
+        existing = {
+            (r.unit_id, r.employee_id, r.role) for r in (await session.exec(select(UnitRole))).all()
+        }
+        for kode, nip, role in wanted:
+            key = (units[kode], staff[nip], str(role))
+            if key not in existing:
+                session.add(UnitRole(unit_id=key[0], employee_id=key[1], role=key[2]))
+
+
 async def load_demo(database: Database, today: date) -> str:
     """Load everything; returns the summary to print."""
     people = build_people()
@@ -523,6 +553,7 @@ async def load_demo(database: Database, today: date) -> str:
         await import_rows(database, kind, rows)
         counts[kind] = len(rows)
     reports, responses = await add_history(database, today)
+    await assign_roles(database, people)
     accounts = await link_demo_accounts(database, people)
     return TEXTS.get(
         "selesai",

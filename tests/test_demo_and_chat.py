@@ -20,6 +20,7 @@ from kinerja_bot.models import (
     Service,
     SurveyResponse,
     Unit,
+    UnitRole,
 )
 from kinerja_bot.terminal_chat import run_chat
 
@@ -55,8 +56,16 @@ async def test_demo_is_realistic_and_idempotent(database: Database) -> None:
     assert {"DISDUKCAPIL", "DINKES", "DINDIKBUD", "DPMPTSP"} <= units
     assert with_atasan == first["Employee"] - 5  # only the five heads of OPD have no atasan
     assert sorted(linked) == sorted(DEMO_ACCOUNTS)
+    async with database.session() as session:
+        roles = (await session.exec(select(UnitRole))).all()
+        populations = (await session.exec(select(Service.pengguna_per_tahun))).all()
+    assert sum(r.role == "kepala" for r in roles) == first["Unit"]
+    assert sum(r.role == "pengelola_pengaduan" for r in roles) >= 5
+    assert all(p and p > 0 for p in populations)
 
     summary = await load_demo(database, TODAY)
+    async with database.session() as session:
+        assert len((await session.exec(select(UnitRole))).all()) == len(roles)
     again = {
         m.__name__: await count(database, m)
         for m in (Unit, Employee, Indicator, Service, ProgressReport, Feedback, SurveyResponse)

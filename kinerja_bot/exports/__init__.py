@@ -1,0 +1,2 @@
+"""Exports to .xlsx and .csv (`kinerja-bot ekspor …`) and the evaluation pack.
+See docs/evaluation.md."""
