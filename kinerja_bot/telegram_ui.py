@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +13,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ConversationHandler, TypeHandler
 from telegram.warnings import PTBUserWarning
 
-from kinerja_bot.texts import CALLBACK_DATA_LIMIT
+from kinerja_bot.texts import CALLBACK_DATA_LIMIT, TextBook
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,32 @@ async def send_to_person(
         log.warning("could not deliver to chat %s", chat_id, exc_info=True)
         return False
     return True
+
+
+def answer_with(book: TextBook, key: str) -> Callable[[Update, Any], Coroutine[Any, Any, None]]:
+    """A callback that only answers with one text (a conversation's "not now" fallbacks)."""
+
+    async def answer(update: Update, context: Any) -> None:
+        await take_press(update)
+        await reply(update, book.get(key))
+
+    return answer
+
+
+def cancel_forgetting(
+    *draft_keys: str, book: TextBook, key: str
+) -> Callable[[Update, Any], Coroutine[Any, Any, int]]:
+    """/batal inside a conversation: forget its drafts, say so, end the conversation."""
+
+    async def cancel(update: Update, context: Any) -> int:
+        if context.user_data is not None:
+            for draft_key in draft_keys:
+                context.user_data.pop(draft_key, None)
+        await take_press(update)
+        await reply(update, book.get(key))
+        return ConversationHandler.END
+
+    return cancel
 
 
 def conversation(

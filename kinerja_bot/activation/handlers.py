@@ -32,7 +32,7 @@ from kinerja_bot.general import TEXTS as GENERAL_TEXTS
 from kinerja_bot.general import conversation_timed_out
 from kinerja_bot.models import Unit, utcnow
 from kinerja_bot.people import identify
-from kinerja_bot.telegram_ui import conversation
+from kinerja_bot.telegram_ui import answer_with, cancel_forgetting, conversation
 from kinerja_bot.texts import TextBook
 
 TEXTS = TextBook(
@@ -146,27 +146,6 @@ async def receive_code(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def not_text(update: Update, context: BotContext) -> None:
-    """Anything but text while a NIP or code is expected."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(TEXTS.get("bukan_teks"))
-
-
-async def other_command(update: Update, context: BotContext) -> None:
-    """Another command in the middle of /daftar: finish or cancel first."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(TEXTS.get("sedang_mendaftar"))
-
-
-async def cancel(update: Update, context: BotContext) -> int:
-    """/batal inside /daftar."""
-    if context.user_data is not None:
-        context.user_data.pop(NIP_KEY, None)
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(GENERAL_TEXTS.get("batal_selesai"))
-    return ConversationHandler.END
-
-
 def build_registration_conversation() -> ConversationHandler[BotContext]:
     """/daftar — states: ASK_NIP (typed NIP), ASK_CODE (typed activation code)."""
     typed = filters.TEXT & ~filters.COMMAND
@@ -178,9 +157,11 @@ def build_registration_conversation() -> ConversationHandler[BotContext]:
             ASK_CODE: [MessageHandler(typed, receive_code)],
         },
         fallbacks=[
-            CommandHandler("batal", cancel),
-            MessageHandler(filters.COMMAND, other_command),
-            MessageHandler(~filters.COMMAND, not_text),
+            CommandHandler(
+                "batal", cancel_forgetting(NIP_KEY, book=GENERAL_TEXTS, key="batal_selesai")
+            ),
+            MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_mendaftar")),
+            MessageHandler(~filters.COMMAND, answer_with(TEXTS, "bukan_teks")),
         ],
         on_timeout=conversation_timed_out,
     )

@@ -54,7 +54,14 @@ from kinerja_bot.people import Person, identify
 from kinerja_bot.rules.periods import format_date_id
 from kinerja_bot.survey.service import paginate
 from kinerja_bot.survey.ui import show, stale
-from kinerja_bot.telegram_ui import conversation, keyboard, send_to_person, shorten
+from kinerja_bot.telegram_ui import (
+    answer_with,
+    cancel_forgetting,
+    conversation,
+    keyboard,
+    send_to_person,
+    shorten,
+)
 from kinerja_bot.texts import BUTTON_LABEL_LIMIT, Markup
 
 log = logging.getLogger(__name__)
@@ -587,27 +594,6 @@ async def send_answer(update: Update, context: BotContext, draft: dict[str, Any]
     return ConversationHandler.END
 
 
-async def not_text(update: Update, context: BotContext) -> None:
-    """Anything but text while the answer is expected."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(TEXTS.get("bukan_teks"))
-
-
-async def other_command(update: Update, context: BotContext) -> None:
-    """Another command while answering: finish or cancel first."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(TEXTS.get("sedang_menjawab"))
-
-
-async def cancel(update: Update, context: BotContext) -> int:
-    """/batal while answering."""
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(TEXTS.get("batal_jawab"))
-    return ConversationHandler.END
-
-
 async def timed_out(update: Update, context: BotContext) -> None:
     """The answer was left unfinished for 30 minutes."""
     if context.user_data is not None:
@@ -627,10 +613,10 @@ def build_answer_conversation() -> ConversationHandler[BotContext]:
             CONFIRM: [CallbackQueryHandler(confirm_answer, pattern=r"^tkt:k:(kirim|ubah|batal)$")],
         },
         fallbacks=[
-            CommandHandler("batal", cancel),
+            CommandHandler("batal", cancel_forgetting(DRAFT, book=TEXTS, key="batal_jawab")),
             start,
-            MessageHandler(filters.COMMAND, other_command),
-            MessageHandler(~filters.COMMAND & ~filters.TEXT, not_text),
+            MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menjawab")),
+            MessageHandler(~filters.COMMAND & ~filters.TEXT, answer_with(TEXTS, "bukan_teks")),
         ],
         on_timeout=timed_out,
     )

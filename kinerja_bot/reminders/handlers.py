@@ -40,7 +40,14 @@ from kinerja_bot.rules.periods import (
     format_date_id,
     parse_date_id,
 )
-from kinerja_bot.telegram_ui import callback_int, conversation, keyboard, reply, take_press
+from kinerja_bot.telegram_ui import (
+    callback_int,
+    cancel_forgetting,
+    conversation,
+    keyboard,
+    reply,
+    take_press,
+)
 from kinerja_bot.texts import TextBook
 
 TEXTS = TextBook(
@@ -194,13 +201,6 @@ async def delete_leave(update: Update, context: BotContext) -> None:
     )
 
 
-async def cancel(update: Update, context: BotContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(LEAVE_KEY, None)
-    await reply(update, GENERAL.get("batal_selesai"))
-    return ConversationHandler.END
-
-
 def build_leave_conversation() -> ConversationHandler[BotContext]:
     """/cuti — states FIRST_DAY, LAST_DAY (typed dates)."""
     typed = filters.TEXT & ~filters.COMMAND
@@ -211,7 +211,9 @@ def build_leave_conversation() -> ConversationHandler[BotContext]:
             FIRST_DAY: [MessageHandler(typed, receive_first_day)],
             LAST_DAY: [MessageHandler(typed, receive_last_day)],
         },
-        fallbacks=[CommandHandler("batal", cancel)],
+        fallbacks=[
+            CommandHandler("batal", cancel_forgetting(LEAVE_KEY, book=GENERAL, key="batal_selesai"))
+        ],
         on_timeout=conversation_timed_out,
     )
 

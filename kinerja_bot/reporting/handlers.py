@@ -47,7 +47,9 @@ from kinerja_bot.rules.formatting import format_number_id
 from kinerja_bot.rules.periods import wib_today
 from kinerja_bot.telegram_ui import (
     Button,
+    answer_with,
     callback_int,
+    cancel_forgetting,
     conversation,
     keyboard,
     one_per_row,
@@ -131,6 +133,7 @@ FIELD, VALUE = range(100, 102)
 DRAFT = "lapor"
 CORRECTION = "koreksi"
 TYPED = filters.TEXT & ~filters.COMMAND
+cancel_report = cancel_forgetting(DRAFT, book=GENERAL, key="batal_selesai")
 
 
 # --- Drafts --------------------------------------------------------------------------------
@@ -506,14 +509,6 @@ async def change_part(update: Update, context: BotContext) -> int:
     return await ask(step, update, context, draft)
 
 
-async def cancel(update: Update, context: BotContext) -> int:
-    """Batal (button) or /batal: nothing is saved."""
-    await take_press(update)
-    drop_draft(context)
-    await reply(update, GENERAL.get("batal_selesai"))
-    return ConversationHandler.END
-
-
 async def offer_resume(update: Update, context: BotContext) -> int:
     """/lapor while a report is open: continue it or start over."""
     await take_press(update)
@@ -547,16 +542,6 @@ async def restart(update: Update, context: BotContext) -> int:
     return await ask(CHOOSE, update, context, new_draft(context))
 
 
-async def busy(update: Update, context: BotContext) -> None:
-    """Another command while reporting."""
-    await reply(update, TEXTS.get("sedang_melapor"))
-
-
-async def text_expected(update: Update, context: BotContext) -> None:
-    """A sticker, photo or the like where a typed answer is expected."""
-    await reply(update, TEXTS.get("jawab_dengan_teks"))
-
-
 async def timed_out(update: Update, context: BotContext) -> None:
     drop_draft(context)
     await conversation_timed_out(update, context)
@@ -586,7 +571,7 @@ def build_report_conversation() -> ConversationHandler[BotContext]:
             SUMMARY: [
                 CallbackQueryHandler(send_report, pattern=r"^lapor:kirim$"),
                 CallbackQueryHandler(change, pattern=r"^lapor:ubah$"),
-                CallbackQueryHandler(cancel, pattern=r"^lapor:batal$"),
+                CallbackQueryHandler(cancel_report, pattern=r"^lapor:batal$"),
             ],
             CHANGE: [CallbackQueryHandler(change_part, pattern=r"^lapor:ubah:[a-z]+$")],
             RESUME: [
@@ -595,11 +580,11 @@ def build_report_conversation() -> ConversationHandler[BotContext]:
             ],
         },
         fallbacks=[
-            CommandHandler("batal", cancel),
+            CommandHandler("batal", cancel_report),
             CommandHandler("lapor", offer_resume),
             CallbackQueryHandler(offer_resume, pattern=r"^lapor:mulai$"),
-            MessageHandler(filters.COMMAND, busy),
-            MessageHandler(~filters.COMMAND, text_expected),
+            MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_melapor")),
+            MessageHandler(~filters.COMMAND, answer_with(TEXTS, "jawab_dengan_teks")),
         ],
         on_timeout=timed_out,
     )
@@ -737,13 +722,6 @@ async def receive_correction(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def cancel_correction(update: Update, context: BotContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(CORRECTION, None)
-    await reply(update, GENERAL.get("batal_selesai"))
-    return ConversationHandler.END
-
-
 def build_correction_conversation() -> ConversationHandler[BotContext]:
     """Koreksi laporan (button under a sent report) — states FIELD, VALUE."""
     return conversation(
@@ -754,9 +732,11 @@ def build_correction_conversation() -> ConversationHandler[BotContext]:
             VALUE: [MessageHandler(TYPED, receive_correction)],
         },
         fallbacks=[
-            CommandHandler("batal", cancel_correction),
-            MessageHandler(filters.COMMAND, busy),
-            MessageHandler(~filters.COMMAND, text_expected),
+            CommandHandler(
+                "batal", cancel_forgetting(CORRECTION, book=GENERAL, key="batal_selesai")
+            ),
+            MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_melapor")),
+            MessageHandler(~filters.COMMAND, answer_with(TEXTS, "jawab_dengan_teks")),
         ],
         on_timeout=conversation_timed_out,
     )

@@ -54,7 +54,7 @@ from kinerja_bot.survey.service import (
 )
 from kinerja_bot.survey.texts import TEXTS, profile_questions, questionnaire
 from kinerja_bot.survey.ui import show, stale
-from kinerja_bot.telegram_ui import Button, conversation, keyboard, shorten
+from kinerja_bot.telegram_ui import Button, answer_with, conversation, keyboard, shorten
 
 log = logging.getLogger(__name__)
 
@@ -589,24 +589,6 @@ async def cancel(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def other_command(update: Update, context: BotContext) -> None:
-    """Another command in the middle of the survey."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(TEXTS.get("sedang_survei"))
-
-
-async def use_buttons(update: Update, context: BotContext) -> None:
-    """Typing while a button is expected."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(TEXTS.get("pakai_tombol"))
-
-
-async def not_text(update: Update, context: BotContext) -> None:
-    """A photo, sticker or file where a text is expected."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(TEXTS.get("bukan_teks"))
-
-
 async def timed_out(update: Update, context: BotContext) -> None:
     """30 idle minutes: drop the draft and say so."""
     draft = _draft(context)
@@ -645,13 +627,13 @@ def build_survey_conversation() -> ConversationHandler[BotContext]:
             ],
             SUGGESTION: [
                 MessageHandler(typed, receive_suggestion),
-                MessageHandler(untyped, not_text),
+                MessageHandler(untyped, answer_with(TEXTS, "bukan_teks")),
                 CallbackQueryHandler(skip_suggestion, pattern=r"^svy:x:lewati$"),
             ],
             OFFER: [CallbackQueryHandler(offer_answer, pattern=r"^svy:t:(ya|tidak)$")],
             COMPLAINT: [
                 MessageHandler(typed, receive_complaint),
-                MessageHandler(untyped, not_text),
+                MessageHandler(untyped, answer_with(TEXTS, "bukan_teks")),
             ],
             CONSENT: [CallbackQueryHandler(consent_answer, pattern=r"^svy:c:(ya|tidak)$")],
         },
@@ -659,8 +641,8 @@ def build_survey_conversation() -> ConversationHandler[BotContext]:
             CommandHandler("batal", cancel),
             menu,
             link,
-            MessageHandler(filters.COMMAND, other_command),
-            MessageHandler(~filters.COMMAND, use_buttons),
+            MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_survei")),
+            MessageHandler(~filters.COMMAND, answer_with(TEXTS, "pakai_tombol")),
         ],
         on_timeout=timed_out,
     )

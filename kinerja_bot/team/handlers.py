@@ -49,7 +49,9 @@ from kinerja_bot.team.service import (
 )
 from kinerja_bot.telegram_ui import (
     Button,
+    answer_with,
     callback_int,
+    cancel_forgetting,
     conversation,
     keyboard,
     reply,
@@ -443,17 +445,6 @@ async def receive_text(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def cancel_writing(update: Update, context: BotContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(THREAD_KEY, None)
-    await reply(update, GENERAL.get("batal_selesai"))
-    return ConversationHandler.END
-
-
-async def still_writing(update: Update, context: BotContext) -> None:
-    await reply(update, TEXTS.get("sedang_menulis"))
-
-
 def build_feedback_conversation() -> ConversationHandler[BotContext]:
     """Umpan balik / Balas — state WRITE (the typed message)."""
     return conversation(
@@ -464,8 +455,10 @@ def build_feedback_conversation() -> ConversationHandler[BotContext]:
         ],
         states={WRITE: [MessageHandler(filters.TEXT & ~filters.COMMAND, receive_text)]},
         fallbacks=[
-            CommandHandler("batal", cancel_writing),
-            MessageHandler(filters.ALL, still_writing),
+            CommandHandler(
+                "batal", cancel_forgetting(THREAD_KEY, book=GENERAL, key="batal_selesai")
+            ),
+            MessageHandler(filters.ALL, answer_with(TEXTS, "sedang_menulis")),
         ],
         on_timeout=conversation_timed_out,
     )
