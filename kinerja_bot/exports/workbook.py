@@ -47,6 +47,8 @@ __all__ = [
 Cell = str | int | float | date | datetime | None
 
 SHEET_TITLE_LIMIT = 31
+# Rows in one Excel sheet (the header included); longer tables continue on the next sheet.
+EXCEL_MAX_ROWS = 1_048_576
 MIN_WIDTH = 8
 MAX_WIDTH = 50
 WRAP_WIDTH = 60
@@ -200,12 +202,25 @@ def new_workbook() -> Workbook:
 
 
 def write_xlsx(target: Path | IO[bytes], tables: Sequence[Table]) -> None:
-    """Write each table to its own sheet, in order."""
+    """Write each table to its own sheet, in order. A table longer than an Excel sheet holds
+    continues on the next sheets ("Laporan Kemajuan (2)", …), each with its header row."""
     workbook = new_workbook()
     taken: set[str] = set()
     for table in tables:
-        fill_sheet(workbook.create_sheet(sheet_title(table.title, taken)), table)
+        for part in split_rows(table):
+            fill_sheet(workbook.create_sheet(sheet_title(table.title, taken)), part)
     workbook.save(target)
+
+
+def split_rows(table: Table, limit: int | None = None) -> list[Table]:
+    """The table in parts that each fit a sheet (header + at most EXCEL_MAX_ROWS − 1 rows)."""
+    size = (limit or EXCEL_MAX_ROWS) - 1
+    if len(table.rows) <= size:
+        return [table]
+    return [
+        Table(table.name, table.columns, table.rows[start : start + size])
+        for start in range(0, len(table.rows), size)
+    ]
 
 
 def xlsx_bytes(tables: Sequence[Table]) -> bytes:

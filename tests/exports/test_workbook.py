@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kinerja_bot.exports import workbook
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.exports.workbook import (
     Column,
@@ -128,3 +129,20 @@ def test_sheet_titles_are_valid_and_unique() -> None:
     first, second = sheet_title(long, taken), sheet_title(long, taken)
     assert len(first) == len(second) == 31 and first != second
     assert second.endswith(" (2)")
+
+
+def test_a_table_too_long_for_one_sheet_continues_on_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 3)  # header + 2 rows per sheet
+    rows = [(f"1985041220100110{n:02d}",) for n in range(5)]
+    book = openpyxl.load_workbook(
+        io.BytesIO(xlsx_bytes([Table("laporan", (Column("nip"),), rows)]))
+    )
+    title = TEXTS.get("lembar_laporan")
+    assert book.sheetnames == [title, f"{title} (2)", f"{title} (3)"]
+    assert [[c.value for c in row] for row in book.worksheets[2].iter_rows()] == [
+        [TEXTS.get("kolom_nip")],
+        ["198504122010011004"],
+    ]
+    assert sum(sheet.max_row - 1 for sheet in book.worksheets) == 5
