@@ -1,7 +1,7 @@
 """`kinerja-bot demo`: a realistic Tangerang Selatan data set, loaded idempotently.
 
 Five OPD with sub-units, 45 staff in atasan chains, Renstra-style indicators, services at the
-counters, six weeks of progress reports with obstacles and training needs, supervisor feedback
+counters, a year to date of progress reports with obstacles and training needs, supervisor feedback
 and citizen survey responses. Organisation data goes through the same import as the admin's
 files; history rows carry fixed keys so a second run adds nothing.
 """
@@ -44,7 +44,6 @@ TEXTS = TextBook(
 )
 
 WIB = timedelta(hours=7)
-HISTORY_WEEKS = 6
 # Demo Telegram accounts, so `kinerja-bot chat --telegram-id N` acts as a linked ASN at once.
 DEMO_ACCOUNTS = {100001: "DISDUKCAPIL-PIAK", 100002: "DISDUKCAPIL", 100003: "PKM-PAMULANG"}
 
@@ -427,7 +426,8 @@ async def add_history(database: Database, today: date) -> tuple[int, int]:
             ).all()
         )
         rows = (await session.exec(select(Indicator, Employee).join(Employee))).all()
-        for weeks_ago in range(HISTORY_WEEKS, 0, -1):
+        # Every past week of the year, so year-to-date achievement is meaningful.
+        for weeks_ago in range((week_start(today) - date(today.year, 1, 1)).days // 7, 0, -1):
             monday = week_start(today) - timedelta(weeks=weeks_ago)
             for indicator, employee in rows:
                 key = f"demo-{indicator.kode}-{monday.isoformat()}"

@@ -37,13 +37,12 @@ from kinerja_bot.analysis.sources import (
 )
 from kinerja_bot.models import Employee, ProgressReport, Unit, id_of
 from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
+from kinerja_bot.reporting.service import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
 from kinerja_bot.rules.achievement import OnTrackStatus
 from kinerja_bot.rules.periods import Period
 from kinerja_bot.rules.skm import MIN_RESPONSES_FOR_SCORE, Mutu, unsur_below_b, unsur_grade
 
 __all__ = [
-    "KNOWN_OBSTACLES",
-    "KNOWN_SUPPORT",
     "IndicatorEvidence",
     "Level",
     "Need",
@@ -57,17 +56,6 @@ __all__ = [
     "build_needs_report_for_units",
 ]
 
-# Category codes stored by /lapor (ProgressReport.kendala_kategori / dukungan_kategori).
-KNOWN_OBSTACLES = (
-    "sdm",
-    "anggaran",
-    "sarana-prasarana",
-    "regulasi-sop",
-    "koordinasi",
-    "teknologi-informasi",
-    "lainnya",
-)
-KNOWN_SUPPORT = ("pelatihan", "bimbingan", "sarana", "anggaran", "koordinasi", "lainnya")
 # How many example texts of an obstacle, and how many distinct requests, are quoted.
 EXAMPLES = 2
 
@@ -369,7 +357,7 @@ def obstacle_needs(
                 level=level,
                 count=len(people),
                 base=reporting,
-                action=f"aksi_kendala_{code if code in KNOWN_OBSTACLES else 'lainnya'}",
+                action=f"aksi_kendala_{code if code in OBSTACLE_CATEGORIES else 'lainnya'}",
                 evidence=ObstacleEvidence(
                     reports=len(items),
                     people=tuple(names.get(e, "-") for e in people),
@@ -399,7 +387,7 @@ def support_needs(
                 level=_level_by_people(len(people), reporting),
                 count=len(people),
                 base=reporting,
-                action=f"aksi_dukungan_{code if code in KNOWN_SUPPORT else 'lainnya'}",
+                action=f"aksi_dukungan_{code if code in SUPPORT_CATEGORIES else 'lainnya'}",
                 evidence=SupportEvidence(
                     requests=len(items),
                     people=tuple(names.get(e, "-") for e in people),

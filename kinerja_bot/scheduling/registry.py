@@ -35,6 +35,7 @@ from kinerja_bot.scheduling.timetable import (
 )
 from kinerja_bot.summaries.escalation import run_escalation
 from kinerja_bot.summaries.ikm_digest import run_ikm_digest
+from kinerja_bot.summaries.needs_analysis import run_needs_analysis
 from kinerja_bot.summaries.weekly import run_weekly_summary
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,12 @@ JOBS: tuple[ScheduledJob, ...] = (
         lambda s: parse_daily(s.schedule_escalation, Rule.WORKING_DAYS),
         PeriodKind.WEEK,
         run_escalation,
+    ),
+    ScheduledJob(
+        "analisis",
+        lambda s: parse_daily(s.schedule_analysis, Rule.FIRST_WORKING_DAY_OF_QUARTER),
+        PeriodKind.QUARTER,
+        run_needs_analysis,
     ),
     ScheduledJob(
         "digest-ikm",

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup
 
-from kinerja_bot.charts import STATUS_COLORS, Bar, render_bar_chart
+from kinerja_bot.charts import MAX_BARS, STATUS_COLORS, Bar, render_bar_chart
 from kinerja_bot.complaints.service import OverdueTicket, overdue_tickets
 from kinerja_bot.models import Delivery, DeliveryStatus, Employee, ProgressReport, id_of
 from kinerja_bot.organisation import unit_tree_ids
@@ -292,7 +292,9 @@ def buttons(summary: TeamSummary) -> InlineKeyboardMarkup:
 async def chart(summary: TeamSummary) -> bytes:
     """Achievement against the pro-rata target per person, rendered off the event loop."""
     bars = []
-    for member in summary.members:
+    # A chart holds MAX_BARS people; a larger team shows those furthest behind.
+    members = sorted(summary.members, key=lambda m: mean_prorata(m) or 0.0)[:MAX_BARS]
+    for member in sorted(members, key=lambda m: m.employee.nama):
         average = mean_prorata(member)
         bars.append(
             Bar(

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from kinerja_bot.config import Settings
 from kinerja_bot.db import Database
+from kinerja_bot.demo import DEMO_ACCOUNTS, load_demo
 from kinerja_bot.models import (
     Complaint,
     Employee,
@@ -25,6 +26,7 @@ from kinerja_bot.rules.periods import WIB
 from kinerja_bot.rules.skm import UNSUR_CODES
 from kinerja_bot.summaries.escalation import run_escalation
 from kinerja_bot.summaries.ikm_digest import run_ikm_digest
+from kinerja_bot.summaries.needs_analysis import run_needs_analysis
 from kinerja_bot.summaries.weekly import TEXTS, build_summary, render, run_weekly_summary
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from tests.conftest import FakeClock, job_services
@@ -193,3 +195,21 @@ async def test_monthly_ikm_digest_to_unit_heads(
     assert "Perekaman KTP-el: IKM" in digest.plain_text
     assert "naik" in digest.plain_text  # October was all 3s
     assert report.sent == 1
+
+
+async def test_quarterly_needs_analysis_to_heads_and_admins(
+    settings: Settings, database: Database, api: FakeBotAPI
+) -> None:
+    await load_demo(database, date(2026, 11, 28))
+    for chat in (*DEMO_ACCOUNTS, ADMIN):
+        api.user(chat)
+    first_working_day = datetime(2027, 1, 4, 8, tzinfo=WIB)
+    async with job_services(settings, database, api, FakeClock()) as services:
+        report = await run_needs_analysis(services, first_working_day)
+        again = await run_needs_analysis(services, first_working_day + timedelta(hours=2))
+    head = api.sent_to(100002)  # the demo's head of Disdukcapil
+    assert head and head[-1].kind == "photo"
+    assert any("Disdukcapil" in m.plain_text or "Kependudukan" in m.plain_text for m in head)
+    assert api.sent_to(ADMIN) and api.sent_to(ADMIN)[-1].kind == "photo"
+    assert report.sent >= 2 and report.failed == 0
+    assert again.sent == 0
