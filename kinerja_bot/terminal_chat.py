@@ -25,6 +25,8 @@ TEXTS = TextBook(
         "sambutan": ("id", "nama"),
         "tidak_ada_tombol": (),
         "berkas_tidak_ada": ("path",),
+        "lampiran_photo": (),
+        "lampiran_document": (),
         "selesai": (),
     },
     html=False,
@@ -38,7 +40,10 @@ REPLY_TIMEOUT = 15.0
 
 def render(message: SentMessage, number_from: int) -> str:
     """A bot message as terminal text, with its buttons numbered."""
-    lines = ["", f"🤖 {message.plain_text or '[' + message.kind + ']'}"]
+    body = message.plain_text
+    if message.kind in ("photo", "document"):
+        body = f"{TEXTS.get('lampiran_' + message.kind)} {body}".strip()
+    lines = ["", f"🤖 {body}"]
     for offset, label in enumerate(message.button_labels):
         lines.append(f"   [{number_from + offset}] {label}")
     return "\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,10 +117,29 @@ async def running_bot(
                 await application.stop()
 
 
+# A closing tag in what the user sees means our HTML was escaped a second time.
+DOUBLE_ESCAPED = ("</b>", "</i>", "</code>", "</a>", "</u>")
+# An entity in what the user sees means a value was escaped twice.
+ENTITIES_SHOWN = ("&lt;", "&gt;", "&amp;", "&quot;")
+
+
 @pytest.fixture
-def api(settings: Settings) -> FakeBotAPI:
+def api(settings: Settings, request: pytest.FixtureRequest) -> Iterator[FakeBotAPI]:
+    """The fake Bot API; the test fails if any message shows our own HTML tags as text
+    (unless it is marked `user_types_html`: then users' own tags are shown, rightly)."""
     assert settings.telegram_bot_token is not None
-    return FakeBotAPI(token=settings.telegram_bot_token.get_secret_value())
+    fake = FakeBotAPI(token=settings.telegram_bot_token.get_secret_value())
+    yield fake
+    suspicious = ENTITIES_SHOWN
+    if not request.node.get_closest_marker("user_types_html"):
+        suspicious += DOUBLE_ESCAPED
+    shown = [
+        message.plain_text
+        for chat in list(fake.users)
+        for message in fake.sent_to(chat)
+        if any(tag in message.plain_text for tag in suspicious)
+    ]
+    assert shown == [], f"HTML escaped twice: {shown}"
 
 
 @pytest.fixture

@@ -22,7 +22,9 @@ from kinerja_bot.models import (
     Unit,
     UnitRole,
 )
-from kinerja_bot.terminal_chat import run_chat
+from kinerja_bot.terminal_chat import TEXTS as CHAT_TEXTS
+from kinerja_bot.terminal_chat import render, run_chat
+from kinerja_bot.testing.fake_bot_api import SentMessage
 
 TODAY = date(2026, 11, 28)
 
@@ -96,3 +98,18 @@ async def test_terminal_chat_shows_replies_as_plain_text(
     assert "Bantuan Kinerja Bot" in out and "<b>" not in out
     assert "Berkas '/tidak/ada.pdf' tidak ditemukan." in out
     assert out.rstrip().endswith("Chat selesai.")
+
+
+def test_terminal_rendering_numbers_buttons_and_names_attachments() -> None:
+    markup = {
+        "inline_keyboard": [
+            [
+                {"text": "Kirim", "callback_data": "lapor:kirim"},
+                {"text": "Batal", "callback_data": "lapor:batal"},
+            ]
+        ]
+    }
+    text = SentMessage(1, 1, "text", "<b>Ringkasan</b>", "HTML", markup, 0, plain_text="Ringkasan")
+    assert render(text, 1).splitlines()[1:] == ["🤖 Ringkasan", "   [1] Kirim", "   [2] Batal"]
+    photo = SentMessage(1, 2, "photo", "Grafik", "HTML", None, 0, plain_text="Grafik")
+    assert render(photo, 1).splitlines()[1] == f"🤖 {CHAT_TEXTS.get('lampiran_photo')} Grafik"

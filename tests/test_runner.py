@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -124,3 +126,37 @@ async def test_webhook_mode_accepts_only_telegrams_secret(
     assert right.status_code == 200
     assert "Bantuan Kinerja Bot" in reply.plain_text
     assert api.webhook_url == "https://bot.tangerangselatankota.go.id/telegram/hook"
+
+
+async def test_bot_py_talks_to_the_configured_api_and_stops_cleanly(
+    tmp_path: Path, settings: Settings, api: FakeBotAPI
+) -> None:
+    """The real entry point: migrates, polls TELEGRAM_BASE_URL, answers, stops on SIGTERM."""
+    api.user(4343, "Rudi")
+    async with FakeBotAPIServer(api) as server:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_BASE_URL": server.base_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(ROOT / "bot.py"),
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            await api.wait_until(lambda: api.my_commands(), timeout=60)  # post_init ran
+            api.send_text(4343, "/start")
+            reply = await api.next_message(4343, timeout=30)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert reply.plain_text.startswith("Halo, Rudi!")
+    assert process.returncode == 0
+    log = output.decode()
+    assert "Traceback" not in log
+    assert api.token not in log and api.token.split(":")[1] not in log

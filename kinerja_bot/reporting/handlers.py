@@ -57,7 +57,7 @@ from kinerja_bot.telegram_ui import (
     shorten,
     take_press,
 )
-from kinerja_bot.texts import TextBook
+from kinerja_bot.texts import Markup, TextBook
 
 TEXTS = TextBook(
     "lapor",
@@ -469,7 +469,7 @@ async def send_report(update: Update, context: BotContext) -> int:
         key = "tersimpan" if submitted.outcome is SubmitOutcome.SAVED else "sudah_tersimpan"
         await reply(
             update,
-            TEXTS.get(key, ringkasan=summary),
+            TEXTS.get(key, ringkasan=Markup(summary)),
             keyboard([[(TEXTS.get("tombol_koreksi"), f"lapor:kor:{submitted.report.id}")]]),
         )
     drop_draft(context)
@@ -718,7 +718,9 @@ async def receive_correction(update: Update, context: BotContext) -> int:
         )
         return ConversationHandler.END
     summary = await standing(context, report.indicator_id)
-    await reply(update, TEXTS.get("koreksi_tersimpan", versi=report.version, ringkasan=summary))
+    await reply(
+        update, TEXTS.get("koreksi_tersimpan", versi=report.version, ringkasan=Markup(summary))
+    )
     return ConversationHandler.END
 
 
