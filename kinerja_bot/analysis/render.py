@@ -21,6 +21,7 @@ from kinerja_bot.analysis.needs import (
     UnitNeeds,
 )
 from kinerja_bot.charts import AMBER, RED, Bar, bar_chart_png
+from kinerja_bot.reporting.service import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
 from kinerja_bot.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.rules.periods import format_date_id
 from kinerja_bot.rules.skm import UNSUR_BY_CODE
@@ -64,22 +65,8 @@ TEXTS = TextBook(
         "skm_subjek": ("kode", "nama"),
         "aksi_indikator": (),
         "aksi_indikator_kendala": ("kendala",),
-        **{
-            f"aksi_kendala_{code}": ()
-            for code in (
-                "sdm",
-                "anggaran",
-                "sarana-prasarana",
-                "regulasi-sop",
-                "koordinasi",
-                "teknologi-informasi",
-                "lainnya",
-            )
-        },
-        **{
-            f"aksi_dukungan_{code}": ()
-            for code in ("pelatihan", "bimbingan", "sarana", "anggaran", "koordinasi", "lainnya")
-        },
+        **{f"aksi_kendala_{code}": () for code in OBSTACLE_CATEGORIES},
+        **{f"aksi_dukungan_{code}": () for code in SUPPORT_CATEGORIES},
         **{f"aksi_skm_{code}": () for code in UNSUR_BY_CODE},
         "grafik_judul": ("periode",),
         "grafik_sumbu": (),

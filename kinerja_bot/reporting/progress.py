@@ -19,7 +19,7 @@ from kinerja_bot.rules.achievement import (
     achievement_pct,
     prorata_achievement_pct,
     realisation_to_date,
-    status,
+    status_from_pct,
 )
 
 
@@ -45,6 +45,14 @@ def summarise(
     aggregation, direction = Aggregation(indicator.cara_hitung), Direction(indicator.arah)
     realisation = realisation_to_date([r.realisasi for r in ordered], aggregation)
     last = ordered[-1] if ordered else None
+    prorata = prorata_achievement_pct(
+        realisation,
+        indicator.target,
+        as_of=as_of,
+        year=indicator.tahun,
+        aggregation=aggregation,
+        direction=direction,
+    )
     return IndicatorProgress(
         indicator=indicator,
         realisation=realisation,
@@ -53,22 +61,8 @@ def summarise(
             if realisation is None
             else achievement_pct(realisation, indicator.target, direction)
         ),
-        prorata_pct=prorata_achievement_pct(
-            realisation,
-            indicator.target,
-            as_of=as_of,
-            year=indicator.tahun,
-            aggregation=aggregation,
-            direction=direction,
-        ),
-        status=status(
-            realisation,
-            indicator.target,
-            as_of=as_of,
-            year=indicator.tahun,
-            aggregation=aggregation,
-            direction=direction,
-        ),
+        prorata_pct=prorata,
+        status=None if prorata is None else status_from_pct(prorata),
         report_count=len(ordered),
         last_report_at=last.submitted_at if last else None,
         last_report_id=last.id if last else None,
