@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -15,7 +16,7 @@ from kinerja_bot.models import Delivery, DeliveryStatus, Employee, Leave
 from kinerja_bot.reminders.handlers import TEXTS as CUTI
 from kinerja_bot.reminders.jobs import TEXTS, reminder_for, run_due_snoozes, run_reminders
 from kinerja_bot.rules.periods import WIB
-from kinerja_bot.scheduling.delivery import deliver_all
+from kinerja_bot.scheduling.delivery import JobServices, deliver_all
 from kinerja_bot.scheduling.registry import JOBS_BY_NAME, catch_up, missed_and_current
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from tests.conftest import FakeClock, RunningBot, job_services
@@ -122,6 +123,22 @@ async def test_catch_up_after_downtime_runs_once(
     assert len(api.sent_to(SITI)) == 1  # caught up once, never twice
 
 
+async def snooze_a_reminder(
+    api: FakeBotAPI, services: JobServices, employee: Employee
+) -> dict[str, Any]:
+    """Send the employee a reminder, press its snooze button, return the pop-up answer."""
+    assert employee.telegram_id is not None
+    reminder = reminder_for(employee, "minggu ini", 60)
+    await deliver_all(
+        services.bot, services.database, "pengingat", "uji", [reminder], pacer=services.pacer
+    )
+    (sent,) = api.sent_to(employee.telegram_id)
+    label = TEXTS.get("tombol_tunda", menit=60)
+    query = api.press_button(employee.telegram_id, sent, label=label)
+    answer: dict[str, Any] = await api.wait_until(lambda: api.callback_answer(query["id"]))
+    return answer
+
+
 async def test_snooze_brings_the_reminder_back_once(
     settings: Settings,
     database: Database,
@@ -132,17 +149,7 @@ async def test_snooze_brings_the_reminder_back_once(
 ) -> None:
     now = datetime.now(UTC)
     async with job_services(settings, database, api, clock) as services:
-        await deliver_all(
-            services.bot,
-            database,
-            "pengingat",
-            "uji",
-            [reminder_for(staff.siti, "minggu ini", 60)],
-            pacer=services.pacer,
-        )
-        (reminder,) = api.sent_to(SITI)
-        query = api.press_button(SITI, reminder, label=TEXTS.get("tombol_tunda", menit=60))
-        answer = await api.wait_until(lambda: api.callback_answer(query["id"]))
+        answer = await snooze_a_reminder(api, services, staff.siti)
         assert answer["text"] == TEXTS.get("peringatan_ditunda", menit=60)
         early = await run_due_snoozes(services, now + timedelta(minutes=30))
         due = await run_due_snoozes(services, now + timedelta(minutes=61))
@@ -161,17 +168,7 @@ async def test_a_snooze_is_dropped_when_the_asn_reports_meanwhile(
 ) -> None:
     now = datetime.now(UTC)
     async with job_services(settings, database, api, clock) as services:
-        await deliver_all(
-            services.bot,
-            database,
-            "pengingat",
-            "uji",
-            [reminder_for(staff.dedi, "minggu ini", 60)],
-            pacer=services.pacer,
-        )
-        (reminder,) = api.sent_to(DEDI)
-        query = api.press_button(DEDI, reminder, label=TEXTS.get("tombol_tunda", menit=60))
-        await api.wait_until(lambda: api.callback_answer(query["id"]))
+        await snooze_a_reminder(api, services, staff.dedi)
         ind = await add_indicator(database, staff.dedi, kode="IKI-DEDI-2")
         await add_report(database, ind, 5, at=now)
         due = await run_due_snoozes(services, now + timedelta(minutes=61))
