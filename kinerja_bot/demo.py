@@ -409,7 +409,7 @@ def realisation(indicator: Indicator, rng: random.Random) -> float:
         drift = rng.uniform(-0.15, 0.1) if indicator.arah == "naik" else rng.uniform(-0.1, 0.4)
         return round(indicator.target * (1 + drift), 1)
     weekly = indicator.target / 52
-    return float(max(0, round(weekly * rng.uniform(0.5, 1.3))))
+    return float(max(0, round(weekly * rng.uniform(0.7, 1.5))))
 
 
 async def add_history(database: Database, today: date) -> tuple[int, int]:
@@ -426,24 +426,19 @@ async def add_history(database: Database, today: date) -> tuple[int, int]:
             ).all()
         )
         rows = (await session.exec(select(Indicator, Employee).join(Employee))).all()
-        # Every past week of the year, so year-to-date achievement is meaningful.
-        for weeks_ago in range((week_start(today) - date(today.year, 1, 1)).days // 7, 0, -1):
+        # Every week of the year so far (this one up to today), so year-to-date achievement
+        # is meaningful.
+        for weeks_ago in range((week_start(today) - date(today.year, 1, 1)).days // 7, -1, -1):
             monday = week_start(today) - timedelta(weeks=weeks_ago)
             for indicator, employee in rows:
                 key = f"demo-{indicator.kode}-{monday.isoformat()}"
                 # Most staff report most weeks; some lag, which the summaries should show.
                 # Seeded by the key, so each report's fate is the same on every run.
                 rng = random.Random(key)
-                if key in known or rng.random() > 0.8:
+                day = monday + timedelta(days=rng.randint(0, 4))
+                if key in known or rng.random() > 0.9 or day > today:
                     continue
-                at = (
-                    datetime.combine(
-                        monday + timedelta(days=rng.randint(0, 4)),
-                        time(9 + rng.randint(0, 7)),
-                        tzinfo=UTC,
-                    )
-                    - WIB
-                )
+                at = datetime.combine(day, time(9 + rng.randint(0, 7)), tzinfo=UTC) - WIB
                 obstacle = rng.choice(OBSTACLES) if rng.random() < 0.3 else None
                 support = rng.choice(SUPPORT) if rng.random() < 0.2 else None
                 report = ProgressReport(
