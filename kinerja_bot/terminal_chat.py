@@ -13,6 +13,8 @@ import contextlib
 from enum import Enum
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from kinerja_bot.app import build_application
 from kinerja_bot.config import Settings
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
@@ -62,20 +64,34 @@ class TerminalChat:
         self.api = api
         self.user_id = user_id
         self.choices: list[tuple[SentMessage, str]] = []
+        self.shown: dict[int, int] = {}  # message id → edit count when last printed
+
+    def changed(self) -> list[SentMessage]:
+        """New messages, and earlier ones the bot has edited since they were printed."""
+        return [
+            m
+            for m in self.api.sent_to(self.user_id)
+            if not m.deleted and self.shown.get(m.message_id) != m.edit_count
+        ]
+
+    def state(self) -> tuple[int, int]:
+        messages = self.api.sent_to(self.user_id)
+        return len(messages), sum(m.edit_count for m in messages)
 
     async def show_replies(self) -> None:
-        """Print what the bot sends until it has been quiet for a moment."""
+        """Print what the bot sends or edits until it has been quiet for a moment."""
         with contextlib.suppress(TimeoutError):
-            await self.api.wait_until(lambda: self.api.unread(self.user_id), timeout=REPLY_TIMEOUT)
+            await self.api.wait_until(self.changed, timeout=REPLY_TIMEOUT)
         while True:
-            before = len(self.api.sent_to(self.user_id))
+            before = self.state()
             await asyncio.sleep(SETTLE_SECONDS)
-            if len(self.api.sent_to(self.user_id)) == before:
+            if self.state() == before:
                 break
-        for message in self.api.unread(self.user_id):
+        for message in self.changed():
             if message.buttons:
                 self.choices = [(message, data) for data in message.callback_data]
             print(render(message, 1))
+            self.shown[message.message_id] = message.edit_count
         self.api.mark_read(self.user_id)
 
     def handle(self, line: str) -> Action:
@@ -108,8 +124,10 @@ class TerminalChat:
 async def run_chat(settings: Settings, user_id: int, name: str) -> None:
     api = FakeBotAPI()
     api.user(user_id, name)
+    # The chat is a bot like any other, with the fake's token (things keyed on it work too).
+    as_bot = settings.model_copy(update={"telegram_bot_token": SecretStr(api.token)})
     application = build_application(
-        settings, request=FakeRequest(api), token=api.token, rate_limit=False
+        as_bot, request=FakeRequest(api), token=api.token, rate_limit=False
     )
     chat = TerminalChat(api, user_id)
     print(TEXTS.get("sambutan", id=user_id, nama=name))

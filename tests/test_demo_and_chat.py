@@ -113,3 +113,27 @@ def test_terminal_rendering_numbers_buttons_and_names_attachments() -> None:
     assert render(text, 1).splitlines()[1:] == ["🤖 Ringkasan", "   [1] Kirim", "   [2] Batal"]
     photo = SentMessage(1, 2, "photo", "Grafik", "HTML", None, 0, plain_text="Grafik")
     assert render(photo, 1).splitlines()[1] == f"🤖 {CHAT_TEXTS.get('lampiran_photo')} Grafik"
+
+
+async def test_terminal_chat_without_a_token_runs_the_survey_and_shows_edits(
+    settings: Settings,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await load_demo(database, TODAY)
+    lines = iter(["/survei", "1", "1"])
+
+    def fake_input(prompt: str = "") -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr(builtins, "input", fake_input)
+    tokenless = settings.model_copy(update={"telegram_bot_token": None})
+    await run_chat(tokenless, 424242, "Rudi")
+    out = capsys.readouterr().out
+    assert "Pilih layanan yang Anda terima" in out  # the unit list, edited in place
+    assert "Pertanyaan 1/9" in out
+    assert "Maaf, terjadi kesalahan" not in out
