@@ -89,8 +89,18 @@ async def add_indicator(
         return indicator
 
 
+# The obstacle a report carries unless a test says otherwise.
+LOKET_KURANG = ("sdm", "Petugas loket kurang")
+
+
 async def add_report(
-    database: Database, indicator: Indicator, realisasi: float, *, at: datetime | None = None
+    database: Database,
+    indicator: Indicator,
+    realisasi: float,
+    *,
+    at: datetime | None = None,
+    kendala: tuple[str, str] | None = LOKET_KURANG,
+    dukungan: tuple[str, str] | None = None,
 ) -> ProgressReport:
     """A report sent at `at` (default now), in that moment's reporting week."""
     moment = at or utcnow()
@@ -100,8 +110,10 @@ async def add_report(
             employee_id=indicator.employee_id,
             week_start=week_start(wib_today(moment)),
             realisasi=realisasi,
-            kendala_kategori="sdm",
-            kendala="Petugas loket kurang",
+            kendala_kategori=kendala[0] if kendala else None,
+            kendala=kendala[1] if kendala else None,
+            dukungan_kategori=dukungan[0] if dukungan else None,
+            dukungan=dukungan[1] if dukungan else None,
             submitted_at=moment,
             updated_at=moment,
         )

@@ -22,7 +22,7 @@ from kinerja_bot.models import (
     id_of,
 )
 from kinerja_bot.rules.periods import WIB
-from tests.factories import add_employee, add_indicator, add_unit
+from tests.factories import add_employee, add_indicator, add_report, add_unit
 
 # The known data set is measured on this day, in this period.
 TODAY = date(2026, 6, 30)
@@ -45,23 +45,10 @@ async def add_progress(
     dukungan: tuple[str, str] | None = None,
 ) -> ProgressReport:
     """A report for the week of `monday`, sent that Tuesday 10:00 WIB."""
-    async with database.session() as session:
-        sent = wib(monday + timedelta(days=1), 10)
-        report = ProgressReport(
-            indicator_id=id_of(indicator),
-            employee_id=indicator.employee_id,
-            week_start=monday,
-            realisasi=realisasi,
-            kendala_kategori=kendala[0] if kendala else None,
-            kendala=kendala[1] if kendala else None,
-            dukungan_kategori=dukungan[0] if dukungan else None,
-            dukungan=dukungan[1] if dukungan else None,
-            submitted_at=sent,
-            updated_at=sent,
-        )
-        session.add(report)
-        await session.flush()
-        return report
+    sent = wib(monday + timedelta(days=1), 10)
+    return await add_report(
+        database, indicator, realisasi, at=sent, kendala=kendala, dukungan=dukungan
+    )
 
 
 async def add_evidence(

@@ -17,18 +17,16 @@ from kinerja_bot.models import (
     Employee,
     ProgressReport,
     Service,
-    SurveyAnswer,
-    SurveyResponse,
     Unit,
     UnitRole,
 )
 from kinerja_bot.rules.periods import WIB
-from kinerja_bot.rules.skm import UNSUR_CODES
 from kinerja_bot.summaries.escalation import run_escalation
 from kinerja_bot.summaries.ikm_digest import run_ikm_digest
 from kinerja_bot.summaries.needs_analysis import run_needs_analysis
 from kinerja_bot.summaries.weekly import TEXTS, build_summary, render, run_weekly_summary
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
+from tests.analysis.factories import add_response, scores
 from tests.conftest import FakeClock, job_services
 from tests.factories import add_employee, add_indicator, add_report, add_unit
 
@@ -45,22 +43,6 @@ class Office:
     budi: Employee
     rina: Employee
     service: Service
-
-
-async def add_responses(
-    database: Database, service: Service, scores: list[int], when: datetime, weak: str | None = None
-) -> None:
-    async with database.session() as session:
-        for score in scores:
-            response = SurveyResponse(service_id=service.id, submitted_at=when)
-            session.add(response)
-            await session.flush()
-            for unsur in UNSUR_CODES:
-                session.add(
-                    SurveyAnswer(
-                        response_id=response.id, unsur=unsur, score=1 if unsur == weak else score
-                    )
-                )
 
 
 @pytest.fixture
@@ -121,9 +103,8 @@ async def office(database: Database, api: FakeBotAPI) -> Office:
         )
         session.add(late)
     # 12 citizens this quarter: good, but weak on Waktu Penyelesaian (U3).
-    await add_responses(
-        database, service, [4] * 6 + [3] * 6, FRIDAY_16 - timedelta(days=20), weak="U3"
-    )
+    for score in [4] * 6 + [3] * 6:
+        await add_response(database, service, scores(score, U3=1), FRIDAY_16 - timedelta(days=20))
     return Office(unit, atasan, siti, budi, rina, service)
 
 
@@ -185,7 +166,10 @@ async def test_late_tickets_are_escalated_once(
 async def test_monthly_ikm_digest_to_unit_heads(
     settings: Settings, database: Database, api: FakeBotAPI, office: Office
 ) -> None:
-    await add_responses(database, office.service, [3] * 5, datetime(2026, 10, 10, 9, tzinfo=WIB))
+    for _ in range(5):
+        await add_response(
+            database, office.service, scores(3), datetime(2026, 10, 10, 9, tzinfo=WIB)
+        )
     clock = FakeClock()
     first_working_day = datetime(2026, 12, 1, 8, tzinfo=WIB)
     async with job_services(settings, database, api, clock) as services:
