@@ -18,13 +18,13 @@ from pathlib import Path
 
 from telegram import Bot
 
-from kinerja_bot.config import load_settings
-from kinerja_bot.db import Database
-from kinerja_bot.migrate import upgrade
-from kinerja_bot.models import Employee, Indicator, Unit
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.migrate import upgrade
+from kinerja_bot.core.models import Employee, Indicator, Unit
+from kinerja_bot.core.outbox import JobServices, Pacer
+from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.settings import load_settings
 from kinerja_bot.reminders.jobs import run_reminders
-from kinerja_bot.rules.periods import WIB
-from kinerja_bot.scheduling.delivery import JobServices, Pacer
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from kinerja_bot.testing.transports import FakeBotAPIServer
 

@@ -3,7 +3,7 @@
 Generates CSV files like an Indonesian Excel export (`;`, BOM, Indonesian numbers) for about
 30 units, 15,000 staff in atasan chains (rows shuffled, so an atasan often comes later in the
 file) and 45,000 indicators; imports them into a fresh SQLite file and a fresh PostgreSQL
-database (created and dropped here), schema applied with `kinerja_bot.migrate.upgrade`; then
+database (created and dropped here), schema applied with `kinerja_bot.core.migrate.upgrade`; then
 imports the same files again (everything unchanged). Prints seconds per file and backend.
 
     .venv/bin/python benchmarks/import_bench.py [POSTGRES_SERVER_URL] [--staff N] [--no-postgres]
@@ -29,9 +29,9 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.migrate import upgrade
 from kinerja_bot.importing import import_rows, read_table
-from kinerja_bot.migrate import upgrade
 
 KINDS = ("unit", "pegawai", "indikator", "layanan")
 OPD = [

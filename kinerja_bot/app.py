@@ -22,24 +22,24 @@ from telegram.request import BaseRequest
 
 from kinerja_bot import activation, general
 from kinerja_bot.analysis.handlers import build_analysis_handlers
-from kinerja_bot.commands import menu
 from kinerja_bot.complaints.handlers import build_complaint_handlers
-from kinerja_bot.config import Settings
-from kinerja_bot.context import DATABASE_KEY, SETTINGS_KEY, BotContext, KinerjaApplication
-from kinerja_bot.db import Database
+from kinerja_bot.core.commands import menu
+from kinerja_bot.core.context import DATABASE_KEY, SETTINGS_KEY, BotContext, KinerjaApplication
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.flood_control import FLOOD_GROUP, FloodHandler
+from kinerja_bot.core.persistence import DatabasePersistence
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.texts import TextBook
+from kinerja_bot.core.update_processing import PerUserOrderedProcessor
 from kinerja_bot.evaluation.handlers import build_evaluation_handlers
-from kinerja_bot.flood_control import FLOOD_GROUP, FloodHandler
-from kinerja_bot.persistence import DatabasePersistence
+from kinerja_bot.ikm.handlers import build_ikm_handlers
 from kinerja_bot.privacy.handlers import build_privacy_handlers
 from kinerja_bot.reminders.handlers import build_reminder_handlers
 from kinerja_bot.reporting.handlers import build_reporting_handlers
 from kinerja_bot.reporting.overview import build_overview_handlers
 from kinerja_bot.scheduling.registry import schedule_all
 from kinerja_bot.survey.handlers import build_survey_handlers
-from kinerja_bot.survey.reports import build_ikm_handlers
 from kinerja_bot.team.handlers import build_team_handlers
-from kinerja_bot.texts import TextBook
-from kinerja_bot.update_processing import PerUserOrderedProcessor
 
 log = logging.getLogger(__name__)
 

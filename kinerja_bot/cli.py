@@ -12,21 +12,21 @@ from sqlalchemy.engine import make_url
 import kinerja_bot.app  # noqa: F401  (declares the bot's text books, checked at start)
 from kinerja_bot.activation import activation_command
 from kinerja_bot.analysis.command import analysis_command
-from kinerja_bot.cli_common import TEXTS, CliError
 from kinerja_bot.complaints.roles import role_command
-from kinerja_bot.config import ConfigError, Settings, get_settings
+from kinerja_bot.core.cli_common import TEXTS, CliError
+from kinerja_bot.core.migrate import upgrade
+from kinerja_bot.core.settings import ConfigError, Settings, get_settings
+from kinerja_bot.core.texts import TextBook, TextError
 from kinerja_bot.demo import demo_command
 from kinerja_bot.exports.command import KINDS as EXPORT_KINDS
 from kinerja_bot.exports.command import export_command
+from kinerja_bot.ikm.handlers import ikm_command
 from kinerja_bot.importing import import_command
-from kinerja_bot.migrate import upgrade
 from kinerja_bot.privacy.jobs import retention_command
 from kinerja_bot.scheduling.commands import run_command, schedule_command
 from kinerja_bot.scheduling.registry import JOBS_BY_NAME
 from kinerja_bot.survey.qr import qr_command
-from kinerja_bot.survey.reports import ikm_command
 from kinerja_bot.terminal_chat import chat_command
-from kinerja_bot.texts import TextBook, TextError
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:

@@ -15,11 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
 
-from kinerja_bot.cli_common import with_database
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.importing import import_rows
-from kinerja_bot.models import (
+from kinerja_bot.core.cli_common import with_database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import (
     Employee,
     Feedback,
     Indicator,
@@ -32,10 +30,12 @@ from kinerja_bot.models import (
     UnitRoleKind,
     id_of,
 )
-from kinerja_bot.rules.formatting import format_number_id
-from kinerja_bot.rules.periods import week_start
-from kinerja_bot.rules.skm import UNSUR_CODES
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.rules.formatting import format_number_id
+from kinerja_bot.core.rules.periods import week_start
+from kinerja_bot.core.rules.skm import UNSUR_CODES
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.texts import TextBook
+from kinerja_bot.importing import import_rows
 
 TEXTS = TextBook(
     "demo",

@@ -8,36 +8,12 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from kinerja_bot.commands import command_list
-from kinerja_bot.context import BotContext
-from kinerja_bot.people import Person, identify
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.commands import command_list
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.people import current_person
+from kinerja_bot.core.telegram_ui import COMMON_TEXTS as TEXTS
 
 log = logging.getLogger(__name__)
-
-TEXTS = TextBook(
-    "umum",
-    {
-        "start_warga": ("nama", "perintah"),
-        "start_pegawai": ("nama", "perintah"),
-        "bantuan": ("perintah",),
-        "batal_kosong": (),
-        "batal_selesai": (),
-        "perintah_tidak_dikenal": ("perintah",),
-        "teks_tidak_dipahami": (),
-        "peringatan_tombol_usang": (),
-        "habis_waktu": (),
-        "galat": (),
-    },
-)
-
-
-async def current_person(update: Update, context: BotContext) -> Person | None:
-    """The person behind this update, or None for updates without a user."""
-    if update.effective_user is None:
-        return None
-    async with context.db.session() as session:
-        return await identify(session, update.effective_user.id, context.settings)
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -87,12 +63,6 @@ async def stale_button(update: Update, context: BotContext) -> None:
     """A button from an old message that nothing handles any more: answer politely."""
     if update.callback_query is not None:
         await update.callback_query.answer(TEXTS.get("peringatan_tombol_usang"), show_alert=True)
-
-
-async def conversation_timed_out(update: Update, context: BotContext) -> None:
-    """Tell the user an idle conversation was closed."""
-    if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, TEXTS.get("habis_waktu"))
 
 
 def describe(update: object) -> str:

@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 
 from telegram import Update
 
-from kinerja_bot.config import ConfigError, Settings, get_settings
-from kinerja_bot.texts import TextBook, TextError
+from kinerja_bot.core.settings import ConfigError, Settings, get_settings
+from kinerja_bot.core.texts import TextBook, TextError
 
 TEXTS = TextBook("runner", {"token_missing": ()}, html=False)
 
@@ -77,7 +77,7 @@ def main() -> None:
     configure_logging(settings)
 
     from kinerja_bot.app import build_application
-    from kinerja_bot.migrate import upgrade
+    from kinerja_bot.core.migrate import upgrade
 
     upgrade(settings.database_url)
     application = build_application(settings)

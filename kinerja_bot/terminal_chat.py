@@ -16,10 +16,10 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from kinerja_bot.app import build_application
-from kinerja_bot.config import Settings
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.texts import TextBook
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from kinerja_bot.testing.transports import FakeRequest
-from kinerja_bot.texts import TextBook
 
 TEXTS = TextBook(
     "chat",

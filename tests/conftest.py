@@ -16,12 +16,12 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 from telegram import Bot
 
-from kinerja_bot import models  # noqa: F401  (registers the tables)
 from kinerja_bot.app import build_application
-from kinerja_bot.config import Settings, load_settings
-from kinerja_bot.context import KinerjaApplication
-from kinerja_bot.db import Database
-from kinerja_bot.scheduling.delivery import JobServices, Pacer
+from kinerja_bot.core import models  # noqa: F401  (registers the tables)
+from kinerja_bot.core.context import KinerjaApplication
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.outbox import JobServices, Pacer
+from kinerja_bot.core.settings import Settings, load_settings
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from kinerja_bot.testing.transports import FakeBotAPIServer
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import count
 
-from kinerja_bot.db import Database
-from kinerja_bot.models import Employee, Indicator, ProgressReport, Unit, id_of, utcnow
-from kinerja_bot.rules.periods import week_start, wib_today
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Employee, Indicator, ProgressReport, Unit, id_of, utcnow
+from kinerja_bot.core.rules.periods import week_start, wib_today
 
 _sequence = count(1)
 

@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-from kinerja_bot.charts import (
+from kinerja_bot.core.charts import (
     GREEN,
     MAX_BARS,
     RED,
@@ -16,7 +16,7 @@ from kinerja_bot.charts import (
     bar_note,
     render_bar_chart,
 )
-from kinerja_bot.rules.achievement import OnTrackStatus
+from kinerja_bot.core.rules.achievement import OnTrackStatus
 from kinerja_bot.testing.records import is_image
 
 

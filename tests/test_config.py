@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja_bot.config import ConfigError, load_settings
+from kinerja_bot.core.settings import ConfigError, load_settings
 
 
 def settings_from(monkeypatch: pytest.MonkeyPatch, **env: str):  # type: ignore[no-untyped-def]

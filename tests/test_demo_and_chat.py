@@ -9,10 +9,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.demo import DEMO_ACCOUNTS, load_demo
-from kinerja_bot.models import (
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import (
     Employee,
     Feedback,
     Indicator,
@@ -22,6 +20,8 @@ from kinerja_bot.models import (
     Unit,
     UnitRole,
 )
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.demo import DEMO_ACCOUNTS, load_demo
 from kinerja_bot.terminal_chat import TEXTS as CHAT_TEXTS
 from kinerja_bot.terminal_chat import render, run_chat
 from kinerja_bot.testing.fake_bot_api import SentMessage

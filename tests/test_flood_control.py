@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja_bot.config import ConfigError, Settings, load_settings
-from kinerja_bot.db import Database
-from kinerja_bot.flood_control import FLOOD_GROUP, TEXTS, FloodGuard, FloodHandler
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.flood_control import FLOOD_GROUP, TEXTS, FloodGuard, FloodHandler
+from kinerja_bot.core.settings import ConfigError, Settings, load_settings
 from kinerja_bot.general import TEXTS as GENERAL
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from tests.conftest import running_bot
@@ -40,7 +40,7 @@ def test_the_window_slides_and_one_refusal_per_burst_is_announced() -> None:
 
 
 def test_idle_users_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kinerja_bot.flood_control.PRUNE_ABOVE", 5)
+    monkeypatch.setattr("kinerja_bot.core.flood_control.PRUNE_ABOVE", 5)
     clock = Clock()
     guard = FloodGuard(limit=3, window=10, clock=clock)
     for user in range(5):

@@ -9,8 +9,8 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from kinerja_bot.app import post_init
-from kinerja_bot.commands import COMMANDS
-from kinerja_bot.commands import TEXTS as COMMAND_TEXTS
+from kinerja_bot.core.commands import COMMANDS
+from kinerja_bot.core.commands import TEXTS as COMMAND_TEXTS
 from kinerja_bot.general import TEXTS
 from tests.conftest import RunningBot
 

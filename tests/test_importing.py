@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from kinerja_bot.config import Settings, get_settings
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Employee, Indicator, Service, Unit
+from kinerja_bot.core.settings import Settings, get_settings
 from kinerja_bot.importing import (
     ImportFileError,
     ImportRejected,
@@ -27,7 +28,6 @@ from kinerja_bot.importing import (
 from kinerja_bot.importing.messages import TEXTS
 from kinerja_bot.importing.progress import wants_progress
 from kinerja_bot.importing.validation import find_cycles
-from kinerja_bot.models import Employee, Indicator, Service, Unit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from kinerja_bot.db import Database
-from kinerja_bot.migrate import upgrade
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.migrate import upgrade
 from tests.conftest import ON_POSTGRES
 
 

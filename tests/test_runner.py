@@ -16,8 +16,8 @@ import pytest
 from pydantic import AnyHttpUrl, SecretStr
 
 from kinerja_bot.app import build_application
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.settings import Settings
 from kinerja_bot.runner import RedactingFormatter, webhook_options
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from kinerja_bot.testing.transports import FakeBotAPIServer

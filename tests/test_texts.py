@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import kinerja_bot.app  # noqa: F401  (declares every book the bot uses)
-from kinerja_bot import texts
-from kinerja_bot.texts import Markup, TextBook, TextError
+from kinerja_bot.core import texts
+from kinerja_bot.core.texts import Markup, TextBook, TextError
 
 
 def test_every_book_of_the_bot_is_valid() -> None:

@@ -26,14 +26,17 @@ from kinerja_bot.activation.service import (
     normalise_code,
     precheck,
 )
-from kinerja_bot.commands import command_list
-from kinerja_bot.context import BotContext
-from kinerja_bot.general import TEXTS as GENERAL_TEXTS
-from kinerja_bot.general import conversation_timed_out
-from kinerja_bot.models import Unit, utcnow
-from kinerja_bot.people import identify
-from kinerja_bot.telegram_ui import answer_with, cancel_forgetting, conversation
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.commands import command_list
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.models import Unit, utcnow
+from kinerja_bot.core.people import identify
+from kinerja_bot.core.telegram_ui import (
+    answer_with,
+    cancel_forgetting,
+    conversation,
+    conversation_timed_out,
+)
+from kinerja_bot.core.texts import TextBook
 
 TEXTS = TextBook(
     "aktivasi",
@@ -157,9 +160,7 @@ def build_registration_conversation() -> ConversationHandler[BotContext]:
             ASK_CODE: [MessageHandler(typed, receive_code)],
         },
         fallbacks=[
-            CommandHandler(
-                "batal", cancel_forgetting(NIP_KEY, book=GENERAL_TEXTS, key="batal_selesai")
-            ),
+            CommandHandler("batal", cancel_forgetting(NIP_KEY)),
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_mendaftar")),
             MessageHandler(~filters.COMMAND, answer_with(TEXTS, "bukan_teks")),
         ],

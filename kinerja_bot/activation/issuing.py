@@ -12,11 +12,11 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from kinerja_bot.activation.service import IssuedCode, issue_codes
-from kinerja_bot.cli_common import TEXTS, CliError, with_database
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import Employee, utcnow
-from kinerja_bot.organisation import unit_by_kode, unit_tree_ids
+from kinerja_bot.core.cli_common import TEXTS, CliError, with_database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Employee, utcnow
+from kinerja_bot.core.organisation import unit_by_kode, unit_tree_ids
+from kinerja_bot.core.settings import Settings
 
 CSV_COLUMNS = ("nip", "nama", "kode", "berlaku_sampai", "tautan")
 

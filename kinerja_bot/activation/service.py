@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.models import ActivationCode, ActivationFailure, Employee, id_of
-from kinerja_bot.people import employee_by_telegram_id
-from kinerja_bot.rules.nip import NipError, normalize_nip
+from kinerja_bot.core.models import ActivationCode, ActivationFailure, Employee, id_of
+from kinerja_bot.core.people import employee_by_telegram_id
+from kinerja_bot.core.rules.nip import NipError, normalize_nip
 
 # 32 symbols without look-alikes (no I, O, 0, 1): 8 of them give 2^40 codes.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -7,13 +7,19 @@ from datetime import date, datetime
 
 from kinerja_bot.analysis.needs import build_needs_report
 from kinerja_bot.analysis.render import plain, render_needs_report
-from kinerja_bot.cli_common import TEXTS as CLI_TEXTS
-from kinerja_bot.cli_common import CliError, with_database
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import id_of
-from kinerja_bot.organisation import unit_by_kode
-from kinerja_bot.rules.periods import Period, PeriodError, PeriodKind, current_period, parse_period
+from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
+from kinerja_bot.core.cli_common import CliError, with_database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import id_of
+from kinerja_bot.core.organisation import unit_by_kode
+from kinerja_bot.core.rules.periods import (
+    Period,
+    PeriodError,
+    PeriodKind,
+    current_period,
+    parse_period,
+)
+from kinerja_bot.core.settings import Settings
 
 
 def period_argument(text: str | None, today: date) -> Period:

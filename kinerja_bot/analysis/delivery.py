@@ -17,7 +17,7 @@ from kinerja_bot.analysis.needs import (
     build_needs_report_for_units,
 )
 from kinerja_bot.analysis.render import TEXTS, render_needs_chart, render_needs_report
-from kinerja_bot.rules.periods import Period
+from kinerja_bot.core.rules.periods import Period
 
 __all__ = ["NeedsDelivery", "prepare_needs_delivery", "send_needs_delivery"]
 

@@ -11,11 +11,11 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from kinerja_bot.analysis.delivery import prepare_needs_delivery, send_needs_delivery
 from kinerja_bot.analysis.render import TEXTS
-from kinerja_bot.context import BotContext
-from kinerja_bot.models import Unit, id_of
-from kinerja_bot.organisation import unit_by_kode, unit_tree_ids
-from kinerja_bot.people import Person, identify
-from kinerja_bot.rules.periods import (
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.models import Unit, id_of
+from kinerja_bot.core.organisation import unit_by_kode, unit_tree_ids
+from kinerja_bot.core.people import Person, identify
+from kinerja_bot.core.rules.periods import (
     Period,
     PeriodError,
     PeriodKind,
@@ -23,7 +23,7 @@ from kinerja_bot.rules.periods import (
     parse_period,
     wib_today,
 )
-from kinerja_bot.telegram_ui import reply
+from kinerja_bot.core.telegram_ui import reply
 
 
 def _split_args(args: list[str]) -> tuple[str | None, str | None]:

@@ -20,12 +20,12 @@ from kinerja_bot.analysis.needs import (
     SupportEvidence,
     UnitNeeds,
 )
-from kinerja_bot.charts import AMBER, RED, Bar, bar_chart_png
+from kinerja_bot.core.charts import AMBER, RED, Bar, bar_chart_png
+from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
+from kinerja_bot.core.rules.periods import format_date_id
+from kinerja_bot.core.rules.skm import UNSUR_BY_CODE
+from kinerja_bot.core.texts import MESSAGE_LIMIT, Markup, TextBook
 from kinerja_bot.reporting.service import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
-from kinerja_bot.rules.formatting import format_number_id, format_percent_id
-from kinerja_bot.rules.periods import format_date_id
-from kinerja_bot.rules.skm import UNSUR_BY_CODE
-from kinerja_bot.texts import MESSAGE_LIMIT, Markup, TextBook
 
 __all__ = [
     "TEXTS",

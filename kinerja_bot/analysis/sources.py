@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.models import (
+from kinerja_bot.core.models import (
     Employee,
     ProgressReport,
     Service,
@@ -24,9 +24,9 @@ from kinerja_bot.models import (
     Unit,
     id_of,
 )
-from kinerja_bot.organisation import unit_tree_ids
-from kinerja_bot.rules.periods import WIB, Period
-from kinerja_bot.rules.skm import UNSUR_CODES, IkmResult, compute_ikm
+from kinerja_bot.core.organisation import unit_tree_ids
+from kinerja_bot.core.rules.periods import WIB, Period
+from kinerja_bot.core.rules.skm import UNSUR_CODES, IkmResult, compute_ikm
 
 # Scores of 1 and 2 ("tidak/kurang …") are the dissatisfied answers of an unsur.
 LOW_SCORE_MAX = 2

@@ -46,23 +46,24 @@ from kinerja_bot.complaints.service import (
     working_days_left,
 )
 from kinerja_bot.complaints.texts import TEXTS, status_name
-from kinerja_bot.config import Settings
-from kinerja_bot.context import BotContext
-from kinerja_bot.db import Database
-from kinerja_bot.models import Complaint, ComplaintStatus, Service, Unit, id_of, utcnow
-from kinerja_bot.people import Person, identify
-from kinerja_bot.rules.periods import format_date_id
-from kinerja_bot.survey.service import paginate
-from kinerja_bot.survey.ui import show, stale
-from kinerja_bot.telegram_ui import (
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Complaint, ComplaintStatus, Service, Unit, id_of, utcnow
+from kinerja_bot.core.people import Person, identify
+from kinerja_bot.core.rules.periods import format_date_id
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.telegram_ui import (
     answer_with,
     cancel_forgetting,
     conversation,
     keyboard,
+    paginate,
     send_to_person,
     shorten,
+    show,
+    stale,
 )
-from kinerja_bot.texts import BUTTON_LABEL_LIMIT, Markup
+from kinerja_bot.core.texts import BUTTON_LABEL_LIMIT, Markup
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from kinerja_bot.cli_common import with_database
 from kinerja_bot.complaints.service import close_stale_tickets
 from kinerja_bot.complaints.texts import TEXTS
-from kinerja_bot.config import Settings
-from kinerja_bot.context import BotContext
-from kinerja_bot.db import Database
-from kinerja_bot.models import Complaint, utcnow
-from kinerja_bot.telegram_ui import send_to_person
+from kinerja_bot.core.cli_common import with_database
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Complaint, utcnow
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.telegram_ui import send_to_person
 
 
 async def close_stale(database: Database, settings: Settings, now: datetime) -> list[Complaint]:

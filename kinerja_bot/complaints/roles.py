@@ -12,14 +12,14 @@ import asyncio
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.cli_common import TEXTS as CLI_TEXTS
-from kinerja_bot.cli_common import CliError, with_database
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import Employee, Unit, UnitRole, UnitRoleKind, id_of
-from kinerja_bot.organisation import unit_by_kode, unit_tree_ids
-from kinerja_bot.rules.nip import NipError, normalize_nip
-from kinerja_bot.survey.reports import CLI_BOOK
+from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
+from kinerja_bot.core.cli_common import CliError, with_database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Employee, Unit, UnitRole, UnitRoleKind, id_of
+from kinerja_bot.core.organisation import unit_by_kode, unit_tree_ids
+from kinerja_bot.core.rules.nip import NipError, normalize_nip
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.ikm.handlers import CLI_BOOK
 
 ROLE_ARGUMENTS = {
     "kepala": UnitRoleKind.HEAD,

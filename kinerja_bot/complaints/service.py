@@ -21,7 +21,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.models import (
+from kinerja_bot.core.models import (
     Complaint,
     ComplaintEvent,
     ComplaintStatus,
@@ -32,10 +32,10 @@ from kinerja_bot.models import (
     UnitRoleKind,
     id_of,
 )
-from kinerja_bot.organisation import unit_tree_ids
-from kinerja_bot.people import Person
-from kinerja_bot.rules.periods import WIB
-from kinerja_bot.rules.workdays import (
+from kinerja_bot.core.organisation import unit_tree_ids
+from kinerja_bot.core.people import Person
+from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.rules.workdays import (
     auto_close_date,
     complaint_due_date,
     hard_ceiling_date,

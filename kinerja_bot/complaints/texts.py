@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kinerja_bot.models import ComplaintStatus
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.models import ComplaintStatus
+from kinerja_bot.core.texts import TextBook
 
 TEXTS = TextBook(
     "pengaduan",

@@ -25,7 +25,33 @@ from telegram.ext import (
     filters,
 )
 
-from kinerja_bot.context import BotContext
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.models import Employee, Evaluation, id_of, utcnow
+from kinerja_bot.core.people import Person, identify
+from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
+from kinerja_bot.core.rules.periods import (
+    Period,
+    PeriodError,
+    PeriodKind,
+    current_period,
+    format_date_id,
+    parse_period,
+    wib_today,
+)
+from kinerja_bot.core.rules.predikat import BERAKHLAK, Rating, predikat
+from kinerja_bot.core.telegram_ui import (
+    Button,
+    conversation,
+    conversation_timed_out,
+    keyboard,
+    one_per_row,
+    reply,
+    send_to_person,
+    shorten,
+    take_press,
+)
+from kinerja_bot.core.texts import Markup, TextBook
+from kinerja_bot.evaluation.pack import evaluation_packs, evaluation_xlsx_bytes
 from kinerja_bot.evaluation.service import (
     BERAKHLAK_CODES,
     CODE_OF_RATING,
@@ -45,34 +71,8 @@ from kinerja_bot.evaluation.service import (
     target_to_date,
 )
 from kinerja_bot.exports.datasets import reports_table
-from kinerja_bot.exports.evaluation_pack import evaluation_packs, evaluation_xlsx_bytes
 from kinerja_bot.exports.workbook import xlsx_bytes
-from kinerja_bot.general import conversation_timed_out
-from kinerja_bot.models import Employee, Evaluation, id_of, utcnow
-from kinerja_bot.people import Person, identify
 from kinerja_bot.reporting.progress import IndicatorProgress
-from kinerja_bot.rules.formatting import format_number_id, format_percent_id
-from kinerja_bot.rules.periods import (
-    Period,
-    PeriodError,
-    PeriodKind,
-    current_period,
-    format_date_id,
-    parse_period,
-    wib_today,
-)
-from kinerja_bot.rules.predikat import BERAKHLAK, Rating, predikat
-from kinerja_bot.telegram_ui import (
-    Button,
-    conversation,
-    keyboard,
-    one_per_row,
-    reply,
-    send_to_person,
-    shorten,
-    take_press,
-)
-from kinerja_bot.texts import Markup, TextBook
 
 TEXTS = TextBook(
     "evaluasi",

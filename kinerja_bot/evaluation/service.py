@@ -19,7 +19,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.models import (
+from kinerja_bot.core.models import (
     Aggregation,
     Direction,
     Employee,
@@ -28,16 +28,15 @@ from kinerja_bot.models import (
     Unit,
     id_of,
 )
-from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
-from kinerja_bot.rules.achievement import prorata_target
-from kinerja_bot.rules.periods import (
+from kinerja_bot.core.rules.achievement import prorata_target
+from kinerja_bot.core.rules.periods import (
     Period,
     PeriodError,
     PeriodKind,
     current_period,
     parse_period,
 )
-from kinerja_bot.rules.predikat import (
+from kinerja_bot.core.rules.predikat import (
     BERAKHLAK,
     DistributionWarning,
     IndicatorAchievement,
@@ -48,6 +47,7 @@ from kinerja_bot.rules.predikat import (
     predikat,
     suggest_result_rating,
 )
+from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
 
 EVALUATION_KINDS = (PeriodKind.QUARTER, PeriodKind.YEAR)
 # The predikat kinerja organisasi assumed for every unit. The data model has no field for a

@@ -8,22 +8,22 @@ from pathlib import Path
 
 from kinerja_bot.analysis.needs import build_needs_report
 from kinerja_bot.analysis.sources import scope_of
-from kinerja_bot.cli_common import TEXTS as CLI_TEXTS
-from kinerja_bot.cli_common import CliError, with_database
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.evaluation.service import NotAnEvaluationPeriod, parse_evaluation_period
-from kinerja_bot.exports.datasets import needs_table, reports_table, skm_tables, tickets_table
-from kinerja_bot.exports.evaluation_pack import (
+from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
+from kinerja_bot.core.cli_common import CliError, with_database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import id_of
+from kinerja_bot.core.organisation import unit_by_kode
+from kinerja_bot.core.rules.periods import Period, PeriodError, parse_period
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.evaluation.pack import (
     EvaluationPack,
     evaluation_packs,
     write_evaluation_file,
 )
+from kinerja_bot.evaluation.service import NotAnEvaluationPeriod, parse_evaluation_period
+from kinerja_bot.exports.datasets import needs_table, reports_table, skm_tables, tickets_table
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.exports.workbook import ExportFormatError, Table, output_format, write_tables
-from kinerja_bot.models import id_of
-from kinerja_bot.organisation import unit_by_kode
-from kinerja_bot.rules.periods import Period, PeriodError, parse_period
 
 KINDS = ("laporan", "skm", "tiket", "analisis", "evaluasi")
 

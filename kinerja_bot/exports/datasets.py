@@ -26,9 +26,7 @@ from kinerja_bot.analysis.sources import (
     units_in,
     wib_date,
 )
-from kinerja_bot.exports.texts import TEXTS
-from kinerja_bot.exports.workbook import Cell, Column, Kind, Table
-from kinerja_bot.models import (
+from kinerja_bot.core.models import (
     Complaint,
     Employee,
     Evidence,
@@ -38,8 +36,10 @@ from kinerja_bot.models import (
     Unit,
     id_of,
 )
-from kinerja_bot.rules.periods import Period
-from kinerja_bot.rules.skm import UNSUR, UNSUR_BY_CODE, required_sample, sample_adequate
+from kinerja_bot.core.rules.periods import Period
+from kinerja_bot.core.rules.skm import UNSUR, UNSUR_BY_CODE, required_sample, sample_adequate
+from kinerja_bot.exports.texts import TEXTS
+from kinerja_bot.exports.workbook import Cell, Column, Kind, Table
 
 __all__ = [
     "describe_evidence",

@@ -5,7 +5,7 @@ Plain text (spreadsheets and the terminal), so nothing is HTML-escaped.
 
 from __future__ import annotations
 
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.texts import TextBook
 
 # Column headers (`kolom_<key>`) with the placeholders each one takes.
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -28,8 +28,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.exports.texts import TEXTS
-from kinerja_bot.rules.periods import WIB
 
 __all__ = [
     "Column",

@@ -17,7 +17,7 @@ the stored numbers stay as they are; an empty value clears it.
 Optional values (the column must still be there): `induk_kode`, `atasan_nip`, `iku_unit` (empty
 means none); `arah` (default `naik`), `cara_hitung` (default `kumulatif`), `jenis` (default
 `utama`). Choices are case-insensitive; `aspek` is kuantitas|kualitas|waktu|biaya. `target`
-is a number above zero in Indonesian format (`kinerja_bot.rules.numbers`), `tahun` four digits.
+is a number above zero in Indonesian format (`kinerja_bot.core.rules.numbers`), `tahun` four digits.
 
 The modules, in the order data flows:
 - `reading`: a .csv or .xlsx file → `Table` (header + rows of cells). Blocking.

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.settings import Settings
 from kinerja_bot.importing.messages import TEXTS, ImportFileError, ImportRejected, ImportResult
 from kinerja_bot.importing.reading import Cell, read_table
 from kinerja_bot.importing.writing import import_rows
@@ -19,7 +19,7 @@ def import_command(kind: str, path: Path, settings: Settings) -> None:
 
     The file is read before the event loop starts (openpyxl is CPU-bound and blocking).
     """
-    from kinerja_bot.cli_common import CliError
+    from kinerja_bot.core.cli_common import CliError
 
     try:
         table = read_table(path)

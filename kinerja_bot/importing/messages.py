@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kinerja_bot.rules.formatting import format_number_id
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.rules.formatting import format_number_id
+from kinerja_bot.core.texts import TextBook
 
 TEXTS = TextBook(
     "impor",

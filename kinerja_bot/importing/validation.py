@@ -27,10 +27,7 @@ from typing import Any
 
 from sqlmodel import SQLModel
 
-from kinerja_bot.importing.messages import TEXTS, RowError
-from kinerja_bot.importing.progress import bar
-from kinerja_bot.importing.reading import Cell, is_blank, normalize_column
-from kinerja_bot.models import (
+from kinerja_bot.core.models import (
     Aggregation,
     Aspect,
     Direction,
@@ -40,8 +37,11 @@ from kinerja_bot.models import (
     Service,
     Unit,
 )
-from kinerja_bot.rules.nip import NipError, normalize_nip
-from kinerja_bot.rules.numbers import NumberFormatError, parse_number
+from kinerja_bot.core.rules.nip import NipError, normalize_nip
+from kinerja_bot.core.rules.numbers import NumberFormatError, parse_number
+from kinerja_bot.importing.messages import TEXTS, RowError
+from kinerja_bot.importing.progress import bar
+from kinerja_bot.importing.reading import Cell, is_blank, normalize_column
 
 KINDS = ("unit", "pegawai", "indikator", "layanan")
 EARLIEST_YEAR = 1900
@@ -158,7 +158,7 @@ def text(model: type[SQLModel], column: str) -> Parser:
 
 
 def nip(value: Cell) -> str:
-    """An 18-digit NIP (see kinerja_bot.rules.nip); catches digits Excel has already lost."""
+    """An 18-digit NIP (see kinerja_bot.core.rules.nip); catches digits Excel has already lost."""
     if isinstance(value, str) and _SCIENTIFIC.fullmatch(value.strip()):
         raise Problem("notasi_ilmiah", nilai=value.strip())
     written = _as_text(value)

@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 from tqdm import tqdm
 
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Employee, Indicator, Service, Unit, utcnow
 from kinerja_bot.importing.messages import TEXTS, ImportRejected, ImportResult, RowError
 from kinerja_bot.importing.progress import bar, wants_progress
 from kinerja_bot.importing.reading import Cell
@@ -38,7 +39,6 @@ from kinerja_bot.importing.validation import (
     sort_errors,
     spec_for,
 )
-from kinerja_bot.models import Employee, Indicator, Service, Unit, utcnow
 
 BATCH = 1000
 INDICATOR_FIELDS = (

@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from kinerja_bot import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from kinerja_bot.db import create_engine
+from kinerja_bot.core import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from kinerja_bot.core.db import create_engine
 
 target_metadata = SQLModel.metadata
 

@@ -15,12 +15,11 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from kinerja_bot.context import BotContext
-from kinerja_bot.models import utcnow
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.models import utcnow
+from kinerja_bot.core.telegram_ui import keyboard, show, stale
+from kinerja_bot.core.texts import TextBook
 from kinerja_bot.privacy.service import erase_personal_data, holdings, personal_data
-from kinerja_bot.survey.ui import show, stale
-from kinerja_bot.telegram_ui import keyboard
-from kinerja_bot.texts import TextBook
 
 TEXTS = TextBook(
     "privasi",

@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from kinerja_bot.cli_common import with_database
-from kinerja_bot.config import Settings
-from kinerja_bot.context import BotContext
-from kinerja_bot.db import Database
-from kinerja_bot.models import utcnow
+from kinerja_bot.core.cli_common import with_database
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import utcnow
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.ikm.handlers import CLI_BOOK
 from kinerja_bot.privacy.service import Purge, purge_expired_personal_data
-from kinerja_bot.survey.reports import CLI_BOOK
 
 
 async def purge(database: Database, settings: Settings, now: datetime) -> Purge:

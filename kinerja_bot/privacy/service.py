@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.models import (
+from kinerja_bot.core.models import (
     ActivationFailure,
     Complaint,
     ComplaintStatus,

@@ -20,10 +20,26 @@ from telegram.ext import (
     filters,
 )
 
-from kinerja_bot.context import BotContext
-from kinerja_bot.general import TEXTS as GENERAL
-from kinerja_bot.general import conversation_timed_out, current_person
-from kinerja_bot.models import Delivery, DeliveryStatus, id_of, utcnow
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.models import Delivery, DeliveryStatus, id_of, utcnow
+from kinerja_bot.core.people import current_person
+from kinerja_bot.core.rules.periods import (
+    DateError,
+    PeriodKind,
+    current_period,
+    format_date_id,
+    parse_date_id,
+)
+from kinerja_bot.core.telegram_ui import (
+    callback_int,
+    cancel_forgetting,
+    conversation,
+    conversation_timed_out,
+    keyboard,
+    reply,
+    take_press,
+)
+from kinerja_bot.core.texts import TextBook
 from kinerja_bot.reminders.jobs import TEXTS as REMINDER_TEXTS
 from kinerja_bot.reminders.service import (
     SNOOZE_JOB,
@@ -33,22 +49,6 @@ from kinerja_bot.reminders.service import (
     reported_this_week,
     snooze_period,
 )
-from kinerja_bot.rules.periods import (
-    DateError,
-    PeriodKind,
-    current_period,
-    format_date_id,
-    parse_date_id,
-)
-from kinerja_bot.telegram_ui import (
-    callback_int,
-    cancel_forgetting,
-    conversation,
-    keyboard,
-    reply,
-    take_press,
-)
-from kinerja_bot.texts import TextBook
 
 TEXTS = TextBook(
     "cuti",
@@ -211,9 +211,7 @@ def build_leave_conversation() -> ConversationHandler[BotContext]:
             FIRST_DAY: [MessageHandler(typed, receive_first_day)],
             LAST_DAY: [MessageHandler(typed, receive_last_day)],
         },
-        fallbacks=[
-            CommandHandler("batal", cancel_forgetting(LEAVE_KEY, book=GENERAL, key="batal_selesai"))
-        ],
+        fallbacks=[CommandHandler("batal", cancel_forgetting(LEAVE_KEY))],
         on_timeout=conversation_timed_out,
     )
 

@@ -6,7 +6,20 @@ from datetime import date, datetime
 
 from telegram import InlineKeyboardMarkup
 
-from kinerja_bot.models import DeliveryStatus, Employee, id_of
+from kinerja_bot.core.models import DeliveryStatus, Employee, id_of
+from kinerja_bot.core.outbox import (
+    DeliveryReport,
+    JobServices,
+    Outgoing,
+    deliver_all,
+    deliver_one,
+    record,
+)
+from kinerja_bot.core.rules.periods import PeriodKind, current_period, format_date_id
+from kinerja_bot.core.rules.workdays import is_working_day
+from kinerja_bot.core.telegram_ui import keyboard
+from kinerja_bot.core.texts import TextBook
+from kinerja_bot.core.timetable import last_run, parse_weekly, slot_number
 from kinerja_bot.reminders.service import (
     REMINDER_JOB,
     SNOOZE_JOB,
@@ -15,19 +28,6 @@ from kinerja_bot.reminders.service import (
     reported_this_week,
     snoozes_due,
 )
-from kinerja_bot.rules.periods import PeriodKind, current_period, format_date_id
-from kinerja_bot.rules.workdays import is_working_day
-from kinerja_bot.scheduling.delivery import (
-    DeliveryReport,
-    JobServices,
-    Outgoing,
-    deliver_all,
-    deliver_one,
-    record,
-)
-from kinerja_bot.scheduling.timetable import last_run, parse_weekly, slot_number
-from kinerja_bot.telegram_ui import keyboard
-from kinerja_bot.texts import TextBook
 
 TEXTS = TextBook(
     "pengingat",

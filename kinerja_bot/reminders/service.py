@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.models import (
+from kinerja_bot.core.models import (
     Delivery,
     DeliveryStatus,
     Employee,
@@ -18,7 +18,7 @@ from kinerja_bot.models import (
     ProgressReport,
     id_of,
 )
-from kinerja_bot.rules.periods import week_start
+from kinerja_bot.core.rules.periods import week_start
 
 REMINDER_JOB = "pengingat"
 SNOOZE_JOB = "pengingat-tunda"

@@ -24,10 +24,25 @@ from telegram.ext import (
     filters,
 )
 
-from kinerja_bot.context import BotContext
-from kinerja_bot.general import TEXTS as GENERAL
-from kinerja_bot.general import conversation_timed_out, current_person
-from kinerja_bot.models import Indicator, utcnow
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.models import Indicator, utcnow
+from kinerja_bot.core.people import current_person
+from kinerja_bot.core.rules.formatting import format_number_id
+from kinerja_bot.core.rules.periods import wib_today
+from kinerja_bot.core.telegram_ui import (
+    Button,
+    answer_with,
+    callback_int,
+    cancel_forgetting,
+    conversation,
+    conversation_timed_out,
+    keyboard,
+    one_per_row,
+    reply,
+    shorten,
+    take_press,
+)
+from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.reporting.overview import achievement_label, describe, wib_date
 from kinerja_bot.reporting.progress import indicator_progress, single_indicator_progress
 from kinerja_bot.reporting.service import (
@@ -43,21 +58,6 @@ from kinerja_bot.reporting.service import (
     own_indicator,
     submit_report,
 )
-from kinerja_bot.rules.formatting import format_number_id
-from kinerja_bot.rules.periods import wib_today
-from kinerja_bot.telegram_ui import (
-    Button,
-    answer_with,
-    callback_int,
-    cancel_forgetting,
-    conversation,
-    keyboard,
-    one_per_row,
-    reply,
-    shorten,
-    take_press,
-)
-from kinerja_bot.texts import Markup, TextBook
 
 TEXTS = TextBook(
     "lapor",
@@ -133,7 +133,7 @@ FIELD, VALUE = range(100, 102)
 DRAFT = "lapor"
 CORRECTION = "koreksi"
 TYPED = filters.TEXT & ~filters.COMMAND
-cancel_report = cancel_forgetting(DRAFT, book=GENERAL, key="batal_selesai")
+cancel_report = cancel_forgetting(DRAFT)
 
 
 # --- Drafts --------------------------------------------------------------------------------
@@ -734,9 +734,7 @@ def build_correction_conversation() -> ConversationHandler[BotContext]:
             VALUE: [MessageHandler(TYPED, receive_correction)],
         },
         fallbacks=[
-            CommandHandler(
-                "batal", cancel_forgetting(CORRECTION, book=GENERAL, key="batal_selesai")
-            ),
+            CommandHandler("batal", cancel_forgetting(CORRECTION)),
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_melapor")),
             MessageHandler(~filters.COMMAND, answer_with(TEXTS, "jawab_dengan_teks")),
         ],

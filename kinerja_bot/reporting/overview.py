@@ -8,15 +8,15 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from kinerja_bot.context import BotContext
-from kinerja_bot.general import current_person
-from kinerja_bot.models import Employee, Feedback, utcnow
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.models import Employee, Feedback, utcnow
+from kinerja_bot.core.people import current_person
+from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
+from kinerja_bot.core.rules.periods import format_date_id, wib_today
+from kinerja_bot.core.telegram_ui import callback_int, keyboard
+from kinerja_bot.core.texts import TextBook
 from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
 from kinerja_bot.reporting.service import latest_feedback
-from kinerja_bot.rules.formatting import format_number_id, format_percent_id
-from kinerja_bot.rules.periods import format_date_id, wib_today
-from kinerja_bot.telegram_ui import callback_int, keyboard
-from kinerja_bot.texts import TextBook
 
 TEXTS = TextBook(
     "kinerja",

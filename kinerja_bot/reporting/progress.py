@@ -13,8 +13,8 @@ from datetime import date, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.models import Aggregation, Direction, Indicator, ProgressReport, id_of
-from kinerja_bot.rules.achievement import (
+from kinerja_bot.core.models import Aggregation, Direction, Indicator, ProgressReport, id_of
+from kinerja_bot.core.rules.achievement import (
     OnTrackStatus,
     achievement_pct,
     prorata_achievement_pct,

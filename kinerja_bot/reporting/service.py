@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.models import (
+from kinerja_bot.core.models import (
     Employee,
     Evidence,
     Feedback,
@@ -21,8 +21,8 @@ from kinerja_bot.models import (
     ReportVersion,
     id_of,
 )
-from kinerja_bot.rules.numbers import NumberFormatError, parse_number
-from kinerja_bot.rules.periods import week_start, wib_today
+from kinerja_bot.core.rules.numbers import NumberFormatError, parse_number
+from kinerja_bot.core.rules.periods import week_start, wib_today
 
 OBSTACLE_CATEGORIES = (
     "sdm",

@@ -7,14 +7,14 @@ import logging
 
 from telegram import Bot
 
-from kinerja_bot.cli_common import CliError, with_database
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import utcnow
-from kinerja_bot.rules.periods import format_date_id
-from kinerja_bot.scheduling.delivery import DeliveryReport, JobServices, Pacer
+from kinerja_bot.core.cli_common import CliError, with_database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import utcnow
+from kinerja_bot.core.outbox import DeliveryReport, JobServices, Pacer
+from kinerja_bot.core.rules.periods import format_date_id
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.texts import TextBook
 from kinerja_bot.scheduling.registry import JOBS_BY_NAME, run_job, upcoming
-from kinerja_bot.texts import TextBook
 
 TEXTS = TextBook(
     "jadwal",

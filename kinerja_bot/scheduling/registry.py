@@ -16,16 +16,16 @@ from datetime import datetime, time
 
 from telegram.ext import Application, ContextTypes
 
+from kinerja_bot.analysis.quarterly import run_needs_analysis
+from kinerja_bot.complaints.escalation import run_escalation
 from kinerja_bot.complaints.jobs import auto_close_job
-from kinerja_bot.config import Settings
-from kinerja_bot.context import DATABASE_KEY, SETTINGS_KEY, BotContext
-from kinerja_bot.db import Database
-from kinerja_bot.models import utcnow
-from kinerja_bot.privacy.jobs import retention_job
-from kinerja_bot.reminders.jobs import run_due_snoozes, run_reminders
-from kinerja_bot.rules.periods import PeriodKind, current_period
-from kinerja_bot.scheduling.delivery import DeliveryReport, JobServices, Pacer
-from kinerja_bot.scheduling.timetable import (
+from kinerja_bot.core.context import DATABASE_KEY, SETTINGS_KEY, BotContext
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import utcnow
+from kinerja_bot.core.outbox import DeliveryReport, JobServices, Pacer
+from kinerja_bot.core.rules.periods import PeriodKind, current_period
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.timetable import (
     Rule,
     Schedule,
     last_run,
@@ -33,9 +33,9 @@ from kinerja_bot.scheduling.timetable import (
     parse_daily,
     parse_weekly,
 )
-from kinerja_bot.summaries.escalation import run_escalation
-from kinerja_bot.summaries.ikm_digest import run_ikm_digest
-from kinerja_bot.summaries.needs_analysis import run_needs_analysis
+from kinerja_bot.ikm.digest import run_ikm_digest
+from kinerja_bot.privacy.jobs import retention_job
+from kinerja_bot.reminders.jobs import run_due_snoozes, run_reminders
 from kinerja_bot.summaries.weekly import run_weekly_summary
 
 log = logging.getLogger(__name__)

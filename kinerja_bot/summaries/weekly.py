@@ -12,28 +12,28 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup
 
-from kinerja_bot.charts import MAX_BARS, STATUS_COLORS, Bar, render_bar_chart
 from kinerja_bot.complaints.service import OverdueTicket, overdue_tickets
-from kinerja_bot.models import Delivery, DeliveryStatus, Employee, ProgressReport, id_of
-from kinerja_bot.organisation import unit_tree_ids
-from kinerja_bot.people import Person
-from kinerja_bot.reminders.service import weeks_without_report
-from kinerja_bot.reporting.handlers import category_label
-from kinerja_bot.rules.achievement import OnTrackStatus, status_from_pct
-from kinerja_bot.rules.formatting import format_number_id, format_percent_id
-from kinerja_bot.rules.periods import WIB, Period, PeriodKind, current_period, format_date_id
-from kinerja_bot.rules.skm import UNSUR_BY_CODE, IkmResult
-from kinerja_bot.scheduling.delivery import (
+from kinerja_bot.core.charts import MAX_BARS, STATUS_COLORS, Bar, render_bar_chart
+from kinerja_bot.core.models import Delivery, DeliveryStatus, Employee, ProgressReport, id_of
+from kinerja_bot.core.organisation import unit_tree_ids
+from kinerja_bot.core.outbox import (
     DeliveryReport,
     JobServices,
     Outgoing,
     deliver_all,
     split_blocks,
 )
-from kinerja_bot.survey.ikm import ikm_for_unit_tree
+from kinerja_bot.core.people import Person
+from kinerja_bot.core.rules.achievement import OnTrackStatus, status_from_pct
+from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
+from kinerja_bot.core.rules.periods import WIB, Period, PeriodKind, current_period, format_date_id
+from kinerja_bot.core.rules.skm import UNSUR_BY_CODE, IkmResult
+from kinerja_bot.core.telegram_ui import keyboard, shorten
+from kinerja_bot.core.texts import Markup, TextBook
+from kinerja_bot.ikm.tally import ikm_for_unit_tree
+from kinerja_bot.reminders.service import weeks_without_report
+from kinerja_bot.reporting.handlers import category_label
 from kinerja_bot.team.service import MemberWeek, team_members, team_week
-from kinerja_bot.telegram_ui import keyboard, shorten
-from kinerja_bot.texts import Markup, TextBook
 
 TEXTS = TextBook(
     "ringkasan",

@@ -32,29 +32,36 @@ from kinerja_bot.complaints.handlers import notify_unit
 from kinerja_bot.complaints.service import COMPLAINT_MAX_CHARS, create_complaint
 from kinerja_bot.complaints.texts import TEXTS as COMPLAINT_TEXTS
 from kinerja_bot.complaints.texts import status_name
-from kinerja_bot.context import BotContext
-from kinerja_bot.general import TEXTS as GENERAL_TEXTS
-from kinerja_bot.models import Complaint, Service, Unit, id_of, utcnow
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.models import Complaint, Service, Unit, id_of, utcnow
+from kinerja_bot.core.rules.periods import format_date_id
+from kinerja_bot.core.rules.skm import UNSUR_BY_CODE
+from kinerja_bot.core.telegram_ui import (
+    COMMON_TEXTS,
+    Button,
+    answer_with,
+    conversation,
+    keyboard,
+    paginate,
+    shorten,
+    show,
+    stale,
+)
 from kinerja_bot.privacy.service import (
     PURPOSE_COMPLAINT_CONTACT,
     PURPOSE_SURVEY_PROFILE,
     record_consent,
 )
-from kinerja_bot.rules.periods import format_date_id
-from kinerja_bot.rules.skm import UNSUR_BY_CODE
 from kinerja_bot.survey.service import (
     SUGGESTION_MAX_CHARS,
     low_unsur,
     next_allowed_day,
-    paginate,
     service_by_kode,
     services_of_unit,
     submit_response,
     units_with_services,
 )
 from kinerja_bot.survey.texts import TEXTS, profile_questions, questionnaire
-from kinerja_bot.survey.ui import show, stale
-from kinerja_bot.telegram_ui import Button, answer_with, conversation, keyboard, shorten
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +84,7 @@ def _clear(context: BotContext) -> None:
 
 
 def _stale_alert() -> str:
-    return GENERAL_TEXTS.get("peringatan_tombol_usang")
+    return COMMON_TEXTS.get("peringatan_tombol_usang")
 
 
 def _number(update: Update, position: int = -1) -> int:

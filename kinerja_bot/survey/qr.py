@@ -19,13 +19,13 @@ from qrcode.constants import ERROR_CORRECT_M
 from sqlmodel import col, select
 
 from kinerja_bot.activation.issuing import bot_username
-from kinerja_bot.cli_common import TEXTS as CLI_TEXTS
-from kinerja_bot.cli_common import CliError, with_database
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import Service, Unit, id_of
-from kinerja_bot.organisation import unit_by_kode, unit_tree_ids
-from kinerja_bot.survey.reports import CLI_BOOK
+from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
+from kinerja_bot.core.cli_common import CliError, with_database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Service, Unit, id_of
+from kinerja_bot.core.organisation import unit_by_kode, unit_tree_ids
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.ikm.handlers import CLI_BOOK
 from kinerja_bot.survey.service import service_by_kode
 
 # Telegram deep-link payloads: A–Z, a–z, 0–9, _ and -, at most 64 characters.

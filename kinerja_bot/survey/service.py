@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -20,9 +20,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.config import Settings
-from kinerja_bot.models import Service, SurveyAnswer, SurveyResponse, Unit, id_of
-from kinerja_bot.rules.skm import SCORE_MIN, UNSUR_BY_CODE
+from kinerja_bot.core.models import Service, SurveyAnswer, SurveyResponse, Unit, id_of
+from kinerja_bot.core.rules.skm import SCORE_MIN, UNSUR_BY_CODE
+from kinerja_bot.core.settings import Settings
 
 T = TypeVar("T")
 
@@ -30,13 +30,6 @@ PAGE_SIZE = 8
 SUGGESTION_MAX_CHARS = 1000
 # The hash is hex HMAC-SHA256: 64 characters (the retention job recognises it by that length).
 HASH_LENGTH = 64
-
-
-def paginate(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> tuple[list[T], int, int]:
-    """The items of one page, the page number actually shown (clamped) and the page count."""
-    pages = max(1, -(-len(items) // size))
-    page = min(max(page, 0), pages - 1)
-    return list(items[page * size : (page + 1) * size]), page, pages
 
 
 async def units_with_services(session: AsyncSession) -> list[Unit]:

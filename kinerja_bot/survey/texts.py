@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kinerja_bot.rules.skm import UNSUR_BY_CODE, UNSUR_CODES
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.rules.skm import UNSUR_BY_CODE, UNSUR_CODES
+from kinerja_bot.core.texts import TextBook
 
 # Keys of the IKM report, shared with the CLI book (`warga_cli.yaml`) so both print the same.
 IKM_REPORT_KEYS: dict[str, tuple[str, ...]] = {

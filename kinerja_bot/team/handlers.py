@@ -20,16 +20,28 @@ from telegram.ext import (
     filters,
 )
 
-from kinerja_bot.context import BotContext
-from kinerja_bot.general import TEXTS as GENERAL
-from kinerja_bot.general import conversation_timed_out, current_person
-from kinerja_bot.models import Employee, id_of, utcnow
-from kinerja_bot.people import Person
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.models import Employee, id_of, utcnow
+from kinerja_bot.core.people import Person, current_person
+from kinerja_bot.core.rules.achievement import OnTrackStatus
+from kinerja_bot.core.rules.formatting import format_number_id
+from kinerja_bot.core.rules.periods import format_date_id, week_end, week_start, wib_today
+from kinerja_bot.core.telegram_ui import (
+    Button,
+    answer_with,
+    callback_int,
+    cancel_forgetting,
+    conversation,
+    conversation_timed_out,
+    keyboard,
+    reply,
+    send_to_person,
+    shorten,
+    take_press,
+)
+from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.reporting.handlers import describe_evidence, describe_note
 from kinerja_bot.reporting.overview import describe
-from kinerja_bot.rules.achievement import OnTrackStatus
-from kinerja_bot.rules.formatting import format_number_id
-from kinerja_bot.rules.periods import format_date_id, week_end, week_start, wib_today
 from kinerja_bot.team.service import (
     FEEDBACK_LIMIT,
     THREAD_SHOWN,
@@ -47,19 +59,6 @@ from kinerja_bot.team.service import (
     team_week,
     thread,
 )
-from kinerja_bot.telegram_ui import (
-    Button,
-    answer_with,
-    callback_int,
-    cancel_forgetting,
-    conversation,
-    keyboard,
-    reply,
-    send_to_person,
-    shorten,
-    take_press,
-)
-from kinerja_bot.texts import Markup, TextBook
 
 TEXTS = TextBook(
     "tim",
@@ -455,9 +454,7 @@ def build_feedback_conversation() -> ConversationHandler[BotContext]:
         ],
         states={WRITE: [MessageHandler(filters.TEXT & ~filters.COMMAND, receive_text)]},
         fallbacks=[
-            CommandHandler(
-                "batal", cancel_forgetting(THREAD_KEY, book=GENERAL, key="batal_selesai")
-            ),
+            CommandHandler("batal", cancel_forgetting(THREAD_KEY)),
             MessageHandler(filters.ALL, answer_with(TEXTS, "sedang_menulis")),
         ],
         on_timeout=conversation_timed_out,

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.models import (
+from kinerja_bot.core.models import (
     Delivery,
     DeliveryStatus,
     Employee,
@@ -21,10 +21,10 @@ from kinerja_bot.models import (
     ProgressReport,
     id_of,
 )
-from kinerja_bot.organisation import unit_tree_ids
-from kinerja_bot.people import Person
+from kinerja_bot.core.organisation import unit_tree_ids
+from kinerja_bot.core.people import Person
+from kinerja_bot.core.rules.periods import week_start
 from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
-from kinerja_bot.rules.periods import week_start
 
 NUDGE_JOB = "ingatkan-atasan"
 THREAD_SHOWN = 5

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from kinerja_bot.activation.handlers import TEXTS
 from kinerja_bot.activation.service import MAX_FAILURES, Outcome, issue_codes
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import ActivationFailure, Employee, Unit, utcnow
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.texts import placeholders
 from kinerja_bot.general import TEXTS as GENERAL
-from kinerja_bot.models import ActivationFailure, Employee, Unit, utcnow
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
-from kinerja_bot.texts import placeholders
 from tests.conftest import RunningBot, running_bot
 from tests.factories import add_employee, add_unit
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kinerja_bot.cli import main
-from kinerja_bot.config import Settings, get_settings
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.settings import Settings, get_settings
 from tests.factories import add_employee, add_unit
 
 

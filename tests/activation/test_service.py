@@ -15,8 +15,8 @@ from kinerja_bot.activation.service import (
     hash_code,
     issue_codes,
 )
-from kinerja_bot.db import Database
-from kinerja_bot.models import ActivationCode, Employee
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import ActivationCode, Employee
 from tests.factories import add_employee, add_unit
 
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)

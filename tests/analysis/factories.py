@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from kinerja_bot.db import Database
-from kinerja_bot.models import (
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import (
     Complaint,
     Employee,
     Evidence,
@@ -21,7 +21,7 @@ from kinerja_bot.models import (
     Unit,
     id_of,
 )
-from kinerja_bot.rules.periods import WIB
+from kinerja_bot.core.rules.periods import WIB
 from tests.factories import add_employee, add_indicator, add_report, add_unit
 
 # The known data set is measured on this day, in this period.

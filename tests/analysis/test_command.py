@@ -10,11 +10,11 @@ import pytest
 from kinerja_bot.analysis.needs import build_needs_report, build_needs_report_for_units
 from kinerja_bot.analysis.render import TEXTS, plain, render_needs_report
 from kinerja_bot.cli import main
-from kinerja_bot.cli_common import TEXTS as CLI_TEXTS
-from kinerja_bot.config import Settings, get_settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import Employee, Unit, UnitRole, UnitRoleKind, id_of
-from kinerja_bot.rules.periods import PeriodError, parse_period
+from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Employee, Unit, UnitRole, UnitRoleKind, id_of
+from kinerja_bot.core.rules.periods import PeriodError, parse_period
+from kinerja_bot.core.settings import Settings, get_settings
 from kinerja_bot.testing.records import is_image
 from tests.analysis.factories import PERIOD, TODAY, known_needs_data
 from tests.conftest import RunningBot

@@ -15,10 +15,10 @@ from kinerja_bot.analysis.needs import (
     build_needs_report,
     build_needs_report_for_units,
 )
-from kinerja_bot.db import Database
-from kinerja_bot.models import id_of
-from kinerja_bot.rules.periods import parse_period
-from kinerja_bot.rules.skm import Mutu
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import id_of
+from kinerja_bot.core.rules.periods import parse_period
+from kinerja_bot.core.rules.skm import Mutu
 from tests.analysis.factories import PERIOD, TODAY, known_needs_data
 
 

@@ -20,12 +20,12 @@ from kinerja_bot.analysis.render import (
     render_needs_chart,
     render_needs_report,
 )
-from kinerja_bot.db import Database
-from kinerja_bot.models import Unit
-from kinerja_bot.rules.formatting import format_percent_id
-from kinerja_bot.rules.periods import format_date_id, parse_period
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Unit
+from kinerja_bot.core.rules.formatting import format_percent_id
+from kinerja_bot.core.rules.periods import format_date_id, parse_period
+from kinerja_bot.core.texts import MESSAGE_LIMIT, Markup
 from kinerja_bot.testing.records import is_image
-from kinerja_bot.texts import MESSAGE_LIMIT, Markup
 from tests.analysis.factories import PERIOD, TODAY, known_needs_data
 
 

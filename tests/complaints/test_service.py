@@ -18,10 +18,10 @@ from kinerja_bot.complaints.service import (
     overdue_tickets,
     reopen_complaint,
 )
-from kinerja_bot.db import Database
-from kinerja_bot.models import Complaint, ComplaintStatus, Service
-from kinerja_bot.rules.periods import WIB
-from kinerja_bot.rules.workdays import auto_close_date, complaint_due_date
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Complaint, ComplaintStatus, Service
+from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.rules.workdays import auto_close_date, complaint_due_date
 from tests.survey.conftest import City
 
 # Friday 13 March 2026, 10:00 WIB: due 27 March over Nyepi and Lebaran (rules.md).

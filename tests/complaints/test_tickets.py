@@ -10,18 +10,18 @@ from sqlmodel import col, select
 from kinerja_bot.complaints.jobs import auto_close_job
 from kinerja_bot.complaints.service import ANSWER_MAX_CHARS
 from kinerja_bot.complaints.texts import TEXTS, status_name
-from kinerja_bot.context import BotContext
-from kinerja_bot.db import Database
-from kinerja_bot.models import (
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import (
     Complaint,
     ComplaintEvent,
     ComplaintStatus,
     Consent,
     utcnow,
 )
+from kinerja_bot.core.rules.periods import WIB, format_date_id
+from kinerja_bot.core.rules.workdays import complaint_due_date
 from kinerja_bot.privacy.service import PURPOSE_COMPLAINT_CONTACT
-from kinerja_bot.rules.periods import WIB, format_date_id
-from kinerja_bot.rules.workdays import complaint_due_date
 from kinerja_bot.survey.texts import TEXTS as SURVEY
 from kinerja_bot.testing.fake_bot_api import SentMessage
 from tests.conftest import RunningBot

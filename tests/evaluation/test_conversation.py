@@ -11,24 +11,24 @@ import pytest
 from sqlmodel import select
 
 from kinerja_bot.analysis.render import plain
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.evaluation.handlers import TEXTS
-from kinerja_bot.evaluation.service import NOTE_MAX_CHARS, offered_periods
-from kinerja_bot.exports.texts import TEXTS as EXPORT_TEXTS
-from kinerja_bot.general import TEXTS as GENERAL
-from kinerja_bot.models import Employee, Evaluation, Unit, id_of
-from kinerja_bot.rules.periods import PeriodError, format_date_id, parse_period, wib_today
-from kinerja_bot.rules.predikat import (
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Employee, Evaluation, Unit, id_of
+from kinerja_bot.core.rules.periods import PeriodError, format_date_id, parse_period, wib_today
+from kinerja_bot.core.rules.predikat import (
     BERAKHLAK,
     DISTRIBUTION_RULES,
     PREDIKAT_MATRIX,
     OrganisationRating,
     Rating,
 )
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.texts import Markup
+from kinerja_bot.evaluation.handlers import TEXTS
+from kinerja_bot.evaluation.service import NOTE_MAX_CHARS, offered_periods
+from kinerja_bot.exports.texts import TEXTS as EXPORT_TEXTS
+from kinerja_bot.general import TEXTS as GENERAL
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from kinerja_bot.testing.records import SentMessage
-from kinerja_bot.texts import Markup
 from tests.analysis.factories import add_progress
 from tests.conftest import RunningBot, running_bot
 from tests.factories import add_employee, add_indicator, add_unit

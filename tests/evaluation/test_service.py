@@ -7,7 +7,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Employee, Evaluation, id_of
+from kinerja_bot.core.rules.periods import PeriodError, parse_period
+from kinerja_bot.core.rules.predikat import OrganisationRating, Predikat, Rating
 from kinerja_bot.evaluation.service import (
     BERAKHLAK_CODES,
     DEFAULT_ORGANISATION_RATING,
@@ -21,9 +24,6 @@ from kinerja_bot.evaluation.service import (
     subordinates,
     target_to_date,
 )
-from kinerja_bot.models import Employee, Evaluation, id_of
-from kinerja_bot.rules.periods import PeriodError, parse_period
-from kinerja_bot.rules.predikat import OrganisationRating, Predikat, Rating
 from tests.analysis.factories import add_progress
 from tests.factories import add_employee, add_indicator, add_unit
 

@@ -6,11 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import (
+    Complaint,
+    Employee,
+    Indicator,
+    ProgressReport,
+    Service,
+    Unit,
+    id_of,
+)
+from kinerja_bot.core.rules.periods import parse_period
+from kinerja_bot.core.rules.predikat import Rating
 from kinerja_bot.evaluation.service import save_evaluation
-from kinerja_bot.models import Complaint, Employee, Indicator, ProgressReport, Service, Unit, id_of
-from kinerja_bot.rules.periods import parse_period
-from kinerja_bot.rules.predikat import Rating
 from tests.analysis.factories import (
     add_complaint,
     add_evidence,

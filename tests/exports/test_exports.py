@@ -18,12 +18,12 @@ from kinerja_bot.analysis.needs import build_needs_report
 from kinerja_bot.analysis.render import TEXTS as ANALYSIS_TEXTS
 from kinerja_bot.analysis.render import need_texts, plain
 from kinerja_bot.cli import main
-from kinerja_bot.cli_common import TEXTS as CLI_TEXTS
-from kinerja_bot.config import Settings, get_settings
-from kinerja_bot.db import Database
+from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.rules.periods import format_date_id, parse_period
+from kinerja_bot.core.settings import Settings, get_settings
 from kinerja_bot.exports.datasets import tickets_table
 from kinerja_bot.exports.texts import TEXTS
-from kinerja_bot.rules.periods import format_date_id, parse_period
 from tests.exports.factories import world
 
 PERIOD = "2026-Q2"

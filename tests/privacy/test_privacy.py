@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import (
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import (
     ActivationFailure,
     Complaint,
     Consent,
@@ -18,6 +17,7 @@ from kinerja_bot.models import (
     SurveyResponse,
     utcnow,
 )
+from kinerja_bot.core.settings import Settings
 from kinerja_bot.privacy.handlers import EXPORT_FILE, TEXTS
 from kinerja_bot.privacy.service import PURPOSE_COMPLAINT_CONTACT
 from kinerja_bot.survey.texts import TEXTS as SURVEY

@@ -9,9 +9,8 @@ import pytest
 from sqlmodel import col, select
 
 from kinerja_bot.cli import main
-from kinerja_bot.config import Settings, get_settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import (
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import (
     ActivationFailure,
     Complaint,
     ComplaintStatus,
@@ -22,13 +21,14 @@ from kinerja_bot.models import (
     UserData,
     utcnow,
 )
+from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.settings import Settings, get_settings
+from kinerja_bot.ikm.handlers import CLI_BOOK
 from kinerja_bot.privacy.service import (
     PURPOSE_COMPLAINT_CONTACT,
     Purge,
     purge_expired_personal_data,
 )
-from kinerja_bot.rules.periods import WIB
-from kinerja_bot.survey.reports import CLI_BOOK
 from tests.survey.conftest import City
 
 DAYS = 90

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import Delivery, DeliveryStatus, Employee, Leave
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Delivery, DeliveryStatus, Employee, Leave
+from kinerja_bot.core.outbox import JobServices, deliver_all
+from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.settings import Settings
 from kinerja_bot.reminders.handlers import TEXTS as CUTI
 from kinerja_bot.reminders.jobs import TEXTS, reminder_for, run_due_snoozes, run_reminders
-from kinerja_bot.rules.periods import WIB
-from kinerja_bot.scheduling.delivery import JobServices, deliver_all
 from kinerja_bot.scheduling.registry import JOBS_BY_NAME, catch_up, missed_and_current
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from tests.conftest import FakeClock, RunningBot, job_services

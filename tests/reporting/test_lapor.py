@@ -8,11 +8,18 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from kinerja_bot import telegram_ui
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
+from kinerja_bot.core import telegram_ui
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import (
+    Employee,
+    Evidence,
+    Indicator,
+    ProgressReport,
+    ReportVersion,
+    utcnow,
+)
+from kinerja_bot.core.settings import Settings
 from kinerja_bot.general import TEXTS as GENERAL
-from kinerja_bot.models import Employee, Evidence, Indicator, ProgressReport, ReportVersion, utcnow
 from kinerja_bot.reporting.handlers import TEXTS
 from kinerja_bot.reporting.overview import TEXTS as KINERJA
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from kinerja_bot.models import Aggregation, Direction
-from kinerja_bot.rules.achievement import (
+from kinerja_bot.core.models import Aggregation, Direction
+from kinerja_bot.core.rules.achievement import (
     NEEDS_ATTENTION_MIN_PCT,
     ON_TRACK_MIN_PCT,
     OnTrackStatus,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja_bot.rules.formatting import format_number_id, format_percent_id, round_half_up
+from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id, round_half_up
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kinerja_bot.rules.nip import NipError, normalize_nip, parse_nip
+from kinerja_bot.core.rules.nip import NipError, normalize_nip, parse_nip
 
 VALID = "198503122010011002"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja_bot.rules.numbers import REASONS, NumberFormatError, parse_number
+from kinerja_bot.core.rules.numbers import REASONS, NumberFormatError, parse_number
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,7 @@ def test_every_reason_is_reachable() -> None:
 
 def test_round_trip_with_the_formatter() -> None:
     """What the bot shows (`format_number_id`) it reads back unchanged."""
-    from kinerja_bot.rules.formatting import format_number_id
+    from kinerja_bot.core.rules.formatting import format_number_id
 
     for value in (0.75, 12.5, 1250.0, 1250.5, 1250000.0, -3.25, 999999.99):
         shown = format_number_id(value, 2, trim=True)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from kinerja_bot.rules.periods import (
+from kinerja_bot.core.rules.periods import (
     MONTH_NAMES_ID,
     DateError,
     Period,

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 import pytest
 
-from kinerja_bot.models import IndicatorKind
-from kinerja_bot.rules.predikat import (
+from kinerja_bot.core.models import IndicatorKind
+from kinerja_bot.core.rules.predikat import (
     BERAKHLAK,
     IndicatorAchievement,
     OrganisationRating,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja_bot.rules.skm import (
+from kinerja_bot.core.rules.skm import (
     MIN_RESPONSES_FOR_SCORE,
     UNSUR,
     UNSUR_BY_CODE,

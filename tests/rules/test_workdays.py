@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from kinerja_bot.rules.workdays import (
+from kinerja_bot.core.rules.workdays import (
     HARD_CEILING_DAYS,
     add_working_days,
     auto_close_date,

@@ -8,15 +8,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import Delivery, DeliveryStatus, utcnow
-from kinerja_bot.scheduling.delivery import (
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Delivery, DeliveryStatus, utcnow
+from kinerja_bot.core.outbox import (
     STALE_CLAIM,
     Outgoing,
     deliver_all,
     split_blocks,
 )
+from kinerja_bot.core.settings import Settings
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from tests.conftest import FakeClock, job_services
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kinerja_bot.config import Settings
-from kinerja_bot.models import utcnow
+from kinerja_bot.core.models import utcnow
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.timetable import next_run
 from kinerja_bot.scheduling.registry import JOBS, schedule_all
-from kinerja_bot.scheduling.timetable import next_run
 from tests.conftest import RunningBot
 
 

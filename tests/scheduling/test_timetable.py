@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from kinerja_bot.rules.periods import WIB
-from kinerja_bot.scheduling.timetable import (
+from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.timetable import (
     Rule,
     ScheduleError,
     last_run,

@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.demo import DEMO_ACCOUNTS, load_demo
-from kinerja_bot.models import (
+from kinerja_bot.analysis.quarterly import run_needs_analysis
+from kinerja_bot.complaints.escalation import run_escalation
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import (
     Complaint,
     Employee,
     ProgressReport,
@@ -20,10 +20,10 @@ from kinerja_bot.models import (
     Unit,
     UnitRole,
 )
-from kinerja_bot.rules.periods import WIB
-from kinerja_bot.summaries.escalation import run_escalation
-from kinerja_bot.summaries.ikm_digest import run_ikm_digest
-from kinerja_bot.summaries.needs_analysis import run_needs_analysis
+from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.demo import DEMO_ACCOUNTS, load_demo
+from kinerja_bot.ikm.digest import run_ikm_digest
 from kinerja_bot.summaries.weekly import TEXTS, build_summary, render, run_weekly_summary
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from tests.analysis.factories import add_response, scores

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from kinerja_bot.db import Database
-from kinerja_bot.models import Employee, Service, Unit, UnitRole, UnitRoleKind, id_of
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Employee, Service, Unit, UnitRole, UnitRoleKind, id_of
 from kinerja_bot.survey.texts import questionnaire
 from kinerja_bot.testing.fake_bot_api import SentMessage
 from tests.conftest import RunningBot

@@ -11,12 +11,12 @@ from pydantic import SecretStr
 from sqlmodel import col, select
 from telegram.ext import Job
 
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Consent, SurveyAnswer, SurveyResponse, utcnow
+from kinerja_bot.core.rules.periods import WIB, format_date_id
+from kinerja_bot.core.settings import Settings
 from kinerja_bot.general import TEXTS as GENERAL
-from kinerja_bot.models import Consent, SurveyAnswer, SurveyResponse, utcnow
 from kinerja_bot.privacy.service import PURPOSE_SURVEY_PROFILE
-from kinerja_bot.rules.periods import WIB, format_date_id
 from kinerja_bot.survey.service import PAGE_SIZE
 from kinerja_bot.survey.texts import TEXTS, profile_questions, questionnaire
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI

@@ -9,14 +9,14 @@ from datetime import UTC, date, datetime
 import pytest
 
 from kinerja_bot.cli import main
-from kinerja_bot.config import Settings, get_settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import Service, SurveyAnswer, SurveyResponse, id_of, utcnow
-from kinerja_bot.rules.formatting import format_number_id
-from kinerja_bot.rules.periods import WIB, current_period, parse_period
-from kinerja_bot.rules.skm import MIN_RESPONSES_FOR_SCORE, UNSUR_BY_CODE, UNSUR_CODES, Mutu
-from kinerja_bot.survey.ikm import ikm_by_unit, ikm_for_unit_tree
-from kinerja_bot.survey.reports import CLI_BOOK, messages_of
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Service, SurveyAnswer, SurveyResponse, id_of, utcnow
+from kinerja_bot.core.rules.formatting import format_number_id
+from kinerja_bot.core.rules.periods import WIB, current_period, parse_period
+from kinerja_bot.core.rules.skm import MIN_RESPONSES_FOR_SCORE, UNSUR_BY_CODE, UNSUR_CODES, Mutu
+from kinerja_bot.core.settings import Settings, get_settings
+from kinerja_bot.ikm.handlers import CLI_BOOK, messages_of
+from kinerja_bot.ikm.tally import ikm_by_unit, ikm_for_unit_tree
 from kinerja_bot.survey.texts import TEXTS
 from tests.conftest import RunningBot
 from tests.survey.conftest import ADMIN, CITIZEN, HEAD, OUTSIDER, City

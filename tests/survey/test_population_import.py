@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Service
 from kinerja_bot.importing import ImportRejected, ImportResult, RowError, import_rows
-from kinerja_bot.models import Service
 from tests.factories import add_unit
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja_bot.models import SurveyResponse
-from kinerja_bot.rules.skm import UNSUR_BY_CODE, UNSUR_CODES
+from kinerja_bot.core.models import SurveyResponse
+from kinerja_bot.core.rules.skm import UNSUR_BY_CODE, UNSUR_CODES
 from kinerja_bot.survey.texts import PROFILE_COLUMNS, profile_questions, questionnaire
 
 # The four labels for scores 1–4 of each unsur, from DESIGN §3 and the sample questionnaire

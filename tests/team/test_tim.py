@@ -8,8 +8,15 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import select
 
-from kinerja_bot.db import Database
-from kinerja_bot.models import Delivery, Employee, Feedback, Indicator, ProgressReport, UnitRole
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import (
+    Delivery,
+    Employee,
+    Feedback,
+    Indicator,
+    ProgressReport,
+    UnitRole,
+)
 from kinerja_bot.reporting.handlers import TEXTS as LAPOR
 from kinerja_bot.team.handlers import TEXTS
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage

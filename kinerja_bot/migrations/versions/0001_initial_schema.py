@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import kinerja_bot.models
+import kinerja_bot.core.models
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -25,7 +25,7 @@ def upgrade() -> None:
         "activationfailure",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("telegram_id", sa.BigInteger(), nullable=False),
-        sa.Column("at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_activationfailure")),
     )
     with op.batch_alter_table("activationfailure", schema=None) as batch_op:
@@ -40,8 +40,10 @@ def upgrade() -> None:
         sa.Column("telegram_id", sa.BigInteger(), nullable=True),
         sa.Column("purpose", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("text_version", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("given_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("withdrawn_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("given_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "withdrawn_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_consent")),
     )
     with op.batch_alter_table("consent", schema=None) as batch_op:
@@ -53,7 +55,7 @@ def upgrade() -> None:
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
         sa.Column("state", sa.JSON(), nullable=True),
-        sa.Column("updated_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversationstate")),
         sa.UniqueConstraint("name", "key", name=op.f("uq_conversationstate_name")),
     )
@@ -67,8 +69,8 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.Integer(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("created_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_delivery")),
         sa.UniqueConstraint("job", "period", "chat_id", name=op.f("uq_delivery_job")),
     )
@@ -78,8 +80,8 @@ def upgrade() -> None:
         sa.Column("kode", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("nama", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["parent_id"], ["unit.id"], name=op.f("fk_unit_parent_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_unit")),
     )
@@ -91,7 +93,7 @@ def upgrade() -> None:
         "userdata",
         sa.Column("user_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
-        sa.Column("updated_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_userdata")),
     )
     op.create_table(
@@ -103,10 +105,10 @@ def upgrade() -> None:
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("atasan_id", sa.Integer(), nullable=True),
         sa.Column("telegram_id", sa.BigInteger(), nullable=True),
-        sa.Column("linked_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("linked_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["atasan_id"], ["employee.id"], name=op.f("fk_employee_atasan_id_employee")
         ),
@@ -125,8 +127,8 @@ def upgrade() -> None:
         sa.Column("kode", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("nama", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_service_unit_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service")),
     )
@@ -139,10 +141,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("employee_id", sa.Integer(), nullable=False),
         sa.Column("code_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("used_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("voided_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("voided_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["employee_id"], ["employee.id"], name=op.f("fk_activationcode_employee_id_employee")
         ),
@@ -169,8 +171,8 @@ def upgrade() -> None:
         sa.Column("cara_hitung", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("jenis", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("iku_unit", sa.Text(), nullable=True),
-        sa.Column("created_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["employee_id"], ["employee.id"], name=op.f("fk_indicator_employee_id_employee")
         ),
@@ -186,7 +188,9 @@ def upgrade() -> None:
         "surveyresponse",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("service_id", sa.Integer(), nullable=False),
-        sa.Column("submitted_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "submitted_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False
+        ),
         sa.Column("respondent_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("jenis_kelamin", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("usia", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
@@ -215,7 +219,7 @@ def upgrade() -> None:
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("employee_id", sa.Integer(), nullable=False),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("created_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["employee_id"], ["employee.id"], name=op.f("fk_unitrole_employee_id_employee")
         ),
@@ -238,13 +242,15 @@ def upgrade() -> None:
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=True),
         sa.Column("consent_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("due_date", sa.Date(), nullable=False),
         sa.Column("answer", sa.Text(), nullable=True),
-        sa.Column("answered_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("answered_by_id", sa.Integer(), nullable=True),
-        sa.Column("closed_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("escalated_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "escalated_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.ForeignKeyConstraint(
             ["answered_by_id"], ["employee.id"], name=op.f("fk_complaint_answered_by_id_employee")
         ),
@@ -280,9 +286,13 @@ def upgrade() -> None:
         sa.Column("dukungan_kategori", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("dukungan", sa.Text(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("submitted_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("acknowledged_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "submitted_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("updated_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "acknowledged_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.Column("acknowledged_by_id", sa.Integer(), nullable=True),
         sa.Column("submission_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.ForeignKeyConstraint(
@@ -342,7 +352,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("complaint_id", sa.Integer(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("by_employee_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -372,7 +382,7 @@ def upgrade() -> None:
         sa.Column("mime_type", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
         sa.Column("file_size", sa.Integer(), nullable=True),
         sa.Column("content", sa.Text(), nullable=True),
-        sa.Column("created_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["report_id"], ["progressreport.id"], name=op.f("fk_evidence_report_id_progressreport")
         ),
@@ -387,7 +397,7 @@ def upgrade() -> None:
         sa.Column("report_id", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("created_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"], ["employee.id"], name=op.f("fk_feedback_author_id_employee")
         ),
@@ -407,7 +417,7 @@ def upgrade() -> None:
         sa.Column("report_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("changed_by_id", sa.Integer(), nullable=False),
-        sa.Column("changed_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["changed_by_id"], ["employee.id"], name=op.f("fk_reportversion_changed_by_id_employee")

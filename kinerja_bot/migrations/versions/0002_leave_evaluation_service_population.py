@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import kinerja_bot.models
+import kinerja_bot.core.models
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("behaviour_notes", sa.JSON(), nullable=False),
         sa.Column("predikat", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("decided_by_id", sa.Integer(), nullable=False),
-        sa.Column("decided_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["decided_by_id"], ["employee.id"], name=op.f("fk_evaluation_decided_by_id_employee")
         ),
@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.Column("employee_id", sa.Integer(), nullable=False),
         sa.Column("first_day", sa.Date(), nullable=False),
         sa.Column("last_day", sa.Date(), nullable=False),
-        sa.Column("created_at", kinerja_bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["employee_id"], ["employee.id"], name=op.f("fk_leave_employee_id_employee")
         ),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.texts import TextBook
 
 TEXTS = TextBook(
     "cli",

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Update
 
-from kinerja_bot.config import Settings
-from kinerja_bot.models import Employee, UnitRole, UnitRoleKind
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.models import Employee, UnitRole, UnitRoleKind
+from kinerja_bot.core.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -68,3 +70,11 @@ async def identify(session: AsyncSession, telegram_id: int, settings: Settings) 
         ),
         is_admin=is_admin,
     )
+
+
+async def current_person(update: Update, context: BotContext) -> Person | None:
+    """The person behind this update, or None for updates without a user."""
+    if update.effective_user is None:
+        return None
+    async with context.db.session() as session:
+        return await identify(session, update.effective_user.id, context.settings)

@@ -27,9 +27,9 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
-from kinerja_bot.models import Delivery, DeliveryStatus, utcnow
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Delivery, DeliveryStatus, utcnow
+from kinerja_bot.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,9 @@ CALLBACK_DATA_LIMIT = 64
 
 def percakapan_dir() -> Path:
     """The `percakapan/` folder: inside the installed wheel, or beside the package in a checkout."""
-    packaged = Path(__file__).with_name("percakapan")
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "percakapan"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "percakapan"
+    return packaged if packaged.is_dir() else package.parent / "percakapan"
 
 
 class TextError(Exception):

@@ -29,6 +29,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kinerja_bot.analysis.sources import Scope, employees_in, reports_in, wib_date
+from kinerja_bot.core.models import (
+    Employee,
+    Evaluation,
+    IndicatorKind,
+    Unit,
+    id_of,
+)
+from kinerja_bot.core.rules.periods import Period, format_date_id
+from kinerja_bot.core.rules.predikat import BERAKHLAK, Rating
 from kinerja_bot.evaluation.service import (
     assessment_date,
     evaluations_for,
@@ -53,16 +62,7 @@ from kinerja_bot.exports.workbook import (
     sheet_title,
     write_csv,
 )
-from kinerja_bot.models import (
-    Employee,
-    Evaluation,
-    IndicatorKind,
-    Unit,
-    id_of,
-)
 from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
-from kinerja_bot.rules.periods import Period, format_date_id
-from kinerja_bot.rules.predikat import BERAKHLAK, Rating
 
 __all__ = [
     "RECAP_COLUMNS",

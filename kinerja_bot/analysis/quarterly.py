@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 
 from kinerja_bot.analysis.delivery import NeedsDelivery, prepare_needs_delivery
-from kinerja_bot.models import Employee, UnitRole, UnitRoleKind
-from kinerja_bot.rules.periods import Period, PeriodKind, current_period
-from kinerja_bot.scheduling.delivery import DeliveryReport, JobServices, Outgoing, deliver_all
+from kinerja_bot.core.models import Employee, UnitRole, UnitRoleKind
+from kinerja_bot.core.outbox import DeliveryReport, JobServices, Outgoing, deliver_all
+from kinerja_bot.core.rules.periods import Period, PeriodKind, current_period
 
 ANALYSIS_JOB = "analisis"
 

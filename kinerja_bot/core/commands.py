@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from telegram import BotCommand
 
-from kinerja_bot.people import Person
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.people import Person
+from kinerja_bot.core.texts import TextBook
 
 
 @dataclass(frozen=True)

@@ -6,18 +6,37 @@ import logging
 import warnings
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ConversationHandler, TypeHandler
 from telegram.warnings import PTBUserWarning
 
-from kinerja_bot.texts import CALLBACK_DATA_LIMIT, TextBook
+from kinerja_bot.core.texts import CALLBACK_DATA_LIMIT, TextBook
 
 log = logging.getLogger(__name__)
 
 CONVERSATION_TIMEOUT = timedelta(minutes=30)
+PAGE_SIZE = 8
+T = TypeVar("T")
+
+# Words every journey shares: leaving a conversation, a timed-out one, a stale button, an error.
+COMMON_TEXTS = TextBook(
+    "umum",
+    {
+        "start_warga": ("nama", "perintah"),
+        "start_pegawai": ("nama", "perintah"),
+        "bantuan": ("perintah",),
+        "batal_kosong": (),
+        "batal_selesai": (),
+        "perintah_tidak_dikenal": ("perintah",),
+        "teks_tidak_dipahami": (),
+        "peringatan_tombol_usang": (),
+        "habis_waktu": (),
+        "galat": (),
+    },
+)
 
 Button = tuple[str, str]  # (label, callback data)
 
@@ -35,6 +54,13 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
 
 def one_per_row(buttons: Sequence[Button]) -> InlineKeyboardMarkup:
     return keyboard([[button] for button in buttons])
+
+
+def paginate(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> tuple[list[T], int, int]:
+    """The items of one page, the page number actually shown (clamped) and the page count."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(page, 0), pages - 1)
+    return list(items[page * size : (page + 1) * size]), page, pages
 
 
 def shorten(text: str, limit: int) -> str:
@@ -63,6 +89,28 @@ def callback_int(update: Update, position: int = -1) -> int | None:
         return None
     part = query.data.split(":")[position]
     return int(part) if part.isdigit() else None
+
+
+async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """A button press edits its own message (the journey stays in one place); text gets a reply."""
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message):
+        await query.answer()
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise
+    elif update.effective_chat is not None:
+        await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def stale(update: Update, alert: str | None = None) -> None:
+    """Answer a press of a button that no longer fits where the user is."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(
+            alert or COMMON_TEXTS.get("peringatan_tombol_usang"), show_alert=True
+        )
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -97,7 +145,7 @@ def answer_with(book: TextBook, key: str) -> Callable[[Update, Any], Coroutine[A
 
 
 def cancel_forgetting(
-    *draft_keys: str, book: TextBook, key: str
+    *draft_keys: str, book: TextBook = COMMON_TEXTS, key: str = "batal_selesai"
 ) -> Callable[[Update, Any], Coroutine[Any, Any, int]]:
     """/batal inside a conversation: forget its drafts, say so, end the conversation."""
 
@@ -110,6 +158,12 @@ def cancel_forgetting(
         return ConversationHandler.END
 
     return cancel
+
+
+async def conversation_timed_out(update: Update, context: Any) -> None:
+    """Tell the user an idle conversation was closed."""
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, COMMON_TEXTS.get("habis_waktu"))
 
 
 def conversation(

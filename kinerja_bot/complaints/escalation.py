@@ -9,10 +9,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kinerja_bot.complaints.service import OverdueTicket, overdue_tickets
-from kinerja_bot.models import Complaint, Employee, Unit, UnitRole, UnitRoleKind, utcnow
-from kinerja_bot.rules.periods import format_date_id
-from kinerja_bot.scheduling.delivery import DeliveryReport, JobServices, Outgoing, deliver_all
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.models import Complaint, Employee, Unit, UnitRole, UnitRoleKind, utcnow
+from kinerja_bot.core.outbox import DeliveryReport, JobServices, Outgoing, deliver_all
+from kinerja_bot.core.rules.periods import format_date_id
+from kinerja_bot.core.texts import TextBook
 
 TEXTS = TextBook(
     "eskalasi",

@@ -10,8 +10,8 @@ from sqlmodel import col, delete, select
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from kinerja_bot.db import Database
-from kinerja_bot.models import ConversationState, UserData, utcnow
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import ConversationState, UserData, utcnow
 
 UD = dict[Any, Any]
 Empty = dict[Any, Any]

@@ -13,21 +13,21 @@ from collections.abc import Iterable
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from kinerja_bot.cli_common import TEXTS as CLI_TEXTS
-from kinerja_bot.cli_common import CliError, with_database
-from kinerja_bot.config import Settings
-from kinerja_bot.context import BotContext
-from kinerja_bot.db import Database
-from kinerja_bot.models import Unit, id_of, utcnow
-from kinerja_bot.organisation import unit_by_kode, unit_tree_ids
-from kinerja_bot.people import identify
-from kinerja_bot.rules.formatting import format_number_id
-from kinerja_bot.rules.periods import Period, PeriodError, current_period, parse_period
-from kinerja_bot.rules.skm import MIN_RESPONSES_FOR_SCORE, UNSUR_BY_CODE, UNSUR_CODES
-from kinerja_bot.survey.ikm import Rating, UnitRatings, ikm_by_unit, ikm_for_unit_tree
+from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
+from kinerja_bot.core.cli_common import CliError, with_database
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Unit, id_of, utcnow
+from kinerja_bot.core.organisation import unit_by_kode, unit_tree_ids
+from kinerja_bot.core.people import identify
+from kinerja_bot.core.rules.formatting import format_number_id
+from kinerja_bot.core.rules.periods import Period, PeriodError, current_period, parse_period
+from kinerja_bot.core.rules.skm import MIN_RESPONSES_FOR_SCORE, UNSUR_BY_CODE, UNSUR_CODES
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.texts import MESSAGE_LIMIT, Markup, TextBook
+from kinerja_bot.ikm.tally import Rating, UnitRatings, ikm_by_unit, ikm_for_unit_tree
 from kinerja_bot.survey.service import service_by_kode
 from kinerja_bot.survey.texts import IKM_REPORT_KEYS, TEXTS
-from kinerja_bot.texts import MESSAGE_LIMIT, Markup, TextBook
 
 CLI_BOOK = TextBook(
     "warga_cli",

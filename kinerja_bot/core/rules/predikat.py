@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kinerja_bot.models import IndicatorKind
+from kinerja_bot.core.models import IndicatorKind
 
 __all__ = [
     "BERAKHLAK",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 
-from kinerja_bot.models import Aggregation, Direction
+from kinerja_bot.core.models import Aggregation, Direction
 
 __all__ = [
     "NEEDS_ATTENTION_MIN_PCT",

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kinerja_bot.rules.achievement import OnTrackStatus
-from kinerja_bot.rules.formatting import format_number_id
+from kinerja_bot.core.rules.achievement import OnTrackStatus
+from kinerja_bot.core.rules.formatting import format_number_id
 
 __all__ = [
     "AMBER",

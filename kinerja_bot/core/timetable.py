@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from kinerja_bot.rules.workdays import is_working_day
+from kinerja_bot.core.rules.workdays import is_working_day
 
 DAY_NAMES = {
     "senin": 0, "mon": 0, "monday": 0,

@@ -6,8 +6,8 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.settings import Settings
 
 DATABASE_KEY = "database"
 SETTINGS_KEY = "settings"

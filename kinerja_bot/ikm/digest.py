@@ -7,20 +7,20 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import col, select
 
-from kinerja_bot.models import Employee, Service, Unit, UnitRole, UnitRoleKind, id_of
-from kinerja_bot.organisation import unit_tree_ids
-from kinerja_bot.rules.formatting import format_number_id
-from kinerja_bot.rules.periods import Period, PeriodKind, current_period
-from kinerja_bot.rules.skm import IkmResult
-from kinerja_bot.scheduling.delivery import (
+from kinerja_bot.core.models import Employee, Service, Unit, UnitRole, UnitRoleKind, id_of
+from kinerja_bot.core.organisation import unit_tree_ids
+from kinerja_bot.core.outbox import (
     DeliveryReport,
     JobServices,
     Outgoing,
     deliver_all,
     split_blocks,
 )
-from kinerja_bot.survey.ikm import result_from_tally, tallies
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.rules.formatting import format_number_id
+from kinerja_bot.core.rules.periods import Period, PeriodKind, current_period
+from kinerja_bot.core.rules.skm import IkmResult
+from kinerja_bot.core.texts import TextBook
+from kinerja_bot.ikm.tally import result_from_tally, tallies
 
 TEXTS = TextBook(
     "digest_ikm",

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kinerja_bot.rules.formatting import round_half_up
+from kinerja_bot.core.rules.formatting import round_half_up
 
 __all__ = [
     "IKM_DECIMALS",

@@ -20,11 +20,11 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.models import Service, SurveyAnswer, SurveyResponse, Unit, id_of
-from kinerja_bot.organisation import unit_tree_ids
-from kinerja_bot.rules.formatting import round_half_up
-from kinerja_bot.rules.periods import Period
-from kinerja_bot.rules.skm import (
+from kinerja_bot.core.models import Service, SurveyAnswer, SurveyResponse, Unit, id_of
+from kinerja_bot.core.organisation import unit_tree_ids
+from kinerja_bot.core.rules.formatting import round_half_up
+from kinerja_bot.core.rules.periods import Period
+from kinerja_bot.core.rules.skm import (
     IKM_DECIMALS,
     MIN_RESPONSES_FOR_SCORE,
     UNSUR_CODES,

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from kinerja_bot.config import Settings
-from kinerja_bot.context import BotContext
-from kinerja_bot.texts import TextBook
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.texts import TextBook
 
 TEXTS = TextBook("batas_pesan", {"pelan_pelan": ("detik",), "peringatan_pelan_pelan": ("detik",)})
 

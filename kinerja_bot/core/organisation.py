@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.models import Unit
+from kinerja_bot.core.models import Unit
 
 
 def descendants(parent_of: dict[int, int | None], root: int) -> set[int]:
