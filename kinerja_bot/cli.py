@@ -20,7 +20,7 @@ from kinerja_bot.core.texts import TextBook, TextError
 from kinerja_bot.demo import demo_command
 from kinerja_bot.exports.command import KINDS as EXPORT_KINDS
 from kinerja_bot.exports.command import export_command
-from kinerja_bot.ikm.handlers import ikm_command
+from kinerja_bot.ikm.report import ikm_command
 from kinerja_bot.importing import import_command
 from kinerja_bot.privacy.jobs import retention_command
 from kinerja_bot.scheduling.commands import run_command, schedule_command

@@ -25,7 +25,7 @@ from kinerja_bot.core.rules.formatting import format_number_id, format_percent_i
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.rules.skm import UNSUR_BY_CODE
 from kinerja_bot.core.texts import MESSAGE_LIMIT, Markup, TextBook
-from kinerja_bot.reporting.service import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
+from kinerja_bot.reporting import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
 
 __all__ = [
     "TEXTS",

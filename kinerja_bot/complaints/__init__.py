@@ -1,6 +1,19 @@
 """Pengaduan: complaint tickets with deadlines in working days, their follow-up, unit roles.
 
 `service` holds the rules on the database (numbers, statuses, `close_stale_tickets`,
-`overdue_tickets`), `handlers` the Telegram side (/tiket, answering, the citizen's reply),
-`jobs` the auto-close job, `roles` the `kinerja-bot peran` command.
+`overdue_tickets`), `filing` files a ticket and notifies the unit (used by the survey too),
+`handlers` the Telegram side (/tiket, answering, the citizen's reply), `escalation` and `jobs`
+the scheduled work, `roles` the `kinerja-bot peran` command.
 """
+
+from kinerja_bot.complaints.filing import file_ticket, low_score_note, ticket_filed_text
+from kinerja_bot.complaints.service import COMPLAINT_MAX_CHARS, OverdueTicket, overdue_tickets
+
+__all__ = [
+    "COMPLAINT_MAX_CHARS",
+    "OverdueTicket",
+    "file_ticket",
+    "low_score_note",
+    "overdue_tickets",
+    "ticket_filed_text",
+]

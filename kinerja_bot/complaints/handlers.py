@@ -14,7 +14,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
@@ -25,6 +25,7 @@ from telegram.ext import (
     filters,
 )
 
+from kinerja_bot.complaints.filing import notify_unit
 from kinerja_bot.complaints.service import (
     ANSWER_MAX_CHARS,
     NOT_CLOSED,
@@ -42,16 +43,13 @@ from kinerja_bot.complaints.service import (
     open_tickets,
     reopen_complaint,
     tickets_of_chat,
-    unit_contacts,
     working_days_left,
 )
 from kinerja_bot.complaints.texts import TEXTS, status_name
 from kinerja_bot.core.context import BotContext
-from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Complaint, ComplaintStatus, Service, Unit, id_of, utcnow
 from kinerja_bot.core.people import Person, identify
 from kinerja_bot.core.rules.periods import format_date_id
-from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.telegram_ui import (
     answer_with,
     cancel_forgetting,
@@ -229,40 +227,6 @@ def reply_buttons(complaint: Complaint) -> InlineKeyboardMarkup:
 
 
 # --- Notifications -------------------------------------------------------------------------
-
-
-async def notify_unit(
-    bot: Bot, database: Database, settings: Settings, complaint: Complaint, *, reopened: bool
-) -> int:
-    """Tell the unit's complaint handlers (else its heads, else those of a parent unit, else the
-    admins) about a new or reopened ticket; returns how many were reached."""
-    async with database.session() as session:
-        service = await session.get(Service, complaint.service_id)
-        unit = await session.get(Unit, complaint.unit_id)
-        recipients = await unit_contacts(session, complaint.unit_id) or list(
-            settings.admin_telegram_ids
-        )
-    if reopened:
-        text = TEXTS.get(
-            "notifikasi_dibuka_kembali",
-            nomor=complaint.nomor,
-            layanan=service.nama if service else "-",
-            tenggat=format_date_id(complaint.due_date),
-        )
-    else:
-        text = TEXTS.get(
-            "notifikasi_baru",
-            nomor=complaint.nomor,
-            layanan=service.nama if service else "-",
-            unit=unit.nama if unit else "-",
-            tenggat=format_date_id(complaint.due_date),
-            teks=complaint.text,
-        )
-    markup = keyboard([[(TEXTS.get("tombol_lihat"), f"tkt:v:{id_of(complaint)}")]])
-    sent = 0
-    for chat_id in recipients:
-        sent += await send_to_person(bot, chat_id, text, markup)
-    return sent
 
 
 # --- /tiket and staff buttons ---------------------------------------------------------------

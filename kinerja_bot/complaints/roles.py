@@ -19,8 +19,24 @@ from kinerja_bot.core.models import Employee, Unit, UnitRole, UnitRoleKind, id_o
 from kinerja_bot.core.organisation import unit_by_kode, unit_tree_ids
 from kinerja_bot.core.rules.nip import NipError, normalize_nip
 from kinerja_bot.core.settings import Settings
-from kinerja_bot.ikm.handlers import CLI_BOOK
+from kinerja_bot.core.texts import TextBook
 
+ROLE_TEXTS = TextBook(
+    "peran_cli",
+    {
+        "role_added": ("nama", "nip", "peran", "unit"),
+        "role_exists": ("nama", "nip", "peran", "unit"),
+        "role_removed": ("nama", "nip", "peran", "unit"),
+        "role_missing": ("nama", "nip", "peran", "unit"),
+        "role_need_nip": (),
+        "role_list_line": ("unit", "kode", "peran", "nama", "nip", "akun"),
+        "role_list_empty": (),
+        "role_not_linked": (),
+        "role_name_kepala": (),
+        "role_name_pengelola_pengaduan": (),
+    },
+    html=False,
+)
 ROLE_ARGUMENTS = {
     "kepala": UnitRoleKind.HEAD,
     "pengelola-pengaduan": UnitRoleKind.COMPLAINT_HANDLER,
@@ -28,7 +44,7 @@ ROLE_ARGUMENTS = {
 
 
 def role_name(role: str) -> str:
-    return CLI_BOOK.get(f"role_name_{role}")
+    return ROLE_TEXTS.get(f"role_name_{role}")
 
 
 async def set_role(
@@ -73,7 +89,7 @@ async def change_role(
         (True, True): "role_removed",
         (True, False): "role_missing",
     }[(remove, changed)]
-    return CLI_BOOK.get(
+    return ROLE_TEXTS.get(
         key, nama=employee.nama, nip=employee.nip, peran=role_name(role), unit=unit.nama
     )
 
@@ -94,14 +110,14 @@ async def list_roles(database: Database, unit_kode: str | None) -> list[str]:
             statement = statement.where(col(UnitRole.unit_id).in_(tree))
         rows = (await session.exec(statement)).all()
     return [
-        CLI_BOOK.get(
+        ROLE_TEXTS.get(
             "role_list_line",
             unit=unit.nama,
             kode=unit.kode,
             peran=role_name(role.role),
             nama=employee.nama,
             nip=employee.nip,
-            akun="" if employee.telegram_id else CLI_BOOK.get("role_not_linked"),
+            akun="" if employee.telegram_id else ROLE_TEXTS.get("role_not_linked"),
         )
         for role, unit, employee in rows
     ]
@@ -113,10 +129,10 @@ def role_command(
     """`kinerja-bot peran kepala|pengelola-pengaduan NIP --unit KODE [--hapus]`, `peran daftar`."""
     if action == "daftar":
         lines = asyncio.run(with_database(settings, lambda db: list_roles(db, unit)))
-        print("\n".join(lines) if lines else CLI_BOOK.get("role_list_empty"))
+        print("\n".join(lines) if lines else ROLE_TEXTS.get("role_list_empty"))
         return
     if nip is None or unit is None:
-        raise CliError(CLI_BOOK.get("role_need_nip"))
+        raise CliError(ROLE_TEXTS.get("role_need_nip"))
     try:
         normalised = normalize_nip(nip)
     except NipError:

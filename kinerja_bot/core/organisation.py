@@ -1,11 +1,12 @@
-"""Queries about the organisation tree: units and their sub-units."""
+"""Queries about the organisation: units, their sub-units, and the services they offer."""
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.core.models import Unit
+from kinerja_bot.core.models import Service, Unit
 
 
 def descendants(parent_of: dict[int, int | None], root: int) -> set[int]:
@@ -33,3 +34,12 @@ async def unit_tree_ids(session: AsyncSession, root_id: int) -> set[int]:
 
 async def unit_by_kode(session: AsyncSession, kode: str) -> Unit | None:
     return (await session.exec(select(Unit).where(Unit.kode == kode))).first()
+
+
+async def service_by_kode(session: AsyncSession, kode: str) -> Service | None:
+    """The service with this code; codes are matched without regard to letter case."""
+    exact = (await session.exec(select(Service).where(Service.kode == kode))).first()
+    if exact is not None:
+        return exact
+    statement = select(Service).where(func.upper(Service.kode) == kode.upper())
+    return (await session.exec(statement)).first()

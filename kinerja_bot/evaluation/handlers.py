@@ -72,7 +72,7 @@ from kinerja_bot.evaluation.service import (
 )
 from kinerja_bot.exports.datasets import reports_table
 from kinerja_bot.exports.workbook import xlsx_bytes
-from kinerja_bot.reporting.progress import IndicatorProgress
+from kinerja_bot.reporting import IndicatorProgress
 
 TEXTS = TextBook(
     "evaluasi",

@@ -62,7 +62,7 @@ from kinerja_bot.exports.workbook import (
     sheet_title,
     write_csv,
 )
-from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
+from kinerja_bot.reporting import IndicatorProgress, indicator_progress
 
 __all__ = [
     "RECAP_COLUMNS",

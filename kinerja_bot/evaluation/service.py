@@ -47,7 +47,7 @@ from kinerja_bot.core.rules.predikat import (
     predikat,
     suggest_result_rating,
 )
-from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
+from kinerja_bot.reporting import IndicatorProgress, indicator_progress
 
 EVALUATION_KINDS = (PeriodKind.QUARTER, PeriodKind.YEAR)
 # The predikat kinerja organisasi assumed for every unit. The data model has no field for a

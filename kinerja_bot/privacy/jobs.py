@@ -14,8 +14,25 @@ from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import utcnow
 from kinerja_bot.core.settings import Settings
-from kinerja_bot.ikm.handlers import CLI_BOOK
+from kinerja_bot.core.texts import TextBook
 from kinerja_bot.privacy.service import Purge, purge_expired_personal_data
+
+RETENTION_TEXTS = TextBook(
+    "retensi_cli",
+    {
+        "retention_done": (
+            "hari",
+            "kontak",
+            "persetujuan",
+            "draf",
+            "status",
+            "gagal",
+            "kiriman",
+            "hash",
+        ),
+    },
+    html=False,
+)
 
 
 async def purge(database: Database, settings: Settings, now: datetime) -> Purge:
@@ -33,7 +50,7 @@ async def retention_job(context: BotContext) -> None:
 
 
 def describe(result: Purge, days: int) -> str:
-    return CLI_BOOK.get(
+    return RETENTION_TEXTS.get(
         "retention_done",
         hari=days,
         kontak=result.ticket_contacts,

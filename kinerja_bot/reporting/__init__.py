@@ -2,5 +2,26 @@
 and sees where they stand (/kinerja).
 
 `progress` sums reports into achievement, `service` holds the rules on the database,
-`handlers` the /lapor and correction conversations, `overview` the /kinerja pages.
+`handlers` the /lapor and correction conversations, `overview` the /kinerja pages,
+`presentation` the one way a report and its progress are worded everywhere.
 """
+
+from kinerja_bot.reporting.presentation import (
+    category_label,
+    describe,
+    describe_evidence,
+    describe_note,
+)
+from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
+from kinerja_bot.reporting.service import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
+
+__all__ = [
+    "OBSTACLE_CATEGORIES",
+    "SUPPORT_CATEGORIES",
+    "IndicatorProgress",
+    "category_label",
+    "describe",
+    "describe_evidence",
+    "describe_note",
+    "indicator_progress",
+]

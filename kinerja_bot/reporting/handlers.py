@@ -42,8 +42,15 @@ from kinerja_bot.core.telegram_ui import (
     shorten,
     take_press,
 )
-from kinerja_bot.core.texts import Markup, TextBook
-from kinerja_bot.reporting.overview import achievement_label, describe, wib_date
+from kinerja_bot.core.texts import Markup
+from kinerja_bot.reporting.presentation import (
+    achievement_label,
+    category_label,
+    describe,
+    describe_evidence,
+    describe_note,
+    wib_date,
+)
 from kinerja_bot.reporting.progress import indicator_progress, single_indicator_progress
 from kinerja_bot.reporting.service import (
     EDITABLE_FIELDS,
@@ -58,64 +65,7 @@ from kinerja_bot.reporting.service import (
     own_indicator,
     submit_report,
 )
-
-TEXTS = TextBook(
-    "lapor",
-    {
-        "bukan_pegawai": (),
-        "tidak_ada_indikator": ("tahun",),
-        "pilih_indikator": (),
-        "tombol_indikator": ("nama", "capaian"),
-        "minta_realisasi_kumulatif": ("indikator", "target", "satuan", "realisasi"),
-        "minta_realisasi_terakhir": ("indikator", "target", "satuan", "realisasi"),
-        "bukan_angka": ("alasan",),
-        "negatif": (),
-        "tidak_wajar": ("nilai", "target", "satuan"),
-        "minta_bukti": (),
-        "tombol_lewati": (),
-        "terlalu_panjang": ("batas",),
-        "minta_kendala": (),
-        "minta_kendala_teks": ("kategori",),
-        "minta_dukungan": (),
-        "minta_dukungan_teks": ("kategori",),
-        "tombol_tidak_ada": (),
-        "ringkasan": ("indikator", "realisasi", "satuan", "bukti", "kendala", "dukungan"),
-        "tombol_kirim": (),
-        "tombol_ubah": (),
-        "tombol_batal": (),
-        "pilih_ubahan": (),
-        "tombol_ubah_realisasi": (),
-        "tombol_ubah_bukti": (),
-        "tombol_ubah_kendala": (),
-        "tombol_ubah_dukungan": (),
-        "tersimpan": ("ringkasan",),
-        "sudah_tersimpan": ("ringkasan",),
-        "bukan_milik": (),
-        "sedang_berjalan": (),
-        "tombol_lanjutkan": (),
-        "tombol_mulai_ulang": (),
-        "mulai_lagi": (),
-        "sedang_melapor": (),
-        "jawab_dengan_teks": (),
-        "bukti_foto": (),
-        "bukti_dokumen": ("nama",),
-        "bukti_tautan": ("isi",),
-        "bukti_teks": ("isi",),
-        "tidak_ada": (),
-        "dengan_kategori": ("kategori", "isi"),
-        "tombol_koreksi": (),
-        "pilih_koreksi": ("indikator", "tanggal"),
-        "tombol_koreksi_realisasi": (),
-        "tombol_koreksi_kendala": (),
-        "tombol_koreksi_dukungan": (),
-        "minta_koreksi_realisasi": ("satuan", "lama"),
-        "minta_koreksi_teks": ("lama",),
-        "koreksi_tersimpan": ("versi", "ringkasan"),
-        "sudah_dibaca": (),
-        "lewat_batas": ("tanggal",),
-    },
-    data=("kategori_kendala", "kategori_dukungan"),
-)
+from kinerja_bot.reporting.texts import TEXTS
 
 (
     CHOOSE,
@@ -153,28 +103,6 @@ def new_draft(context: BotContext) -> dict[str, Any]:
 def drop_draft(context: BotContext) -> None:
     if context.user_data is not None:
         context.user_data.pop(DRAFT, None)
-
-
-def category_label(kind: str, code: str | None) -> str:
-    labels: dict[str, str] = TEXTS.data(kind)
-    return labels.get(code or "", code or "")
-
-
-def describe_evidence(evidence: dict[str, Any] | None) -> str:
-    if not evidence:
-        return TEXTS.get("tidak_ada")
-    if evidence["kind"] == "foto":
-        return TEXTS.get("bukti_foto")
-    if evidence["kind"] == "dokumen":
-        return TEXTS.get("bukti_dokumen", nama=evidence.get("file_name") or "-")
-    key = "bukti_tautan" if evidence["kind"] == "tautan" else "bukti_teks"
-    return TEXTS.get(key, isi=shorten(evidence.get("content") or "", 200))
-
-
-def describe_note(kind: str, code: str | None, text: str | None) -> str:
-    if not code:
-        return TEXTS.get("tidak_ada")
-    return TEXTS.get("dengan_kategori", kategori=category_label(kind, code), isi=text or "-")
 
 
 # --- Prompts -------------------------------------------------------------------------------

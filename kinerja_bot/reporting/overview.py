@@ -3,87 +3,20 @@ and latest feedback, a page at a time. Also the progress wording other journeys 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.models import Employee, Feedback, utcnow
 from kinerja_bot.core.people import current_person
-from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
-from kinerja_bot.core.rules.periods import format_date_id, wib_today
+from kinerja_bot.core.rules.periods import wib_today
 from kinerja_bot.core.telegram_ui import callback_int, keyboard
-from kinerja_bot.core.texts import TextBook
+from kinerja_bot.reporting.presentation import describe, wib_date
 from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
 from kinerja_bot.reporting.service import latest_feedback
-
-TEXTS = TextBook(
-    "kinerja",
-    {
-        "bukan_pegawai": (),
-        "tidak_ada_indikator": ("tahun",),
-        "judul": ("nama", "tahun", "halaman", "jumlah_halaman"),
-        "indikator": (
-            "nama",
-            "jenis",
-            "target",
-            "realisasi",
-            "satuan",
-            "capaian",
-            "status",
-            "terakhir",
-        ),
-        "umpan_balik": ("dari", "tanggal", "isi"),
-        "belum_ada_laporan": (),
-        "belum_terukur": (),
-        "tombol_sebelumnya": (),
-        "tombol_berikutnya": (),
-    },
-    data=("status",),
-)
+from kinerja_bot.reporting.texts import PROGRESS_TEXTS as TEXTS
 
 PAGE_SIZE = 5
-
-
-def wib_date(moment: datetime) -> str:
-    return format_date_id(wib_today(moment))
-
-
-def describe(progress: IndicatorProgress) -> str:
-    """One indicator's standing, as every journey words it."""
-    indicator = progress.indicator
-    status_labels: dict[str, str] = TEXTS.data("status")
-    return TEXTS.get(
-        "indikator",
-        nama=indicator.nama,
-        jenis=indicator.jenis,
-        target=format_number_id(indicator.target, 2, trim=True),
-        realisasi=(
-            "-"
-            if progress.realisation is None
-            else format_number_id(progress.realisation, 2, trim=True)
-        ),
-        satuan=indicator.satuan,
-        capaian=(
-            TEXTS.get("belum_terukur")
-            if progress.achievement_pct is None
-            else format_percent_id(progress.achievement_pct, 2)
-        ),
-        status=status_labels.get(str(progress.status), TEXTS.get("belum_terukur")),
-        terakhir=(
-            wib_date(progress.last_report_at)
-            if progress.last_report_at
-            else TEXTS.get("belum_ada_laporan")
-        ),
-    )
-
-
-def achievement_label(progress: IndicatorProgress) -> str:
-    """The short achievement shown on buttons: `45,2%` or `–`."""
-    if progress.achievement_pct is None:
-        return "–"
-    return format_percent_id(progress.achievement_pct, 1, trim=True)
 
 
 def render_page(

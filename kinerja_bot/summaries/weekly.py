@@ -32,7 +32,7 @@ from kinerja_bot.core.telegram_ui import keyboard, shorten
 from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.ikm.tally import ikm_for_unit_tree
 from kinerja_bot.reminders.service import weeks_without_report
-from kinerja_bot.reporting.handlers import category_label
+from kinerja_bot.reporting import category_label
 from kinerja_bot.team.service import MemberWeek, team_members, team_week
 
 TEXTS = TextBook(

@@ -16,7 +16,6 @@ import logging
 from datetime import date
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -28,12 +27,15 @@ from telegram.ext import (
     filters,
 )
 
-from kinerja_bot.complaints.handlers import notify_unit
-from kinerja_bot.complaints.service import COMPLAINT_MAX_CHARS, create_complaint
-from kinerja_bot.complaints.texts import TEXTS as COMPLAINT_TEXTS
-from kinerja_bot.complaints.texts import status_name
+from kinerja_bot.complaints import (
+    COMPLAINT_MAX_CHARS,
+    file_ticket,
+    low_score_note,
+    ticket_filed_text,
+)
 from kinerja_bot.core.context import BotContext
-from kinerja_bot.core.models import Complaint, Service, Unit, id_of, utcnow
+from kinerja_bot.core.models import Service, Unit, id_of, utcnow
+from kinerja_bot.core.organisation import service_by_kode
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.rules.skm import UNSUR_BY_CODE
 from kinerja_bot.core.telegram_ui import (
@@ -47,8 +49,7 @@ from kinerja_bot.core.telegram_ui import (
     show,
     stale,
 )
-from kinerja_bot.privacy.service import (
-    PURPOSE_COMPLAINT_CONTACT,
+from kinerja_bot.privacy import (
     PURPOSE_SURVEY_PROFILE,
     record_consent,
 )
@@ -56,7 +57,6 @@ from kinerja_bot.survey.service import (
     SUGGESTION_MAX_CHARS,
     low_unsur,
     next_allowed_day,
-    service_by_kode,
     services_of_unit,
     submit_response,
     units_with_services,
@@ -69,7 +69,6 @@ CHOOSE, QUESTION, PROFILE, SUGGESTION, OFFER, COMPLAINT, CONSENT = range(7)
 DRAFT = "survei"
 DEEP_LINK = r"^/start(@\w+)?\s+layanan-"
 LABEL_CHARS = 60
-TICKET_ATTEMPTS = 5
 
 Draft = dict[str, Any]
 
@@ -521,66 +520,22 @@ async def consent_answer(update: Update, context: BotContext) -> int:
         await stale(update, _stale_alert())
         return ConversationHandler.END
     contact = update.callback_query.data == "svy:c:ya"
-    complaint = await file_ticket(context, draft, user.id if contact else None)
+    complaint = await file_ticket(
+        context.bot,
+        context.db,
+        context.settings,
+        service_id=int(draft["service_id"]),
+        text=draft["complaint"],
+        contact_chat_id=user.id if contact else None,
+        consent_version=TEXTS.get("persetujuan_kontak_versi"),
+        note=low_score_note(draft["low"]),
+    )
     _clear(context)
     if complaint is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
-    await show(
-        update,
-        COMPLAINT_TEXTS.get(
-            "tiket_dibuat",
-            nomor=complaint.nomor,
-            status=status_name(complaint.status),
-            tenggat=format_date_id(complaint.due_date, with_weekday=True),
-            kontak=COMPLAINT_TEXTS.get("kontak_ya" if contact else "kontak_tidak"),
-        ),
-    )
-    await notify_unit(context.bot, context.db, context.settings, complaint, reopened=False)
+    await show(update, ticket_filed_text(complaint, contact=contact))
     return ConversationHandler.END
-
-
-async def file_ticket(context: BotContext, draft: Draft, chat_id: int | None) -> Complaint | None:
-    """Create the ticket (with the recorded consent when a chat id is kept).
-
-    Two tickets filed at the same moment may pick the same number; the loser retries.
-    """
-    note = None
-    if draft["low"]:
-        names = ", ".join(UNSUR_BY_CODE[code].name for code in draft["low"])
-        note = COMPLAINT_TEXTS.get("catatan_survei", unsur=names)
-    for attempt in range(TICKET_ATTEMPTS):
-        try:
-            async with context.db.session() as session:
-                service = await session.get(Service, int(draft["service_id"]))
-                if service is None:
-                    return None
-                now = utcnow()
-                consent_id = None
-                if chat_id is not None:
-                    consent = await record_consent(
-                        session,
-                        telegram_id=chat_id,
-                        purpose=PURPOSE_COMPLAINT_CONTACT,
-                        text_version=TEXTS.get("persetujuan_kontak_versi"),
-                        now=now,
-                    )
-                    consent_id = id_of(consent)
-                return await create_complaint(
-                    session,
-                    service=service,
-                    text=draft["complaint"],
-                    now=now,
-                    tz=context.settings.tz,
-                    chat_id=chat_id,
-                    consent_id=consent_id,
-                    note=note,
-                )
-        except IntegrityError:
-            if attempt == TICKET_ATTEMPTS - 1:
-                raise
-            log.info("ticket number taken, retrying")
-    return None
 
 
 # --- Leaving, strays, timeout ----------------------------------------------------------------

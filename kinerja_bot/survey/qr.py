@@ -23,12 +23,26 @@ from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
 from kinerja_bot.core.cli_common import CliError, with_database
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Service, Unit, id_of
-from kinerja_bot.core.organisation import unit_by_kode, unit_tree_ids
+from kinerja_bot.core.organisation import service_by_kode, unit_by_kode, unit_tree_ids
 from kinerja_bot.core.settings import Settings
-from kinerja_bot.ikm.handlers import CLI_BOOK
-from kinerja_bot.survey.service import service_by_kode
+from kinerja_bot.core.texts import TextBook
 
 # Telegram deep-link payloads: A–Z, a–z, 0–9, _ and -, at most 64 characters.
+QR_TEXTS = TextBook(
+    "qr_cli",
+    {
+        "unknown_service": ("kode",),
+        "qr_need_target": (),
+        "qr_bad_suffix": ("akhiran",),
+        "qr_bad_code": ("kode",),
+        "qr_no_services": ("kode",),
+        "qr_written": ("jumlah", "file"),
+        "qr_card_title": (),
+        "qr_card_instructions": (),
+        "qr_card_footer": (),
+    },
+    html=False,
+)
 PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,56}")
 DPI = 150
 A4 = (1240, 1754)  # pixels at 150 dpi
@@ -106,7 +120,7 @@ def card(target: QrTarget, size: tuple[int, int]) -> Image.Image:
             draw.text(((width - line_width) / 2, y), line, fill="black", font=font)
             y += int(font_size * scale * 1.3)
 
-    write(CLI_BOOK.get("qr_card_title"), 22, bold=True, max_lines=1)
+    write(QR_TEXTS.get("qr_card_title"), 22, bold=True, max_lines=1)
     code = qr_image(target.link, box=10)
     side = min(int(0.6 * width), height - y - int(200 * scale))
     code = code.resize((side, side), Image.Resampling.NEAREST)
@@ -115,9 +129,9 @@ def card(target: QrTarget, size: tuple[int, int]) -> Image.Image:
     write(target.nama, 18, bold=True, max_lines=2)
     write(target.unit, 13, max_lines=1)
     y += int(4 * scale)
-    write(CLI_BOOK.get("qr_card_instructions"), 12, max_lines=3)
+    write(QR_TEXTS.get("qr_card_instructions"), 12, max_lines=3)
     write(target.link.removeprefix("https://"), 11, max_lines=1)
-    write(CLI_BOOK.get("qr_card_footer"), 11, max_lines=1)
+    write(QR_TEXTS.get("qr_card_footer"), 11, max_lines=1)
     return image
 
 
@@ -157,7 +171,7 @@ async def targets_for(
         if layanan is not None:
             service = await service_by_kode(session, layanan)
             if service is None:
-                raise CliError(CLI_BOOK.get("unknown_service", kode=layanan))
+                raise CliError(QR_TEXTS.get("unknown_service", kode=layanan))
             services = [service]
         else:
             assert unit is not None
@@ -168,12 +182,12 @@ async def targets_for(
             statement = select(Service).where(col(Service.unit_id).in_(tree))
             services = list((await session.exec(statement.order_by(col(Service.nama)))).all())
             if not services:
-                raise CliError(CLI_BOOK.get("qr_no_services", kode=unit))
+                raise CliError(QR_TEXTS.get("qr_no_services", kode=unit))
         units = {id_of(u): u.nama for u in (await session.exec(select(Unit))).all()}
     targets = []
     for service in services:
         if not PAYLOAD.fullmatch(service.kode):
-            raise CliError(CLI_BOOK.get("qr_bad_code", kode=service.kode))
+            raise CliError(QR_TEXTS.get("qr_bad_code", kode=service.kode))
         link = survey_link(username, service.kode)
         targets.append(QrTarget(service.kode, service.nama, units.get(service.unit_id, ""), link))
     return targets
@@ -182,12 +196,12 @@ async def targets_for(
 def qr_command(settings: Settings, *, layanan: str | None, unit: str | None, output: str) -> None:
     """`kinerja-bot qr LAYANAN -o FILE.png|.pdf` or `kinerja-bot qr --unit KODE -o FILE.pdf`."""
     if (layanan is None) == (unit is None):
-        raise CliError(CLI_BOOK.get("qr_need_target"))
+        raise CliError(QR_TEXTS.get("qr_need_target"))
     target = Path(output)
     suffix = target.suffix.lower()
     allowed = (".png", ".pdf") if layanan is not None else (".pdf",)
     if suffix not in allowed:
-        raise CliError(CLI_BOOK.get("qr_bad_suffix", akhiran=" atau ".join(allowed)))
+        raise CliError(QR_TEXTS.get("qr_bad_suffix", akhiran=" atau ".join(allowed)))
     if not target.parent.is_dir():
         raise CliError(CLI_TEXTS.get("folder_missing", folder=str(target.parent)))
 
@@ -199,4 +213,4 @@ def qr_command(settings: Settings, *, layanan: str | None, unit: str | None, out
         write_png(target, targets[0])
     else:
         write_pdf(target, sheet(targets))
-    print(CLI_BOOK.get("qr_written", jumlah=len(targets), file=output))
+    print(QR_TEXTS.get("qr_written", jumlah=len(targets), file=output))

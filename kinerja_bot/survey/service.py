@@ -44,15 +44,6 @@ async def services_of_unit(session: AsyncSession, unit_id: int) -> list[Service]
     return list((await session.exec(statement)).all())
 
 
-async def service_by_kode(session: AsyncSession, kode: str) -> Service | None:
-    """The service with this code; codes are matched without regard to letter case."""
-    exact = (await session.exec(select(Service).where(Service.kode == kode))).first()
-    if exact is not None:
-        return exact
-    statement = select(Service).where(func.upper(Service.kode) == kode.upper())
-    return (await session.exec(statement)).first()
-
-
 def respondent_key(settings: Settings) -> bytes:
     """The HMAC key: RESPONDENT_HASH_SECRET, or one derived from the bot token when unset."""
     if settings.respondent_hash_secret is not None:

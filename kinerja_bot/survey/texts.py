@@ -8,24 +8,6 @@ from kinerja_bot.core.rules.skm import UNSUR_BY_CODE, UNSUR_CODES
 from kinerja_bot.core.texts import TextBook
 
 # Keys of the IKM report, shared with the CLI book (`warga_cli.yaml`) so both print the same.
-IKM_REPORT_KEYS: dict[str, tuple[str, ...]] = {
-    "ikm_kosong": (),
-    "ikm_judul": ("periode",),
-    "ikm_unit": ("unit", "kode"),
-    "ikm_layanan": ("layanan", "kode"),
-    "ikm_total_unit": (),
-    "ikm_total_pohon": ("unit",),
-    "ikm_responden": ("responden",),
-    "ikm_nilai": ("ikm", "mutu", "mutu_nama"),
-    "ikm_belum_cukup": ("minimal",),
-    "ikm_unsur_judul": (),
-    "ikm_unsur": ("kode", "nama", "nrr"),
-    "ikm_sampel_cukup": ("minimal", "dasar"),
-    "ikm_sampel_kurang": ("minimal", "dasar"),
-    "ikm_dasar_populasi": ("populasi",),
-    "ikm_populasi_tidak_diketahui": (),
-}
-
 TEXTS = TextBook(
     "survei",
     {
@@ -65,14 +47,6 @@ TEXTS = TextBook(
         "batal_setelah_simpan": (),
         "habis_waktu": (),
         "habis_waktu_tersimpan": (),
-        "ikm_tidak_berhak": (),
-        "ikm_unit_bukan_wewenang": ("kode",),
-        "ikm_periode_salah": ("pesan",),
-        "ikm_ringkas": ("unit", "kode", "responden", "hasil"),
-        "ikm_ringkas_nilai": ("ikm", "mutu"),
-        "ikm_ringkas_belum": (),
-        "ikm_petunjuk_rinci": ("periode",),
-        **IKM_REPORT_KEYS,
     },
     data=("kuesioner", "profil"),
 )

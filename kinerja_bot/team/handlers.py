@@ -40,8 +40,7 @@ from kinerja_bot.core.telegram_ui import (
     take_press,
 )
 from kinerja_bot.core.texts import Markup, TextBook
-from kinerja_bot.reporting.handlers import describe_evidence, describe_note
-from kinerja_bot.reporting.overview import describe
+from kinerja_bot.reporting import describe, describe_evidence, describe_note
 from kinerja_bot.team.service import (
     FEEDBACK_LIMIT,
     THREAD_SHOWN,

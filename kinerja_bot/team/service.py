@@ -24,7 +24,7 @@ from kinerja_bot.core.models import (
 from kinerja_bot.core.organisation import unit_tree_ids
 from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.periods import week_start
-from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
+from kinerja_bot.reporting import IndicatorProgress, indicator_progress
 
 NUDGE_JOB = "ingatkan-atasan"
 THREAD_SHOWN = 5

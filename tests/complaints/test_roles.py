@@ -8,10 +8,10 @@ import pytest
 from sqlmodel import select
 
 from kinerja_bot.cli import main
+from kinerja_bot.complaints.roles import ROLE_TEXTS as CLI_BOOK
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import UnitRole, UnitRoleKind
 from kinerja_bot.core.settings import Settings, get_settings
-from kinerja_bot.ikm.handlers import CLI_BOOK
 from tests.factories import add_employee
 from tests.survey.conftest import City
 

@@ -18,6 +18,7 @@ from kinerja_bot.core.models import (
     utcnow,
 )
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.ikm.texts import TEXTS as IKM_TEXTS
 from kinerja_bot.privacy.handlers import EXPORT_FILE, TEXTS
 from kinerja_bot.privacy.service import PURPOSE_COMPLAINT_CONTACT
 from kinerja_bot.survey.texts import TEXTS as SURVEY
@@ -168,7 +169,7 @@ async def test_hapusdata_of_an_asn_unlinks_and_keeps_the_employment_record(
         head = await session.get(Employee, city.head.id)
     assert head is not None and head.nama == "Hendra Gunawan" and head.telegram_id is None
     (reply,) = await bot.say(HEAD, "/ikm")  # no longer a linked unit head
-    assert reply.plain_text == SURVEY.get("ikm_tidak_berhak")
+    assert reply.plain_text == IKM_TEXTS.get("ikm_tidak_berhak")
 
 
 async def test_batal_and_an_expired_confirmation_delete_nothing(

@@ -23,7 +23,7 @@ from kinerja_bot.core.models import (
 )
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.core.settings import Settings, get_settings
-from kinerja_bot.ikm.handlers import CLI_BOOK
+from kinerja_bot.privacy.jobs import RETENTION_TEXTS as CLI_BOOK
 from kinerja_bot.privacy.service import (
     PURPOSE_COMPLAINT_CONTACT,
     Purge,

@@ -20,8 +20,8 @@ from kinerja_bot.core.models import (
 )
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.general import TEXTS as GENERAL
-from kinerja_bot.reporting.handlers import TEXTS
-from kinerja_bot.reporting.overview import TEXTS as KINERJA
+from kinerja_bot.reporting.texts import PROGRESS_TEXTS as KINERJA
+from kinerja_bot.reporting.texts import TEXTS
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from tests.conftest import RunningBot, running_bot
 from tests.factories import add_employee, add_indicator, add_unit

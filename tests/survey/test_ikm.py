@@ -15,9 +15,10 @@ from kinerja_bot.core.rules.formatting import format_number_id
 from kinerja_bot.core.rules.periods import WIB, current_period, parse_period
 from kinerja_bot.core.rules.skm import MIN_RESPONSES_FOR_SCORE, UNSUR_BY_CODE, UNSUR_CODES, Mutu
 from kinerja_bot.core.settings import Settings, get_settings
-from kinerja_bot.ikm.handlers import CLI_BOOK, messages_of
+from kinerja_bot.ikm.report import messages_of
 from kinerja_bot.ikm.tally import ikm_by_unit, ikm_for_unit_tree
-from kinerja_bot.survey.texts import TEXTS
+from kinerja_bot.ikm.texts import CLI_TEXTS as CLI_BOOK
+from kinerja_bot.ikm.texts import TEXTS
 from tests.conftest import RunningBot
 from tests.survey.conftest import ADMIN, CITIZEN, HEAD, OUTSIDER, City
 

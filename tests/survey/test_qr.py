@@ -13,8 +13,8 @@ from PIL import Image
 from kinerja_bot.cli import main
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.settings import Settings, get_settings
-from kinerja_bot.ikm.handlers import CLI_BOOK
 from kinerja_bot.survey.qr import GRID, QrTarget, sheet, survey_link
+from kinerja_bot.survey.qr import QR_TEXTS as CLI_BOOK
 from tests.factories import add_unit
 from tests.survey.conftest import City, add_service
 

@@ -17,7 +17,7 @@ from kinerja_bot.core.models import (
     ProgressReport,
     UnitRole,
 )
-from kinerja_bot.reporting.handlers import TEXTS as LAPOR
+from kinerja_bot.reporting.texts import TEXTS as LAPOR
 from kinerja_bot.team.handlers import TEXTS
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from tests.conftest import RunningBot

@@ -1,0 +1,127 @@
+"""Filing a ticket and telling the unit: the one way every journey (the survey, `/adu`, a
+reopened ticket) creates complaints and reaches the people who answer them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from sqlalchemy.exc import IntegrityError
+from telegram import Bot
+
+from kinerja_bot.complaints.service import create_complaint, unit_contacts
+from kinerja_bot.complaints.texts import TEXTS, status_name
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import Complaint, Service, Unit, id_of, utcnow
+from kinerja_bot.core.rules.periods import format_date_id
+from kinerja_bot.core.rules.skm import UNSUR_BY_CODE
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.telegram_ui import keyboard, send_to_person
+from kinerja_bot.privacy import PURPOSE_COMPLAINT_CONTACT, record_consent
+
+log = logging.getLogger(__name__)
+
+# Two tickets filed at the same moment may pick the same number; the loser retries.
+TICKET_ATTEMPTS = 5
+
+
+def low_score_note(low_unsur: Iterable[str]) -> str | None:
+    """The note a survey adds to its ticket: which unsur the citizen scored low."""
+    names = ", ".join(UNSUR_BY_CODE[code].name for code in low_unsur)
+    return TEXTS.get("catatan_survei", unsur=names) if names else None
+
+
+def ticket_filed_text(complaint: Complaint, *, contact: bool) -> str:
+    """What the citizen reads at once: the number, the status and the deadline."""
+    return TEXTS.get(
+        "tiket_dibuat",
+        nomor=complaint.nomor,
+        status=status_name(complaint.status),
+        tenggat=format_date_id(complaint.due_date, with_weekday=True),
+        kontak=TEXTS.get("kontak_ya" if contact else "kontak_tidak"),
+    )
+
+
+async def file_ticket(
+    bot: Bot,
+    database: Database,
+    settings: Settings,
+    *,
+    service_id: int,
+    text: str,
+    contact_chat_id: int | None,
+    consent_version: str,
+    note: str | None = None,
+) -> Complaint | None:
+    """Create the ticket (recording the consent when a chat id is kept) and notify the unit;
+    None if the service no longer exists."""
+    complaint = None
+    for attempt in range(TICKET_ATTEMPTS):
+        try:
+            async with database.session() as session:
+                service = await session.get(Service, service_id)
+                if service is None:
+                    return None
+                now = utcnow()
+                consent_id = None
+                if contact_chat_id is not None:
+                    consent = await record_consent(
+                        session,
+                        telegram_id=contact_chat_id,
+                        purpose=PURPOSE_COMPLAINT_CONTACT,
+                        text_version=consent_version,
+                        now=now,
+                    )
+                    consent_id = id_of(consent)
+                complaint = await create_complaint(
+                    session,
+                    service=service,
+                    text=text,
+                    now=now,
+                    tz=settings.tz,
+                    chat_id=contact_chat_id,
+                    consent_id=consent_id,
+                    note=note,
+                )
+            break
+        except IntegrityError:
+            if attempt == TICKET_ATTEMPTS - 1:
+                raise
+            log.info("ticket number taken, retrying")
+    if complaint is not None:
+        await notify_unit(bot, database, settings, complaint, reopened=False)
+    return complaint
+
+
+async def notify_unit(
+    bot: Bot, database: Database, settings: Settings, complaint: Complaint, *, reopened: bool
+) -> int:
+    """Tell the unit's complaint handlers (else its heads, else those of a parent unit, else the
+    admins) about a new or reopened ticket; returns how many were reached."""
+    async with database.session() as session:
+        service = await session.get(Service, complaint.service_id)
+        unit = await session.get(Unit, complaint.unit_id)
+        recipients = await unit_contacts(session, complaint.unit_id) or list(
+            settings.admin_telegram_ids
+        )
+    if reopened:
+        text = TEXTS.get(
+            "notifikasi_dibuka_kembali",
+            nomor=complaint.nomor,
+            layanan=service.nama if service else "-",
+            tenggat=format_date_id(complaint.due_date),
+        )
+    else:
+        text = TEXTS.get(
+            "notifikasi_baru",
+            nomor=complaint.nomor,
+            layanan=service.nama if service else "-",
+            unit=unit.nama if unit else "-",
+            tenggat=format_date_id(complaint.due_date),
+            teks=complaint.text,
+        )
+    markup = keyboard([[(TEXTS.get("tombol_lihat"), f"tkt:v:{id_of(complaint)}")]])
+    sent = 0
+    for chat_id in recipients:
+        sent += await send_to_person(bot, chat_id, text, markup)
+    return sent

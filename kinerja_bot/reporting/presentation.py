@@ -1,0 +1,75 @@
+"""One way to present a report and an indicator's progress, wherever they are shown: /lapor,
+/kinerja, /tim, the weekly summary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
+from kinerja_bot.core.rules.periods import format_date_id, wib_today
+from kinerja_bot.core.telegram_ui import shorten
+from kinerja_bot.reporting.progress import IndicatorProgress
+from kinerja_bot.reporting.texts import PROGRESS_TEXTS, TEXTS
+
+
+def category_label(kind: str, code: str | None) -> str:
+    labels: dict[str, str] = TEXTS.data(kind)
+    return labels.get(code or "", code or "")
+
+
+def describe_evidence(evidence: dict[str, Any] | None) -> str:
+    if not evidence:
+        return TEXTS.get("tidak_ada")
+    if evidence["kind"] == "foto":
+        return TEXTS.get("bukti_foto")
+    if evidence["kind"] == "dokumen":
+        return TEXTS.get("bukti_dokumen", nama=evidence.get("file_name") or "-")
+    key = "bukti_tautan" if evidence["kind"] == "tautan" else "bukti_teks"
+    return TEXTS.get(key, isi=shorten(evidence.get("content") or "", 200))
+
+
+def describe_note(kind: str, code: str | None, text: str | None) -> str:
+    if not code:
+        return TEXTS.get("tidak_ada")
+    return TEXTS.get("dengan_kategori", kategori=category_label(kind, code), isi=text or "-")
+
+
+def wib_date(moment: datetime) -> str:
+    return format_date_id(wib_today(moment))
+
+
+def describe(progress: IndicatorProgress) -> str:
+    """One indicator's standing, as every journey words it."""
+    indicator = progress.indicator
+    status_labels: dict[str, str] = PROGRESS_TEXTS.data("status")
+    return PROGRESS_TEXTS.get(
+        "indikator",
+        nama=indicator.nama,
+        jenis=indicator.jenis,
+        target=format_number_id(indicator.target, 2, trim=True),
+        realisasi=(
+            "-"
+            if progress.realisation is None
+            else format_number_id(progress.realisation, 2, trim=True)
+        ),
+        satuan=indicator.satuan,
+        capaian=(
+            PROGRESS_TEXTS.get("belum_terukur")
+            if progress.achievement_pct is None
+            else format_percent_id(progress.achievement_pct, 2)
+        ),
+        status=status_labels.get(str(progress.status), PROGRESS_TEXTS.get("belum_terukur")),
+        terakhir=(
+            wib_date(progress.last_report_at)
+            if progress.last_report_at
+            else PROGRESS_TEXTS.get("belum_ada_laporan")
+        ),
+    )
+
+
+def achievement_label(progress: IndicatorProgress) -> str:
+    """The short achievement shown on buttons: `45,2%` or `–`."""
+    if progress.achievement_pct is None:
+        return "–"
+    return format_percent_id(progress.achievement_pct, 1, trim=True)
