@@ -28,9 +28,11 @@ demo: $(STAMP)
 	$(BIN)/kinerja-bot db upgrade
 	$(BIN)/kinerja-bot demo
 
+## Lint: ruff, formatting, and the architecture's import contracts (pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -33,6 +33,7 @@ from kinerja_bot.core.texts import TextBook
 from kinerja_bot.core.update_processing import PerUserOrderedProcessor
 from kinerja_bot.evaluation.handlers import build_evaluation_handlers
 from kinerja_bot.ikm.handlers import build_ikm_handlers
+from kinerja_bot.leave.handlers import build_leave_handlers
 from kinerja_bot.privacy.handlers import build_privacy_handlers
 from kinerja_bot.reminders.handlers import build_reminder_handlers
 from kinerja_bot.reporting.handlers import build_reporting_handlers
@@ -59,7 +60,9 @@ def register_handlers(application: KinerjaApplication) -> None:
     # Team first: while an atasan or ASN writes feedback, their text belongs to that thread.
     for handler in build_team_handlers():
         application.add_handler(handler)
-    # Reminders: /cuti, the snooze button, deleting declared leave.
+    # Leave (/cuti, deleting declared leave), then the reminder's snooze button.
+    for handler in build_leave_handlers():
+        application.add_handler(handler)
     for handler in build_reminder_handlers():
         application.add_handler(handler)
     # Reporting: corrections, /lapor, then /kinerja.

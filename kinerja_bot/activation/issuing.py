@@ -8,11 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import col, select
-from telegram import Bot
-from telegram.error import TelegramError
 
 from kinerja_bot.activation.service import IssuedCode, issue_codes
-from kinerja_bot.core.cli_common import TEXTS, CliError, with_database
+from kinerja_bot.core.cli_common import TEXTS, CliError, bot_username, with_database
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Employee, utcnow
 from kinerja_bot.core.organisation import unit_by_kode, unit_tree_ids
@@ -23,20 +21,6 @@ CSV_COLUMNS = ("nip", "nama", "kode", "berlaku_sampai", "tautan")
 
 def activation_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start=aktivasi-{code}"
-
-
-async def bot_username(settings: Settings) -> str:
-    """BOT_USERNAME if set, else ask Telegram (getMe) with the token."""
-    if settings.bot_username:
-        return settings.bot_username
-    if settings.telegram_bot_token is None:
-        raise CliError(TEXTS.get("bot_username_missing"))
-    bot = Bot(settings.telegram_bot_token.get_secret_value(), base_url=settings.base_url)
-    try:
-        async with bot:
-            return bot.username
-    except TelegramError:
-        raise CliError(TEXTS.get("bot_username_missing")) from None
 
 
 async def select_employees(

@@ -1,7 +1,8 @@
-"""Scheduled work on tickets: closing answered tickets nobody replied to.
+"""Scheduled work on tickets: escalating late ones (`escalation`) every working day, and
+closing answered tickets nobody replied to.
 
-`auto_close_job` is a job callback for the scheduler (run it daily, e.g. early morning WIB);
-`close_stale_command` runs the same from the admin CLI. Both are idempotent.
+`auto_close_job` is nightly upkeep; `close_stale_command` runs the same from the admin CLI.
+Both are idempotent.
 """
 
 from __future__ import annotations
@@ -9,14 +10,18 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+from kinerja_bot.complaints.escalation import run_escalation
 from kinerja_bot.complaints.service import close_stale_tickets
 from kinerja_bot.complaints.texts import TEXTS
 from kinerja_bot.core.cli_common import with_database
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.db import Database
+from kinerja_bot.core.jobs import ScheduledJob, Upkeep
 from kinerja_bot.core.models import Complaint, utcnow
+from kinerja_bot.core.rules.periods import PeriodKind
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.telegram_ui import send_to_person
+from kinerja_bot.core.timetable import Rule, daily
 
 
 async def close_stale(database: Database, settings: Settings, now: datetime) -> list[Complaint]:
@@ -50,3 +55,14 @@ def close_stale_command(settings: Settings) -> int:
 
     count: int = asyncio.run(with_database(settings, work))
     return count
+
+
+JOBS = (
+    ScheduledJob(
+        "eskalasi",
+        lambda s: daily(s.schedule_escalation, Rule.WORKING_DAYS),
+        PeriodKind.WEEK,
+        run_escalation,
+    ),
+)
+UPKEEP: tuple[Upkeep, ...] = (auto_close_job,)

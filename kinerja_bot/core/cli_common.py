@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from telegram import Bot
+from telegram.error import TelegramError
+
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
@@ -38,3 +41,17 @@ async def with_database(settings: Settings, work: Callable[[Database], Awaitable
         return await work(database)
     finally:
         await database.dispose()
+
+
+async def bot_username(settings: Settings) -> str:
+    """BOT_USERNAME if set, else ask Telegram (getMe) with the token."""
+    if settings.bot_username:
+        return settings.bot_username
+    if settings.telegram_bot_token is None:
+        raise CliError(TEXTS.get("bot_username_missing"))
+    bot = Bot(settings.telegram_bot_token.get_secret_value(), base_url=settings.base_url)
+    try:
+        async with bot:
+            return bot.username
+    except TelegramError:
+        raise CliError(TEXTS.get("bot_username_missing")) from None

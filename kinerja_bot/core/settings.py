@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from functools import lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AnyHttpUrl,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from kinerja_bot.core.timetable import parse_time, parse_weekly
+from kinerja_bot.core.timetable import Schedule, parse_time, parse_weekly
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def _weekly(value: object) -> object:
+    return parse_weekly(value) if isinstance(value, str) else value
+
+
+def _time_of_day(value: object) -> object:
+    return parse_time(value) if isinstance(value, str) else value
+
+
+# Schedules are read once, here: the rest of the bot gets them parsed.
+WeeklySchedule = Annotated[Schedule, BeforeValidator(_weekly)]
+TimeOfDay = Annotated[time, BeforeValidator(_time_of_day)]
 
 
 class ConfigError(Exception):
@@ -44,24 +66,12 @@ class Settings(BaseSettings):
     user_message_window_seconds: int = Field(default=30, ge=1, le=3600)
 
     # Schedules in TZ_NAME time (see docs/scheduling.md): weekly slots or a time of day.
-    schedule_reminders: str = "kamis 09:00, jumat 14:00"
-    schedule_summary: str = "jumat 16:00"
-    schedule_escalation: str = "08:00"
-    schedule_ikm_digest: str = "08:00"
-    schedule_analysis: str = "08:00"
+    schedule_reminders: WeeklySchedule = parse_weekly("kamis 09:00, jumat 14:00")
+    schedule_summary: WeeklySchedule = parse_weekly("jumat 16:00")
+    schedule_escalation: TimeOfDay = time(8, 0)
+    schedule_ikm_digest: TimeOfDay = time(8, 0)
+    schedule_analysis: TimeOfDay = time(8, 0)
     snooze_minutes: int = Field(default=60, ge=5, le=24 * 60)
-
-    @field_validator("schedule_reminders", "schedule_summary")
-    @classmethod
-    def _weekly_schedule(cls, value: str) -> str:
-        parse_weekly(value)
-        return value
-
-    @field_validator("schedule_escalation", "schedule_ikm_digest", "schedule_analysis")
-    @classmethod
-    def _time_of_day(cls, value: str) -> str:
-        parse_time(value)
-        return value
 
     @field_validator(
         "telegram_bot_token",

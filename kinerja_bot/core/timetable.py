@@ -83,9 +83,14 @@ def parse_weekly(text: str, *, working_days_only: bool = False) -> Schedule:
     return Schedule(Rule.WEEKLY, tuple(slots), working_days_only)
 
 
+def daily(at: time, rule: Rule) -> Schedule:
+    """A time of day with a rule for the days."""
+    return Schedule(rule, ((None, at),))
+
+
 def parse_daily(text: str, rule: Rule) -> Schedule:
     """`"08:00"` with a rule for the days."""
-    return Schedule(rule, ((None, parse_time(text)),))
+    return daily(parse_time(text), rule)
 
 
 def first_working_day(year: int, month: int) -> date:

@@ -12,6 +12,7 @@ from datetime import datetime
 from kinerja_bot.core.cli_common import with_database
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.db import Database
+from kinerja_bot.core.jobs import Upkeep
 from kinerja_bot.core.models import utcnow
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
@@ -75,3 +76,6 @@ def retention_command(settings: Settings) -> None:
 
     result = asyncio.run(with_database(settings, work))
     print(describe(result, settings.personal_data_retention_days))
+
+
+UPKEEP: tuple[Upkeep, ...] = (retention_job,)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from telegram import InlineKeyboardMarkup
 
+from kinerja_bot.core.jobs import ScheduledJob
 from kinerja_bot.core.models import DeliveryStatus, Employee, id_of
 from kinerja_bot.core.outbox import (
     DeliveryReport,
@@ -17,9 +19,10 @@ from kinerja_bot.core.outbox import (
 )
 from kinerja_bot.core.rules.periods import PeriodKind, current_period, format_date_id
 from kinerja_bot.core.rules.workdays import is_working_day
+from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.telegram_ui import keyboard
 from kinerja_bot.core.texts import TextBook
-from kinerja_bot.core.timetable import last_run, parse_weekly, slot_number
+from kinerja_bot.core.timetable import Schedule, last_run, slot_number
 from kinerja_bot.reminders.service import (
     REMINDER_JOB,
     SNOOZE_JOB,
@@ -64,6 +67,11 @@ def week_title(first: date, last: date) -> str:
     return f"{format_date_id(first)} – {format_date_id(last)}"
 
 
+def reminder_schedule(settings: Settings) -> Schedule:
+    """Reminders go out on working days only, whatever weekday slots are set."""
+    return replace(settings.schedule_reminders, working_days_only=True)
+
+
 async def run_reminders(
     services: JobServices, now: datetime, *, force: bool = False
 ) -> DeliveryReport:
@@ -73,7 +81,7 @@ async def run_reminders(
     if not is_working_day(today):
         return DeliveryReport()
     week = current_period(PeriodKind.WEEK, today)
-    schedule = parse_weekly(services.settings.schedule_reminders, working_days_only=True)
+    schedule = reminder_schedule(services.settings)
     occurrence = last_run(schedule, now, tz)
     slot = (
         slot_number(schedule, occurrence, tz)
@@ -121,3 +129,6 @@ async def run_due_snoozes(services: JobServices, now: datetime) -> DeliveryRepor
             )
         )
     return report
+
+
+JOBS = (ScheduledJob("pengingat", reminder_schedule, PeriodKind.WEEK, run_reminders),)

@@ -1,4 +1,4 @@
-"""Who gets a reminder, leave, and weeks without a report, as plain functions on a session."""
+"""Who gets a reminder and weeks without a report, as plain functions on a session."""
 
 from __future__ import annotations
 
@@ -14,23 +14,15 @@ from kinerja_bot.core.models import (
     DeliveryStatus,
     Employee,
     Indicator,
-    Leave,
     ProgressReport,
     id_of,
 )
 from kinerja_bot.core.rules.periods import week_start
+from kinerja_bot.leave import on_leave
 
 REMINDER_JOB = "pengingat"
 SNOOZE_JOB = "pengingat-tunda"
 MAX_REMINDERS_PER_WEEK = 2
-
-
-async def on_leave(session: AsyncSession, day: date) -> set[int]:
-    """Ids of employees whose declared leave covers `day`."""
-    rows = await session.exec(
-        select(Leave.employee_id).where(Leave.first_day <= day, Leave.last_day >= day)
-    )
-    return set(rows.all())
 
 
 async def reported_this_week(
@@ -112,32 +104,6 @@ async def weeks_without_report(
         )
     )
     return set(ids) - set(rows.all())
-
-
-async def add_leave(session: AsyncSession, employee: Employee, first: date, last: date) -> Leave:
-    leave = Leave(employee_id=id_of(employee), first_day=first, last_day=last)
-    session.add(leave)
-    await session.flush()
-    return leave
-
-
-async def current_leaves(session: AsyncSession, employee: Employee, today: date) -> list[Leave]:
-    """Leave that is running or still to come."""
-    rows = await session.exec(
-        select(Leave)
-        .where(Leave.employee_id == employee.id, Leave.last_day >= today)
-        .order_by(col(Leave.first_day))
-    )
-    return list(rows.all())
-
-
-async def remove_leave(session: AsyncSession, employee: Employee, leave_id: int) -> bool:
-    """Delete one of the employee's own leaves; False for anybody else's."""
-    leave = await session.get(Leave, leave_id)
-    if leave is None or leave.employee_id != employee.id:
-        return False
-    await session.delete(leave)
-    return True
 
 
 def snooze_period(week_label: str, due: datetime) -> str:

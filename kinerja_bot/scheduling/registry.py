@@ -10,37 +10,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, time
 
 from telegram.ext import Application, ContextTypes
 
-from kinerja_bot.analysis.quarterly import run_needs_analysis
-from kinerja_bot.complaints.escalation import run_escalation
-from kinerja_bot.complaints.jobs import auto_close_job
+from kinerja_bot.analysis import jobs as analysis_jobs
+from kinerja_bot.complaints import jobs as complaint_jobs
 from kinerja_bot.core.context import DATABASE_KEY, SETTINGS_KEY, BotContext
 from kinerja_bot.core.db import Database
+from kinerja_bot.core.jobs import ScheduledJob, Upkeep
 from kinerja_bot.core.models import utcnow
 from kinerja_bot.core.outbox import DeliveryReport, JobServices, Pacer
-from kinerja_bot.core.rules.periods import PeriodKind, current_period
+from kinerja_bot.core.rules.periods import current_period
 from kinerja_bot.core.settings import Settings
-from kinerja_bot.core.timetable import (
-    Rule,
-    Schedule,
-    last_run,
-    next_run,
-    parse_daily,
-    parse_weekly,
-)
-from kinerja_bot.ikm.digest import run_ikm_digest
-from kinerja_bot.privacy.jobs import retention_job
-from kinerja_bot.reminders.jobs import run_due_snoozes, run_reminders
-from kinerja_bot.summaries.weekly import run_weekly_summary
+from kinerja_bot.core.timetable import last_run, next_run
+from kinerja_bot.ikm import jobs as ikm_jobs
+from kinerja_bot.privacy import jobs as privacy_jobs
+from kinerja_bot.reminders import jobs as reminder_jobs
+from kinerja_bot.summaries import jobs as summary_jobs
 
 log = logging.getLogger(__name__)
 
-Runner = Callable[..., Awaitable[DeliveryReport]]
 # A job that fires late (the loop was busy, the machine slept) still runs within an hour.
 MISFIRE_GRACE_SECONDS = 3600
 SNOOZE_CHECK_SECONDS = 60
@@ -49,46 +39,15 @@ UPKEEP_TIME = time(2, 0)
 PACER_KEY = "pacer"
 
 
-@dataclass(frozen=True)
-class ScheduledJob:
-    name: str  # as typed in `kinerja-bot jalankan NAME`
-    schedule: Callable[[Settings], Schedule]
-    period_kind: PeriodKind  # a missed run is caught up only while its period lasts
-    run: Runner
-
-
+# Every feature's declared jobs, in the order `kinerja-bot jadwal` lists them.
 JOBS: tuple[ScheduledJob, ...] = (
-    ScheduledJob(
-        "pengingat",
-        lambda s: parse_weekly(s.schedule_reminders, working_days_only=True),
-        PeriodKind.WEEK,
-        run_reminders,
-    ),
-    ScheduledJob(
-        "ringkasan",
-        lambda s: parse_weekly(s.schedule_summary),
-        PeriodKind.WEEK,
-        run_weekly_summary,
-    ),
-    ScheduledJob(
-        "eskalasi",
-        lambda s: parse_daily(s.schedule_escalation, Rule.WORKING_DAYS),
-        PeriodKind.WEEK,
-        run_escalation,
-    ),
-    ScheduledJob(
-        "analisis",
-        lambda s: parse_daily(s.schedule_analysis, Rule.FIRST_WORKING_DAY_OF_QUARTER),
-        PeriodKind.QUARTER,
-        run_needs_analysis,
-    ),
-    ScheduledJob(
-        "digest-ikm",
-        lambda s: parse_daily(s.schedule_ikm_digest, Rule.FIRST_WORKING_DAY_OF_MONTH),
-        PeriodKind.MONTH,
-        run_ikm_digest,
-    ),
+    *reminder_jobs.JOBS,
+    *summary_jobs.JOBS,
+    *complaint_jobs.JOBS,
+    *analysis_jobs.JOBS,
+    *ikm_jobs.JOBS,
 )
+UPKEEP: tuple[Upkeep, ...] = (*complaint_jobs.UPKEEP, *privacy_jobs.UPKEEP)
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 _running: dict[str, asyncio.Lock] = {}
 
@@ -142,8 +101,8 @@ async def catch_up_callback(context: BotContext) -> None:
 
 async def upkeep(context: BotContext) -> None:
     """Daily: close answered tickets nobody replied to; remove expired personal data."""
-    await auto_close_job(context)
-    await retention_job(context)
+    for work in UPKEEP:
+        await work(context)
 
 
 async def scheduled_callback(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -159,7 +118,7 @@ async def scheduled_callback(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def snooze_callback(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every minute: send snoozed reminders that are due."""
-    await run_due_snoozes(services_of(context.application), utcnow())
+    await reminder_jobs.run_due_snoozes(services_of(context.application), utcnow())
 
 
 def book_next(application: Application, job: ScheduledJob, settings: Settings) -> None:

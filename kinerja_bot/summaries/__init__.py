@@ -1,2 +1,3 @@
-"""Ringkasan: the weekly summary to every atasan (text and chart), the monthly IKM digest to
-unit heads, complaint escalation, and the quarterly needs analysis delivery."""
+"""Ringkasan: the weekly summary to every atasan (text and chart): who reported, achievement,
+lagging indicators, obstacles and support, the unit's IKM, open complaints. `weekly` builds and
+sends it, `jobs` gives it its place in the timetable."""

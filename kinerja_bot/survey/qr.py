@@ -18,9 +18,8 @@ from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 from sqlmodel import col, select
 
-from kinerja_bot.activation.issuing import bot_username
 from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
-from kinerja_bot.core.cli_common import CliError, with_database
+from kinerja_bot.core.cli_common import CliError, bot_username, with_database
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Service, Unit, id_of
 from kinerja_bot.core.organisation import service_by_kode, unit_by_kode, unit_tree_ids

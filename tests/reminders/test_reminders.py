@@ -15,7 +15,8 @@ from kinerja_bot.core.models import Delivery, DeliveryStatus, Employee, Leave
 from kinerja_bot.core.outbox import JobServices, deliver_all
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.core.settings import Settings
-from kinerja_bot.reminders.handlers import TEXTS as CUTI
+from kinerja_bot.core.timetable import parse_weekly
+from kinerja_bot.leave.handlers import TEXTS as CUTI
 from kinerja_bot.reminders.jobs import TEXTS, reminder_for, run_due_snoozes, run_reminders
 from kinerja_bot.scheduling.registry import JOBS_BY_NAME, catch_up, missed_and_current
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
@@ -95,7 +96,7 @@ async def test_at_most_two_a_week_and_reruns_send_nothing(
     settings: Settings, database: Database, api: FakeBotAPI, staff: Staff, clock: FakeClock
 ) -> None:
     three_slots = settings.model_copy(
-        update={"schedule_reminders": "rabu 09:00, kamis 09:00, jumat 14:00"}
+        update={"schedule_reminders": parse_weekly("rabu 09:00, kamis 09:00, jumat 14:00")}
     )
     wednesday_9 = datetime(2026, 12, 2, 9, tzinfo=WIB)
     async with job_services(three_slots, database, api, clock) as services:

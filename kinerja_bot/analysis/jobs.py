@@ -1,0 +1,17 @@
+"""The quarterly needs analysis' place in the timetable (first working day of the quarter)."""
+
+from __future__ import annotations
+
+from kinerja_bot.analysis.quarterly import run_needs_analysis
+from kinerja_bot.core.jobs import ScheduledJob
+from kinerja_bot.core.rules.periods import PeriodKind
+from kinerja_bot.core.timetable import Rule, daily
+
+JOBS = (
+    ScheduledJob(
+        "analisis",
+        lambda s: daily(s.schedule_analysis, Rule.FIRST_WORKING_DAY_OF_QUARTER),
+        PeriodKind.QUARTER,
+        run_needs_analysis,
+    ),
+)
