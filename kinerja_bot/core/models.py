@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    Integer,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -384,7 +385,8 @@ class Consent(SQLModel, table=True):
 
 
 class Delivery(SQLModel, table=True):
-    """One scheduled message per (job, period, recipient): recorded before and after sending."""
+    """One scheduled message per (job, period, recipient); each of its parts is claimed just
+    before it is sent and recorded once Telegram has accepted it."""
 
     __table_args__ = (UniqueConstraint("job", "period", "chat_id"),)
 
@@ -394,10 +396,16 @@ class Delivery(SQLModel, table=True):
     chat_id: int = telegram_id_column(nullable=False)
     status: str = Field(max_length=16, default=DeliveryStatus.PENDING)
     attempts: int = 0
+    # Parts (text messages, then the photo) Telegram has accepted, in order; a rerun goes on
+    # from the first part not yet accepted.
+    parts_sent: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
     message_id: int | None = None
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = timestamp()
-    # Set when a sender takes the row; a row left "mengirim" long after this was interrupted.
+    # Set when a sender takes one part, just before sending it; a row left "mengirim" longer
+    # than one request can take was interrupted.
     claimed_at: datetime | None = timestamp(nullable=True)
     sent_at: datetime | None = timestamp(nullable=True)
 

@@ -1,13 +1,18 @@
 """Deliver scheduled messages exactly once per (job, period, recipient), within Telegram's limits.
 
-Each recipient's row in `delivery` is written before sending (claimed, `mengirim`) and after
-(`terkirim`, `gagal` or `diblokir`). A rerun skips what was sent; `force` (the CLI's `--ulang`)
-sends again. A 429 waits its `retry_after`; 5xx and network errors are retried with backoff;
-403 (the user blocked the bot) marks the recipient unreachable and the run goes on.
+A message is one row in `delivery`; its parts (text messages, then the photo) go out in order.
+Each part is claimed (`mengirim`, `claimed_at`) only once the pacer has given its turn, right
+before the request, and recorded (`parts_sent`) as soon as Telegram accepted it. A claim is a
+compare-and-set on the row, so two senders never send the same part. A rerun goes on from the
+first part not yet accepted and skips finished rows; `force` (the CLI's `--ulang`) sends again.
+A 429 waits its `retry_after` and is not counted as a failed attempt (Telegram said "later",
+not "no"); 5xx and network errors are retried with backoff, `MAX_ATTEMPTS` in all; 403 (the
+user blocked the bot) marks the recipient unreachable and the run goes on.
 
-The one gap no bot can close: if the process dies after Telegram accepted a message and
-before the row says so, the row stays `mengirim`; after `STALE_CLAIM` it is sent again
-(at least once rather than lost).
+A claim covers one request, which ends within `CLAIM_LEASE`. A claim older than that was left
+by a sender that died: the part is sent again. So after a crash at any moment, a rerun at once
+or later delivers every part; only a part Telegram accepted in the instant before the crash
+(before its row said so) arrives twice. A rerun that meets a live claim waits for it to end.
 """
 
 from __future__ import annotations
@@ -23,12 +28,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select, update
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Delivery, DeliveryStatus, utcnow
+from kinerja_bot.core.models import Delivery, DeliveryStatus, id_of, utcnow
 from kinerja_bot.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,7 +45,8 @@ WINDOW_SECONDS = 1.0
 PER_CHAT_SECONDS = 1.05
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0)
-STALE_CLAIM = timedelta(minutes=10)
+# Longer than one request can take (PTB's connect + media write + read + pool timeouts).
+CLAIM_LEASE = timedelta(minutes=2)
 # Enough concurrent senders that Telegram's latency, not we, is never the bottleneck.
 WORKERS = 30
 
@@ -75,7 +81,8 @@ class Pacer:
 
     Telegram counts a message when it arrives, which is after we start sending it, so a send
     occupies the window from the moment it starts until a second after it has finished.
-    The clock and sleep are injectable, so tests run with a controlled clock.
+    The clock and sleep are injectable, so tests run with a controlled clock; `now()` is the
+    wall time on that clock, which claims are stamped and judged by.
     """
 
     def __init__(
@@ -90,10 +97,16 @@ class Pacer:
         self.per_chat_seconds = per_chat_seconds
         self.clock = clock
         self.sleep = sleep
+        self._origin = (utcnow(), clock())
         self._finished: deque[float] = deque()
         self._in_flight = 0
         self._last_to: dict[int, float] = {}
         self._lock = asyncio.Lock()
+        self._send_ended = asyncio.Event()
+
+    def now(self) -> datetime:
+        wall, started = self._origin
+        return wall + timedelta(seconds=self.clock() - started)
 
     async def _wait_turn(self, chat_id: int) -> None:
         async with self._lock:
@@ -101,10 +114,15 @@ class Pacer:
                 now = self.clock()
                 while self._finished and now - self._finished[0] >= WINDOW_SECONDS:
                     self._finished.popleft()
+                if len(self._finished) + self._in_flight >= self.per_second and not self._finished:
+                    # Only sends still in flight fill the window: wait for one to end rather
+                    # than poll, so the time waited never depends on how busy the machine is.
+                    self._send_ended.clear()
+                    await self._send_ended.wait()
+                    continue
                 waits = [self._last_to.get(chat_id, -1e9) + self.per_chat_seconds - now]
                 if len(self._finished) + self._in_flight >= self.per_second:
-                    oldest = self._finished[0] if self._finished else now
-                    waits.append(max(oldest + WINDOW_SECONDS - now, 0.01))
+                    waits.append(self._finished[0] + WINDOW_SECONDS - now)
                 wait = max(waits)
                 if wait <= 0:
                     self._in_flight += 1
@@ -123,6 +141,7 @@ class Pacer:
             self._in_flight -= 1
             self._finished.append(finished)
             self._last_to[chat_id] = finished
+            self._send_ended.set()
 
     async def hold(self, seconds: float) -> None:
         """Telegram asked us to pause (429): nobody sends until it has passed."""
@@ -140,51 +159,117 @@ class JobServices:
     pacer: Pacer
 
 
-async def claim(
+# --- The row of one message, and the claim of one part --------------------------------------
+
+DONE = (DeliveryStatus.SENT, DeliveryStatus.BLOCKED, DeliveryStatus.SKIPPED)
+RETRYABLE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """This sender may send part `part` now."""
+
+    part: int
+
+
+@dataclass(frozen=True)
+class Busy:
+    """Another sender holds the part until `until` (then its claim has lapsed)."""
+
+    until: datetime
+
+
+@dataclass(frozen=True)
+class Finished:
+    """Nothing is left to send: every part went out, or the row was closed."""
+
+
+async def open_row(
     database: Database, job: str, period: str, chat_id: int, *, force: bool, now: datetime
-) -> Delivery | None:
-    """Take the recipient's row for sending, or None when it must not be sent (again)."""
+) -> int:
+    """The id of the recipient's row, created unclaimed if new; `force` starts it over."""
     async with database.session() as session:
         try:
             async with session.begin_nested():
-                row = Delivery(
-                    job=job,
-                    period=period,
-                    chat_id=chat_id,
-                    status=DeliveryStatus.SENDING,
-                    claimed_at=now,
-                    created_at=now,
-                )
+                row = Delivery(job=job, period=period, chat_id=chat_id, created_at=now)
                 session.add(row)
-            return row
+            return id_of(row)
         except IntegrityError:
             pass
-        retryable = [DeliveryStatus.PENDING, DeliveryStatus.FAILED]
+        where = (
+            col(Delivery.job) == job,
+            col(Delivery.period) == period,
+            col(Delivery.chat_id) == chat_id,
+        )
         if force:
-            retryable += [DeliveryStatus.SENT, DeliveryStatus.BLOCKED]
-        condition = col(Delivery.status).in_(retryable) | (
+            await session.exec(
+                update(Delivery)
+                .where(*where)
+                .where(col(Delivery.status) != DeliveryStatus.SENDING)
+                .values(status=DeliveryStatus.PENDING, parts_sent=0)
+            )
+        return id_of((await session.exec(select(Delivery).where(*where))).one())
+
+
+async def claim_part(
+    database: Database, row_id: int, parts: int, *, now: datetime
+) -> Claimed | Busy | Finished:
+    """Take the row's next unsent part for sending now (compare-and-set on the row)."""
+    async with database.session() as session:
+        open_or_lapsed = col(Delivery.status).in_(RETRYABLE) | (
             (col(Delivery.status) == DeliveryStatus.SENDING)
-            & (col(Delivery.claimed_at) < now - STALE_CLAIM)
+            & (col(Delivery.claimed_at) < now - CLAIM_LEASE)
         )
         taken = await session.exec(
             update(Delivery)
-            .where(
-                col(Delivery.job) == job,
-                col(Delivery.period) == period,
-                col(Delivery.chat_id) == chat_id,
-            )
-            .where(condition)
+            .where(col(Delivery.id) == row_id, col(Delivery.parts_sent) < parts)
+            .where(open_or_lapsed)
             .values(status=DeliveryStatus.SENDING, claimed_at=now)
         )
-        if taken.rowcount != 1:
-            return None
-        return (
-            await session.exec(
-                select(Delivery).where(
-                    Delivery.job == job, Delivery.period == period, Delivery.chat_id == chat_id
-                )
-            )
-        ).one()
+        row = await session.get(Delivery, row_id, populate_existing=True)
+        if row is None:  # erased meanwhile (/hapusdata): nothing to send
+            return Finished()
+        if taken.rowcount == 1:
+            return Claimed(row.parts_sent)
+        if row.status == DeliveryStatus.SENDING and row.claimed_at is not None:
+            return Busy(row.claimed_at + CLAIM_LEASE)
+        if row.status in DONE or row.parts_sent >= parts:
+            return Finished()
+        return Busy(now)  # changed between our update and read: look again
+
+
+async def record_part(
+    database: Database, row_id: int, part: int, parts: int, message_id: int, *, now: datetime
+) -> None:
+    """Telegram accepted `part`: the row goes on from the next one, or is done."""
+    last = part == parts - 1
+    values: dict[str, object] = {
+        "parts_sent": part + 1,
+        "status": DeliveryStatus.SENT if last else DeliveryStatus.PENDING,
+        "error": None,
+    }
+    if part == 0:
+        values["message_id"] = message_id
+    if last:
+        values["sent_at"] = now
+    async with database.session() as session:
+        await session.exec(
+            update(Delivery)
+            .where(col(Delivery.id) == row_id, col(Delivery.parts_sent) == part)
+            .values(attempts=Delivery.attempts + 1, **values)
+        )
+
+
+async def release(
+    database: Database, row_id: int, status: DeliveryStatus, error: str | None
+) -> None:
+    """The part was not sent: hand the row back (`menunggu`) or close it (`gagal`, `diblokir`)."""
+    async with database.session() as session:
+        await session.exec(
+            update(Delivery)
+            .where(col(Delivery.id) == row_id)
+            .values(status=status, error=error, attempts=Delivery.attempts + 1)
+        )
 
 
 async def record(
@@ -208,27 +293,54 @@ async def record(
         session.add(stored)
 
 
-async def send_parts(bot: Bot, pacer: Pacer, outgoing: Outgoing) -> int:
-    """Send every part of one message, each after its turn; returns the first message id.
+PartSender = Callable[[Bot], Awaitable[Message]]
 
-    The parse mode is explicit: the CLI's plain Bot has no defaults."""
-    first: int | None = None
-    for index, text in enumerate(outgoing.parts):
-        last = index == len(outgoing.parts) - 1
-        async with pacer.turn(outgoing.chat_id):
-            sent = await bot.send_message(
-                outgoing.chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=outgoing.markup if last else None,
+
+def part_senders(outgoing: Outgoing) -> list[PartSender]:
+    """One call per part, in order. The parse mode is explicit: the CLI's plain Bot has no
+    defaults."""
+    chat_id = outgoing.chat_id
+
+    def text_part(text: str, markup: InlineKeyboardMarkup | None) -> PartSender:
+        async def send(bot: Bot) -> Message:
+            return await bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
             )
-        first = first or sent.message_id
+
+        return send
+
+    def photo_part(photo: bytes, caption: str | None) -> PartSender:
+        async def send(bot: Bot) -> Message:
+            return await bot.send_photo(chat_id, photo, caption=caption)
+
+        return send
+
+    last = len(outgoing.parts) - 1
+    senders = [
+        text_part(text, outgoing.markup if index == last else None)
+        for index, text in enumerate(outgoing.parts)
+    ]
     if outgoing.photo is not None:
-        async with pacer.turn(outgoing.chat_id):
-            sent = await bot.send_photo(outgoing.chat_id, outgoing.photo, caption=outgoing.caption)
-        first = first or sent.message_id
-    assert first is not None
-    return first
+        senders.append(photo_part(outgoing.photo, outgoing.caption))
+    return senders
+
+
+async def attempt(send: PartSender, bot: Bot) -> Message | TelegramError:
+    try:
+        return await send(bot)
+    except TelegramError as error:
+        return error
+
+
+def describe(error: TelegramError) -> str:
+    if isinstance(error, RetryAfter):
+        return f"429 retry_after {pause_seconds(error):g}"
+    return str(error)
+
+
+def pause_seconds(pause: RetryAfter) -> float:
+    seconds = pause.retry_after
+    return seconds.total_seconds() if isinstance(seconds, timedelta) else float(seconds)
 
 
 async def deliver_one(
@@ -241,36 +353,48 @@ async def deliver_one(
     *,
     force: bool = False,
 ) -> DeliveryReport:
-    """Claim, send with retries, record. Never raises for Telegram's refusals."""
-    row = await claim(database, job, period, outgoing.chat_id, force=force, now=utcnow())
-    if row is None:
-        return DeliveryReport(skipped=1)
-    attempts, error = 0, ""
-    while attempts < MAX_ATTEMPTS:
-        attempts += 1
-        try:
-            message_id = await send_parts(bot, pacer, outgoing)
-        except RetryAfter as pause:
-            seconds = pause.retry_after
-            wait = seconds.total_seconds() if isinstance(seconds, timedelta) else float(seconds)
-            log.warning("429 from Telegram: pausing %.1f s", wait)
-            await pacer.hold(wait)
-            error = f"429 retry_after {wait:g}"
+    """Send each part not sent yet: claim it in its turn, send it, record it; retry what
+    failed. Never raises for Telegram's refusals."""
+    senders = part_senders(outgoing)
+    last = len(senders) - 1
+    chat_id = outgoing.chat_id
+    row_id = await open_row(database, job, period, chat_id, force=force, now=pacer.now())
+    sent_any, failures = False, 0
+    while True:
+        async with pacer.turn(chat_id):
+            claim = await claim_part(database, row_id, len(senders), now=pacer.now())
+            if isinstance(claim, Claimed):
+                result = await attempt(senders[claim.part], bot)
+        if isinstance(claim, Finished):
+            return DeliveryReport(sent=1) if sent_any else DeliveryReport(skipped=1)
+        if isinstance(claim, Busy):
+            await pacer.sleep(max((claim.until - pacer.now()).total_seconds(), 0.0) + 0.001)
             continue
-        except Forbidden as refusal:
-            await record(database, row, DeliveryStatus.BLOCKED, attempts, error=str(refusal))
-            return DeliveryReport(blocked=[outgoing.chat_id])
-        except BadRequest as refusal:
-            await record(database, row, DeliveryStatus.FAILED, attempts, error=str(refusal))
+        if isinstance(result, Message):
+            await record_part(
+                database, row_id, claim.part, len(senders), result.message_id, now=pacer.now()
+            )
+            sent_any, failures = True, 0
+            if claim.part == last:
+                return DeliveryReport(sent=1)
+            continue
+        if isinstance(result, Forbidden):
+            await release(database, row_id, DeliveryStatus.BLOCKED, str(result))
+            return DeliveryReport(blocked=[chat_id])
+        if isinstance(result, BadRequest):
+            await release(database, row_id, DeliveryStatus.FAILED, str(result))
             return DeliveryReport(failed=1)
-        except (NetworkError, TelegramError) as trouble:
-            error = str(trouble)
-            await pacer.sleep(BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1])
+        if isinstance(result, RetryAfter):  # flow control, not a failure of this message
+            await release(database, row_id, DeliveryStatus.PENDING, describe(result))
+            log.warning("429 from Telegram: pausing %.1f s", pause_seconds(result))
+            await pacer.hold(pause_seconds(result))
             continue
-        await record(database, row, DeliveryStatus.SENT, attempts, message_id=message_id)
-        return DeliveryReport(sent=1)
-    await record(database, row, DeliveryStatus.FAILED, attempts, error=error)
-    return DeliveryReport(failed=1)
+        failures += 1
+        if failures >= MAX_ATTEMPTS:
+            await release(database, row_id, DeliveryStatus.FAILED, describe(result))
+            return DeliveryReport(failed=1)
+        await release(database, row_id, DeliveryStatus.PENDING, describe(result))
+        await pacer.sleep(BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS)) - 1])
 
 
 async def deliver_all(

@@ -3,15 +3,13 @@ message delivered exactly once, reruns send nothing new — all on a controlled 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlmodel import select
 
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Delivery, DeliveryStatus, utcnow
+from kinerja_bot.core.models import Delivery, DeliveryStatus
 from kinerja_bot.core.outbox import (
-    STALE_CLAIM,
+    CLAIM_LEASE,
     Outgoing,
     deliver_all,
     split_blocks,
@@ -73,6 +71,24 @@ async def test_faults_are_absorbed_and_each_message_arrives_once(
     assert again.sent == 0 and again.skipped == len(CHATS)
 
 
+async def test_one_recipient_meeting_every_injected_fault_is_still_sent(
+    settings: Settings, database: Database, limited_api: FakeBotAPI, clock: FakeClock
+) -> None:
+    """Which sender meets the injected faults depends on which request arrives first, which
+    depends on how busy the machine is; the outcome must not. Here one recipient meets them
+    all: 429s are flow control, not failed attempts, so it is still sent."""
+    api = limited_api
+    unlucky = CHATS[3]
+    api.inject_fault("sendMessage", 429, chat_id=unlucky, times=2, retry_after=3)
+    api.inject_fault("sendMessage", 502, chat_id=unlucky, times=3)
+    async with job_services(settings, database, api, clock) as services:
+        report = await deliver_all(
+            services.bot, database, "pengingat", "2026-W49#1", messages(), pacer=services.pacer
+        )
+    assert report.sent == len(CHATS) and report.failed == 0
+    assert len(api.sent_to(unlucky)) == 1
+
+
 async def test_pacing_stays_under_telegrams_limits(
     settings: Settings, database: Database, limited_api: FakeBotAPI, clock: FakeClock
 ) -> None:
@@ -91,7 +107,7 @@ async def test_pacing_stays_under_telegrams_limits(
     # (throughput against the real clock is measured by benchmarks/broadcast_bench.py)
 
 
-async def test_force_resends_and_a_stale_claim_is_retried(
+async def test_force_resends_and_a_dead_senders_claim_is_sent_once_it_lapses(
     settings: Settings, database: Database, limited_api: FakeBotAPI, clock: FakeClock
 ) -> None:
     api = limited_api
@@ -110,22 +126,17 @@ async def test_force_resends_and_a_stale_claim_is_retried(
                     period="ADU-2",
                     chat_id=CHATS[1],
                     status=DeliveryStatus.SENDING,
-                    claimed_at=utcnow(),
+                    claimed_at=services.pacer.now(),
                 )
             )
         fresh = [Outgoing(CHATS[1], ["Halo"])]
-        busy = await deliver_all(
-            services.bot, database, "eskalasi", "ADU-2", fresh, pacer=services.pacer
-        )
-        assert busy.skipped == 1 and api.sent_to(CHATS[1]) == []
-        async with database.session() as session:
-            row = (await session.exec(select(Delivery).where(Delivery.period == "ADU-2"))).one()
-            row.claimed_at = utcnow() - STALE_CLAIM - timedelta(seconds=1)
-            session.add(row)
+        started = clock()
         retried = await deliver_all(
             services.bot, database, "eskalasi", "ADU-2", fresh, pacer=services.pacer
         )
+    # The rerun waited for the dead sender's claim to lapse, then sent the message once.
     assert retried.sent == 1 and len(api.sent_to(CHATS[1])) == 1
+    assert clock() - started >= CLAIM_LEASE.total_seconds()
 
 
 def test_long_text_is_split_between_blocks() -> None:
