@@ -35,6 +35,24 @@ def test_values_are_escaped_but_markup_is_not(book_dir: Path) -> None:
     assert rendered == "Halo <b>&lt;script&gt;&amp;</b> <i>x</i>"
 
 
+def test_a_rendered_text_inside_another_is_escaped_once(book_dir: Path) -> None:
+    (book_dir / "t.yaml").write_text(
+        "baris: 'Kendala: {isi}'\nringkasan: '<b>Ringkasan</b> {baris}'\n"
+    )
+    book = make_book("t", {"baris": ("isi",), "ringkasan": ("baris",)})
+    line = book.get("baris", isi='A & "B" <c>')
+    assert book.get("ringkasan", baris=line) == '<b>Ringkasan</b> Kendala: A &amp; "B" &lt;c&gt;'
+
+
+def test_button_labels_and_alerts_are_plain_text(book_dir: Path) -> None:
+    """Telegram shows labels and pop-ups as they are: an escaped `&` would be seen as `&amp;`."""
+    (book_dir / "t.yaml").write_text("tombol_orang: '{nama}'\nperingatan_terkirim: 'Ke {nama}.'\n")
+    book = make_book("t", {"tombol_orang": ("nama",), "peringatan_terkirim": ("nama",)})
+    assert book.get("tombol_orang", nama="Tata <Usaha> & Umum") == "Tata <Usaha> & Umum"
+    assert book.get("peringatan_terkirim", nama="A & B") == "Ke A & B."
+    assert not isinstance(book.get("tombol_orang", nama="x"), Markup)
+
+
 @pytest.mark.parametrize(
     ("content", "keys", "message"),
     [

@@ -3,7 +3,13 @@
 Each feature declares its book: the keys it uses and the placeholders it fills in. At start
 `validate_all()` loads every declared book and stops with the file and key named when a key is
 missing, a text uses a placeholder the code does not supply, a text is over Telegram's limits,
-or callback data is over 64 bytes. Values filled in are HTML-escaped (parse mode is HTML).
+or callback data is over 64 bytes.
+
+Escaping has one rule: a value is HTML-escaped exactly once, when it is filled into a text.
+Messages are HTML (parse mode), so `get` escapes the values and returns `Markup`; a rendered
+text used as a value of another text is therefore not escaped again. Button labels (`tombol_…`)
+and pop-up alerts (`peringatan_…`) are shown by Telegram as plain text: nothing is escaped.
+Handlers pass user text as it was typed, never pre-escaped.
 """
 
 from __future__ import annotations
@@ -41,6 +47,11 @@ def placeholders(template: str) -> set[str]:
     return {
         field.split(".")[0].split("[")[0] for _, field, _, _ in Formatter().parse(template) if field
     }
+
+
+def is_plain_text(key: str) -> bool:
+    """Button labels and pop-up alerts: Telegram does not parse HTML in them."""
+    return key.startswith(("tombol_", "peringatan_"))
 
 
 def limit_for(key: str) -> int:
@@ -114,17 +125,17 @@ class TextBook:
         return content
 
     def get(self, key: str, /, **values: Any) -> str:
-        """Render a text, escaping every value that is not Markup."""
+        """Render a text; in a message, every value that is not Markup is escaped (once)."""
         if key not in self.keys:
             raise KeyError(f"{self.name}.{key} is not declared")
         template: str = self._load()[key]
+        if not self.html or is_plain_text(key):
+            return template.format(**values).strip()
         escaped = {
-            name: value
-            if isinstance(value, Markup) or not self.html
-            else html.escape(str(value), quote=False)
+            name: value if isinstance(value, Markup) else html.escape(str(value), quote=False)
             for name, value in values.items()
         }
-        return template.format(**escaped).strip()
+        return Markup(template.format(**escaped).strip())
 
     def data(self, key: str) -> Any:
         """Structured data (a questionnaire, a list of options) declared with `data=`."""

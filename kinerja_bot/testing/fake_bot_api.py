@@ -100,6 +100,8 @@ class FakeBotAPI:
         self.users: dict[int, FakeUser] = {}
         self.method_calls: list[MethodCall] = []
         self.answered_callbacks: list[dict[str, Any]] = []
+        # Every text and caption the users sent, in any update (tests check escaping with it).
+        self.typed: list[str] = []
         self.files: dict[str, StoredFile] = {}
         self.webhook_url = ""
         self.too_many_requests = 0
@@ -196,6 +198,15 @@ class FakeBotAPI:
     def sent_to(self, chat_id: int) -> list[SentMessage]:
         """Every message the bot sent to a chat (current state, edits applied)."""
         return list(self._sent.get(chat_id, []))
+
+    def shown(self) -> list[str]:
+        """Everything users read: message texts and captions, button labels, pop-up answers."""
+        messages = [message for sent in self._sent.values() for message in sent]
+        return (
+            [message.plain_text for message in messages]
+            + [label for message in messages for label in message.button_labels]
+            + [str(answer["text"]) for answer in self.answered_callbacks if answer.get("text")]
+        )
 
     def unread(self, chat_id: int) -> list[SentMessage]:
         """Messages to a chat not yet returned by `next_message` / `wait_for_messages`."""
@@ -302,6 +313,11 @@ class FakeBotAPI:
     def push_update(self, update: Mapping[str, Any]) -> dict[str, Any]:
         """Queue a raw update for getUpdates (an update_id is assigned)."""
         queued = {"update_id": self._next_update_id, **update}
+        for content in update.values():
+            if isinstance(content, Mapping):
+                self.typed += [
+                    content[key] for key in ("text", "caption") if isinstance(content.get(key), str)
+                ]
         self._next_update_id += 1
         self._updates.append(queued)
         self._notify()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import col, select
 
 from kinerja_bot.complaints.jobs import auto_close_job
@@ -41,7 +40,6 @@ from tests.survey.conftest import (
 
 COMPLAINT = "Antrean <b>3 jam</b> & petugas tidak ada"
 # The citizen types tags; they must reach the handler as typed, tags and all.
-pytestmark = pytest.mark.user_types_html
 
 
 def plain(html: str) -> str:

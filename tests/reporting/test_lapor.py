@@ -309,3 +309,43 @@ async def test_an_idle_report_times_out_with_a_message(
         assert after.plain_text == GENERAL.get("teks_tidak_dipahami")
     assert bot.errors == []
     assert await reports(database) == []
+
+
+async def test_markup_characters_typed_by_the_user_are_shown_as_typed(
+    bot: RunningBot, database: Database, siti: Employee
+) -> None:
+    name = 'Dokumen "KIA" & KK <baru>'
+    await add_indicator(database, siti, nama=name)
+    evidence = 'Foto <loket 3> & "antrian" > 20 orang'
+    obstacle = 'Printer & scanner <rusak> sejak "Senin"'
+    support = "Tinta & kertas <A4>"
+    (choose,) = await bot.say(ASN, "/lapor")
+    assert choose.button_labels == [TEXTS.get("tombol_indikator", nama=name, capaian="0%")]
+    assert name in choose.button_labels[0]  # a label is plain text: nothing escaped
+    await press(bot, choose, choose.button_labels[0])
+    await bot.say(ASN, "120")
+    (ask_obstacle,) = await bot.say(ASN, evidence)
+    await press(bot, ask_obstacle, "Sarana-prasarana")
+    (ask_support,) = await bot.say(ASN, obstacle)
+    await press(bot, ask_support, "Anggaran")
+    (summary,) = await bot.say(ASN, support)
+    assert f"Indikator: {name}" in summary.plain_text
+    assert f"Bukti: {evidence}" in summary.plain_text
+    assert f"Kendala: Sarana-prasarana — {obstacle}" in summary.plain_text
+    assert f"Dukungan: Anggaran — {support}" in summary.plain_text
+    await press(bot, summary, TEXTS.get("tombol_kirim"))
+    (report,) = await reports(database)
+    assert (report.kendala, report.dukungan) == (obstacle, support)  # stored as typed
+
+
+async def test_an_entity_the_user_typed_is_shown_as_typed(
+    bot: RunningBot, database: Database, ktp: Indicator
+) -> None:
+    """The test-wide guard allows an entity on screen when the user typed that very text."""
+    (choose,) = await bot.say(ASN, "/lapor")
+    await press(bot, choose, choose.button_labels[0])
+    await bot.say(ASN, "120")
+    (ask_obstacle,) = await bot.say(ASN, "kode &amp; &lt;b&gt; dari sistem")
+    (ask_support,) = await press(bot, ask_obstacle, TEXTS.get("tombol_tidak_ada"))
+    (summary,) = await press(bot, ask_support, TEXTS.get("tombol_tidak_ada"))
+    assert "Bukti: kode &amp; &lt;b&gt; dari sistem" in summary.plain_text

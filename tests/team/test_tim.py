@@ -12,10 +12,12 @@ from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
     Delivery,
     Employee,
+    Evidence,
     Feedback,
     Indicator,
     ProgressReport,
     UnitRole,
+    id_of,
 )
 from kinerja_bot.reporting.texts import TEXTS as LAPOR
 from kinerja_bot.team.handlers import TEXTS
@@ -110,6 +112,33 @@ async def test_feedback_reaches_the_asn_and_the_reply_reaches_the_atasan(
     async with database.session() as session:
         thread = (await session.exec(select(Feedback).order_by(Feedback.id))).all()
     assert [f.author_id for f in thread] == [team.atasan.id, team.siti.id]
+
+
+async def test_markup_characters_in_reports_and_feedback_are_shown_as_typed(
+    bot: RunningBot, database: Database, team: Team
+) -> None:
+    obstacle, support = 'Loket & "antrian" <panjang>', "Tinta > 2 dus & kertas"
+    evidence = "Foto <loket> & antrian"
+    report = await add_report(
+        database, team.siti_ktp, 150, kendala=("sdm", obstacle), dukungan=("anggaran", support)
+    )
+    async with database.session() as session:
+        session.add(Evidence(report_id=id_of(report), kind="teks", content=evidence))
+    (page,) = await bot.say(ATASAN, "/tim")
+    person = await press(bot, ATASAN, page, "✅ Siti Rahmawati")
+    assert f"Bukti: {evidence} · Kendala: SDM — {obstacle}" in person.plain_text
+    assert f"Dukungan: Anggaran — {support}" in person.plain_text
+
+    prompt = await press(bot, ATASAN, person, TEXTS.get("tombol_umpan_balik", no=2))
+    assert "Tulis umpan balik untuk Siti Rahmawati" in prompt.plain_text
+    feedback, answer = 'Cek "loket" <3> & <4>', "Siap & <segera> > besok"
+    await bot.say(ATASAN, feedback)
+    received = await bot.api.next_message(SITI)
+    assert feedback in received.plain_text
+    await press(bot, SITI, received, TEXTS.get("tombol_balas"))
+    await bot.say(SITI, answer)
+    back = await bot.api.next_message(ATASAN)
+    assert feedback in back.plain_text and answer in back.plain_text
 
 
 async def test_acknowledge_tells_the_asn_and_ends_corrections(

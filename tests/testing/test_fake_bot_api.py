@@ -32,6 +32,7 @@ from kinerja_bot.testing import (
     parse_html,
 )
 from kinerja_bot.testing.protocol import METHODS_FILE
+from tests.conftest import escaped_twice
 
 SITI = 70001
 BUDI = 70002
@@ -240,6 +241,17 @@ async def test_escaped_html_is_accepted(bot: Bot, api: FakeBotAPI) -> None:
     text = f'<b>{html.escape(name)}</b> <i>ok</i> <a href="https://x.id/?a=1&amp;b=2">tautan</a>'
     await bot.send_message(SITI, text, parse_mode=ParseMode.HTML)
     assert api.sent_to(SITI)[0].plain_text == f"{name} ok tautan"
+
+
+async def test_the_escaping_guard_flags_entities_no_user_typed(
+    local_bot: Bot, api: FakeBotAPI
+) -> None:
+    await local_bot.send_message(SITI, "Kendala: A &amp;amp; B", parse_mode=ParseMode.HTML)
+    button = InlineKeyboardButton("Sarana &amp; prasarana", callback_data="x")
+    await local_bot.send_message(SITI, "Pilih", reply_markup=InlineKeyboardMarkup([[button]]))
+    assert escaped_twice(api) == ["Kendala: A &amp; B", "Sarana &amp; prasarana"]
+    api.send_text(SITI, "kode &amp; dari sistem")  # now a user typed that entity
+    assert escaped_twice(api) == []
 
 
 async def test_caption_over_1024_characters_is_rejected(local_bot: Bot, api: FakeBotAPI) -> None:
