@@ -14,7 +14,15 @@ SETTINGS_KEY = "settings"
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """PTB's context plus the process's database and settings (kept in bot_data)."""
+    """PTB's context plus the process's database and settings (kept in bot_data).
+
+    PTB builds one context per update and hands it to every handler that runs for it, so what
+    is learnt about the update once (who is talking: `kinerja_bot.core.people`) is kept here.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person_of_update: Any = None
 
     @property
     def db(self) -> Database:

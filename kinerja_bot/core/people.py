@@ -1,7 +1,14 @@
-"""Who is talking to the bot: their employee record (if linked) and their roles."""
+"""Who is talking to the bot: their employee record (if linked) and their roles.
+
+Every handler learns it the same way, once per update: `current_person(update, context)`, or
+`unit_of_work(update, context)` for a handler that works on the database too (one session for
+both). Guards on who may do what are the decorators in `kinerja_bot.core.guards`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from sqlmodel import select
@@ -27,6 +34,13 @@ class Person:
     @property
     def is_employee(self) -> bool:
         return self.employee is not None
+
+    @property
+    def asn(self) -> Employee:
+        """The employee record of a person a guard has checked to be a linked ASN."""
+        if self.employee is None:
+            raise LookupError("not a linked ASN: guard the handler with is_asn")
+        return self.employee
 
     @property
     def roles(self) -> frozenset[str]:
@@ -72,9 +86,37 @@ async def identify(session: AsyncSession, telegram_id: int, settings: Settings) 
     )
 
 
-async def current_person(update: Update, context: BotContext) -> Person | None:
-    """The person behind this update, or None for updates without a user."""
-    if update.effective_user is None:
+async def _person_in(session: AsyncSession, update: Update, context: BotContext) -> Person | None:
+    user = update.effective_user
+    if user is None:
         return None
+    known: Person | None = context.person_of_update
+    if known is None or known.telegram_id != user.id:
+        known = await identify(session, user.id, context.settings)
+        context.person_of_update = known
+    return known
+
+
+async def current_person(update: Update, context: BotContext) -> Person | None:
+    """The person behind this update (None for updates without a user), looked up once."""
+    known: Person | None = context.person_of_update
+    if update.effective_user is None or (
+        known is not None and known.telegram_id == update.effective_user.id
+    ):
+        return known if update.effective_user is not None else None
     async with context.db.session() as session:
-        return await identify(session, update.effective_user.id, context.settings)
+        return await _person_in(session, update, context)
+
+
+@asynccontextmanager
+async def unit_of_work(
+    update: Update, context: BotContext
+) -> AsyncIterator[tuple[AsyncSession, Person | None]]:
+    """One session for a handler's work, together with who is talking (found in it if needed)."""
+    async with context.db.session() as session:
+        yield session, await _person_in(session, update, context)
+
+
+def forget_person(context: BotContext) -> None:
+    """After the update changed who the user is (linked an account), look them up again."""
+    context.person_of_update = None

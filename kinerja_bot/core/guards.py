@@ -1,0 +1,81 @@
+"""Who may use a handler, said once as a decorator instead of a prologue in every callback.
+
+    @only(is_asn, refuse_with(TEXTS, "bukan_pegawai"))
+    async def show_performance(update, context, person): ...
+
+The decorated callback gets the person behind the update (looked up once per update, see
+`kinerja_bot.core.people`); everybody else gets the refusal, which answers a pressed button too
+so that no button spins forever.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from telegram import Update
+
+from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.people import Person, current_person
+from kinerja_bot.core.telegram_ui import reply, take_press
+from kinerja_bot.core.texts import TextBook
+
+R = TypeVar("R")
+PersonCallback = Callable[[Update, BotContext, Person], Awaitable[R]]
+Callback = Callable[[Update, BotContext], Awaitable[R]]
+
+
+def is_asn(person: Person) -> bool:
+    return person.employee is not None
+
+
+def is_atasan(person: Person) -> bool:
+    """Leads people: has subordinates, or heads a unit."""
+    return person.has_subordinates or bool(person.head_of_units)
+
+
+def is_head_or_admin(person: Person) -> bool:
+    return person.is_admin or bool(person.head_of_units)
+
+
+def anyone(person: Person) -> bool:
+    return True
+
+
+def only(allowed: Callable[[Person], bool], refuse: Callback[R]) -> Callable[..., Callback[R]]:
+    """Run the callback for people `allowed` accepts, with the person; refuse everybody else."""
+
+    def decorate(callback: PersonCallback[R]) -> Callback[R]:
+        @functools.wraps(callback)
+        async def guarded(update: Update, context: BotContext) -> R:
+            person = await current_person(update, context)
+            if person is None or not allowed(person):
+                return await refuse(update, context)
+            return await callback(update, context, person)
+
+        return guarded
+
+    return decorate
+
+
+def refuse_with(book: TextBook, key: str, result: Any = None) -> Callback[Any]:
+    """A refusal that answers the press (if any) and says `key` in the chat."""
+
+    async def refuse(update: Update, context: BotContext) -> Any:
+        await take_press(update)
+        await reply(update, book.get(key))
+        return result
+
+    return refuse
+
+
+def alert_with(book: TextBook, key: str, result: Any = None) -> Callback[Any]:
+    """A refusal for buttons: a pop-up on the pressed button, nothing in the chat."""
+
+    async def refuse(update: Update, context: BotContext) -> Any:
+        if update.callback_query is not None:
+            await update.callback_query.answer(book.get(key), show_alert=True)
+        return result
+
+    return refuse
