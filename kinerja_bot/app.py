@@ -14,11 +14,12 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    ExtBot,
     MessageHandler,
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from kinerja_bot import activation, general
 from kinerja_bot.analysis.handlers import build_analysis_handlers
@@ -44,8 +45,40 @@ from kinerja_bot.team.handlers import build_team_handlers
 
 log = logging.getLogger(__name__)
 
+# Runs before every other group (flood control included): chats and edits no feature may see.
+INTAKE_GROUP = -200
 # Runs after every other group: what a handler changed is on disk before the next update.
 PERSIST_GROUP = 1000
+
+
+def read_update(data: object, bot: ExtBot[Any]) -> Update | None:
+    """One update from Telegram's JSON, or None (logged once, without its content) when the
+    library cannot read it: one strange update must not stop everyone else's."""
+    try:
+        return Update.de_json(data, bot)  # type: ignore[arg-type]
+    except Exception as error:
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        log.warning("Skipped update %s: unreadable (%s)", update_id, type(error).__name__)
+        return None
+
+
+class IntakeBot(ExtBot[Any]):
+    """The bot, whose getUpdates reads each update on its own.
+
+    PTB reads a batch as a whole: one unreadable update fails the batch, the offset never moves
+    past it and the same batch is fetched again and again. Here an unreadable update becomes a
+    bare `{"update_id": …}` (nothing handles it), so the offset moves on and the rest is served.
+    """
+
+    async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, *args, **kwargs)
+        if endpoint != "getUpdates" or not isinstance(result, list):
+            return result
+        return [
+            item if read_update(item, self) is not None else {"update_id": item["update_id"]}
+            for item in result
+            if isinstance(item, dict) and isinstance(item.get("update_id"), int)
+        ]
 
 
 def register_handlers(application: KinerjaApplication) -> None:
@@ -54,7 +87,10 @@ def register_handlers(application: KinerjaApplication) -> None:
     1. features with deep links and conversations come first, each owning its commands;
     2. the general commands next (/start without payload, /bantuan, /batal outside a journey);
     3. then the fallbacks: unknown commands, stray messages, buttons nothing handles any more.
+    Before all of them, in INTAKE_GROUP: groups and channels get nothing personal, edited
+    messages drive nothing (general.only_private_messages).
     """
+    application.add_handler(TypeHandler(Update, general.only_private_messages), group=INTAKE_GROUP)
     for handler in activation.build_activation_handlers():
         application.add_handler(handler)
     # Team first: while an atasan or ASN writes feedback, their text belongs to that thread.
@@ -136,22 +172,25 @@ def build_application(
     )
     if not secret:
         raise ValueError("a bot token is needed to build the application")
+    bot = IntakeBot(
+        secret,
+        base_url=settings.base_url,
+        base_file_url=settings.base_file_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
+        # PTB's own defaults: a pool for concurrent replies, one connection for getUpdates.
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=request or HTTPXRequest(),
+        rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,
+    )
     builder: Any = (
         ApplicationBuilder()
-        .token(secret)
-        .base_url(settings.base_url)
-        .base_file_url(settings.base_file_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
         .persistence(DatabasePersistence(database))
         .concurrent_updates(PerUserOrderedProcessor())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
     application: KinerjaApplication = builder.build()
     application.bot_data[DATABASE_KEY] = database
     application.bot_data[SETTINGS_KEY] = settings

@@ -4,9 +4,13 @@ stale buttons and the one error handler."""
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Awaitable, Callable
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from kinerja_bot.core.commands import command_list
 from kinerja_bot.core.context import BotContext
@@ -14,6 +18,62 @@ from kinerja_bot.core.people import current_person
 from kinerja_bot.core.telegram_ui import COMMON_TEXTS as TEXTS
 
 log = logging.getLogger(__name__)
+
+
+# A group hears the private-chat notice at most this often, however busy it is.
+GROUP_NOTICE_INTERVAL = 600.0
+
+
+class GroupNotices:
+    """When each group last heard the private-chat notice (in memory, per process)."""
+
+    def __init__(
+        self, interval: float = GROUP_NOTICE_INTERVAL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.interval = interval
+        self.clock = clock
+        self._last: dict[int, float] = {}
+
+    def due(self, chat_id: int) -> bool:
+        """True, and counted as told, if the chat has not heard the notice within the interval."""
+        now = self.clock()
+        if now - self._last.get(chat_id, -self.interval) < self.interval:
+            return False
+        if len(self._last) > 10_000:  # keep memory bounded: forget chats told long ago
+            self._last = {c: t for c, t in self._last.items() if now - t < self.interval}
+        self._last[chat_id] = now
+        return True
+
+
+GROUP_NOTICES = GroupNotices()
+
+
+async def only_private_messages(update: Update, context: BotContext) -> None:
+    """Let through only what may drive a feature: new messages and button presses in private
+    chats (and updates without a chat). Everything else stops here (ApplicationHandlerStop):
+
+    - groups and channels: nothing personal may be shown or asked there. A group message gets
+      a short notice with a link to the private chat (at most once per GROUP_NOTICE_INTERVAL
+      per group), a button in a group an alert; channel posts and the rest are ignored;
+    - edited messages are not answers: a private edit gets one line saying so.
+    """
+    chat = update.effective_chat
+    if chat is None or (chat.type == ChatType.PRIVATE and update.edited_message is None):
+        return
+    if chat.type == ChatType.PRIVATE:
+        await context.bot.send_message(chat.id, TEXTS.get("pesan_diubah"))
+    elif update.callback_query is not None:
+        await update.callback_query.answer(
+            TEXTS.get("peringatan_hanya_chat_pribadi"), show_alert=True
+        )
+    elif (
+        update.message is not None
+        and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+        and GROUP_NOTICES.due(chat.id)
+    ):
+        link = f"https://t.me/{context.bot.username}"
+        await update.message.reply_text(TEXTS.get("hanya_chat_pribadi", tautan=link))
+    raise ApplicationHandlerStop
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -66,28 +126,46 @@ async def stale_button(update: Update, context: BotContext) -> None:
 
 
 def describe(update: object) -> str:
-    """A short, token-free description of an update for the log."""
+    """What the log may say about an update: ids and its kind, never what the user typed
+    (a NIP, a name, a phone number) nor a command's payload (an activation code)."""
     if not isinstance(update, Update):
-        return repr(update)[:200]
+        return type(update).__name__
     user = update.effective_user.id if update.effective_user else None
     chat = update.effective_chat.id if update.effective_chat else None
+    message = update.effective_message
     if update.callback_query is not None:
-        what = f"callback={update.callback_query.data!r}"
-    elif update.effective_message is not None and update.effective_message.text:
-        what = f"text={update.effective_message.text[:80]!r}"
+        what = f"button={(update.callback_query.data or '').split(':')[0][:16]!r}"
+    elif message is not None and message.text and message.text.startswith("/"):
+        what = f"command={message.text.split()[0][:33]!r}"
+    elif message is not None:
+        what = "message"
     else:
         what = "other"
     return f"update_id={update.update_id} user={user} chat={chat} {what}"
 
 
 async def error_handler(update: object, context: BotContext) -> None:
-    """Log the error with its update; tell the user something went wrong, never the traceback."""
+    """Log the error; tell the user something went wrong, never the traceback.
+
+    A failed button press gets its keyboard back: the failed work was rolled back and the
+    conversation did not move, so the same buttons (Kirim of a draft) work again.
+    """
     log.error("Error while handling %s", describe(update), exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    try:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-        await context.bot.send_message(update.effective_chat.id, TEXTS.get("galat"))
-    except TelegramError:
+    query = update.callback_query
+    if query is not None:
+        await _quietly(query.answer())  # refused if the handler answered already: fine
+        if isinstance(query.message, Message) and query.message.reply_markup is not None:
+            await _quietly(query.edit_message_reply_markup(query.message.reply_markup))
+    if not await _quietly(context.bot.send_message(update.effective_chat.id, TEXTS.get("galat"))):
         log.warning("Could not tell chat %s about the error", update.effective_chat.id)
+
+
+async def _quietly(call: Awaitable[object]) -> bool:
+    """Await a Bot API call; False instead of an error (the error path must not fail)."""
+    try:
+        await call
+    except TelegramError:
+        return False
+    return True

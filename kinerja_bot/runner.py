@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
+import hmac
+import json
 import logging
+import re
+import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+import tornado.httpserver
+import tornado.web
 from telegram import Update
+from telegram.error import InvalidToken
 
 from kinerja_bot.core.settings import ConfigError, Settings, get_settings
 from kinerja_bot.core.texts import TextBook, TextError
 
-TEXTS = TextBook("runner", {"token_missing": ()}, html=False)
+if TYPE_CHECKING:
+    from kinerja_bot.core.context import KinerjaApplication
+
+TEXTS = TextBook("runner", {"token_missing": (), "token_rejected": ()}, html=False)
 
 log = logging.getLogger("kinerja_bot")
+
+# Telegram's updates are a few kB; a body above this is refused before it is read.
+WEBHOOK_BODY_LIMIT = 256 * 1024
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class RedactingFormatter(logging.Formatter):
@@ -59,41 +74,120 @@ def load_or_exit() -> Settings:
     return settings
 
 
-def webhook_options(settings: Settings, *, listen: str = "0.0.0.0") -> dict[str, Any]:
-    """Where the webhook listens (behind the reverse proxy of deploy/) and what it checks."""
+@tornado.web.stream_request_body
+class WebhookReceiver(tornado.web.RequestHandler):
+    """Telegram's POSTs in webhook mode. Checked in the cheapest order: the secret header and
+    the declared size before any byte of the body is read, then JSON, then the update."""
+
+    def initialize(self, bot_application: KinerjaApplication, secret: str) -> None:
+        self.bot_application = bot_application
+        self.secret = secret
+        self.body = bytearray()
+
+    def prepare(self) -> None:
+        if self.request.method != "POST":
+            raise tornado.web.HTTPError(405)
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            raise tornado.web.HTTPError(403)
+        declared = self.request.headers.get("Content-Length", "0")
+        if not declared.isdigit() or int(declared) > WEBHOOK_BODY_LIMIT:
+            raise tornado.web.HTTPError(413)
+        # A chunked body declares no size: the server's max_body_size closes it when too big.
+
+    def data_received(self, chunk: bytes) -> None:
+        self.body += chunk
+
+    async def post(self) -> None:
+        from kinerja_bot.app import read_update
+
+        try:
+            data = json.loads(self.body)
+        except ValueError:
+            raise tornado.web.HTTPError(400) from None
+        update = read_update(data, self.bot_application.bot)
+        if update is None:
+            raise tornado.web.HTTPError(400)
+        await self.bot_application.update_queue.put(update)
+
+    def log_exception(self, *exc_info: object) -> None:
+        """Refusals are answered with their status; nothing of the request goes to the log."""
+
+
+def webhook_server(
+    application: KinerjaApplication, settings: Settings
+) -> tornado.httpserver.HTTPServer:
+    """The HTTP server for WEBHOOK_URL's path (call `.listen(port, address)` to start it)."""
     assert settings.webhook_url is not None and settings.webhook_secret is not None
-    url = str(settings.webhook_url)
-    return {
-        "listen": listen,
-        "port": settings.webhook_port,
-        "url_path": urlparse(url).path.lstrip("/"),
-        "webhook_url": url,
-        "secret_token": settings.webhook_secret.get_secret_value(),
-    }
+    path = urlparse(str(settings.webhook_url)).path.rstrip("/")
+    receiver = tornado.web.Application(
+        [
+            (
+                re.escape(path) + "/?",
+                WebhookReceiver,
+                {
+                    "bot_application": application,
+                    "secret": settings.webhook_secret.get_secret_value(),
+                },
+            )
+        ],
+        log_function=lambda handler: None,
+    )
+    return tornado.httpserver.HTTPServer(receiver, max_body_size=WEBHOOK_BODY_LIMIT)
+
+
+async def run_webhook(application: KinerjaApplication, settings: Settings) -> None:
+    """Webhook mode until SIGINT/SIGTERM: register WEBHOOK_URL, serve it on
+    WEBHOOK_LISTEN:WEBHOOK_PORT, then stop like PTB's run_* (post_init, post_shutdown)."""
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    server = webhook_server(application, settings)
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.bot.set_webhook(
+            str(settings.webhook_url),
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await application.start()
+        server.listen(settings.webhook_port, address=settings.webhook_listen)
+        log.info("Webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port)
+        await stopping.wait()
+        server.stop()
+        await server.close_all_connections()
+        await application.stop()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
 
 
 def main() -> None:
     settings = load_or_exit()
     configure_logging(settings)
+    try:
+        serve(settings)
+    except InvalidToken:
+        # Its message quotes the whole token: never let Python print it.
+        log.critical("Telegram rejected TELEGRAM_BOT_TOKEN")
+        sys.exit(TEXTS.get("token_rejected"))
+    except Exception:
+        # The traceback goes through the redacting formatter, not Python's own printer.
+        log.critical("The bot stopped because of an error", exc_info=True)
+        sys.exit(1)
 
+
+def serve(settings: Settings) -> None:
+    """Migrate, then long polling, or the webhook when WEBHOOK_URL is set."""
     from kinerja_bot.app import build_application
     from kinerja_bot.core.migrate import upgrade
 
     upgrade(settings.database_url)
     application = build_application(settings)
     if settings.webhook_url is not None:
-        url = str(settings.webhook_url)
-        log.info("Webhook mode on port %s", settings.webhook_port)
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=settings.webhook_port,
-            url_path=urlparse(url).path.lstrip("/"),
-            webhook_url=url,
-            secret_token=(
-                settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            ),
-            allowed_updates=Update.ALL_TYPES,
-        )
+        asyncio.run(run_webhook(application, settings))
     else:
         log.info("Long polling mode")
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import AnyHttpUrl
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import SQLModel
 from telegram import Bot
 
@@ -67,6 +67,25 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.dispose()
+
+
+@contextmanager
+def database_fails(database: Database, *, on: str) -> Iterator[list[str]]:
+    """The next statement containing `on` (say "INSERT INTO progressreport") fails like a
+    dropped connection, with the driver's own error; yields the statements that failed.
+    Name the table: persistence and jobs use the database at any moment too."""
+    failed: list[str] = []
+
+    def fail(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if on.upper() in statement.upper() and not failed:
+            failed.append(statement)
+            raise database.engine.dialect.loaded_dbapi.OperationalError("connection lost")
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", fail)
+    try:
+        yield failed
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", fail)
 
 
 # --- The bot, running against the local fake Bot API over HTTP -------------------------------

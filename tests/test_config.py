@@ -15,6 +15,7 @@ def settings_from(monkeypatch: pytest.MonkeyPatch, **env: str):  # type: ignore[
         "WEBHOOK_URL",
         "WEBHOOK_SECRET",
         "WEBHOOK_PORT",
+        "WEBHOOK_LISTEN",
         "ADMIN_TELEGRAM_IDS",
         "TZ_NAME",
     ):
@@ -31,6 +32,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.base_file_url == "https://api.telegram.org/file/bot"
     assert settings.database_url == "sqlite:///kinerja_bot.db"
     assert settings.webhook_url is None
+    assert settings.webhook_listen == "127.0.0.1"  # behind the reverse proxy only
     assert settings.tz_name == "Asia/Jakarta"
     assert settings.admin_telegram_ids == ()
 
@@ -44,6 +46,7 @@ def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
         WEBHOOK_URL="https://bot.tangerangselatankota.go.id/telegram/hook",
         WEBHOOK_SECRET="s3cret_token-1",
         WEBHOOK_PORT="9000",
+        WEBHOOK_LISTEN="0.0.0.0",
         ADMIN_TELEGRAM_IDS="111, 222,333",
         TZ_NAME="Asia/Makassar",
     )
@@ -54,6 +57,7 @@ def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.database_url.startswith("postgresql://")
     assert str(settings.webhook_url).endswith("/telegram/hook")
     assert settings.webhook_port == 9000
+    assert settings.webhook_listen == "0.0.0.0"
     assert settings.admin_telegram_ids == (111, 222, 333)
     assert settings.is_admin(222) and not settings.is_admin(444)
     assert str(settings.tz) == "Asia/Makassar"

@@ -37,8 +37,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the process's engine; SQLite connections get WAL, foreign keys and a busy timeout."""
-    engine = create_async_engine(async_url(database_url), **kwargs)
+    """Create the process's engine; SQLite connections get WAL, foreign keys and a busy timeout.
+
+    Errors never quote the statement's parameters: they are what users typed (NIP, names, phone
+    numbers, report texts) and would land in the log with the traceback.
+    """
+    engine = create_async_engine(async_url(database_url), hide_parameters=True, **kwargs)
     if is_sqlite(engine):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     webhook_url: AnyHttpUrl | None = None
     webhook_secret: SecretStr | None = None
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # Loopback: the reverse proxy of deploy/ is the only way in (0.0.0.0 inside a container).
+    webhook_listen: str = Field(default="127.0.0.1", min_length=1)
     admin_telegram_ids: Annotated[tuple[int, ...], NoDecode] = ()
     tz_name: str = "Asia/Jakarta"
     # Extras (documented in .env.example): the bot's @username for t.me links, and code lifetime.

@@ -35,6 +35,9 @@ COMMON_TEXTS = TextBook(
         "peringatan_tombol_usang": (),
         "habis_waktu": (),
         "galat": (),
+        "hanya_chat_pribadi": ("tautan",),
+        "peringatan_hanya_chat_pribadi": (),
+        "pesan_diubah": (),
     },
 )
 

@@ -98,6 +98,7 @@ class FakeBotAPI:
         bot_id = int(token.split(":")[0])
         self.bot = FakeUser(bot_id, first_name, username=username, language_code=None, is_bot=True)
         self.users: dict[int, FakeUser] = {}
+        self.group_chats: dict[int, dict[str, Any]] = {}
         self.method_calls: list[MethodCall] = []
         self.answered_callbacks: list[dict[str, Any]] = []
         # Every text and caption the users sent, in any update (tests check escaping with it).
@@ -325,13 +326,7 @@ class FakeBotAPI:
 
     def send_text(self, user_id: int, text: str) -> dict[str, Any]:
         """The user writes to the bot; a leading `/command` gets its bot_command entity."""
-        content: dict[str, Any] = {"text": text}
-        if text.startswith("/"):
-            command = text.split()[0] if text.split() else text
-            content["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": utf16_length(command)}
-            ]
-        return self._user_message(user_id, content)
+        return self._user_message(user_id, self._text_content(text))
 
     def send_command(
         self, user_id: int, command: str, payload: str | None = None
@@ -397,12 +392,56 @@ class FakeBotAPI:
         content_dict = {"document": stored.document_dict()}
         return self._user_message(user_id, _with_caption(content_dict, caption))
 
-    def _user_message(self, user_id: int, content: dict[str, Any]) -> dict[str, Any]:
+    def group(self, chat_id: int, title: str = "Grup", *, kind: str = "group") -> dict[str, Any]:
+        """A group, supergroup or channel the bot is in (ids are negative, as in Telegram)."""
+        if kind not in ("group", "supergroup", "channel") or chat_id >= 0:
+            raise ValueError("a group chat has a negative id and kind group/supergroup/channel")
+        return self.group_chats.setdefault(chat_id, {"id": chat_id, "type": kind, "title": title})
+
+    def send_group_text(self, chat_id: int, user_id: int, text: str) -> dict[str, Any]:
+        """A member writes in a group the bot is in (commands as `/cmd` or `/cmd@BotName`)."""
+        return self._user_message(user_id, self._text_content(text), chat=self.group(chat_id))
+
+    def send_channel_post(self, chat_id: int, text: str) -> dict[str, Any]:
+        """A post in a channel the bot is in: no sender, only the channel."""
+        chat = self.group(chat_id, kind="channel")
+        post = {
+            "message_id": self._next_message_id(chat_id),
+            "sender_chat": chat,
+            "chat": chat,
+            "date": int(time.time()),
+            **self._text_content(text),
+        }
+        self.push_update({"channel_post": post})
+        return post
+
+    def edit_text(self, message: Mapping[str, Any], text: str) -> dict[str, Any]:
+        """The user edits a message they sent earlier (from `send_text` and friends)."""
+        kept = {key: value for key, value in message.items() if key != "entities"}
+        edited = kept | self._text_content(text) | {"edit_date": int(time.time())}
+        self.push_update({"edited_message": edited})
+        return edited
+
+    @staticmethod
+    def _text_content(text: str) -> dict[str, Any]:
+        """A text message's fields; a leading `/command` gets its bot_command entity."""
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0] if text.split() else text
+            content["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": utf16_length(command)}
+            ]
+        return content
+
+    def _user_message(
+        self, user_id: int, content: dict[str, Any], *, chat: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         user = self.user(user_id)
+        chat = chat or user.chat_dict()
         message = {
-            "message_id": self._next_message_id(user_id),
+            "message_id": self._next_message_id(chat["id"]),
             "from": user.to_dict(),
-            "chat": user.chat_dict(),
+            "chat": chat,
             "date": int(time.time()),
             **content,
         }
@@ -662,8 +701,8 @@ class FakeBotAPI:
     # ---- helpers of the handlers -----------------------------------------------------------------
 
     def _chat_id(self, chat: int | str) -> int:
-        """The id of a chat the bot can write to: a known user, by id or @username."""
-        if isinstance(chat, int) and chat in self.users:
+        """The id of a chat the bot can write to: a known user or group, by id or @username."""
+        if isinstance(chat, int) and (chat in self.users or chat in self.group_chats):
             return chat
         if isinstance(chat, str) and chat.startswith("@"):
             for user in self.users.values():
@@ -786,7 +825,7 @@ class FakeBotAPI:
         data: dict[str, Any] = {
             "message_id": message.message_id,
             "from": self.bot.to_dict(),
-            "chat": self.user(message.chat_id).chat_dict(),
+            "chat": self.group_chats.get(message.chat_id) or self.user(message.chat_id).chat_dict(),
             "date": message.date,
         }
         if message.edit_date:

@@ -23,7 +23,7 @@ from kinerja_bot.general import TEXTS as GENERAL
 from kinerja_bot.reporting.texts import PROGRESS_TEXTS as KINERJA
 from kinerja_bot.reporting.texts import TEXTS
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
-from tests.conftest import RunningBot, running_bot
+from tests.conftest import RunningBot, database_fails, running_bot
 from tests.factories import add_employee, add_indicator, add_unit
 
 ASN = 7100001
@@ -349,3 +349,42 @@ async def test_an_entity_the_user_typed_is_shown_as_typed(
     (ask_support,) = await press(bot, ask_obstacle, TEXTS.get("tombol_tidak_ada"))
     (summary,) = await press(bot, ask_support, TEXTS.get("tombol_tidak_ada"))
     assert "Bukti: kode &amp; &lt;b&gt; dari sistem" in summary.plain_text
+
+
+async def test_an_edited_answer_does_not_become_the_evidence(
+    bot: RunningBot, database: Database, ktp: Indicator
+) -> None:
+    (choose,) = await bot.say(ASN, "/lapor")
+    await press(bot, choose, choose.button_labels[0])
+    realisation = bot.api.send_text(ASN, "5")
+    (ask_evidence,) = await bot.api.wait_for_messages(ASN)
+    assert ask_evidence.plain_text == TEXTS.get("minta_bukti")
+    bot.api.edit_text(realisation, "500")
+    (refused,) = await bot.api.wait_for_messages(ASN)
+    assert refused.plain_text == GENERAL.get("pesan_diubah")
+    (ask_obstacle,) = await bot.say(ASN, "Foto kegiatan di arsip bidang")
+    assert ask_obstacle.plain_text == TEXTS.get("minta_kendala")
+    (ask_support,) = await press(bot, ask_obstacle, TEXTS.get("tombol_tidak_ada"))
+    (summary,) = await press(bot, ask_support, TEXTS.get("tombol_tidak_ada"))
+    assert "Realisasi: 5 dokumen" in summary.plain_text
+    assert "Bukti: Foto kegiatan di arsip bidang" in summary.plain_text
+
+
+async def test_kirim_during_a_database_failure_says_so_and_can_be_pressed_again(
+    bot: RunningBot, database: Database, ktp: Indicator
+) -> None:
+    summary = await to_summary(bot, "10")
+    with database_fails(database, on="INSERT INTO progressreport") as failed:
+        (told,) = await press(bot, summary, TEXTS.get("tombol_kirim"))
+    assert failed and told.plain_text == GENERAL.get("galat")
+    assert await reports(database) == []
+    # The draft is still there and the summary has its buttons back: Kirim works now.
+    assert summary.button_labels == [
+        TEXTS.get(k) for k in ("tombol_kirim", "tombol_ubah", "tombol_batal")
+    ]
+    (saved,) = await press(bot, summary, TEXTS.get("tombol_kirim"))
+    assert saved.plain_text.startswith("✅ Laporan tersimpan.")
+    (report,) = await reports(database)
+    assert report.realisasi == 10
+    assert [type(e).__name__ for e in bot.errors] == ["OperationalError"]
+    bot.errors.clear()  # expected here; the fixture fails tests on any other error
