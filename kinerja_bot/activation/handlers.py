@@ -29,7 +29,7 @@ from kinerja_bot.activation.service import (
 from kinerja_bot.core.commands import command_list
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.models import Unit, utcnow
-from kinerja_bot.core.people import identify
+from kinerja_bot.core.people import forget_person, unit_of_work
 from kinerja_bot.core.telegram_ui import (
     answer_with,
     cancel_forgetting,
@@ -66,20 +66,20 @@ def _minutes(wait: timedelta | None) -> int:
     return max(1, math.ceil((wait or timedelta()).total_seconds() / 60))
 
 
-async def describe_result(result: Result, context: BotContext, telegram_id: int) -> str:
+async def describe_result(result: Result, update: Update, context: BotContext) -> str:
     """The message for any activation outcome."""
     employee = result.employee
     if result.outcome is Outcome.LINKED and employee is not None:
-        async with context.db.session() as session:
+        forget_person(context)  # just linked: an employee now, perhaps with a team
+        async with unit_of_work(update, context) as (session, person):
             unit = await session.get(Unit, employee.unit_id)
-            person = await identify(session, telegram_id, context.settings)
         return TEXTS.get(
             "berhasil",
             nama=employee.nama,
             jabatan=employee.jabatan,
             unit=unit.nama if unit else "-",
             nip=employee.nip,
-            perintah=command_list(person),
+            perintah=command_list(person) if person is not None else "",
         )
     if result.outcome is Outcome.ACCOUNT_ALREADY_LINKED:
         return TEXTS.get(
@@ -100,7 +100,7 @@ async def start_with_code(update: Update, context: BotContext) -> None:
     code = normalise_code(context.args[0].removeprefix("aktivasi-"))
     async with context.db.session() as session:
         result = await activate(session, user.id, code, utcnow())
-    await message.reply_text(await describe_result(result, context, user.id))
+    await message.reply_text(await describe_result(result, update, context))
 
 
 async def ask_nip(update: Update, context: BotContext) -> int:
@@ -111,7 +111,7 @@ async def ask_nip(update: Update, context: BotContext) -> int:
     async with context.db.session() as session:
         refusal = await precheck(session, user.id, utcnow())
     if refusal is not None:
-        await message.reply_text(await describe_result(refusal, context, user.id))
+        await message.reply_text(await describe_result(refusal, update, context))
         return ConversationHandler.END
     await message.reply_text(TEXTS.get("minta_nip"))
     return ASK_NIP
@@ -125,7 +125,7 @@ async def receive_nip(update: Update, context: BotContext) -> int:
     async with context.db.session() as session:
         result = await check_nip(session, user.id, message.text, utcnow())
     if result.outcome is not Outcome.LINKED or result.employee is None:
-        await message.reply_text(await describe_result(result, context, user.id))
+        await message.reply_text(await describe_result(result, update, context))
         keep_asking = result.outcome in (Outcome.NIP_FORMAT, Outcome.UNKNOWN_NIP)
         return ASK_NIP if keep_asking else ConversationHandler.END
     assert context.user_data is not None
@@ -142,7 +142,7 @@ async def receive_code(update: Update, context: BotContext) -> int:
     nip = context.user_data.get(NIP_KEY)
     async with context.db.session() as session:
         result = await activate(session, user.id, normalise_code(message.text), utcnow(), nip=nip)
-    await message.reply_text(await describe_result(result, context, user.id))
+    await message.reply_text(await describe_result(result, update, context))
     if result.outcome is Outcome.WRONG_CODE:
         return ASK_CODE
     context.user_data.pop(NIP_KEY, None)

@@ -12,9 +12,10 @@ from telegram.ext import BaseHandler, CommandHandler
 from kinerja_bot.analysis.delivery import prepare_needs_delivery, send_needs_delivery
 from kinerja_bot.analysis.render import TEXTS
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.guards import is_head_or_admin
 from kinerja_bot.core.models import Unit, id_of
 from kinerja_bot.core.organisation import unit_by_kode, unit_tree_ids
-from kinerja_bot.core.people import Person, identify
+from kinerja_bot.core.people import Person, current_person
 from kinerja_bot.core.rules.periods import (
     Period,
     PeriodError,
@@ -51,11 +52,10 @@ async def _allowed_unit(context: BotContext, person: Person, kode: str) -> Unit 
 
 async def needs_analysis(update: Update, context: BotContext) -> None:
     """/analisis: check the role and the scope, then send the chart and the ranked needs."""
-    if update.effective_user is None or update.effective_chat is None:
+    person = await current_person(update, context)
+    if person is None or update.effective_chat is None:
         return
-    async with context.db.session() as session:
-        person = await identify(session, update.effective_user.id, context.settings)
-    if not (person.is_admin or person.head_of_units):
+    if not is_head_or_admin(person):
         await reply(update, TEXTS.get("bukan_kepala"))
         return
     period_text, kode = _split_args(list(context.args or []))

@@ -48,7 +48,7 @@ from kinerja_bot.complaints.service import (
 from kinerja_bot.complaints.texts import TEXTS, status_name
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.models import Complaint, ComplaintStatus, Service, Unit, id_of, utcnow
-from kinerja_bot.core.people import Person, identify
+from kinerja_bot.core.people import Person, current_person
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.telegram_ui import (
     answer_with,
@@ -232,16 +232,9 @@ def reply_buttons(complaint: Complaint) -> InlineKeyboardMarkup:
 # --- /tiket and staff buttons ---------------------------------------------------------------
 
 
-async def _person(update: Update, context: BotContext) -> Person | None:
-    if update.effective_user is None:
-        return None
-    async with context.db.session() as session:
-        return await identify(session, update.effective_user.id, context.settings)
-
-
 async def tiket_command(update: Update, context: BotContext) -> None:
     """/tiket: the staff's list, or a citizen's own tickets; /tiket NOMOR: one ticket."""
-    message, person = update.effective_message, await _person(update, context)
+    message, person = update.effective_message, await current_person(update, context)
     if message is None or person is None:
         return
     if context.args:
@@ -299,7 +292,7 @@ async def own_tickets(context: BotContext, telegram_id: int) -> str:
 
 async def _ticket_for_staff(update: Update, context: BotContext) -> tuple[Person, Complaint] | None:
     """The person and the ticket a staff button names, if they may handle it; else alert."""
-    query, person = update.callback_query, await _person(update, context)
+    query, person = update.callback_query, await current_person(update, context)
     if query is None or query.data is None or person is None:
         return None
     ticket_id = int(query.data.rsplit(":", 1)[1])
@@ -317,7 +310,7 @@ async def _ticket_for_staff(update: Update, context: BotContext) -> tuple[Person
 
 async def list_page(update: Update, context: BotContext) -> None:
     """◀ / ▶ and "Daftar tiket": a page of the open tickets."""
-    person = await _person(update, context)
+    person = await current_person(update, context)
     query = update.callback_query
     if person is None or query is None or query.data is None:
         return
@@ -516,7 +509,7 @@ async def confirm_answer(update: Update, context: BotContext) -> int:
 
 
 async def send_answer(update: Update, context: BotContext, draft: dict[str, Any]) -> int:
-    person = await _person(update, context)
+    person = await current_person(update, context)
     if person is None or context.user_data is None:
         return ConversationHandler.END
     try:

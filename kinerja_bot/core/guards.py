@@ -11,7 +11,7 @@ so that no button spins forever.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import Update
@@ -19,11 +19,11 @@ from telegram import Update
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.people import Person, current_person
 from kinerja_bot.core.telegram_ui import reply, take_press
-from kinerja_bot.core.texts import TextBook
+from kinerja_bot.core.texts import ALERT_LIMIT, TextBook
 
 R = TypeVar("R")
 PersonCallback = Callable[[Update, BotContext, Person], Awaitable[R]]
-Callback = Callable[[Update, BotContext], Awaitable[R]]
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, R]]
 
 
 def is_asn(person: Person) -> bool:
@@ -75,7 +75,7 @@ def alert_with(book: TextBook, key: str, result: Any = None) -> Callback[Any]:
 
     async def refuse(update: Update, context: BotContext) -> Any:
         if update.callback_query is not None:
-            await update.callback_query.answer(book.get(key), show_alert=True)
+            await update.callback_query.answer(book.get(key)[:ALERT_LIMIT], show_alert=True)
         return result
 
     return refuse

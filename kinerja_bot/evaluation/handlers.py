@@ -26,8 +26,9 @@ from telegram.ext import (
 )
 
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.guards import is_asn, only, refuse_with
 from kinerja_bot.core.models import Employee, Evaluation, id_of, utcnow
-from kinerja_bot.core.people import Person, identify
+from kinerja_bot.core.people import Person, current_person
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import (
     Period,
@@ -193,11 +194,8 @@ def _rating_buttons(step: str, suggested: Rating | None = None) -> InlineKeyboar
 
 async def _atasan(update: Update, context: BotContext) -> Employee | None:
     """The linked employee behind this update (None for citizens and unknown users)."""
-    if update.effective_user is None:
-        return None
-    async with context.db.session() as session:
-        person = await identify(session, update.effective_user.id, context.settings)
-    return person.employee
+    person = await current_person(update, context)
+    return person.employee if person is not None else None
 
 
 async def _checked_subordinate(
@@ -711,26 +709,15 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
 # --- /evaluasi and /laporansaya ----------------------------------------------------------------
 
 
-async def _linked(update: Update, context: BotContext) -> Person | None:
-    if update.effective_user is None:
-        return None
-    async with context.db.session() as session:
-        person = await identify(session, update.effective_user.id, context.settings)
-    if person.employee is None:
-        await reply(update, TEXTS.get("bukan_pegawai"))
-        return None
-    return person
-
-
-async def own_evaluation(update: Update, context: BotContext) -> None:
+@only(is_asn, refuse_with(TEXTS, "bukan_pegawai"))
+async def own_evaluation(update: Update, context: BotContext, person: Person) -> None:
     """/evaluasi [periode]: the ASN's own evaluation pack as a spreadsheet.
 
     Without a period: the latest period they were rated for, else the current triwulan.
     """
-    person = await _linked(update, context)
-    if person is None or person.employee is None or update.effective_chat is None:
+    if update.effective_chat is None:
         return
-    employee = person.employee
+    employee = person.asn
     today = wib_today()
     if context.args:
         period = await _parse_or_explain(update, " ".join(context.args))
@@ -771,13 +758,13 @@ async def _latest_rated_period(context: BotContext, employee_id: int) -> Period 
     return periods[0] if periods else None
 
 
-async def own_reports(update: Update, context: BotContext) -> None:
+@only(is_asn, refuse_with(TEXTS, "bukan_pegawai"))
+async def own_reports(update: Update, context: BotContext, person: Person) -> None:
     """/laporansaya [periode]: the ASN's own progress reports as a spreadsheet (default: the
     current year)."""
-    person = await _linked(update, context)
-    if person is None or person.employee is None or update.effective_chat is None:
+    if update.effective_chat is None:
         return
-    employee = person.employee
+    employee = person.asn
     if context.args:
         try:
             period = parse_period(" ".join(context.args))

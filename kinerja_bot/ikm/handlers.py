@@ -8,7 +8,7 @@ from telegram.ext import CommandHandler
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.models import Unit, id_of
 from kinerja_bot.core.organisation import unit_by_kode, unit_tree_ids
-from kinerja_bot.core.people import identify
+from kinerja_bot.core.people import unit_of_work
 from kinerja_bot.core.rules.formatting import format_number_id
 from kinerja_bot.core.rules.periods import Period, PeriodError, parse_period
 from kinerja_bot.core.texts import Markup
@@ -42,8 +42,9 @@ async def ikm_handler(update: Update, context: BotContext) -> None:
     except PeriodError as error:
         await message.reply_text(TEXTS.get("ikm_periode_salah", pesan=str(error)))
         return
-    async with context.db.session() as session:
-        person = await identify(session, user.id, context.settings)
+    async with unit_of_work(update, context) as (session, person):
+        if person is None:
+            return
         led: set[int] = set()
         for head_of in person.head_of_units:
             led |= await unit_tree_ids(session, head_of)

@@ -7,9 +7,9 @@ is listed with a **Hapus** button each.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -20,8 +20,10 @@ from telegram.ext import (
 )
 
 from kinerja_bot.core.context import BotContext
-from kinerja_bot.core.models import utcnow
-from kinerja_bot.core.people import current_person
+from kinerja_bot.core.drafts import DraftSlot
+from kinerja_bot.core.guards import alert_with, is_asn, only, refuse_with
+from kinerja_bot.core.models import Leave, utcnow
+from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.periods import (
     DateError,
     format_date_id,
@@ -60,51 +62,59 @@ TEXTS = TextBook(
 )
 
 FIRST_DAY, LAST_DAY = range(2)
-LEAVE_KEY = "cuti_mulai"
 MAX_LEAVE_DAYS = 90
 
 
-async def list_and_ask(update: Update, context: BotContext) -> int:
+class LeaveDraft(TypedDict):
+    first_day: str  # ISO date, JSON-safe
+
+
+LEAVE_DRAFT = DraftSlot[LeaveDraft]("cuti.v2")
+not_an_asn = refuse_with(TEXTS, "bukan_pegawai", ConversationHandler.END)
+
+
+def leave_list_view(leaves: list[Leave]) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Declared leave, one Hapus button each; or that there is none."""
+    if not leaves:
+        return TEXTS.get("tidak_ada_cuti"), None
+    lines = "\n".join(
+        TEXTS.get(
+            "baris_cuti",
+            mulai=format_date_id(leave.first_day),
+            selesai=format_date_id(leave.last_day),
+        )
+        for leave in leaves
+    )
+    buttons = [
+        [
+            (
+                TEXTS.get(
+                    "tombol_hapus",
+                    mulai=leave.first_day.strftime("%d/%m"),
+                    selesai=leave.last_day.strftime("%d/%m"),
+                ),
+                f"cuti:hapus:{leave.id}",
+            )
+        ]
+        for leave in leaves
+    ]
+    return TEXTS.get("daftar_cuti", daftar=lines), keyboard(buttons)
+
+
+@only(is_asn, not_an_asn)
+async def list_and_ask(update: Update, context: BotContext, person: Person) -> int:
     """/cuti: show declared leave, ask for the first day of a new one."""
-    person = await current_person(update, context)
-    if person is None or person.employee is None:
-        await reply(update, TEXTS.get("bukan_pegawai"))
-        return ConversationHandler.END
     today = utcnow().astimezone(context.settings.tz).date()
     async with context.db.session() as session:
-        leaves = await current_leaves(session, person.employee, today)
-    if leaves:
-        lines = "\n".join(
-            TEXTS.get(
-                "baris_cuti",
-                mulai=format_date_id(leave.first_day),
-                selesai=format_date_id(leave.last_day),
-            )
-            for leave in leaves
-        )
-        buttons = [
-            [
-                (
-                    TEXTS.get(
-                        "tombol_hapus",
-                        mulai=leave.first_day.strftime("%d/%m"),
-                        selesai=leave.last_day.strftime("%d/%m"),
-                    ),
-                    f"cuti:hapus:{leave.id}",
-                )
-            ]
-            for leave in leaves
-        ]
-        await reply(update, TEXTS.get("daftar_cuti", daftar=lines), keyboard(buttons))
-    else:
-        await reply(update, TEXTS.get("tidak_ada_cuti"))
+        leaves = await current_leaves(session, person.asn, today)
+    await reply(update, *leave_list_view(leaves))
     await reply(update, TEXTS.get("minta_mulai"))
     return FIRST_DAY
 
 
 async def receive_first_day(update: Update, context: BotContext) -> int:
     message = update.effective_message
-    if message is None or message.text is None or context.user_data is None:
+    if message is None or message.text is None:
         return FIRST_DAY
     try:
         first = parse_date_id(message.text)
@@ -114,20 +124,19 @@ async def receive_first_day(update: Update, context: BotContext) -> int:
     if first < utcnow().astimezone(context.settings.tz).date():
         await reply(update, TEXTS.get("tanggal_lampau"))
         return FIRST_DAY
-    context.user_data[LEAVE_KEY] = first.isoformat()
+    LEAVE_DRAFT.new(context, {"first_day": first.isoformat()})
     await reply(update, TEXTS.get("minta_selesai", mulai=format_date_id(first)))
     return LAST_DAY
 
 
-async def receive_last_day(update: Update, context: BotContext) -> int:
-    message = update.effective_message
-    person = await current_person(update, context)
-    if message is None or message.text is None or context.user_data is None or person is None:
+@only(is_asn, not_an_asn)
+async def receive_last_day(update: Update, context: BotContext, person: Person) -> int:
+    message, draft = update.effective_message, LEAVE_DRAFT.get(context)
+    if message is None or message.text is None:
         return LAST_DAY
-    if person.employee is None or LEAVE_KEY not in context.user_data:
-        await reply(update, TEXTS.get("bukan_pegawai"))
-        return ConversationHandler.END
-    first = date.fromisoformat(context.user_data[LEAVE_KEY])
+    if draft is None:
+        return await not_an_asn(update, context)
+    first = date.fromisoformat(draft["first_day"])
     try:
         last = parse_date_id(message.text)
     except DateError as error:
@@ -140,22 +149,22 @@ async def receive_last_day(update: Update, context: BotContext) -> int:
         await reply(update, TEXTS.get("terlalu_lama", hari=MAX_LEAVE_DAYS))
         return LAST_DAY
     async with context.db.session() as session:
-        await add_leave(session, person.employee, first, last)
-    context.user_data.pop(LEAVE_KEY, None)
+        await add_leave(session, person.asn, first, last)
+    LEAVE_DRAFT.drop(context)
     await reply(
         update, TEXTS.get("tersimpan", mulai=format_date_id(first), selesai=format_date_id(last))
     )
     return ConversationHandler.END
 
 
-async def delete_leave(update: Update, context: BotContext) -> None:
+@only(is_asn, alert_with(TEXTS, "peringatan_bukan_milik"))
+async def delete_leave(update: Update, context: BotContext, person: Person) -> None:
     """Hapus under a listed leave (only one's own)."""
     leave_id = callback_int(update)
-    person = await current_person(update, context)
     removed = False
-    if leave_id is not None and person is not None and person.employee is not None:
+    if leave_id is not None:
         async with context.db.session() as session:
-            removed = await remove_leave(session, person.employee, leave_id)
+            removed = await remove_leave(session, person.asn, leave_id)
     await take_press(
         update, TEXTS.get("peringatan_dihapus" if removed else "peringatan_bukan_milik")
     )
@@ -171,7 +180,7 @@ def build_leave_conversation() -> ConversationHandler[BotContext]:
             FIRST_DAY: [MessageHandler(typed, receive_first_day)],
             LAST_DAY: [MessageHandler(typed, receive_last_day)],
         },
-        fallbacks=[CommandHandler("batal", cancel_forgetting(LEAVE_KEY))],
+        fallbacks=[CommandHandler("batal", cancel_forgetting(LEAVE_DRAFT.key))],
         on_timeout=conversation_timed_out,
     )
 

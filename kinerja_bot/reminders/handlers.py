@@ -13,8 +13,9 @@ from telegram.ext import (
 )
 
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.guards import alert_with, is_asn, only
 from kinerja_bot.core.models import Delivery, DeliveryStatus, id_of, utcnow
-from kinerja_bot.core.people import current_person
+from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.periods import (
     PeriodKind,
     current_period,
@@ -30,17 +31,14 @@ from kinerja_bot.reminders.service import (
 )
 
 
-async def snooze(update: Update, context: BotContext) -> None:
+@only(is_asn, alert_with(REMINDER_TEXTS, "bukan_pegawai"))
+async def snooze(update: Update, context: BotContext, person: Person) -> None:
     """Ingatkan 1 jam lagi: a pending delivery, due in SNOOZE_MINUTES, sent by the minute job."""
-    person = await current_person(update, context)
-    if person is None or person.employee is None:
-        await take_press(update, REMINDER_TEXTS.get("bukan_pegawai"))
-        return
     now = utcnow()
     today = now.astimezone(context.settings.tz).date()
     minutes = context.settings.snooze_minutes
     async with context.db.session() as session:
-        if await reported_this_week(session, [id_of(person.employee)], today):
+        if await reported_this_week(session, [id_of(person.asn)], today):
             await take_press(update, REMINDER_TEXTS.get("peringatan_sudah_melapor"))
             return
         week = current_period(PeriodKind.WEEK, today)

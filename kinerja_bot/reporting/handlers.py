@@ -12,9 +12,10 @@ Correction states: FIELD (realisasi, kendala, dukungan) → VALUE → saved as a
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -25,8 +26,9 @@ from telegram.ext import (
 )
 
 from kinerja_bot.core.context import BotContext
-from kinerja_bot.core.models import Indicator, utcnow
-from kinerja_bot.core.people import current_person
+from kinerja_bot.core.guards import is_asn, only
+from kinerja_bot.core.models import Indicator, ProgressReport, id_of, utcnow
+from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.formatting import format_number_id
 from kinerja_bot.core.rules.periods import wib_today
 from kinerja_bot.core.telegram_ui import (
@@ -43,6 +45,11 @@ from kinerja_bot.core.telegram_ui import (
     take_press,
 )
 from kinerja_bot.core.texts import Markup
+from kinerja_bot.reporting.drafts import (
+    CORRECTION_DRAFT,
+    REPORT_DRAFT,
+    ReportDraft,
+)
 from kinerja_bot.reporting.presentation import (
     achievement_label,
     category_label,
@@ -57,6 +64,8 @@ from kinerja_bot.reporting.service import (
     OBSTACLE_CATEGORIES,
     SUPPORT_CATEGORIES,
     TEXT_LIMIT,
+    EditRefusal,
+    RealisationCheck,
     SubmitOutcome,
     check_realisation,
     correct_report,
@@ -80,120 +89,95 @@ from kinerja_bot.reporting.texts import TEXTS
     RESUME,
 ) = range(10)
 FIELD, VALUE = range(100, 102)
-DRAFT = "lapor"
-CORRECTION = "koreksi"
 TYPED = filters.TEXT & ~filters.COMMAND
-cancel_report = cancel_forgetting(DRAFT)
+cancel_report = cancel_forgetting(REPORT_DRAFT.key)
+# Ubah → which part → its step.
+PARTS = {"realisasi": REALISATION, "bukti": EVIDENCE, "kendala": OBSTACLE, "dukungan": SUPPORT}
+NOTE_KINDS = {"kendala": "kategori_kendala", "dukungan": "kategori_dukungan"}
 
 
-# --- Drafts --------------------------------------------------------------------------------
-
-
-def draft_of(context: BotContext) -> dict[str, Any] | None:
-    return None if context.user_data is None else context.user_data.get(DRAFT)
-
-
-def new_draft(context: BotContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft: dict[str, Any] = {"id": uuid.uuid4().hex, "step": CHOOSE}
-    context.user_data[DRAFT] = draft
-    return draft
-
-
-def drop_draft(context: BotContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+def new_draft(context: BotContext) -> ReportDraft:
+    return REPORT_DRAFT.new(context, {"id": uuid.uuid4().hex, "step": CHOOSE})
 
 
 # --- Prompts -------------------------------------------------------------------------------
 
 
-async def ask(step: int, update: Update, context: BotContext, draft: dict[str, Any]) -> int:
+Prompt = tuple[str, InlineKeyboardMarkup | None]
+
+
+def realisation_prompt(draft: ReportDraft) -> Prompt:
+    text = TEXTS.get(
+        f"minta_realisasi_{draft['cara_hitung']}",
+        indikator=draft["indicator_name"],
+        target=draft["target_text"],
+        satuan=draft["satuan"],
+        realisasi=draft["realisasi_to_date"],
+    )
+    return text, None
+
+
+def evidence_prompt(draft: ReportDraft) -> Prompt:
+    return TEXTS.get("minta_bukti"), keyboard([[(TEXTS.get("tombol_lewati"), "lapor:lewati")]])
+
+
+def category_prompt(kind: str) -> Prompt:
+    """Kendala or dukungan: the categories two by two, then Tidak ada."""
+    codes = OBSTACLE_CATEGORIES if kind == "kendala" else SUPPORT_CATEGORIES
+    buttons: list[Button] = [
+        (category_label(NOTE_KINDS[kind], code), f"lapor:{kind}:{code}") for code in codes
+    ]
+    buttons.append((TEXTS.get("tombol_tidak_ada"), f"lapor:{kind}:-"))
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return TEXTS.get(f"minta_{kind}"), keyboard(rows)
+
+
+def note_prompt(kind: str, category: str | None) -> Prompt:
+    label = category_label(NOTE_KINDS[kind], category)
+    return TEXTS.get(f"minta_{kind}_teks", kategori=label), None
+
+
+def summary_prompt(draft: ReportDraft) -> Prompt:
+    buttons = [("tombol_kirim", "kirim"), ("tombol_ubah", "ubah"), ("tombol_batal", "batal")]
+    row = [(TEXTS.get(label), f"lapor:{action}") for label, action in buttons]
+    return summary_text(draft), keyboard([row])
+
+
+def change_prompt(draft: ReportDraft) -> Prompt:
+    rows = [["realisasi", "bukti"], ["kendala", "dukungan"]]
+    return TEXTS.get("pilih_ubahan"), keyboard(
+        [[(TEXTS.get(f"tombol_ubah_{part}"), f"lapor:ubah:{part}") for part in row] for row in rows]
+    )
+
+
+PROMPTS: dict[int, Callable[[ReportDraft], Prompt]] = {
+    REALISATION: realisation_prompt,
+    EVIDENCE: evidence_prompt,
+    OBSTACLE: lambda draft: category_prompt("kendala"),
+    OBSTACLE_TEXT: lambda draft: note_prompt("kendala", draft.get("kendala_kategori")),
+    SUPPORT: lambda draft: category_prompt("dukungan"),
+    SUPPORT_TEXT: lambda draft: note_prompt("dukungan", draft.get("dukungan_kategori")),
+    SUMMARY: summary_prompt,
+    CHANGE: change_prompt,
+}
+
+
+async def ask(step: int, update: Update, context: BotContext, draft: ReportDraft) -> int:
     """Send the question of `step` and make it the current one."""
     draft["step"] = step
     if step == CHOOSE:
         return await ask_indicator(update, context)
-    if step == REALISATION:
-        key = f"minta_realisasi_{draft['cara_hitung']}"
-        await reply(
-            update,
-            TEXTS.get(
-                key,
-                indikator=draft["indikator"],
-                target=draft["target_teks"],
-                satuan=draft["satuan"],
-                realisasi=draft["realisasi_sejauh_ini"],
-            ),
-        )
-    elif step == EVIDENCE:
-        await reply(
-            update,
-            TEXTS.get("minta_bukti"),
-            keyboard([[(TEXTS.get("tombol_lewati"), "lapor:lewati")]]),
-        )
-    elif step in (OBSTACLE, SUPPORT):
-        kind, prefix, codes = (
-            ("kategori_kendala", "kendala", OBSTACLE_CATEGORIES)
-            if step == OBSTACLE
-            else ("kategori_dukungan", "dukungan", SUPPORT_CATEGORIES)
-        )
-        buttons: list[Button] = [(category_label(kind, c), f"lapor:{prefix}:{c}") for c in codes]
-        buttons.append((TEXTS.get("tombol_tidak_ada"), f"lapor:{prefix}:-"))
-        question = "minta_kendala" if step == OBSTACLE else "minta_dukungan"
-        await reply(
-            update,
-            TEXTS.get(question),
-            keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)]),
-        )
-    elif step in (OBSTACLE_TEXT, SUPPORT_TEXT):
-        kind, field = (
-            ("kategori_kendala", "kendala_kategori")
-            if step == OBSTACLE_TEXT
-            else ("kategori_dukungan", "dukungan_kategori")
-        )
-        question = "minta_kendala_teks" if step == OBSTACLE_TEXT else "minta_dukungan_teks"
-        await reply(update, TEXTS.get(question, kategori=category_label(kind, draft[field])))
-    elif step == SUMMARY:
-        await reply(
-            update,
-            summary_text(draft),
-            keyboard(
-                [
-                    [
-                        (TEXTS.get("tombol_kirim"), "lapor:kirim"),
-                        (TEXTS.get("tombol_ubah"), "lapor:ubah"),
-                        (TEXTS.get("tombol_batal"), "lapor:batal"),
-                    ]
-                ]
-            ),
-        )
-    elif step == CHANGE:
-        await reply(
-            update,
-            TEXTS.get("pilih_ubahan"),
-            keyboard(
-                [
-                    [
-                        (TEXTS.get("tombol_ubah_realisasi"), "lapor:ubah:realisasi"),
-                        (TEXTS.get("tombol_ubah_bukti"), "lapor:ubah:bukti"),
-                    ],
-                    [
-                        (TEXTS.get("tombol_ubah_kendala"), "lapor:ubah:kendala"),
-                        (TEXTS.get("tombol_ubah_dukungan"), "lapor:ubah:dukungan"),
-                    ],
-                ]
-            ),
-        )
+    await reply(update, *PROMPTS[step](draft))
     return step
 
 
-def summary_text(draft: dict[str, Any]) -> str:
+def summary_text(draft: ReportDraft) -> str:
     return TEXTS.get(
         "ringkasan",
-        indikator=draft["indikator"],
+        indikator=draft["indicator_name"],
         realisasi=format_number_id(draft["realisasi"], 2, trim=True),
         satuan=draft["satuan"],
-        bukti=describe_evidence(draft.get("bukti")),
+        bukti=describe_evidence(draft.get("evidence")),
         kendala=describe_note(
             "kategori_kendala", draft.get("kendala_kategori"), draft.get("kendala")
         ),
@@ -203,24 +187,40 @@ def summary_text(draft: dict[str, Any]) -> str:
     )
 
 
-def after(step: int, draft: dict[str, Any]) -> int:
+def after(step: int, draft: ReportDraft) -> int:
     """The step that follows an answer: the next question, or the summary when changing."""
     return SUMMARY if draft.get("changing") else step
 
 
-async def ask_indicator(update: Update, context: BotContext) -> int:
-    person = await current_person(update, context)
-    if person is None or person.employee is None:
-        await reply(update, TEXTS.get("bukan_pegawai"))
-        drop_draft(context)
-        return ConversationHandler.END
+async def draft_lost(update: Update, context: BotContext) -> int:
+    """A step answered without a draft (e.g. lost data): say so plainly and end."""
+    await reply(update, TEXTS.get("mulai_lagi"))
+    return ConversationHandler.END
+
+
+async def press_without_draft(update: Update, context: BotContext) -> int:
+    """A button of /lapor pressed by someone who cannot be writing one (no longer linked)."""
+    await take_press(update)
+    return await draft_lost(update, context)
+
+
+async def not_an_asn(update: Update, context: BotContext) -> int:
+    await take_press(update)
+    await reply(update, TEXTS.get("bukan_pegawai"))
+    REPORT_DRAFT.drop(context)
+    return ConversationHandler.END
+
+
+@only(is_asn, not_an_asn)
+async def ask_indicator(update: Update, context: BotContext, person: Person) -> int:
     today = wib_today(utcnow())
+    employee_id = id_of(person.asn)
     async with context.db.session() as session:
-        progress = await indicator_progress(session, [person.employee.id or 0], today.year, today)
-    items = progress.get(person.employee.id or 0, [])
+        progress = await indicator_progress(session, [employee_id], today.year, today)
+    items = progress.get(employee_id, [])
     if not items:
         await reply(update, TEXTS.get("tidak_ada_indikator", tahun=today.year))
-        drop_draft(context)
+        REPORT_DRAFT.drop(context)
         return ConversationHandler.END
     buttons = [
         (
@@ -249,57 +249,58 @@ async def start_from_button(update: Update, context: BotContext) -> int:
     return await start(update, context)
 
 
-async def draft_lost(update: Update, context: BotContext) -> int:
-    """A step answered without a draft (e.g. lost data): say so plainly and end."""
-    await reply(update, TEXTS.get("mulai_lagi"))
-    return ConversationHandler.END
-
-
-async def choose_indicator(update: Update, context: BotContext) -> int:
-    draft, indicator_id = draft_of(context), callback_int(update)
+@only(is_asn, press_without_draft)
+async def choose_indicator(update: Update, context: BotContext, person: Person) -> int:
+    draft, indicator_id = REPORT_DRAFT.get(context), callback_int(update)
     await take_press(update)
-    person = await current_person(update, context)
-    if draft is None or indicator_id is None or person is None or person.employee is None:
+    if draft is None or indicator_id is None:
         return await draft_lost(update, context)
     today = wib_today(utcnow())
+    employee_id = id_of(person.asn)
     async with context.db.session() as session:
-        indicator = await own_indicator(session, person.employee, indicator_id)
+        indicator = await own_indicator(session, person.asn, indicator_id)
         if indicator is None:
             await reply(update, TEXTS.get("bukan_milik"))
             return CHOOSE
-        progress = await indicator_progress(session, [person.employee.id or 0], today.year, today)
-    current = next(p for p in progress[person.employee.id or 0] if p.indicator.id == indicator_id)
+        progress = await indicator_progress(session, [employee_id], today.year, today)
+    current = next(p for p in progress[employee_id] if p.indicator.id == indicator_id)
     draft.update(
-        indicator_id=indicator_id,
-        indikator=indicator.nama,
-        satuan=indicator.satuan,
-        target=indicator.target,
-        cara_hitung=indicator.cara_hitung,
-        target_teks=format_number_id(indicator.target, 2, trim=True),
-        realisasi_sejauh_ini=(
-            "-"
-            if current.realisation is None
-            else format_number_id(current.realisation, 2, trim=True)
-        ),
+        {
+            "indicator_id": indicator_id,
+            "indicator_name": indicator.nama,
+            "satuan": indicator.satuan,
+            "target": indicator.target,
+            "cara_hitung": indicator.cara_hitung,
+            "target_text": format_number_id(indicator.target, 2, trim=True),
+            "realisasi_to_date": (
+                "-"
+                if current.realisation is None
+                else format_number_id(current.realisation, 2, trim=True)
+            ),
+        }
     )
     return await ask(REALISATION, update, context, draft)
 
 
+def refusal_text(checked: RealisationCheck, typed: str, target_text: str, satuan: str) -> str:
+    """Why a typed realisation is not taken, for /lapor and for a correction alike."""
+    return TEXTS.get(
+        str(checked.problem),
+        alasan=checked.reason,
+        nilai=typed.strip()[:30],
+        target=target_text,
+        satuan=satuan,
+    )
+
+
 async def receive_realisation(update: Update, context: BotContext) -> int:
-    draft, message = draft_of(context), update.effective_message
+    draft, message = REPORT_DRAFT.get(context), update.effective_message
     if draft is None or message is None or message.text is None:
         return await draft_lost(update, context)
     checked = check_realisation(message.text, draft["target"])
-    if checked.problem is not None:
+    if checked.value is None:
         await reply(
-            update,
-            TEXTS.get(
-                checked.problem,
-                alasan=checked.reason,
-                nilai=message.text.strip()[:30],
-                target=draft["target_teks"],
-                satuan=draft["satuan"],
-            ),
+            update, refusal_text(checked, message.text, draft["target_text"], draft["satuan"])
         )
         return REALISATION
     draft["realisasi"] = checked.value
@@ -307,12 +308,12 @@ async def receive_realisation(update: Update, context: BotContext) -> int:
 
 
 async def receive_evidence(update: Update, context: BotContext) -> int:
-    draft, message = draft_of(context), update.effective_message
+    draft, message = REPORT_DRAFT.get(context), update.effective_message
     if draft is None or message is None:
         return await draft_lost(update, context)
     if message.photo:
         photo = message.photo[-1]
-        draft["bukti"] = {
+        draft["evidence"] = {
             "kind": "foto",
             "telegram_file_id": photo.file_id,
             "file_size": photo.file_size,
@@ -320,7 +321,7 @@ async def receive_evidence(update: Update, context: BotContext) -> int:
         }
     elif message.document:
         document = message.document
-        draft["bukti"] = {
+        draft["evidence"] = {
             "kind": "dokumen",
             "telegram_file_id": document.file_id,
             "file_name": document.file_name,
@@ -331,7 +332,7 @@ async def receive_evidence(update: Update, context: BotContext) -> int:
         if len(message.text) > TEXT_LIMIT:
             await reply(update, TEXTS.get("terlalu_panjang", batas=TEXT_LIMIT))
             return EVIDENCE
-        draft["bukti"] = evidence_from_text(message.text)
+        draft["evidence"] = evidence_from_text(message.text)
     else:
         await reply(update, TEXTS.get("minta_bukti"))
         return EVIDENCE
@@ -339,57 +340,67 @@ async def receive_evidence(update: Update, context: BotContext) -> int:
 
 
 async def skip_evidence(update: Update, context: BotContext) -> int:
-    draft = draft_of(context)
+    draft = REPORT_DRAFT.get(context)
     await take_press(update)
     if draft is None:
         return await draft_lost(update, context)
-    draft["bukti"] = None
+    draft["evidence"] = None
     return await ask(after(OBSTACLE, draft), update, context, draft)
 
 
 async def choose_category(update: Update, context: BotContext) -> int:
     """A kendala or dukungan category (or `-` for none)."""
-    draft, query = draft_of(context), update.callback_query
+    draft, query = REPORT_DRAFT.get(context), update.callback_query
     await take_press(update)
     if draft is None or query is None or query.data is None:
         return await draft_lost(update, context)
-    _, prefix, code = query.data.split(":")
-    codes = OBSTACLE_CATEGORIES if prefix == "kendala" else SUPPORT_CATEGORIES
+    _, kind, code = query.data.split(":")
+    codes = OBSTACLE_CATEGORIES if kind == "kendala" else SUPPORT_CATEGORIES
     if code != "-" and code not in codes:
         return await draft_lost(update, context)
-    draft[f"{prefix}_kategori"] = None if code == "-" else code
-    if code == "-":
-        draft[prefix] = None
-        following = SUPPORT if prefix == "kendala" else SUMMARY
+    category = None if code == "-" else code
+    if kind == "kendala":
+        draft["kendala_kategori"] = category
+    else:
+        draft["dukungan_kategori"] = category
+    if category is None:
+        set_note(draft, kind, None)
+        following = SUPPORT if kind == "kendala" else SUMMARY
         return await ask(after(following, draft), update, context, draft)
-    return await ask(OBSTACLE_TEXT if prefix == "kendala" else SUPPORT_TEXT, update, context, draft)
+    return await ask(OBSTACLE_TEXT if kind == "kendala" else SUPPORT_TEXT, update, context, draft)
+
+
+def set_note(draft: ReportDraft, kind: str, text: str | None) -> None:
+    if kind == "kendala":
+        draft["kendala"] = text
+    else:
+        draft["dukungan"] = text
 
 
 async def receive_note(update: Update, context: BotContext) -> int:
     """The text of a kendala or dukungan."""
-    draft, message = draft_of(context), update.effective_message
+    draft, message = REPORT_DRAFT.get(context), update.effective_message
     if draft is None or message is None or message.text is None:
         return await draft_lost(update, context)
     step = draft["step"]
     if len(message.text) > TEXT_LIMIT:
         await reply(update, TEXTS.get("terlalu_panjang", batas=TEXT_LIMIT))
         return int(step)
-    field = "kendala" if step == OBSTACLE_TEXT else "dukungan"
-    draft[field] = message.text.strip()
-    following = SUPPORT if field == "kendala" else SUMMARY
+    kind = "kendala" if step == OBSTACLE_TEXT else "dukungan"
+    set_note(draft, kind, message.text.strip())
+    following = SUPPORT if kind == "kendala" else SUMMARY
     return await ask(after(following, draft), update, context, draft)
 
 
-async def send_report(update: Update, context: BotContext) -> int:
+@only(is_asn, press_without_draft)
+async def send_report(update: Update, context: BotContext, person: Person) -> int:
     """Kirim: save once, then show the new realisation to date and achievement."""
-    draft = draft_of(context)
+    draft = REPORT_DRAFT.get(context)
     await take_press(update)
-    person = await current_person(update, context)
-    if draft is None or person is None or person.employee is None:
+    if draft is None:
         return await draft_lost(update, context)
-    now = utcnow()
     async with context.db.session() as session:
-        submitted = await submit_report(session, person.employee, draft, now)
+        submitted = await submit_report(session, person.asn, draft, utcnow())
     if submitted.outcome is SubmitOutcome.NOT_YOURS or submitted.report is None:
         await reply(update, TEXTS.get("bukan_milik"))
     else:
@@ -400,7 +411,7 @@ async def send_report(update: Update, context: BotContext) -> int:
             TEXTS.get(key, ringkasan=Markup(summary)),
             keyboard([[(TEXTS.get("tombol_koreksi"), f"lapor:kor:{submitted.report.id}")]]),
         )
-    drop_draft(context)
+    REPORT_DRAFT.drop(context)
     return ConversationHandler.END
 
 
@@ -412,7 +423,7 @@ async def standing(context: BotContext, indicator_id: int) -> str:
 
 
 async def change(update: Update, context: BotContext) -> int:
-    draft = draft_of(context)
+    draft = REPORT_DRAFT.get(context)
     await take_press(update)
     if draft is None:
         return await draft_lost(update, context)
@@ -420,17 +431,11 @@ async def change(update: Update, context: BotContext) -> int:
 
 
 async def change_part(update: Update, context: BotContext) -> int:
-    draft, query = draft_of(context), update.callback_query
+    draft, query = REPORT_DRAFT.get(context), update.callback_query
     await take_press(update)
     if draft is None or query is None or query.data is None:
         return await draft_lost(update, context)
-    part = query.data.rsplit(":", 1)[-1]
-    step = {
-        "realisasi": REALISATION,
-        "bukti": EVIDENCE,
-        "kendala": OBSTACLE,
-        "dukungan": SUPPORT,
-    }.get(part)
+    step = PARTS.get(query.data.rsplit(":", 1)[-1])
     if step is None:
         return await draft_lost(update, context)
     draft["changing"] = True
@@ -440,7 +445,7 @@ async def change_part(update: Update, context: BotContext) -> int:
 async def offer_resume(update: Update, context: BotContext) -> int:
     """/lapor while a report is open: continue it or start over."""
     await take_press(update)
-    if draft_of(context) is None:
+    if REPORT_DRAFT.get(context) is None:
         return await start(update, context)
     await reply(
         update,
@@ -458,7 +463,7 @@ async def offer_resume(update: Update, context: BotContext) -> int:
 
 
 async def resume(update: Update, context: BotContext) -> int:
-    draft = draft_of(context)
+    draft = REPORT_DRAFT.get(context)
     await take_press(update)
     if draft is None:
         return await draft_lost(update, context)
@@ -471,7 +476,7 @@ async def restart(update: Update, context: BotContext) -> int:
 
 
 async def timed_out(update: Update, context: BotContext) -> None:
-    drop_draft(context)
+    REPORT_DRAFT.drop(context)
     await conversation_timed_out(update, context)
 
 
@@ -521,25 +526,33 @@ def build_report_conversation() -> ConversationHandler[BotContext]:
 # --- Correcting a sent report --------------------------------------------------------------
 
 
-async def start_correction(update: Update, context: BotContext) -> int:
+async def not_yours(update: Update, context: BotContext) -> int:
+    await take_press(update)
+    await reply(update, TEXTS.get("bukan_milik"))
+    return ConversationHandler.END
+
+
+async def refuse_edit(
+    update: Update, report: ProgressReport | None, refusal: EditRefusal | None
+) -> int:
+    tanggal = wib_date(report.submitted_at) if report else "-"
+    await reply(update, TEXTS.get(refusal or "bukan_milik", tanggal=tanggal))
+    return ConversationHandler.END
+
+
+@only(is_asn, not_yours)
+async def start_correction(update: Update, context: BotContext, person: Person) -> int:
     """Koreksi laporan: refuse with the reason, or ask which part to correct."""
     report_id = callback_int(update)
-    person = await current_person(update, context)
-    if report_id is None or person is None or person.employee is None:
-        await take_press(update)
-        await reply(update, TEXTS.get("bukan_milik"))
-        return ConversationHandler.END
+    await take_press(update)
+    if report_id is None:
+        return await refuse_edit(update, None, None)
     async with context.db.session() as session:
-        report, refusal = await editable_report(session, person.employee, report_id, utcnow())
+        report, refusal = await editable_report(session, person.asn, report_id, utcnow())
         indicator = await session.get(Indicator, report.indicator_id) if report else None
     if report is None or indicator is None or refusal is not None:
-        await take_press(update)
-        tanggal = wib_date(report.submitted_at) if report else "-"
-        await reply(update, TEXTS.get(refusal or "bukan_milik", tanggal=tanggal))
-        return ConversationHandler.END
-    await take_press(update)
-    assert context.user_data is not None
-    context.user_data[CORRECTION] = {"report_id": report_id, "satuan": indicator.satuan}
+        return await refuse_edit(update, report, refusal)
+    CORRECTION_DRAFT.new(context, {"report_id": report_id, "satuan": indicator.satuan})
     await reply(
         update,
         TEXTS.get("pilih_koreksi", indikator=indicator.nama, tanggal=wib_date(report.submitted_at)),
@@ -550,101 +563,65 @@ async def start_correction(update: Update, context: BotContext) -> int:
     return FIELD
 
 
-async def choose_field(update: Update, context: BotContext) -> int:
-    query = update.callback_query
+@only(is_asn, press_without_draft)
+async def choose_field(update: Update, context: BotContext, person: Person) -> int:
+    query, correction = update.callback_query, CORRECTION_DRAFT.get(context)
     await take_press(update)
-    correction = None if context.user_data is None else context.user_data.get(CORRECTION)
-    person = await current_person(update, context)
-    if (
-        correction is None
-        or query is None
-        or query.data is None
-        or person is None
-        or (person.employee is None)
-    ):
+    if correction is None or query is None or query.data is None:
         return await draft_lost(update, context)
     field = query.data.rsplit(":", 1)[-1]
     if field not in EDITABLE_FIELDS:
         return await draft_lost(update, context)
     async with context.db.session() as session:
         report, refusal = await editable_report(
-            session, person.employee, correction["report_id"], utcnow()
+            session, person.asn, correction["report_id"], utcnow()
         )
     if report is None or refusal is not None:
-        await reply(
-            update,
-            TEXTS.get(
-                refusal or "bukan_milik", tanggal=wib_date(report.submitted_at) if report else "-"
-            ),
-        )
-        return ConversationHandler.END
+        return await refuse_edit(update, report, refusal)
     correction["field"] = field
     old = getattr(report, field)
     if field == "realisasi":
+        lama = format_number_id(old, 2, trim=True)
         await reply(
-            update,
-            TEXTS.get(
-                "minta_koreksi_realisasi",
-                satuan=correction["satuan"],
-                lama=format_number_id(old, 2, trim=True),
-            ),
+            update, TEXTS.get("minta_koreksi_realisasi", satuan=correction["satuan"], lama=lama)
         )
     else:
         await reply(update, TEXTS.get("minta_koreksi_teks", lama=old or TEXTS.get("tidak_ada")))
     return VALUE
 
 
-async def receive_correction(update: Update, context: BotContext) -> int:
-    message = update.effective_message
-    correction = None if context.user_data is None else context.user_data.get(CORRECTION)
-    person = await current_person(update, context)
-    if (
-        message is None
-        or message.text is None
-        or correction is None
-        or person is None
-        or (person.employee is None)
-    ):
+@only(is_asn, draft_lost)
+async def receive_correction(update: Update, context: BotContext, person: Person) -> int:
+    message, correction = update.effective_message, CORRECTION_DRAFT.get(context)
+    if message is None or message.text is None or correction is None or "field" not in correction:
         return await draft_lost(update, context)
     field = correction["field"]
-    value: Any = message.text.strip()
+    value: float | str | None = message.text.strip()
     if field == "realisasi":
         async with context.db.session() as session:
             report, _ = await editable_report(
-                session, person.employee, correction["report_id"], utcnow()
+                session, person.asn, correction["report_id"], utcnow()
             )
             indicator = await session.get(Indicator, report.indicator_id) if report else None
-        checked = check_realisation(message.text, indicator.target if indicator else 0)
-        if checked.problem is not None:
+        target = indicator.target if indicator else 0
+        checked = check_realisation(message.text, target)
+        if checked.value is None:
+            target_text = format_number_id(target, 2, trim=True)
             await reply(
-                update,
-                TEXTS.get(
-                    checked.problem,
-                    alasan=checked.reason,
-                    nilai=value[:30],
-                    target=format_number_id(indicator.target if indicator else 0, 2, trim=True),
-                    satuan=correction["satuan"],
-                ),
+                update, refusal_text(checked, message.text, target_text, correction["satuan"])
             )
             return VALUE
         value = checked.value
-    elif len(value) > TEXT_LIMIT:
+    elif len(message.text) > TEXT_LIMIT:
         await reply(update, TEXTS.get("terlalu_panjang", batas=TEXT_LIMIT))
         return VALUE
     async with context.db.session() as session:
         report, refusal = await correct_report(
-            session, person.employee, correction["report_id"], field, value, utcnow()
+            session, person.asn, correction["report_id"], field, value, utcnow()
         )
-    assert context.user_data is not None
-    context.user_data.pop(CORRECTION, None)
+    CORRECTION_DRAFT.drop(context)
     if report is None or refusal is not None:
-        await reply(
-            update,
-            TEXTS.get(
-                refusal or "bukan_milik", tanggal=wib_date(report.submitted_at) if report else "-"
-            ),
-        )
-        return ConversationHandler.END
+        return await refuse_edit(update, report, refusal)
     summary = await standing(context, report.indicator_id)
     await reply(
         update, TEXTS.get("koreksi_tersimpan", versi=report.version, ringkasan=Markup(summary))
@@ -662,7 +639,7 @@ def build_correction_conversation() -> ConversationHandler[BotContext]:
             VALUE: [MessageHandler(TYPED, receive_correction)],
         },
         fallbacks=[
-            CommandHandler("batal", cancel_forgetting(CORRECTION)),
+            CommandHandler("batal", cancel_forgetting(CORRECTION_DRAFT.key)),
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_melapor")),
             MessageHandler(~filters.COMMAND, answer_with(TEXTS, "jawab_dengan_teks")),
         ],

@@ -7,10 +7,11 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.guards import alert_with, is_asn, only, refuse_with
 from kinerja_bot.core.models import Employee, Feedback, utcnow
-from kinerja_bot.core.people import current_person
+from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.periods import wib_today
-from kinerja_bot.core.telegram_ui import callback_int, keyboard
+from kinerja_bot.core.telegram_ui import callback_int, keyboard, reply, show, stale
 from kinerja_bot.reporting.presentation import describe, wib_date
 from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
 from kinerja_bot.reporting.service import latest_feedback
@@ -62,31 +63,20 @@ async def my_page(
     return render_page(employee, items, feedback, page, today.year)
 
 
-async def show_performance(update: Update, context: BotContext) -> None:
+@only(is_asn, refuse_with(TEXTS, "bukan_pegawai"))
+async def show_performance(update: Update, context: BotContext, person: Person) -> None:
     """/kinerja: the first page."""
-    person = await current_person(update, context)
-    if person is None or update.effective_message is None:
-        return
-    if person.employee is None:
-        await update.effective_message.reply_text(TEXTS.get("bukan_pegawai"))
-        return
-    text, markup = await my_page(context, person.employee, 0)
-    await update.effective_message.reply_text(text, reply_markup=markup)
+    await reply(update, *await my_page(context, person.asn, 0))
 
 
-async def turn_page(update: Update, context: BotContext) -> None:
+@only(is_asn, alert_with(TEXTS, "bukan_pegawai"))
+async def turn_page(update: Update, context: BotContext, person: Person) -> None:
     """◀ / ▶ on a /kinerja message: show another page in place."""
-    query = update.callback_query
     page = callback_int(update)
-    person = await current_person(update, context)
-    if query is None or page is None or person is None:
+    if page is None:
+        await stale(update)
         return
-    if person.employee is None:
-        await query.answer(TEXTS.get("bukan_pegawai")[:200], show_alert=True)
-        return
-    await query.answer()
-    text, markup = await my_page(context, person.employee, page)
-    await query.edit_message_text(text, reply_markup=markup)
+    await show(update, *await my_page(context, person.asn, page))
 
 
 def build_overview_handlers() -> list[

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ def category_label(kind: str, code: str | None) -> str:
     return labels.get(code or "", code or "")
 
 
-def describe_evidence(evidence: dict[str, Any] | None) -> str:
+def describe_evidence(evidence: Mapping[str, Any] | None) -> str:
     if not evidence:
         return TEXTS.get("tidak_ada")
     if evidence["kind"] == "foto":

@@ -23,6 +23,7 @@ from kinerja_bot.core.models import (
 )
 from kinerja_bot.core.rules.numbers import NumberFormatError, parse_number
 from kinerja_bot.core.rules.periods import week_start, wib_today
+from kinerja_bot.reporting.drafts import EvidenceDraft, ReportDraft
 
 OBSTACLE_CATEGORIES = (
     "sdm",
@@ -68,7 +69,7 @@ def check_realisation(text: str, target: float) -> RealisationCheck:
     return RealisationCheck(value=value)
 
 
-def evidence_from_text(text: str) -> dict[str, Any]:
+def evidence_from_text(text: str) -> EvidenceDraft:
     """Typed evidence: a link when it looks like one, else a note."""
     stripped = text.strip()
     kind = "tautan" if stripped.lower().startswith(("http://", "https://")) else "teks"
@@ -109,7 +110,7 @@ class Submitted:
 
 
 async def submit_report(
-    session: AsyncSession, employee: Employee, draft: dict[str, Any], now: datetime
+    session: AsyncSession, employee: Employee, draft: ReportDraft, now: datetime
 ) -> Submitted:
     """Save a finished draft once: a retried Kirim finds the report saved the first time."""
     key = str(draft["id"])
@@ -118,14 +119,14 @@ async def submit_report(
     ).first()
     if existing is not None:
         return Submitted(SubmitOutcome.ALREADY_SAVED, existing)
-    indicator = await own_indicator(session, employee, int(draft["indicator_id"]))
+    indicator = await own_indicator(session, employee, draft["indicator_id"])
     if indicator is None:
         return Submitted(SubmitOutcome.NOT_YOURS)
     report = ProgressReport(
         indicator_id=id_of(indicator),
         employee_id=id_of(employee),
         week_start=week_start(wib_today(now)),
-        realisasi=float(draft["realisasi"]),
+        realisasi=draft["realisasi"],
         kendala_kategori=draft.get("kendala_kategori"),
         kendala=draft.get("kendala"),
         dukungan_kategori=draft.get("dukungan_kategori"),
@@ -141,10 +142,23 @@ async def submit_report(
         # The same draft sent twice at once: the other request saved it.
         await session.rollback()
         return await submit_report(session, employee, draft, now)
-    evidence = draft.get("bukti")
+    evidence = draft.get("evidence")
     if evidence:
-        session.add(Evidence(report_id=id_of(report), created_at=now, **evidence))
+        session.add(evidence_row(id_of(report), evidence, now))
     return Submitted(SubmitOutcome.SAVED, report)
+
+
+def evidence_row(report_id: int, evidence: EvidenceDraft, now: datetime) -> Evidence:
+    return Evidence(
+        report_id=report_id,
+        kind=evidence["kind"],
+        telegram_file_id=evidence.get("telegram_file_id"),
+        file_name=evidence.get("file_name"),
+        mime_type=evidence.get("mime_type"),
+        file_size=evidence.get("file_size"),
+        content=evidence.get("content"),
+        created_at=now,
+    )
 
 
 class EditRefusal(StrEnum):
