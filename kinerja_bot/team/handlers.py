@@ -8,7 +8,7 @@ entered from **Umpan balik** (atasan) or **Balas** (either side of the thread).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -21,6 +21,8 @@ from telegram.ext import (
 )
 
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.drafts import DraftSlot
+from kinerja_bot.core.guards import alert_with, is_asn, is_atasan, only, refuse_with
 from kinerja_bot.core.models import Employee, id_of, utcnow
 from kinerja_bot.core.people import Person, current_person
 from kinerja_bot.core.rules.achievement import OnTrackStatus
@@ -110,7 +112,13 @@ TEXTS = TextBook(
 )
 
 WRITE = 0
-THREAD_KEY = "umpan_balik"
+
+
+class ThreadDraft(TypedDict):
+    report_id: int  # the report whose feedback thread the user is writing in
+
+
+THREAD_DRAFT = DraftSlot[ThreadDraft]("umpan_balik.v2")
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -164,14 +172,10 @@ def team_page(
     return text, keyboard(rows)
 
 
-async def show_team(update: Update, context: BotContext, *, whole_unit: bool = False) -> None:
+async def show_team(
+    update: Update, context: BotContext, person: Person, *, whole_unit: bool = False
+) -> None:
     """/tim: who has and hasn't reported this week."""
-    person = await current_person(update, context)
-    if person is None:
-        return
-    if not (person.has_subordinates or person.head_of_units):
-        await reply(update, TEXTS.get("bukan_atasan"))
-        return
     async with context.db.session() as session:
         members = await team_members(session, person, whole_unit=whole_unit)
         weeks = await team_week(session, members, wib_today(utcnow()))
@@ -182,22 +186,29 @@ async def show_team(update: Update, context: BotContext, *, whole_unit: bool = F
     await reply(update, text, markup)
 
 
-async def team_command(update: Update, context: BotContext) -> None:
-    await show_team(update, context)
+not_an_atasan = refuse_with(TEXTS, "bukan_atasan")
+not_your_team = alert_with(TEXTS, "peringatan_bukan_bawahan")
 
 
-async def open_team(update: Update, context: BotContext) -> None:
+@only(is_atasan, not_an_atasan)
+async def team_command(update: Update, context: BotContext, person: Person) -> None:
+    await show_team(update, context, person)
+
+
+@only(is_atasan, not_an_atasan)
+async def open_team(update: Update, context: BotContext, person: Person) -> None:
     """Buka /tim (under the weekly summary)."""
     await take_press(update)
-    await show_team(update, context)
+    await show_team(update, context, person)
 
 
-async def switch_scope(update: Update, context: BotContext) -> None:
+@only(is_atasan, not_an_atasan)
+async def switch_scope(update: Update, context: BotContext, person: Person) -> None:
     """Seluruh unit / Bawahan langsung (unit heads only)."""
     query = update.callback_query
     await take_press(update)
     if query is not None and query.data is not None:
-        await show_team(update, context, whole_unit=query.data.endswith(":unit"))
+        await show_team(update, context, person, whole_unit=query.data.endswith(":unit"))
 
 
 def report_lines(week: MemberWeek, evidence: dict[int, dict[str, Any]]) -> str:
@@ -261,12 +272,12 @@ async def member_page(
     return person_page(week, evidence)
 
 
-async def show_member(update: Update, context: BotContext) -> None:
+@only(is_asn, not_your_team)
+async def show_member(update: Update, context: BotContext, person: Person) -> None:
     """A person's button on /tim."""
     employee_id = callback_int(update)
-    person = await current_person(update, context)
     page = None
-    if employee_id is not None and person is not None:
+    if employee_id is not None:
         page = await member_page(context, person, employee_id)
     if page is None:
         await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
@@ -275,11 +286,12 @@ async def show_member(update: Update, context: BotContext) -> None:
     await reply(update, *page)
 
 
-async def mark_read(update: Update, context: BotContext) -> None:
+@only(is_asn, not_your_team)
+async def mark_read(update: Update, context: BotContext, person: Person) -> None:
     """Tandai dibaca: acknowledge, refresh the page, tell the ASN."""
     report_id, query = callback_int(update), update.callback_query
-    person = await current_person(update, context)
-    if report_id is None or person is None or person.employee is None or query is None:
+    if report_id is None or query is None:
+        await not_your_team(update, context)
         return
     async with context.db.session() as session:
         acknowledged = await acknowledge(session, person, report_id, utcnow())
@@ -296,18 +308,19 @@ async def mark_read(update: Update, context: BotContext) -> None:
             acknowledged.owner.telegram_id,
             TEXTS.get(
                 "laporan_dibaca",
-                nama=person.employee.nama,
+                nama=person.asn.nama,
                 indikator=acknowledged.indicator.nama,
                 tanggal=format_date_id(wib_today(acknowledged.report.submitted_at)),
             ),
         )
 
 
-async def nudge(update: Update, context: BotContext) -> None:
+@only(is_asn, not_your_team)
+async def nudge(update: Update, context: BotContext, person: Person) -> None:
     """Ingatkan: at most once a day per person, only to those who have not reported."""
     employee_id = callback_int(update)
-    person = await current_person(update, context)
-    if employee_id is None or person is None or person.employee is None:
+    if employee_id is None:
+        await not_your_team(update, context)
         return
     now = utcnow()
     today = wib_today(now)
@@ -329,7 +342,7 @@ async def nudge(update: Update, context: BotContext) -> None:
                 sent = await send_to_person(
                     context.bot,
                     employee.telegram_id,
-                    TEXTS.get("pengingat", nama=person.employee.nama),
+                    TEXTS.get("pengingat", nama=person.asn.nama),
                 )
                 mark_delivered(delivery, now, sent)
                 session.add(delivery)
@@ -377,8 +390,7 @@ async def start_writing(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     person, report = found
     await take_press(update)
-    assert context.user_data is not None
-    context.user_data[THREAD_KEY] = id_of(report.report)
+    THREAD_DRAFT.new(context, {"report_id": id_of(report.report)})
     tanggal = format_date_id(wib_today(report.report.submitted_at))
     if person.employee is not None and person.employee.id == report.owner.id:
         await reply(
@@ -397,19 +409,17 @@ async def start_writing(update: Update, context: BotContext) -> int:
     return WRITE
 
 
-async def receive_text(update: Update, context: BotContext) -> int:
+async def end_quietly(update: Update, context: BotContext) -> int:
+    return ConversationHandler.END
+
+
+@only(is_asn, end_quietly)
+async def receive_text(update: Update, context: BotContext, person: Person) -> int:
     """Store the message, deliver it with the thread to the other side."""
-    message = update.effective_message
-    report_id = None if context.user_data is None else context.user_data.get(THREAD_KEY)
-    person = await current_person(update, context)
-    if (
-        message is None
-        or message.text is None
-        or report_id is None
-        or person is None
-        or (person.employee is None)
-    ):
+    message, draft = update.effective_message, THREAD_DRAFT.get(context)
+    if message is None or message.text is None or draft is None:
         return ConversationHandler.END
+    report_id = draft["report_id"]
     if len(message.text) > FEEDBACK_LIMIT:
         await reply(update, TEXTS.get("terlalu_panjang", batas=FEEDBACK_LIMIT))
         return WRITE
@@ -418,12 +428,9 @@ async def receive_text(update: Update, context: BotContext) -> int:
         if found is None or not await may_discuss(session, person, found):
             await reply(update, TEXTS.get("peringatan_bukan_bawahan"))
             return ConversationHandler.END
-        recipient = await add_feedback(
-            session, person.employee, found, message.text.strip(), utcnow()
-        )
+        recipient = await add_feedback(session, person.asn, found, message.text.strip(), utcnow())
         entries = await thread(session, report_id)
-    assert context.user_data is not None
-    context.user_data.pop(THREAD_KEY, None)
+    THREAD_DRAFT.drop(context)
     if recipient is None:
         return ConversationHandler.END
     delivered = recipient.telegram_id is not None and await send_to_person(
@@ -453,7 +460,7 @@ def build_feedback_conversation() -> ConversationHandler[BotContext]:
         ],
         states={WRITE: [MessageHandler(filters.TEXT & ~filters.COMMAND, receive_text)]},
         fallbacks=[
-            CommandHandler("batal", cancel_forgetting(THREAD_KEY)),
+            CommandHandler("batal", cancel_forgetting(THREAD_DRAFT.key)),
             MessageHandler(filters.ALL, answer_with(TEXTS, "sedang_menulis")),
         ],
         on_timeout=conversation_timed_out,
