@@ -3,8 +3,8 @@ personal files /evaluasi (own evaluation pack) and /laporansaya (own progress re
 
 /nilai states: PERIOD → EMPLOYEE → RESULT → NOTE (× 7 BerAKHLAK values) → BEHAVIOUR →
 CONFIRM → back to EMPLOYEE after saving. `/batal` leaves at any step. The draft lives in
-`user_data["nilai"]` (JSON only, so it survives a restart). Every press that names or acts on
-an employee checks again that the presser is that employee's atasan.
+`EVALUATION_DRAFT` (typed, JSON only, so it survives a restart). Every press that names or acts
+on an employee checks again that the presser is that employee's atasan.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from sqlmodel import select
 from telegram import InlineKeyboardMarkup, Update
@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.guards import is_asn, only, refuse_with
 from kinerja_bot.core.models import Employee, Evaluation, id_of, utcnow
 from kinerja_bot.core.people import Person, current_person
@@ -160,7 +161,6 @@ TEXTS = TextBook(
 )
 
 PERIOD, EMPLOYEE, RESULT, NOTE, BEHAVIOUR, CONFIRM = range(6)
-DRAFT = "nilai"
 PREFIX = "nilai"
 # Shown per indicator in the basis message; a job has a handful, the cap keeps it in one message.
 MAX_INDICATORS_SHOWN = 20
@@ -171,11 +171,24 @@ _RATING_PATTERN = "|".join(RATING_CODES)
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _draft(context: BotContext) -> dict[str, Any] | None:
-    if context.user_data is None:
-        return None
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, dict) else None
+class EvaluationDraft(TypedDict):
+    """A /nilai round: the period, and the employee being rated with what is chosen so far
+    (rating codes, as on the buttons; keys named after the Evaluation columns)."""
+
+    period: str
+    employee_id: NotRequired[int]
+    suggested_result_rating: NotRequired[str | None]
+    result_rating: NotRequired[str | None]
+    behaviour_notes: NotRequired[dict[str, str]]
+    behaviour_rating: NotRequired[str | None]
+
+
+EVALUATION_DRAFT = DraftSlot[EvaluationDraft]("nilai.v2")
+
+
+def _rating(code: str | None) -> Rating | None:
+    """The rating of a button code kept in the draft (None when not chosen or unknown)."""
+    return RATING_CODES.get(code) if code else None
 
 
 def _rating_label(rating: Rating) -> str:
@@ -236,12 +249,12 @@ async def start(update: Update, context: BotContext) -> int:
     if not team:
         await reply(update, TEXTS.get("bukan_atasan"))
         return ConversationHandler.END
-    context.user_data.pop(DRAFT, None)
+    EVALUATION_DRAFT.drop(context)
     if context.args:
         period = await _parse_or_explain(update, " ".join(context.args))
         if period is None:
             return ConversationHandler.END
-        context.user_data[DRAFT] = {"periode": period.label}
+        EVALUATION_DRAFT.new(context, {"period": period.label})
         return await show_employees(update, context)
     today = wib_today()
     buttons = [
@@ -268,18 +281,18 @@ async def choose_period(update: Update, context: BotContext) -> int:
     period = await _parse_or_explain(update, _callback_part(update))
     if period is None or context.user_data is None:
         return ConversationHandler.END
-    context.user_data[DRAFT] = {"periode": period.label}
+    EVALUATION_DRAFT.new(context, {"period": period.label})
     return await show_employees(update, context)
 
 
 async def show_employees(update: Update, context: BotContext) -> int:
     """The atasan's subordinates as buttons, those already rated for the period ticked."""
-    draft = _draft(context)
+    draft = EVALUATION_DRAFT.get(context)
     atasan = await _atasan(update, context)
     if draft is None or atasan is None:
         await reply(update, TEXTS.get("mulai_lagi"))
         return ConversationHandler.END
-    period = parse_period(draft["periode"])
+    period = parse_period(draft["period"])
     async with context.db.session() as session:
         team = await subordinates(session, id_of(atasan))
         rated = await evaluations_for(session, [id_of(e) for e in team], period.label)
@@ -303,10 +316,10 @@ async def show_employees(update: Update, context: BotContext) -> int:
 async def finish(update: Update, context: BotContext) -> int:
     """Selesai: close the round, saying how many are rated."""
     await take_press(update)
-    draft = _draft(context)
+    draft = EVALUATION_DRAFT.get(context)
     atasan = await _atasan(update, context)
     if draft is not None and atasan is not None:
-        period = parse_period(draft["periode"])
+        period = parse_period(draft["period"])
         async with context.db.session() as session:
             team = await subordinates(session, id_of(atasan))
             rated = await evaluations_for(session, [id_of(e) for e in team], period.label)
@@ -314,8 +327,7 @@ async def finish(update: Update, context: BotContext) -> int:
             update,
             TEXTS.get("selesai", periode=period.title, dinilai=len(rated), jumlah=len(team)),
         )
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+    EVALUATION_DRAFT.drop(context)
     return ConversationHandler.END
 
 
@@ -324,7 +336,7 @@ async def finish(update: Update, context: BotContext) -> int:
 
 async def choose_employee(update: Update, context: BotContext) -> int:
     """An employee button: check the atasan, then show the basis and ask the result rating."""
-    draft = _draft(context)
+    draft = EVALUATION_DRAFT.get(context)
     if draft is None:
         return await _lost(update, context)
     checked = await _checked_subordinate(update, context, int(_callback_part(update)))
@@ -332,15 +344,17 @@ async def choose_employee(update: Update, context: BotContext) -> int:
         return EMPLOYEE
     await take_press(update)
     _, employee = checked
-    period = parse_period(draft["periode"])
+    period = parse_period(draft["period"])
     async with context.db.session() as session:
         basis = await evaluation_basis(session, employee, period, wib_today())
     draft.update(
-        pegawai=id_of(employee),
-        saran=CODE_OF_RATING[basis.suggested] if basis.suggested else None,
-        hasil=None,
-        catatan={},
-        perilaku=None,
+        {
+            "employee_id": id_of(employee),
+            "suggested_result_rating": CODE_OF_RATING[basis.suggested] if basis.suggested else None,
+            "result_rating": None,
+            "behaviour_notes": {},
+            "behaviour_rating": None,
+        }
     )
     await reply(update, _basis_text(basis), _rating_buttons("h", basis.suggested))
     return RESULT
@@ -396,21 +410,21 @@ def _indicator_line(item: IndicatorProgress, basis: EvaluationBasis) -> str:
 
 async def choose_result(update: Update, context: BotContext) -> int:
     """A result rating: remember it and ask the note on the first BerAKHLAK value."""
-    draft = _draft(context)
-    if draft is None or draft.get("pegawai") is None:
+    draft = EVALUATION_DRAFT.get(context)
+    if draft is None or draft.get("employee_id") is None:
         return await _lost(update, context)
-    checked = await _checked_subordinate(update, context, draft["pegawai"])
+    checked = await _checked_subordinate(update, context, draft["employee_id"])
     if checked is None:
         return RESULT
     await take_press(update)
-    draft["hasil"] = _callback_part(update)
-    draft["catatan"] = {}
+    draft["result_rating"] = _callback_part(update)
+    draft["behaviour_notes"] = {}
     return await _ask_note(update, draft, checked[1])
 
 
-async def _ask_note(update: Update, draft: dict[str, Any], employee: Employee) -> int:
+async def _ask_note(update: Update, draft: EvaluationDraft, employee: Employee) -> int:
     """Ask the note of the first BerAKHLAK value without one, or the behaviour rating."""
-    notes: dict[str, str] = draft["catatan"]
+    notes: dict[str, str] = draft["behaviour_notes"]
     pending = [code for code in BERAKHLAK_CODES if code not in notes]
     if not pending:
         await reply(
@@ -435,9 +449,14 @@ async def _ask_note(update: Update, draft: dict[str, Any], employee: Employee) -
 
 async def receive_note(update: Update, context: BotContext) -> int:
     """A typed note for the current BerAKHLAK value."""
-    draft = _draft(context)
+    draft = EVALUATION_DRAFT.get(context)
     message = update.effective_message
-    if draft is None or draft.get("hasil") is None or message is None or message.text is None:
+    if (
+        draft is None
+        or draft.get("result_rating") is None
+        or message is None
+        or message.text is None
+    ):
         return await _lost(update, context)
     text = message.text.strip()
     if len(text) > NOTE_MAX_CHARS:
@@ -451,18 +470,18 @@ async def receive_note(update: Update, context: BotContext) -> int:
 
 async def skip_note(update: Update, context: BotContext) -> int:
     """Lewati: no note for the current value."""
-    draft = _draft(context)
-    if draft is None or draft.get("hasil") is None:
+    draft = EVALUATION_DRAFT.get(context)
+    if draft is None or draft.get("result_rating") is None:
         return await _lost(update, context)
     await take_press(update)
     return await _note_done(update, context, draft, "")
 
 
-async def _note_done(update: Update, context: BotContext, draft: dict[str, Any], text: str) -> int:
-    checked = await _checked_subordinate(update, context, draft["pegawai"])
+async def _note_done(update: Update, context: BotContext, draft: EvaluationDraft, text: str) -> int:
+    checked = await _checked_subordinate(update, context, draft["employee_id"])
     if checked is None:
         return await _lost(update, context)
-    notes: dict[str, str] = draft["catatan"]
+    notes: dict[str, str] = draft["behaviour_notes"]
     pending = [code for code in BERAKHLAK_CODES if code not in notes]
     notes[pending[0]] = text
     return await _ask_note(update, draft, checked[1])
@@ -470,33 +489,35 @@ async def _note_done(update: Update, context: BotContext, draft: dict[str, Any],
 
 async def choose_behaviour(update: Update, context: BotContext) -> int:
     """A behaviour rating: show the summary with the predikat and the distribution advice."""
-    draft = _draft(context)
-    if draft is None or draft.get("hasil") is None:
+    draft = EVALUATION_DRAFT.get(context)
+    if draft is None or draft.get("result_rating") is None:
         return await _lost(update, context)
-    checked = await _checked_subordinate(update, context, draft["pegawai"])
+    checked = await _checked_subordinate(update, context, draft["employee_id"])
     if checked is None:
         return BEHAVIOUR
     await take_press(update)
-    draft["perilaku"] = _callback_part(update)
+    draft["behaviour_rating"] = _callback_part(update)
     employee = checked[1]
-    hasil, perilaku = RATING_CODES[draft["hasil"]], RATING_CODES[draft["perilaku"]]
+    hasil, perilaku = _rating(draft.get("result_rating")), _rating(draft.get("behaviour_rating"))
+    if hasil is None or perilaku is None:
+        return await _lost(update, context)
     grade = predikat(hasil, perilaku)
     async with context.db.session() as session:
         check = await distribution_check(
-            session, employee.unit_id, draft["periode"], pending=(id_of(employee), grade)
+            session, employee.unit_id, draft["period"], pending=(id_of(employee), grade)
         )
     notes = "\n".join(
         TEXTS.get(
             "baris_catatan",
             nilai=name,
-            catatan=shorten(draft["catatan"].get(code) or TEXTS.get("tanpa_catatan"), 200),
+            catatan=shorten(draft["behaviour_notes"].get(code) or TEXTS.get("tanpa_catatan"), 200),
         )
         for code, name in BERAKHLAK
     )
-    saran = draft.get("saran")
+    saran = draft.get("suggested_result_rating")
     text = TEXTS.get(
         "ringkasan",
-        periode=parse_period(draft["periode"]).title,
+        periode=parse_period(draft["period"]).title,
         nama=employee.nama,
         nip=employee.nip,
         hasil=_rating_label(hasil),
@@ -550,25 +571,27 @@ def distribution_text(check: DistributionCheck) -> str:
 
 async def save(update: Update, context: BotContext) -> int:
     """Simpan: check the atasan once more, save, tell the ASN, and list the team again."""
-    draft = _draft(context)
-    if draft is None or draft.get("perilaku") is None:
+    draft = EVALUATION_DRAFT.get(context)
+    if draft is None or draft.get("behaviour_rating") is None:
         return await _lost(update, context)
-    checked = await _checked_subordinate(update, context, draft["pegawai"])
+    checked = await _checked_subordinate(update, context, draft["employee_id"])
     if checked is None:
         return CONFIRM
     await take_press(update)
     atasan, employee = checked
-    period = parse_period(draft["periode"])
-    hasil, perilaku = RATING_CODES[draft["hasil"]], RATING_CODES[draft["perilaku"]]
+    period = parse_period(draft["period"])
+    hasil, perilaku = _rating(draft.get("result_rating")), _rating(draft.get("behaviour_rating"))
+    if hasil is None or perilaku is None:
+        return await _lost(update, context)
     async with context.db.session() as session:
         saved = await save_evaluation(
             session,
             employee_id=id_of(employee),
             period=period,
-            suggested=RATING_CODES[draft["saran"]] if draft.get("saran") else None,
+            suggested=_rating(draft.get("suggested_result_rating")),
             result_rating=hasil,
             behaviour_rating=perilaku,
-            notes=draft["catatan"],
+            notes=draft["behaviour_notes"],
             decided_by_id=id_of(atasan),
             now=utcnow(),
         )
@@ -601,39 +624,45 @@ async def _tell_employee(
     )
 
 
-def _reset_employee(draft: dict[str, Any]) -> None:
-    for key in ("pegawai", "saran", "hasil", "catatan", "perilaku"):
-        draft.pop(key, None)
+def _reset_employee(draft: EvaluationDraft) -> None:
+    for key in (
+        "employee_id",
+        "suggested_result_rating",
+        "result_rating",
+        "behaviour_notes",
+        "behaviour_rating",
+    ):
+        draft.pop(key, None)  # type: ignore[misc]
 
 
 async def change(update: Update, context: BotContext) -> int:
     """Ubah: start this employee again from the result rating."""
-    draft = _draft(context)
-    if draft is None or draft.get("pegawai") is None:
+    draft = EVALUATION_DRAFT.get(context)
+    if draft is None or draft.get("employee_id") is None:
         return await _lost(update, context)
-    checked = await _checked_subordinate(update, context, draft["pegawai"])
+    checked = await _checked_subordinate(update, context, draft["employee_id"])
     if checked is None:
         return CONFIRM
     await take_press(update)
     async with context.db.session() as session:
         basis = await evaluation_basis(
-            session, checked[1], parse_period(draft["periode"]), wib_today()
+            session, checked[1], parse_period(draft["period"]), wib_today()
         )
-    draft.update(hasil=None, catatan={}, perilaku=None)
+    draft.update({"result_rating": None, "behaviour_notes": {}, "behaviour_rating": None})
     await reply(update, _basis_text(basis), _rating_buttons("h", basis.suggested))
     return RESULT
 
 
 async def drop_employee(update: Update, context: BotContext) -> int:
     """Batal: forget this employee's unsaved rating and list the team again."""
-    draft = _draft(context)
+    draft = EVALUATION_DRAFT.get(context)
     await take_press(update)
     if draft is None:
         return await _lost(update, context)
     name = "-"
-    if draft.get("pegawai") is not None:
+    if draft.get("employee_id") is not None:
         async with context.db.session() as session:
-            employee = await session.get(Employee, draft["pegawai"])
+            employee = await session.get(Employee, draft["employee_id"])
         name = employee.nama if employee else name
     _reset_employee(draft)
     await reply(update, TEXTS.get("dibatalkan_pegawai", nama=name))
@@ -644,8 +673,7 @@ async def _lost(update: Update, context: BotContext) -> int:
     """The draft is gone or incomplete (e.g. a very old button): start over."""
     if update.callback_query is not None:
         await take_press(update)
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+    EVALUATION_DRAFT.drop(context)
     await reply(update, TEXTS.get("mulai_lagi"))
     return ConversationHandler.END
 
@@ -666,8 +694,7 @@ async def other_command(update: Update, context: BotContext) -> None:
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/batal inside /nilai: saved ratings stay, the draft goes."""
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+    EVALUATION_DRAFT.drop(context)
     await reply(update, TEXTS.get("batal"))
     return ConversationHandler.END
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -34,6 +34,7 @@ from kinerja_bot.complaints import (
     ticket_filed_text,
 )
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.models import Service, Unit, id_of, utcnow
 from kinerja_bot.core.organisation import service_by_kode
 from kinerja_bot.core.rules.periods import format_date_id
@@ -66,20 +67,26 @@ from kinerja_bot.survey.texts import TEXTS, profile_questions, questionnaire
 log = logging.getLogger(__name__)
 
 CHOOSE, QUESTION, PROFILE, SUGGESTION, OFFER, COMPLAINT, CONSENT = range(7)
-DRAFT = "survei"
 DEEP_LINK = r"^/start(@\w+)?\s+layanan-"
 LABEL_CHARS = 60
 
-Draft = dict[str, Any]
+
+class Draft(TypedDict):
+    """The survey being answered; once saved, only what a ticket needs (no answers)."""
+
+    service_id: int
+    service: str  # the service's name, as shown
+    step: NotRequired[int]  # the question being asked
+    answers: NotRequired[dict[str, int]]  # unsur code → score 1–4
+    profile: NotRequired[dict[str, str]]  # respondent profile column → option code
+    profile_step: NotRequired[int]
+    prompt: NotRequired[int]  # the message asking for a suggestion, edited in place
+    low: NotRequired[list[str]]  # unsur codes scored low: a ticket is offered
+    complaint: NotRequired[str | None]
+    saved: NotRequired[bool]
 
 
-def _draft(context: BotContext) -> Draft | None:
-    return context.user_data.get(DRAFT) if context.user_data is not None else None
-
-
-def _clear(context: BotContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+SURVEY_DRAFT = DraftSlot[Draft]("survei.v2")
 
 
 def _stale_alert() -> str:
@@ -223,7 +230,7 @@ def refusal(service_name: str, day: date, limit: int) -> str:
 
 async def start_menu(update: Update, context: BotContext) -> int:
     """/survei: the list of units."""
-    _clear(context)
+    SURVEY_DRAFT.drop(context)
     text, markup = await unit_list(context, 0)
     await show(update, text, markup)
     return CHOOSE if markup is not None else ConversationHandler.END
@@ -231,7 +238,7 @@ async def start_menu(update: Update, context: BotContext) -> int:
 
 async def start_from_link(update: Update, context: BotContext) -> int:
     """`/start layanan-<KODE>`: the service is chosen; an unknown code shows the list."""
-    _clear(context)
+    SURVEY_DRAFT.drop(context)
     kode = (context.args or [""])[0].removeprefix("layanan-")[:64]
     async with context.db.session() as session:
         service = await service_by_kode(session, kode) if kode else None
@@ -299,7 +306,7 @@ async def begin(update: Update, context: BotContext, service: Service) -> int:
         "profile": {},
         "profile_step": 0,
     }
-    context.user_data[DRAFT] = draft
+    SURVEY_DRAFT.new(context, draft)
     await show(update, *question_view(draft))
     return QUESTION
 
@@ -309,7 +316,7 @@ async def begin(update: Update, context: BotContext, service: Service) -> int:
 
 async def answer(update: Update, context: BotContext) -> int:
     """One of the four answers: keep it, then the next question or the profile."""
-    draft = _draft(context)
+    draft = SURVEY_DRAFT.get(context)
     if draft is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
@@ -329,7 +336,7 @@ async def answer(update: Update, context: BotContext) -> int:
 
 async def back(update: Update, context: BotContext) -> int:
     """◀ Kembali: the previous question (its answer can be changed)."""
-    draft = _draft(context)
+    draft = SURVEY_DRAFT.get(context)
     if draft is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
@@ -347,7 +354,7 @@ async def back(update: Update, context: BotContext) -> int:
 
 async def fill_profile(update: Update, context: BotContext) -> int:
     """Isi profil: the first profile question."""
-    draft = _draft(context)
+    draft = SURVEY_DRAFT.get(context)
     if draft is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
@@ -358,7 +365,7 @@ async def fill_profile(update: Update, context: BotContext) -> int:
 
 async def profile_answer(update: Update, context: BotContext) -> int:
     """A profile option: keep its code, then the next question or the suggestion."""
-    draft = _draft(context)
+    draft = SURVEY_DRAFT.get(context)
     if draft is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
@@ -377,7 +384,7 @@ async def profile_answer(update: Update, context: BotContext) -> int:
 
 async def skip_profile(update: Update, context: BotContext) -> int:
     """Lewati: no (more) profile; on to the suggestion."""
-    draft = _draft(context)
+    draft = SURVEY_DRAFT.get(context)
     if draft is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
@@ -394,7 +401,7 @@ async def ask_suggestion(update: Update, context: BotContext, draft: Draft) -> i
 
 async def receive_suggestion(update: Update, context: BotContext) -> int:
     """A typed suggestion or complaint: save the response, then offer a ticket."""
-    message, draft = update.effective_message, _draft(context)
+    message, draft = update.effective_message, SURVEY_DRAFT.get(context)
     if message is None or message.text is None or draft is None:
         return ConversationHandler.END
     if len(message.text) > SUGGESTION_MAX_CHARS:
@@ -408,7 +415,7 @@ async def receive_suggestion(update: Update, context: BotContext) -> int:
 
 async def skip_suggestion(update: Update, context: BotContext) -> int:
     """Lewati: save the response without text."""
-    draft = _draft(context)
+    draft = SURVEY_DRAFT.get(context)
     if draft is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
@@ -452,7 +459,7 @@ async def save(update: Update, context: BotContext, draft: Draft, saran: str | N
                 now=now,
             )
     if refused is not None:
-        _clear(context)
+        SURVEY_DRAFT.drop(context)
         await show(update, refusal(draft["service"], refused, context.settings.survey_daily_limit))
         return ConversationHandler.END
     low = low_unsur(draft["answers"])
@@ -464,10 +471,9 @@ async def save(update: Update, context: BotContext, draft: Draft, saran: str | N
         "complaint": saran or None,
         "saved": True,
     }
-    assert context.user_data is not None
-    context.user_data[DRAFT] = kept
+    SURVEY_DRAFT.new(context, kept)
     if not low and not saran:
-        _clear(context)
+        SURVEY_DRAFT.drop(context)
         await show(update, TEXTS.get("terima_kasih", layanan=kept["service"]))
         return ConversationHandler.END
     await show(update, *offer_view(kept))
@@ -479,12 +485,12 @@ async def save(update: Update, context: BotContext, draft: Draft, saran: str | N
 
 async def offer_answer(update: Update, context: BotContext) -> int:
     """Ya, buat tiket: the complaint text (if none yet) or the consent; Tidak: thanks."""
-    draft = _draft(context)
+    draft = SURVEY_DRAFT.get(context)
     if draft is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
     if update.callback_query is not None and update.callback_query.data == "svy:t:tidak":
-        _clear(context)
+        SURVEY_DRAFT.drop(context)
         await show(update, TEXTS.get("terima_kasih", layanan=draft["service"]))
         return ConversationHandler.END
     if draft.get("complaint"):
@@ -497,7 +503,7 @@ async def offer_answer(update: Update, context: BotContext) -> int:
 
 async def receive_complaint(update: Update, context: BotContext) -> int:
     """The complaint text typed after a low score; then the consent question."""
-    message, draft = update.effective_message, _draft(context)
+    message, draft = update.effective_message, SURVEY_DRAFT.get(context)
     if message is None or message.text is None or draft is None:
         return ConversationHandler.END
     if len(message.text) > COMPLAINT_MAX_CHARS:
@@ -515,8 +521,9 @@ async def receive_complaint(update: Update, context: BotContext) -> int:
 
 async def consent_answer(update: Update, context: BotContext) -> int:
     """Setuju / Tanpa kontak: file the ticket and give its number at once."""
-    draft, user = _draft(context), update.effective_user
-    if draft is None or user is None or update.callback_query is None:
+    draft, user = SURVEY_DRAFT.get(context), update.effective_user
+    text = draft.get("complaint") if draft is not None else None
+    if draft is None or text is None or user is None or update.callback_query is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
     contact = update.callback_query.data == "svy:c:ya"
@@ -524,13 +531,13 @@ async def consent_answer(update: Update, context: BotContext) -> int:
         context.bot,
         context.db,
         context.settings,
-        service_id=int(draft["service_id"]),
-        text=draft["complaint"],
+        service_id=draft["service_id"],
+        text=text,
         contact_chat_id=user.id if contact else None,
         consent_version=TEXTS.get("persetujuan_kontak_versi"),
-        note=low_score_note(draft["low"]),
+        note=low_score_note(draft.get("low", [])),
     )
-    _clear(context)
+    SURVEY_DRAFT.drop(context)
     if complaint is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
@@ -543,8 +550,8 @@ async def consent_answer(update: Update, context: BotContext) -> int:
 
 async def cancel(update: Update, context: BotContext) -> int:
     """/batal inside the survey."""
-    draft = _draft(context)
-    _clear(context)
+    draft = SURVEY_DRAFT.get(context)
+    SURVEY_DRAFT.drop(context)
     key = "batal_setelah_simpan" if draft and draft.get("saved") else "batal_survei"
     if update.effective_message is not None:
         await update.effective_message.reply_text(TEXTS.get(key))
@@ -553,8 +560,8 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 async def timed_out(update: Update, context: BotContext) -> None:
     """30 idle minutes: drop the draft and say so."""
-    draft = _draft(context)
-    _clear(context)
+    draft = SURVEY_DRAFT.get(context)
+    SURVEY_DRAFT.drop(context)
     key = "habis_waktu_tersimpan" if draft and draft.get("saved") else "habis_waktu"
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, TEXTS.get(key))
