@@ -139,16 +139,43 @@ async def activate(
         return Result(Outcome.EXPIRED_CODE, employee=employee)
     if employee.telegram_id is not None or not employee.active:
         return Result(Outcome.NIP_LINKED_ELSEWHERE, employee=employee)
-    employee.telegram_id = telegram_id
-    employee.linked_at = now
-    activation.used_at = now
-    session.add_all([employee, activation])
+    return await _link(session, activation, employee, telegram_id, now)
+
+
+async def _link(
+    session: AsyncSession,
+    activation: ActivationCode,
+    employee: Employee,
+    telegram_id: int,
+    now: datetime,
+) -> Result:
+    """Use the code and link the account, each a compare-and-set on what is stored now: of two
+    accounts using one code at once exactly one is linked; the other is told it was used."""
+    used = await session.exec(
+        update(ActivationCode)
+        .where(col(ActivationCode.id) == activation.id)
+        .where(col(ActivationCode.used_at).is_(None), col(ActivationCode.voided_at).is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
+        return Result(Outcome.USED_CODE)
     try:
-        await session.flush()
+        linked = await session.exec(
+            update(Employee)
+            .where(col(Employee.id) == employee.id, col(Employee.telegram_id).is_(None))
+            .where(col(Employee.active))
+            .values(telegram_id=telegram_id, linked_at=now)
+            .execution_options(synchronize_session=False)
+        )
     except IntegrityError:
-        # Another update linked this account a moment ago.
+        # This account was linked to another NIP a moment ago.
         await session.rollback()
         return Result(Outcome.ACCOUNT_ALREADY_LINKED)
+    if linked.rowcount != 1:
+        await session.rollback()
+        return Result(Outcome.NIP_LINKED_ELSEWHERE)
+    await session.refresh(employee)
     return Result(Outcome.LINKED, employee=employee)
 
 

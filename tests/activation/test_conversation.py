@@ -177,3 +177,20 @@ async def test_throttle_pause_ends(bot: RunningBot, database: Database) -> None:
     (reply,) = await bot.say(USER, "/daftar")
     assert reply.plain_text == TEXTS.get(Outcome.THROTTLED, menit=1)
     assert siti.telegram_id is None
+
+
+async def test_two_accounts_using_one_code_at_once_one_is_linked_the_other_told(
+    bot: RunningBot, database: Database
+) -> None:
+    _, _, siti = await staff(database)
+    code = await code_for(database, siti)
+    for user in (USER, USER + 1):  # both send the deep link before either is answered
+        bot.api.send_text(user, f"/start aktivasi-{code}")
+    (first,) = await bot.api.wait_for_messages(USER, 1)
+    (second,) = await bot.api.wait_for_messages(USER + 1, 1)
+    replies = {USER: first.plain_text, USER + 1: second.plain_text}
+    winner = await linked_id(database, siti)
+    assert winner in replies
+    loser = USER + 1 if winner == USER else USER
+    assert "Selamat datang, Siti Rahmawati!" in replies[winner]
+    assert replies[loser] == TEXTS.get(Outcome.USED_CODE)
