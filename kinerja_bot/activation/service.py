@@ -28,7 +28,6 @@ class Outcome(StrEnum):
     LINKED = "tertaut"
     ACCOUNT_ALREADY_LINKED = "akun_sudah_tertaut"
     NIP_FORMAT = "format_nip"
-    UNKNOWN_NIP = "nip_tidak_dikenal"
     WRONG_CODE = "kode_salah"
     USED_CODE = "kode_terpakai"
     EXPIRED_CODE = "kode_kedaluwarsa"
@@ -100,19 +99,19 @@ async def precheck(session: AsyncSession, telegram_id: int, now: datetime) -> Re
     return None
 
 
-async def check_nip(session: AsyncSession, telegram_id: int, nip: str, now: datetime) -> Result:
-    """The first step of /daftar: is this a NIP we know? Unknown NIPs count as failures."""
+async def check_nip(
+    session: AsyncSession, telegram_id: int, nip: str, now: datetime
+) -> Result | str:
+    """The first step of /daftar: the normalised NIP, or a refusal. Only its format is
+    checked: whether a NIP is known, and whose it is, is said only once NIP and code match,
+    so nobody can look names up by NIP."""
     refusal = await precheck(session, telegram_id, now)
     if refusal is not None:
         return refusal
     try:
-        nip = normalize_nip(nip)
+        return normalize_nip(nip)
     except NipError as error:
         return Result(Outcome.NIP_FORMAT, detail=f"{error}.")
-    employee = (await session.exec(select(Employee).where(Employee.nip == nip))).first()
-    if employee is None or not employee.active:
-        return await _fail(session, telegram_id, now, Outcome.UNKNOWN_NIP)
-    return Result(Outcome.LINKED, employee=employee)
 
 
 async def activate(
