@@ -42,13 +42,12 @@ TEXTS = TextBook(
     "aktivasi",
     {
         "minta_nip": (),
-        "minta_kode": ("nama",),
+        "minta_kode": (),
         "bukan_teks": (),
         "sedang_mendaftar": (),
         "berhasil": ("nama", "jabatan", "unit", "nip", "perintah"),
         Outcome.ACCOUNT_ALREADY_LINKED: ("nama", "nip"),
         Outcome.NIP_FORMAT: ("alasan",),
-        Outcome.UNKNOWN_NIP: ("sisa",),
         Outcome.WRONG_CODE: ("sisa",),
         Outcome.USED_CODE: (),
         Outcome.EXPIRED_CODE: (),
@@ -118,19 +117,19 @@ async def ask_nip(update: Update, context: BotContext) -> int:
 
 
 async def receive_nip(update: Update, context: BotContext) -> int:
-    """Check the NIP; ask again on a format error, then ask for the code."""
+    """Take the NIP (asking again on a format error), then ask for the code; nothing about
+    the person is shown before both match."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.text is None:
         return ASK_NIP
     async with context.db.session() as session:
-        result = await check_nip(session, user.id, message.text, utcnow())
-    if result.outcome is not Outcome.LINKED or result.employee is None:
-        await message.reply_text(await describe_result(result, update, context))
-        keep_asking = result.outcome in (Outcome.NIP_FORMAT, Outcome.UNKNOWN_NIP)
-        return ASK_NIP if keep_asking else ConversationHandler.END
+        nip = await check_nip(session, user.id, message.text, utcnow())
+    if isinstance(nip, Result):
+        await message.reply_text(await describe_result(nip, update, context))
+        return ASK_NIP if nip.outcome is Outcome.NIP_FORMAT else ConversationHandler.END
     assert context.user_data is not None
-    context.user_data[NIP_KEY] = result.employee.nip
-    await message.reply_text(TEXTS.get("minta_kode", nama=result.employee.nama))
+    context.user_data[NIP_KEY] = nip
+    await message.reply_text(TEXTS.get("minta_kode"))
     return ASK_CODE
 
 

@@ -28,7 +28,6 @@ class Outcome(StrEnum):
     LINKED = "tertaut"
     ACCOUNT_ALREADY_LINKED = "akun_sudah_tertaut"
     NIP_FORMAT = "format_nip"
-    UNKNOWN_NIP = "nip_tidak_dikenal"
     WRONG_CODE = "kode_salah"
     USED_CODE = "kode_terpakai"
     EXPIRED_CODE = "kode_kedaluwarsa"
@@ -100,19 +99,19 @@ async def precheck(session: AsyncSession, telegram_id: int, now: datetime) -> Re
     return None
 
 
-async def check_nip(session: AsyncSession, telegram_id: int, nip: str, now: datetime) -> Result:
-    """The first step of /daftar: is this a NIP we know? Unknown NIPs count as failures."""
+async def check_nip(
+    session: AsyncSession, telegram_id: int, nip: str, now: datetime
+) -> Result | str:
+    """The first step of /daftar: the normalised NIP, or a refusal. Only its format is
+    checked: whether a NIP is known, and whose it is, is said only once NIP and code match,
+    so nobody can look names up by NIP."""
     refusal = await precheck(session, telegram_id, now)
     if refusal is not None:
         return refusal
     try:
-        nip = normalize_nip(nip)
+        return normalize_nip(nip)
     except NipError as error:
         return Result(Outcome.NIP_FORMAT, detail=f"{error}.")
-    employee = (await session.exec(select(Employee).where(Employee.nip == nip))).first()
-    if employee is None or not employee.active:
-        return await _fail(session, telegram_id, now, Outcome.UNKNOWN_NIP)
-    return Result(Outcome.LINKED, employee=employee)
 
 
 async def activate(
@@ -139,16 +138,43 @@ async def activate(
         return Result(Outcome.EXPIRED_CODE, employee=employee)
     if employee.telegram_id is not None or not employee.active:
         return Result(Outcome.NIP_LINKED_ELSEWHERE, employee=employee)
-    employee.telegram_id = telegram_id
-    employee.linked_at = now
-    activation.used_at = now
-    session.add_all([employee, activation])
+    return await _link(session, activation, employee, telegram_id, now)
+
+
+async def _link(
+    session: AsyncSession,
+    activation: ActivationCode,
+    employee: Employee,
+    telegram_id: int,
+    now: datetime,
+) -> Result:
+    """Use the code and link the account, each a compare-and-set on what is stored now: of two
+    accounts using one code at once exactly one is linked; the other is told it was used."""
+    used = await session.exec(
+        update(ActivationCode)
+        .where(col(ActivationCode.id) == activation.id)
+        .where(col(ActivationCode.used_at).is_(None), col(ActivationCode.voided_at).is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
+        return Result(Outcome.USED_CODE)
     try:
-        await session.flush()
+        linked = await session.exec(
+            update(Employee)
+            .where(col(Employee.id) == employee.id, col(Employee.telegram_id).is_(None))
+            .where(col(Employee.active))
+            .values(telegram_id=telegram_id, linked_at=now)
+            .execution_options(synchronize_session=False)
+        )
     except IntegrityError:
-        # Another update linked this account a moment ago.
+        # This account was linked to another NIP a moment ago.
         await session.rollback()
         return Result(Outcome.ACCOUNT_ALREADY_LINKED)
+    if linked.rowcount != 1:
+        await session.rollback()
+        return Result(Outcome.NIP_LINKED_ELSEWHERE)
+    await session.refresh(employee)
     return Result(Outcome.LINKED, employee=employee)
 
 

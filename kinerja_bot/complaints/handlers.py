@@ -400,27 +400,31 @@ async def citizen_reply(update: Update, context: BotContext) -> None:
         return
     _, action, ticket = query.data.split(":")
     now, tz = utcnow(), context.settings.tz
-    async with context.db.session() as session:
-        complaint = await session.get(Complaint, int(ticket))
-        if complaint is None or complaint.chat_id != user.id:
-            await stale(update, TEXTS.get("peringatan_bukan_milik"))
-            return
-        if complaint.status != ComplaintStatus.ANSWERED:
-            await stale(
-                update, TEXTS.get("peringatan_status_berubah", status=status_name(complaint.status))
-            )
-            return
-        if action == "ok":
-            note = TEXTS.get("catatan_dikonfirmasi_warga")
-            await close_complaint(session, complaint, now, note=note)
-            text = TEXTS.get("warga_selesai", nomor=complaint.nomor)
-        else:
-            await reopen_complaint(session, complaint, now, tz, TEXTS.get("catatan_dibuka_warga"))
-            text = TEXTS.get(
-                "warga_dibuka_kembali",
-                nomor=complaint.nomor,
-                tenggat=format_date_id(complaint.due_date),
-            )
+    try:
+        async with context.db.session() as session:
+            complaint = await session.get(Complaint, int(ticket))
+            if complaint is None or complaint.chat_id != user.id:
+                await stale(update, TEXTS.get("peringatan_bukan_milik"))
+                return
+            if complaint.status != ComplaintStatus.ANSWERED:
+                raise TransitionError(complaint)
+            if action == "ok":
+                note = TEXTS.get("catatan_dikonfirmasi_warga")
+                await close_complaint(session, complaint, now, note=note)
+                text = TEXTS.get("warga_selesai", nomor=complaint.nomor)
+            else:
+                note = TEXTS.get("catatan_dibuka_warga")
+                await reopen_complaint(session, complaint, now, tz, note)
+                text = TEXTS.get(
+                    "warga_dibuka_kembali",
+                    nomor=complaint.nomor,
+                    tenggat=format_date_id(complaint.due_date),
+                )
+    except TransitionError as error:
+        await stale(
+            update, TEXTS.get("peringatan_status_berubah", status=status_name(error.status))
+        )
+        return
     await query.answer()
     if isinstance(query.message, Message):
         try:
@@ -527,9 +531,11 @@ async def send_answer(update: Update, context: BotContext, draft: dict[str, Any]
             )
             service = await session.get(Service, complaint.service_id)
     except TransitionError as error:
+        # Another handler answered (or closed) it while this answer was being written.
         context.user_data.pop(DRAFT, None)
-        await stale(
-            update, TEXTS.get("peringatan_status_berubah", status=status_name(error.status))
+        await show(
+            update,
+            TEXTS.get("jawaban_didahului", nomor=draft["nomor"], status=status_name(error.status)),
         )
         return ConversationHandler.END
     context.user_data.pop(DRAFT, None)

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kinerja_bot.core.models import (
@@ -129,34 +129,57 @@ async def complaint_by_number(session: AsyncSession, nomor: str) -> Complaint | 
     return (await session.exec(statement)).first()
 
 
-def _require(complaint: Complaint, allowed: Iterable[str]) -> None:
-    if complaint.status not in tuple(allowed):
+async def _transition(
+    session: AsyncSession,
+    complaint: Complaint,
+    allowed: Iterable[str],
+    status: str,
+    now: datetime,
+    *,
+    by: int | None = None,
+    note: str | None = None,
+    **values: object,
+) -> None:
+    """Move the ticket to `status` only if its status *as stored now* allows it: a
+    compare-and-set, so of two staff (or a citizen and the daily job) acting at once exactly
+    one wins; the other gets a TransitionError with the status that won."""
+    moved = await session.exec(
+        update(Complaint)
+        .where(col(Complaint.id) == id_of(complaint), col(Complaint.status).in_(tuple(allowed)))
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(complaint)
+    if moved.rowcount != 1:
         raise TransitionError(complaint)
+    session.add(_event(complaint, status, now, by=by, note=note))
+    await session.flush()
 
 
 async def mark_in_progress(
     session: AsyncSession, complaint: Complaint, employee_id: int | None, now: datetime
 ) -> None:
     """DITERIMA or DIBUKA KEMBALI → DIPROSES."""
-    _require(complaint, (ComplaintStatus.RECEIVED, ComplaintStatus.REOPENED))
-    complaint.status = ComplaintStatus.IN_PROGRESS
-    session.add(complaint)
-    session.add(_event(complaint, ComplaintStatus.IN_PROGRESS, now, by=employee_id, note=None))
-    await session.flush()
+    allowed = (ComplaintStatus.RECEIVED, ComplaintStatus.REOPENED)
+    await _transition(session, complaint, allowed, ComplaintStatus.IN_PROGRESS, now, by=employee_id)
 
 
 async def answer_complaint(
     session: AsyncSession, complaint: Complaint, employee_id: int | None, answer: str, now: datetime
 ) -> None:
     """An open ticket → DIJAWAB; the answer is also kept in the history."""
-    _require(complaint, OPEN_STATUSES)
-    complaint.status = ComplaintStatus.ANSWERED
-    complaint.answer = answer
-    complaint.answered_at = now
-    complaint.answered_by_id = employee_id
-    session.add(complaint)
-    session.add(_event(complaint, ComplaintStatus.ANSWERED, now, by=employee_id, note=answer))
-    await session.flush()
+    await _transition(
+        session,
+        complaint,
+        OPEN_STATUSES,
+        ComplaintStatus.ANSWERED,
+        now,
+        by=employee_id,
+        note=answer,
+        answer=answer,
+        answered_at=now,
+        answered_by_id=employee_id,
+    )
 
 
 async def close_complaint(
@@ -168,25 +191,32 @@ async def close_complaint(
     note: str | None = None,
 ) -> None:
     """Any ticket not yet closed → SELESAI."""
-    _require(complaint, NOT_CLOSED)
-    complaint.status = ComplaintStatus.CLOSED
-    complaint.closed_at = now
-    session.add(complaint)
-    session.add(_event(complaint, ComplaintStatus.CLOSED, now, by=employee_id, note=note))
-    await session.flush()
+    await _transition(
+        session,
+        complaint,
+        NOT_CLOSED,
+        ComplaintStatus.CLOSED,
+        now,
+        by=employee_id,
+        note=note,
+        closed_at=now,
+    )
 
 
 async def reopen_complaint(
     session: AsyncSession, complaint: Complaint, now: datetime, tz: ZoneInfo, note: str | None
 ) -> None:
     """DIJAWAB → DIBUKA KEMBALI (the citizen says it is not solved), due in 5 working days."""
-    _require(complaint, (ComplaintStatus.ANSWERED,))
-    complaint.status = ComplaintStatus.REOPENED
-    complaint.due_date = complaint_due_date(now.astimezone(tz).date())
-    complaint.escalated_at = None
-    session.add(complaint)
-    session.add(_event(complaint, ComplaintStatus.REOPENED, now, note=note))
-    await session.flush()
+    await _transition(
+        session,
+        complaint,
+        (ComplaintStatus.ANSWERED,),
+        ComplaintStatus.REOPENED,
+        now,
+        note=note,
+        due_date=complaint_due_date(now.astimezone(tz).date()),
+        escalated_at=None,
+    )
 
 
 async def close_stale_tickets(
@@ -203,7 +233,10 @@ async def close_stale_tickets(
         if complaint.answered_at is None:
             continue
         if auto_close_date(complaint.answered_at.astimezone(tz).date()) < today:
-            await close_complaint(session, complaint, now, note=note)
+            try:
+                await close_complaint(session, complaint, now, note=note)
+            except TransitionError:
+                continue  # the citizen replied a moment ago
             closed.append(complaint)
     return closed
 

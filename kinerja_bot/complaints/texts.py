@@ -79,6 +79,7 @@ TEXTS = TextBook(
         "bukan_teks": (),
         "sedang_menjawab": (),
         "jawaban_terkirim": ("nomor",),
+        "jawaban_didahului": ("nomor", "status"),
         "jawaban_tanpa_kontak": ("nomor",),
         "jawaban_tidak_terkirim": ("nomor",),
         "batal_jawab": (),

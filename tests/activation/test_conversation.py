@@ -99,16 +99,13 @@ async def test_daftar_asks_nip_then_code(bot: RunningBot, database: Database) ->
     (reply,) = await bot.say(USER, "19850412")
     assert reply.plain_text.startswith("NIP tidak valid: NIP harus 18 digit angka.")
 
-    (reply,) = await bot.say(USER, siti.nip[:-3] + "999")
-    assert reply.plain_text.startswith(first_line(Outcome.UNKNOWN_NIP))
-    assert f"Sisa percobaan: {MAX_FAILURES - 1}." in reply.plain_text
-
     spaced = f"{siti.nip[:8]} {siti.nip[8:14]} {siti.nip[14]} {siti.nip[15:]}"
     (reply,) = await bot.say(USER, spaced)  # the printed form with spaces is accepted
-    assert "atas nama Siti Rahmawati" in reply.plain_text
+    assert reply.plain_text.startswith(first_line("minta_kode"))
 
     (reply,) = await bot.say(USER, "AAAA-BBBB")
     assert reply.plain_text.startswith(first_line(Outcome.WRONG_CODE))
+    assert f"Sisa percobaan: {MAX_FAILURES - 1}." in reply.plain_text
 
     (reply,) = await bot.say(USER, f"{code[:4].lower()}-{code[4:]}")
     assert "Selamat datang, Siti Rahmawati!" in reply.plain_text
@@ -116,6 +113,29 @@ async def test_daftar_asks_nip_then_code(bot: RunningBot, database: Database) ->
 
     (reply,) = await bot.say(USER, "/daftar")
     assert reply.plain_text.startswith("Akun Telegram ini sudah tertaut")
+
+
+async def test_daftar_says_nothing_about_a_nip_until_nip_and_code_match(
+    bot: RunningBot, database: Database
+) -> None:
+    _, kepala, siti = await staff(database)
+    code = await code_for(database, siti)
+    replies: list[str] = []
+    for user, nip in ((USER, siti.nip), (USER + 1, siti.nip[:-3] + "999")):  # known, unknown
+        await bot.say(user, "/daftar")
+        (reply,) = await bot.say(user, nip)
+        replies.append(reply.plain_text)
+    assert replies[0] == replies[1] and replies[0].startswith(first_line("minta_kode"))
+    assert "Siti" not in replies[0]
+
+    # Another NIP with this code, or this NIP with a wrong code: the same refusal, no name.
+    (wrong_nip,) = await bot.say(USER + 1, code)
+    (wrong_code,) = await bot.say(USER, "AAAA-BBBB")
+    for reply in (wrong_nip, wrong_code):
+        assert reply.plain_text.startswith(first_line(Outcome.WRONG_CODE))
+        assert "Siti" not in reply.plain_text and kepala.nama not in reply.plain_text
+    (welcome,) = await bot.say(USER, code)
+    assert "Selamat datang, Siti Rahmawati!" in welcome.plain_text
 
 
 async def test_wrong_codes_are_throttled(bot: RunningBot, database: Database) -> None:
@@ -177,3 +197,20 @@ async def test_throttle_pause_ends(bot: RunningBot, database: Database) -> None:
     (reply,) = await bot.say(USER, "/daftar")
     assert reply.plain_text == TEXTS.get(Outcome.THROTTLED, menit=1)
     assert siti.telegram_id is None
+
+
+async def test_two_accounts_using_one_code_at_once_one_is_linked_the_other_told(
+    bot: RunningBot, database: Database
+) -> None:
+    _, _, siti = await staff(database)
+    code = await code_for(database, siti)
+    for user in (USER, USER + 1):  # both send the deep link before either is answered
+        bot.api.send_text(user, f"/start aktivasi-{code}")
+    (first,) = await bot.api.wait_for_messages(USER, 1)
+    (second,) = await bot.api.wait_for_messages(USER + 1, 1)
+    replies = {USER: first.plain_text, USER + 1: second.plain_text}
+    winner = await linked_id(database, siti)
+    assert winner in replies
+    loser = USER + 1 if winner == USER else USER
+    assert "Selamat datang, Siti Rahmawati!" in replies[winner]
+    assert replies[loser] == TEXTS.get(Outcome.USED_CODE)

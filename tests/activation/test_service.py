@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import Update
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kinerja_bot.activation.service import (
     MAX_FAILURES,
     Outcome,
+    Result,
     activate,
     check_nip,
     hash_code,
@@ -129,11 +134,54 @@ async def test_wrong_codes_are_counted_then_throttled(
     assert (await run_activate(database, code, now=later)).outcome is Outcome.LINKED
 
 
-async def test_nip_checks(database: Database, employee: Employee) -> None:
+async def test_nip_checks_say_nothing_about_whose_nip_it_is(
+    database: Database, employee: Employee
+) -> None:
     async with database.session() as session:
-        assert (await check_nip(session, USER, "12345", NOW)).outcome is Outcome.NIP_FORMAT
+        bad = await check_nip(session, USER, "12345", NOW)
+        assert isinstance(bad, Result) and bad.outcome is Outcome.NIP_FORMAT
         unknown = await check_nip(session, USER, employee.nip[:-3] + "999", NOW)
-        assert unknown.outcome is Outcome.UNKNOWN_NIP
-        known = await check_nip(session, USER, employee.nip, NOW)
-    assert known.outcome is Outcome.LINKED and known.employee is not None
-    assert known.employee.id == employee.id
+        known = await check_nip(session, USER, " ".join(employee.nip), NOW)
+    assert (unknown, known) == (employee.nip[:-3] + "999", employee.nip)
+
+
+def make_writes_wait_for_each_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, two sessions each pause before their first write until both got there:
+    both have read the code as unused before either uses it (the race, every time)."""
+    both_have_read = asyncio.Barrier(2)
+    waited: set[int] = set()
+    exec_, flush = AsyncSession.exec, AsyncSession.flush
+
+    async def first_write(session: AsyncSession) -> None:
+        if id(session) not in waited:
+            waited.add(id(session))
+            await both_have_read.wait()
+
+    async def exec_waiting(self: AsyncSession, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(statement, Update):
+            await first_write(self)
+        return await exec_(self, statement, *args, **kwargs)
+
+    async def flush_waiting(self: AsyncSession, *args: Any, **kwargs: Any) -> None:
+        await first_write(self)
+        await flush(self, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncSession, "exec", exec_waiting)
+    monkeypatch.setattr(AsyncSession, "flush", flush_waiting)
+
+
+async def test_two_accounts_using_one_code_at_once_only_one_is_linked(
+    database: Database, employee: Employee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = await issue_for(database, employee)
+    make_writes_wait_for_each_other(monkeypatch)
+    results = await asyncio.gather(
+        run_activate(database, code, user=USER), run_activate(database, code, user=USER + 1)
+    )
+    monkeypatch.undo()
+    outcomes = sorted(result.outcome for result in results)
+    assert outcomes == sorted([Outcome.LINKED, Outcome.USED_CODE])
+    winner = USER if results[0].outcome is Outcome.LINKED else USER + 1
+    async with database.session() as session:
+        linked = await session.get(Employee, employee.id)
+    assert linked is not None and linked.telegram_id == winner

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
 from kinerja_bot.complaints.service import (
     TransitionError,
@@ -19,7 +21,7 @@ from kinerja_bot.complaints.service import (
     reopen_complaint,
 )
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Complaint, ComplaintStatus, Service
+from kinerja_bot.core.models import Complaint, ComplaintEvent, ComplaintStatus, Service
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.core.rules.workdays import auto_close_date, complaint_due_date
 from tests.survey.conftest import City
@@ -159,3 +161,35 @@ async def test_a_unit_without_handlers_hands_over_to_its_parent(
         assert await unit_contacts(session, city.disdukcapil.id or 0) == [HANDLER]
         # The puskesmas has nobody: Dinkes' complaint handler is told.
         assert await unit_contacts(session, city.puskesmas.id or 0) == [OUTSIDER]
+
+
+async def test_two_staff_answering_one_ticket_at_once_only_one_answer_is_kept(
+    database: Database, city: City
+) -> None:
+    complaint = await new_ticket(database, city.ktp)
+    both_have_read = asyncio.Barrier(2)
+
+    async def answer(text: str) -> bool:
+        async with database.session() as session:
+            mine = await session.get(Complaint, complaint.id)
+            assert mine is not None and mine.status == ComplaintStatus.RECEIVED
+            await both_have_read.wait()  # each saw the ticket open before either answers
+            try:
+                await answer_complaint(session, mine, city.handler.id, text, RECEIVED)
+            except TransitionError as error:
+                assert error.status == ComplaintStatus.ANSWERED
+                return False
+            return True
+
+    won = await asyncio.gather(answer("Jawaban petugas A"), answer("Jawaban petugas B"))
+    assert sorted(won) == [False, True]
+    async with database.session() as session:
+        stored = await session.get(Complaint, complaint.id)
+        answered = (
+            await session.exec(
+                select(ComplaintEvent).where(ComplaintEvent.status == ComplaintStatus.ANSWERED)
+            )
+        ).all()
+    assert stored is not None
+    winner = "Jawaban petugas A" if won[0] else "Jawaban petugas B"
+    assert stored.answer == winner and [event.note for event in answered] == [winner]

@@ -298,3 +298,38 @@ async def test_the_auto_close_job_tells_the_citizen(
     assert (await ticket(database)).status == ComplaintStatus.CLOSED
     await auto_close_job(BotContext(bot.application))  # idempotent: nothing more to tell
     assert bot.api.unread(CITIZEN) == []
+
+
+async def test_two_staff_sending_answers_at_once_the_citizen_gets_one(
+    bot: RunningBot, database: Database, city: City
+) -> None:
+    await file_ticket(bot)
+    complaint = await ticket(database)
+    bot.api.mark_read(HANDLER)
+    confirms: dict[int, SentMessage] = {}
+    for staff in (HANDLER, HEAD):
+        (view,) = await bot.say(staff, f"/tiket {complaint.nomor}")
+        bot.api.press_button(staff, view, label=TEXTS.get("tombol_jawab"))
+        await bot.api.next_message(staff)  # "Ketik jawaban …"
+        (confirms[staff],) = await bot.say(staff, f"Jawaban dari {staff}")
+    bot.api.mark_read(CITIZEN)
+    for staff, confirm in confirms.items():  # both press Kirim before either is answered
+        bot.api.press_button(staff, confirm, label=TEXTS.get("tombol_kirim"))
+    await bot.api.wait_until(lambda: all(not c.buttons for c in confirms.values()))
+
+    stored = await ticket(database)
+    winner = HANDLER if stored.answer == f"Jawaban dari {HANDLER}" else HEAD
+    loser = HEAD if winner == HANDLER else HANDLER
+    assert confirms[winner].plain_text == plain(
+        TEXTS.get("jawaban_terkirim", nomor=complaint.nomor)
+    )
+    assert confirms[loser].plain_text == plain(
+        TEXTS.get(
+            "jawaban_didahului",
+            nomor=complaint.nomor,
+            status=status_name(ComplaintStatus.ANSWERED),
+        )
+    )
+    (answer,) = bot.api.unread(CITIZEN)
+    assert f"Jawaban dari {winner}" in answer.plain_text
+    assert (await events(database)).count(ComplaintStatus.ANSWERED) == 1
