@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from telegram import Update
 from telegram.ext import (
@@ -28,6 +28,7 @@ from kinerja_bot.activation.service import (
 )
 from kinerja_bot.core.commands import command_list
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.models import Unit, utcnow
 from kinerja_bot.core.people import forget_person, unit_of_work
 from kinerja_bot.core.telegram_ui import (
@@ -58,7 +59,13 @@ TEXTS = TextBook(
 )
 
 ASK_NIP, ASK_CODE = range(2)
-NIP_KEY = "daftar_nip"
+
+
+class NipDraft(TypedDict):
+    nip: str  # checked for its form only: whose it is is not told before the code matches
+
+
+NIP_DRAFT = DraftSlot[NipDraft]("daftar_nip.v2")
 
 
 def _minutes(wait: timedelta | None) -> int:
@@ -127,8 +134,7 @@ async def receive_nip(update: Update, context: BotContext) -> int:
     if isinstance(nip, Result):
         await message.reply_text(await describe_result(nip, update, context))
         return ASK_NIP if nip.outcome is Outcome.NIP_FORMAT else ConversationHandler.END
-    assert context.user_data is not None
-    context.user_data[NIP_KEY] = nip
+    NIP_DRAFT.new(context, {"nip": nip})
     await message.reply_text(TEXTS.get("minta_kode"))
     return ASK_CODE
 
@@ -136,15 +142,16 @@ async def receive_nip(update: Update, context: BotContext) -> int:
 async def receive_code(update: Update, context: BotContext) -> int:
     """Check the code against the NIP given; ask again only when it was simply wrong."""
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.text is None or context.user_data is None:
+    if message is None or user is None or message.text is None:
         return ASK_CODE
-    nip = context.user_data.get(NIP_KEY)
+    draft = NIP_DRAFT.get(context)
+    nip = draft["nip"] if draft is not None else None
     async with context.db.session() as session:
         result = await activate(session, user.id, normalise_code(message.text), utcnow(), nip=nip)
     await message.reply_text(await describe_result(result, update, context))
     if result.outcome is Outcome.WRONG_CODE:
         return ASK_CODE
-    context.user_data.pop(NIP_KEY, None)
+    NIP_DRAFT.drop(context)
     return ConversationHandler.END
 
 
@@ -159,7 +166,7 @@ def build_registration_conversation() -> ConversationHandler[BotContext]:
             ASK_CODE: [MessageHandler(typed, receive_code)],
         },
         fallbacks=[
-            CommandHandler("batal", cancel_forgetting(NIP_KEY)),
+            CommandHandler("batal", cancel_forgetting(NIP_DRAFT.key)),
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_mendaftar")),
             MessageHandler(~filters.COMMAND, answer_with(TEXTS, "bukan_teks")),
         ],

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -47,6 +47,7 @@ from kinerja_bot.complaints.service import (
 )
 from kinerja_bot.complaints.texts import TEXTS, status_name
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.models import Complaint, ComplaintStatus, Service, Unit, id_of, utcnow
 from kinerja_bot.core.people import Person, current_person
 from kinerja_bot.core.rules.periods import format_date_id
@@ -66,7 +67,17 @@ from kinerja_bot.core.texts import BUTTON_LABEL_LIMIT, Markup
 log = logging.getLogger(__name__)
 
 ANSWER, CONFIRM = range(2)
-DRAFT = "tiket_jawaban"
+
+
+class AnswerDraft(TypedDict):
+    """A ticket being answered by its unit's staff."""
+
+    id: int  # the complaint
+    nomor: str
+    text: NotRequired[str]  # the answer, once typed
+
+
+ANSWER_DRAFT = DraftSlot[AnswerDraft]("tiket_jawaban.v2")
 LIST_PAGE_SIZE = 10
 
 
@@ -450,7 +461,7 @@ async def start_answer(update: Update, context: BotContext) -> int | None:
             update, TEXTS.get("peringatan_status_berubah", status=status_name(complaint.status))
         )
         return None
-    context.user_data[DRAFT] = {"id": id_of(complaint), "nomor": complaint.nomor}
+    ANSWER_DRAFT.new(context, {"id": id_of(complaint), "nomor": complaint.nomor})
     await update.callback_query.answer()
     await context.bot.send_message(
         found[0].telegram_id if update.effective_chat is None else update.effective_chat.id,
@@ -464,7 +475,7 @@ async def start_answer(update: Update, context: BotContext) -> int | None:
 async def receive_answer(update: Update, context: BotContext) -> int:
     """The typed answer: check its length, then ask to confirm."""
     message = update.effective_message
-    draft = context.user_data.get(DRAFT) if context.user_data is not None else None
+    draft = ANSWER_DRAFT.get(context)
     if message is None or message.text is None or draft is None:
         return ConversationHandler.END
     if len(message.text) > ANSWER_MAX_CHARS:
@@ -492,13 +503,13 @@ async def receive_answer(update: Update, context: BotContext) -> int:
 async def confirm_answer(update: Update, context: BotContext) -> int:
     """Kirim: save, deliver to the citizen with the reply buttons; Ubah: type again; Batal."""
     query = update.callback_query
-    draft = context.user_data.get(DRAFT) if context.user_data is not None else None
+    draft = ANSWER_DRAFT.get(context)
     if query is None or query.data is None or draft is None or context.user_data is None:
         return ConversationHandler.END
     choice = query.data.rsplit(":", 1)[1]
     if choice == "ubah":
         async with context.db.session() as session:
-            complaint = await session.get(Complaint, int(draft["id"]))
+            complaint = await session.get(Complaint, draft["id"])
         teks = complaint.text if complaint is not None else "-"
         await show(
             update,
@@ -506,19 +517,19 @@ async def confirm_answer(update: Update, context: BotContext) -> int:
         )
         return ANSWER
     if choice == "batal":
-        context.user_data.pop(DRAFT, None)
+        ANSWER_DRAFT.drop(context)
         await show(update, TEXTS.get("batal_jawab"))
         return ConversationHandler.END
     return await send_answer(update, context, draft)
 
 
-async def send_answer(update: Update, context: BotContext, draft: dict[str, Any]) -> int:
+async def send_answer(update: Update, context: BotContext, draft: AnswerDraft) -> int:
     person = await current_person(update, context)
     if person is None or context.user_data is None:
         return ConversationHandler.END
     try:
         async with context.db.session() as session:
-            complaint = await session.get(Complaint, int(draft["id"]))
+            complaint = await session.get(Complaint, draft["id"])
             if (
                 complaint is None
                 or not is_staff(person)
@@ -532,13 +543,13 @@ async def send_answer(update: Update, context: BotContext, draft: dict[str, Any]
             service = await session.get(Service, complaint.service_id)
     except TransitionError as error:
         # Another handler answered (or closed) it while this answer was being written.
-        context.user_data.pop(DRAFT, None)
+        ANSWER_DRAFT.drop(context)
         await show(
             update,
             TEXTS.get("jawaban_didahului", nomor=draft["nomor"], status=status_name(error.status)),
         )
         return ConversationHandler.END
-    context.user_data.pop(DRAFT, None)
+    ANSWER_DRAFT.drop(context)
     if complaint.chat_id is None:
         outcome = "jawaban_tanpa_kontak"
     else:
@@ -561,7 +572,7 @@ async def send_answer(update: Update, context: BotContext, draft: dict[str, Any]
 async def timed_out(update: Update, context: BotContext) -> None:
     """The answer was left unfinished for 30 minutes."""
     if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+        ANSWER_DRAFT.drop(context)
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, TEXTS.get("habis_waktu"))
 
@@ -577,7 +588,9 @@ def build_answer_conversation() -> ConversationHandler[BotContext]:
             CONFIRM: [CallbackQueryHandler(confirm_answer, pattern=r"^tkt:k:(kirim|ubah|batal)$")],
         },
         fallbacks=[
-            CommandHandler("batal", cancel_forgetting(DRAFT, book=TEXTS, key="batal_jawab")),
+            CommandHandler(
+                "batal", cancel_forgetting(ANSWER_DRAFT.key, book=TEXTS, key="batal_jawab")
+            ),
             start,
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menjawab")),
             MessageHandler(~filters.COMMAND & ~filters.TEXT, answer_with(TEXTS, "bukan_teks")),

@@ -6,7 +6,7 @@ CHOOSE (unit list → service list, paginated) → QUESTION (the nine SKM questi
 saved here) → OFFER (a ticket, after a score of 1 or a text) → COMPLAINT (the complaint text, if
 none was typed) → CONSENT (keep the chat id for the answer, or stay anonymous) → end.
 
-The draft lives in `context.user_data["survei"]`, persisted after every update, so the survey
+The draft (`SURVEY_DRAFT`, typed) lives in `user_data`, persisted after every update, so the survey
 continues after a restart; once the response is saved, the answers leave the draft.
 """
 
