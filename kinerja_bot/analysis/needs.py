@@ -39,9 +39,8 @@ from kinerja_bot.core.models import Employee, ProgressReport, Unit, id_of
 from kinerja_bot.core.rules.achievement import OnTrackStatus
 from kinerja_bot.core.rules.periods import Period
 from kinerja_bot.core.rules.skm import MIN_RESPONSES_FOR_SCORE, Mutu, unsur_below_b, unsur_grade
+from kinerja_bot.core.vocabulary import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
 from kinerja_bot.reporting import (
-    OBSTACLE_CATEGORIES,
-    SUPPORT_CATEGORIES,
     IndicatorProgress,
     indicator_progress,
 )

@@ -25,7 +25,8 @@ from kinerja_bot.core.rules.formatting import format_number_id, format_percent_i
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.rules.skm import UNSUR_BY_CODE
 from kinerja_bot.core.texts import MESSAGE_LIMIT, Markup, TextBook
-from kinerja_bot.reporting import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
+from kinerja_bot.core.vocabulary import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
+from kinerja_bot.core.vocabulary import category_label as vocabulary_label
 
 __all__ = [
     "TEXTS",
@@ -76,7 +77,6 @@ TEXTS = TextBook(
         "periode_salah": ("pesan",),
         "unit_di_luar": ("kode",),
     },
-    data=("kategori_kendala", "kategori_dukungan"),
 )
 
 # How many needs per unit the chat message lists (the export lists all), how many names are
@@ -93,10 +93,8 @@ def plain(text: str) -> str:
 
 
 def category_label(kind: NeedKind, code: str) -> str:
-    """The Indonesian label of an obstacle or support category code (the code if unknown)."""
-    key = "kategori_kendala" if kind is NeedKind.OBSTACLE else "kategori_dukungan"
-    labels: dict[str, str] = TEXTS.data(key)
-    return labels.get(code, code)
+    """The label of an obstacle or support category code (the code if unknown)."""
+    return vocabulary_label("kendala" if kind is NeedKind.OBSTACLE else "dukungan", code)
 
 
 def _names(items: Sequence[str]) -> Markup:

@@ -53,6 +53,7 @@ from kinerja_bot.core.telegram_ui import (
     take_press,
 )
 from kinerja_bot.core.texts import Markup, TextBook
+from kinerja_bot.core.vocabulary import status_label
 from kinerja_bot.evaluation.pack import evaluation_packs, evaluation_xlsx_bytes
 from kinerja_bot.evaluation.service import (
     BERAKHLAK_CODES,
@@ -104,10 +105,6 @@ TEXTS = TextBook(
         "tanpa_indikator": (),
         "jenis_utama": (),
         "jenis_tambahan": (),
-        "status_sesuai_jadwal": (),
-        "status_perlu_perhatian": (),
-        "status_tertinggal": (),
-        "status_tidak_ada": (),
         "saran_tidak_ada": (),
         "alasan_bawah": (),
         "alasan_sesuai": (),
@@ -393,9 +390,6 @@ def _indicator_line(item: IndicatorProgress, basis: EvaluationBasis) -> str:
     )
     if item.prorata_pct is None or item.realisation is None:
         return TEXTS.get("baris_indikator_tanpa_capaian", nama=indicator.nama, jenis=jenis)
-    status_key = (
-        f"status_{item.status.value.replace(' ', '_')}" if item.status else "status_tidak_ada"
-    )
     return TEXTS.get(
         "baris_indikator",
         nama=indicator.nama,
@@ -404,7 +398,7 @@ def _indicator_line(item: IndicatorProgress, basis: EvaluationBasis) -> str:
         target=format_number_id(target_to_date(item, basis.as_of), 2, trim=True),
         satuan=indicator.satuan,
         capaian=format_percent_id(item.prorata_pct, 2),
-        status=TEXTS.get(status_key),
+        status=status_label(item.status),
     )
 
 

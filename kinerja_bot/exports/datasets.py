@@ -11,7 +11,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kinerja_bot.analysis.needs import NeedsReport
-from kinerja_bot.analysis.render import TEXTS as ANALYSIS_TEXTS
 from kinerja_bot.analysis.render import need_texts, plain
 from kinerja_bot.analysis.sources import (
     LoadedResponse,
@@ -38,6 +37,7 @@ from kinerja_bot.core.models import (
 )
 from kinerja_bot.core.rules.periods import Period
 from kinerja_bot.core.rules.skm import UNSUR, UNSUR_BY_CODE, required_sample, sample_adequate
+from kinerja_bot.core.vocabulary import category_label
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.exports.workbook import Cell, Column, Kind, Table
 
@@ -201,11 +201,8 @@ def _chunks(ids: Sequence[int], size: int = 5000) -> Iterable[list[int]]:
         yield list(ids[start : start + size])
 
 
-def _category(book_key: str, code: str | None) -> str | None:
-    if not code:
-        return None
-    labels: dict[str, str] = ANALYSIS_TEXTS.data(book_key)
-    return labels.get(code, code)
+def _category(kind: str, code: str | None) -> str | None:
+    return category_label(kind, code) if code else None
 
 
 # --- Progress reports ------------------------------------------------------------------------
@@ -266,9 +263,9 @@ async def reports_table(
                 indicator.target,
                 report.realisasi,
                 "\n".join(describe_evidence(e) for e in evidence[id_of(report)]) or None,
-                _category("kategori_kendala", report.kendala_kategori),
+                _category("kendala", report.kendala_kategori),
                 report.kendala,
-                _category("kategori_dukungan", report.dukungan_kategori),
+                _category("dukungan", report.dukungan_kategori),
                 report.dukungan,
                 report.submitted_at,
                 report.version,

@@ -7,19 +7,14 @@ and sees where they stand (/kinerja).
 """
 
 from kinerja_bot.reporting.presentation import (
-    category_label,
     describe,
     describe_evidence,
     describe_note,
 )
 from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
-from kinerja_bot.reporting.service import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
 
 __all__ = [
-    "OBSTACLE_CATEGORIES",
-    "SUPPORT_CATEGORIES",
     "IndicatorProgress",
-    "category_label",
     "describe",
     "describe_evidence",
     "describe_note",

@@ -45,6 +45,7 @@ from kinerja_bot.core.telegram_ui import (
     take_press,
 )
 from kinerja_bot.core.texts import Markup
+from kinerja_bot.core.vocabulary import CATEGORIES, category_label
 from kinerja_bot.reporting.drafts import (
     CORRECTION_DRAFT,
     REPORT_DRAFT,
@@ -52,7 +53,6 @@ from kinerja_bot.reporting.drafts import (
 )
 from kinerja_bot.reporting.presentation import (
     achievement_label,
-    category_label,
     describe,
     describe_evidence,
     describe_note,
@@ -61,8 +61,6 @@ from kinerja_bot.reporting.presentation import (
 from kinerja_bot.reporting.progress import indicator_progress, single_indicator_progress
 from kinerja_bot.reporting.service import (
     EDITABLE_FIELDS,
-    OBSTACLE_CATEGORIES,
-    SUPPORT_CATEGORIES,
     TEXT_LIMIT,
     EditRefusal,
     RealisationCheck,
@@ -93,7 +91,6 @@ TYPED = filters.TEXT & ~filters.COMMAND
 cancel_report = cancel_forgetting(REPORT_DRAFT.key)
 # Ubah → which part → its step.
 PARTS = {"realisasi": REALISATION, "bukti": EVIDENCE, "kendala": OBSTACLE, "dukungan": SUPPORT}
-NOTE_KINDS = {"kendala": "kategori_kendala", "dukungan": "kategori_dukungan"}
 
 
 def new_draft(context: BotContext) -> ReportDraft:
@@ -123,9 +120,8 @@ def evidence_prompt(draft: ReportDraft) -> Prompt:
 
 def category_prompt(kind: str) -> Prompt:
     """Kendala or dukungan: the categories two by two, then Tidak ada."""
-    codes = OBSTACLE_CATEGORIES if kind == "kendala" else SUPPORT_CATEGORIES
     buttons: list[Button] = [
-        (category_label(NOTE_KINDS[kind], code), f"lapor:{kind}:{code}") for code in codes
+        (category_label(kind, code), f"lapor:{kind}:{code}") for code in CATEGORIES[kind]
     ]
     buttons.append((TEXTS.get("tombol_tidak_ada"), f"lapor:{kind}:-"))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
@@ -133,7 +129,7 @@ def category_prompt(kind: str) -> Prompt:
 
 
 def note_prompt(kind: str, category: str | None) -> Prompt:
-    label = category_label(NOTE_KINDS[kind], category)
+    label = category_label(kind, category)
     return TEXTS.get(f"minta_{kind}_teks", kategori=label), None
 
 
@@ -178,12 +174,8 @@ def summary_text(draft: ReportDraft) -> str:
         realisasi=format_number_id(draft["realisasi"], 2, trim=True),
         satuan=draft["satuan"],
         bukti=describe_evidence(draft.get("evidence")),
-        kendala=describe_note(
-            "kategori_kendala", draft.get("kendala_kategori"), draft.get("kendala")
-        ),
-        dukungan=describe_note(
-            "kategori_dukungan", draft.get("dukungan_kategori"), draft.get("dukungan")
-        ),
+        kendala=describe_note("kendala", draft.get("kendala_kategori"), draft.get("kendala")),
+        dukungan=describe_note("dukungan", draft.get("dukungan_kategori"), draft.get("dukungan")),
     )
 
 
@@ -355,8 +347,7 @@ async def choose_category(update: Update, context: BotContext) -> int:
     if draft is None or query is None or query.data is None:
         return await draft_lost(update, context)
     _, kind, code = query.data.split(":")
-    codes = OBSTACLE_CATEGORIES if kind == "kendala" else SUPPORT_CATEGORIES
-    if code != "-" and code not in codes:
+    if code != "-" and code not in CATEGORIES.get(kind, ()):
         return await draft_lost(update, context)
     category = None if code == "-" else code
     if kind == "kendala":

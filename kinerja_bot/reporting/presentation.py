@@ -10,13 +10,9 @@ from typing import Any
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import format_date_id, wib_today
 from kinerja_bot.core.telegram_ui import shorten
+from kinerja_bot.core.vocabulary import category_label, status_label
 from kinerja_bot.reporting.progress import IndicatorProgress
 from kinerja_bot.reporting.texts import PROGRESS_TEXTS, TEXTS
-
-
-def category_label(kind: str, code: str | None) -> str:
-    labels: dict[str, str] = TEXTS.data(kind)
-    return labels.get(code or "", code or "")
 
 
 def describe_evidence(evidence: Mapping[str, Any] | None) -> str:
@@ -31,6 +27,7 @@ def describe_evidence(evidence: Mapping[str, Any] | None) -> str:
 
 
 def describe_note(kind: str, code: str | None, text: str | None) -> str:
+    """A kendala or dukungan (`kind`) with its category, or that there is none."""
     if not code:
         return TEXTS.get("tidak_ada")
     return TEXTS.get("dengan_kategori", kategori=category_label(kind, code), isi=text or "-")
@@ -43,7 +40,6 @@ def wib_date(moment: datetime) -> str:
 def describe(progress: IndicatorProgress) -> str:
     """One indicator's standing, as every journey words it."""
     indicator = progress.indicator
-    status_labels: dict[str, str] = PROGRESS_TEXTS.data("status")
     return PROGRESS_TEXTS.get(
         "indikator",
         nama=indicator.nama,
@@ -60,7 +56,7 @@ def describe(progress: IndicatorProgress) -> str:
             if progress.achievement_pct is None
             else format_percent_id(progress.achievement_pct, 2)
         ),
-        status=status_labels.get(str(progress.status), PROGRESS_TEXTS.get("belum_terukur")),
+        status=status_label(progress.status),
         terakhir=(
             wib_date(progress.last_report_at)
             if progress.last_report_at

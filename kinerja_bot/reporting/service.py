@@ -25,16 +25,6 @@ from kinerja_bot.core.rules.numbers import NumberFormatError, parse_number
 from kinerja_bot.core.rules.periods import week_start, wib_today
 from kinerja_bot.reporting.drafts import EvidenceDraft, ReportDraft
 
-OBSTACLE_CATEGORIES = (
-    "sdm",
-    "anggaran",
-    "sarana-prasarana",
-    "regulasi-sop",
-    "koordinasi",
-    "teknologi-informasi",
-    "lainnya",
-)
-SUPPORT_CATEGORIES = ("pelatihan", "bimbingan", "sarana", "anggaran", "koordinasi", "lainnya")
 # A realisation over 1000 × the yearly target is a typo (an extra 000), not an achievement.
 ABSURD_FACTOR = 1000
 # A sent report may be corrected until the atasan acknowledges it, or for this long.

@@ -59,7 +59,6 @@ TEXTS = TextBook(
         "sudah_dibaca": (),
         "lewat_batas": ("tanggal",),
     },
-    data=("kategori_kendala", "kategori_dukungan"),
 )
 
 PROGRESS_TEXTS = TextBook(
@@ -84,5 +83,4 @@ PROGRESS_TEXTS = TextBook(
         "tombol_sebelumnya": (),
         "tombol_berikutnya": (),
     },
-    data=("status",),
 )

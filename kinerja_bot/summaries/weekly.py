@@ -30,9 +30,9 @@ from kinerja_bot.core.rules.periods import WIB, Period, PeriodKind, current_peri
 from kinerja_bot.core.rules.skm import UNSUR_BY_CODE, IkmResult
 from kinerja_bot.core.telegram_ui import keyboard, shorten
 from kinerja_bot.core.texts import Markup, TextBook
+from kinerja_bot.core.vocabulary import category_label
 from kinerja_bot.ikm.tally import ikm_for_unit_tree
 from kinerja_bot.reminders.service import weeks_without_report
-from kinerja_bot.reporting import category_label
 from kinerja_bot.team.service import MemberWeek, team_members, team_week
 
 TEXTS = TextBook(
@@ -215,7 +215,7 @@ def render(summary: TeamSummary) -> list[str]:
         obstacles.append(
             TEXTS.get(
                 "kendala",
-                kategori=category_label("kategori_kendala", category),
+                kategori=category_label("kendala", category),
                 jumlah=len(items),
                 rincian=details,
             )
@@ -228,7 +228,7 @@ def render(summary: TeamSummary) -> list[str]:
         TEXTS.get(
             "pelatihan",
             nama=employee.nama,
-            kategori=category_label("kategori_dukungan", report.dukungan_kategori),
+            kategori=category_label("dukungan", report.dukungan_kategori),
             isi=shorten(report.dukungan or "-", 80),
         )
         for employee, report in summary.training

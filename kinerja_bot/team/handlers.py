@@ -228,10 +228,8 @@ def report_lines(week: MemberWeek, evidence: dict[int, dict[str, Any]]) -> str:
                 tanggal=format_date_id(wib_today(report.submitted_at)),
                 dibaca=TEXTS.get("dibaca") if report.acknowledged_at else "",
                 bukti=describe_evidence(evidence.get(id_of(report))),
-                kendala=describe_note("kategori_kendala", report.kendala_kategori, report.kendala),
-                dukungan=describe_note(
-                    "kategori_dukungan", report.dukungan_kategori, report.dukungan
-                ),
+                kendala=describe_note("kendala", report.kendala_kategori, report.kendala),
+                dukungan=describe_note("dukungan", report.dukungan_kategori, report.dukungan),
             )
         )
     return "\n".join(lines)

@@ -25,6 +25,7 @@ from kinerja_bot.core.models import Unit
 from kinerja_bot.core.rules.formatting import format_percent_id
 from kinerja_bot.core.rules.periods import format_date_id, parse_period
 from kinerja_bot.core.texts import MESSAGE_LIMIT, Markup
+from kinerja_bot.core.vocabulary import category_label
 from kinerja_bot.testing.records import is_image
 from tests.analysis.factories import PERIOD, TODAY, known_needs_data
 
@@ -68,7 +69,7 @@ async def test_evidence_and_action_read_as_written(database: Database) -> None:
     report = await known_report(database)
     needs = {(n.kind, n.subject): n for n in report.units[0].needs}
     words = need_texts(needs[NeedKind.INDICATOR, "Jumlah dokumen"])
-    label = TEXTS.data("kategori_kendala")["sdm"]
+    label = category_label("kendala", "sdm")
     daftar = ", ".join(
         TEXTS.get("orang_capaian", nama=name, persen=format_percent_id(pct, 1))
         for name, pct in (

@@ -13,6 +13,7 @@ from sqlmodel import select
 from kinerja_bot.analysis.render import plain
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Employee, Evaluation, Unit, id_of
+from kinerja_bot.core.rules.achievement import OnTrackStatus
 from kinerja_bot.core.rules.periods import PeriodError, format_date_id, parse_period, wib_today
 from kinerja_bot.core.rules.predikat import (
     BERAKHLAK,
@@ -23,6 +24,7 @@ from kinerja_bot.core.rules.predikat import (
 )
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import Markup
+from kinerja_bot.core.vocabulary import status_label
 from kinerja_bot.evaluation.handlers import TEXTS
 from kinerja_bot.evaluation.service import NOTE_MAX_CHARS, offered_periods
 from kinerja_bot.exports.texts import TEXTS as EXPORT_TEXTS
@@ -175,7 +177,7 @@ async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database
             target=target,
             satuan="dokumen",
             capaian=capaian,
-            status=TEXTS.get("status_sesuai_jadwal"),
+            status=status_label(OnTrackStatus.SESUAI_JADWAL),
         )
         for nama, realisasi, target, capaian in (
             ("Dokumen terbit", "200", "181", "110,50%"),  # 200 of the 181 due by 30 June

@@ -22,6 +22,7 @@ from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.rules.periods import format_date_id, parse_period
 from kinerja_bot.core.settings import Settings, get_settings
+from kinerja_bot.core.vocabulary import category_label
 from kinerja_bot.exports.datasets import tickets_table
 from kinerja_bot.exports.texts import TEXTS
 from tests.exports.factories import world
@@ -53,13 +54,11 @@ def header(*keys: str) -> list[str]:
 
 
 def kendala_label(code: str) -> str:
-    labels: dict[str, str] = ANALYSIS_TEXTS.data("kategori_kendala")
-    return labels[code]
+    return category_label("kendala", code)
 
 
 def dukungan_label(code: str) -> str:
-    labels: dict[str, str] = ANALYSIS_TEXTS.data("kategori_dukungan")
-    return labels[code]
+    return category_label("dukungan", code)
 
 
 async def test_laporan(
