@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -308,35 +308,38 @@ def _rating(value: str | None) -> str:
 
 
 def fill_form(sheet: Worksheet, pack: EvaluationPack) -> None:
-    """Write one employee's evaluation form into an empty sheet."""
+    """Write one employee's evaluation form into an empty sheet, section by section."""
     for index, width in enumerate(FORM_WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     form = FormWriter(sheet)
-    period, evaluation = pack.period, pack.evaluation
+    for section in FORM_SECTIONS:
+        section(form, pack)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _heading(form: FormWriter, pack: EvaluationPack) -> None:
+    """Title, period, agency and the period's dates."""
+    period = pack.period
     form.next_row()
     form.put("A", TEXTS.get("form_judul"), until=LAST, bold=True, box=False, center=True)
-    sheet["A1"].font = Font(bold=True, size=14)
     form.next_row()
-    form.put(
-        "A",
-        TEXTS.get("form_periode", periode=period.title.upper()),
-        until=LAST,
-        bold=True,
-        box=False,
-        center=True,
-    )
+    title = TEXTS.get("form_periode", periode=period.title.upper())
+    form.put("A", title, until=LAST, bold=True, box=False, center=True)
     form.next_row()
     form.put("A", TEXTS.get("form_instansi"), until="F", bold=True, box=False)
-    form.put(
-        "G",
-        TEXTS.get(
-            "form_masa", mulai=format_date_id(period.start), selesai=format_date_id(period.end)
-        ),
-        until=LAST,
-        box=False,
+    dates = TEXTS.get(
+        "form_masa", mulai=format_date_id(period.start), selesai=format_date_id(period.end)
     )
+    form.put("G", dates, until=LAST, box=False)
     form.blank()
 
+
+def _identities(form: FormWriter, pack: EvaluationPack) -> None:
+    """The employee and the assessor side by side: name, NIP, jabatan, unit."""
     form.next_row()
     form.put("A", TEXTS.get("form_no"), bold=True, fill=True)
     form.put("B", TEXTS.get("form_pegawai"), until="E", bold=True, fill=True)
@@ -359,6 +362,9 @@ def fill_form(sheet: Worksheet, pack: EvaluationPack) -> None:
         form.put("H", theirs or TEXTS.get("kosong"), until=LAST)
     form.blank()
 
+
+def _results(form: FormWriter, pack: EvaluationPack) -> None:
+    """Hasil kerja: the indicators (utama, then tambahan) and the result rating."""
     form.section(TEXTS.get("form_hasil_kerja"))
     day = format_date_id(pack.as_of)
     headers = (
@@ -388,37 +394,45 @@ def fill_form(sheet: Worksheet, pack: EvaluationPack) -> None:
         form.put("A", TEXTS.get(label), until=LAST, bold=True)
         for number, item in enumerate(items, start=1):
             _indicator_row(form, number, item)
-
-    form.next_row()
-    form.put("A", TEXTS.get("form_rating_hasil"), until="I", bold=True)
-    form.put("J", _rating(evaluation.result_rating if evaluation else None), until=LAST, bold=True)
+    evaluation = pack.evaluation
+    _rating_row(form, "form_rating_hasil", evaluation.result_rating if evaluation else None)
     form.next_row()
     form.put("A", TEXTS.get("form_saran_hasil"), until="I")
     form.put("J", pack.suggested.value if pack.suggested else TEXTS.get("kosong"), until=LAST)
     form.blank()
 
+
+def _behaviour(form: FormWriter, pack: EvaluationPack) -> None:
+    """Perilaku kerja: a note per BerAKHLAK value, the behaviour rating, then the predikat."""
     form.section(TEXTS.get("form_perilaku_kerja"))
     form.next_row()
     form.put("A", TEXTS.get("form_no"), bold=True, fill=True, center=True)
     form.put("B", TEXTS.get("form_kol_perilaku"), until="E", bold=True, fill=True, center=True)
     form.put("F", TEXTS.get("form_kol_catatan"), until=LAST, bold=True, fill=True, center=True)
+    evaluation = pack.evaluation
     notes = evaluation.behaviour_notes if evaluation else {}
     for number, (code, name) in enumerate(BERAKHLAK, start=1):
         form.next_row()
         form.put("A", number)
         form.put("B", name, until="E")
         form.put("F", notes.get(code) or TEXTS.get("kosong"), until=LAST)
-    form.next_row()
-    form.put("A", TEXTS.get("form_rating_perilaku"), until="I", bold=True)
-    form.put(
-        "J", _rating(evaluation.behaviour_rating if evaluation else None), until=LAST, bold=True
-    )
+    _rating_row(form, "form_rating_perilaku", evaluation.behaviour_rating if evaluation else None)
     form.blank()
-    form.next_row()
-    form.put("A", TEXTS.get("form_predikat"), until="I", bold=True, fill=True)
-    form.put("J", _rating(evaluation.predikat if evaluation else None), until=LAST, bold=True)
+    _rating_row(form, "form_predikat", evaluation.predikat if evaluation else None, fill_label=True)
     form.blank()
 
+
+def _rating_row(
+    form: FormWriter, label: str, value: str | None, *, fill_label: bool = False
+) -> None:
+    form.next_row()
+    form.put("A", TEXTS.get(label), until="I", bold=True, fill=fill_label)
+    form.put("J", _rating(value), until=LAST, bold=True)
+
+
+def _signature(form: FormWriter, pack: EvaluationPack) -> None:
+    """Place, date, the assessor's title, name and NIP."""
+    evaluation, assessor = pack.evaluation, pack.assessor
     signed = wib_date(evaluation.decided_at) if evaluation else pack.as_of
     for text in (
         TEXTS.get("form_tempat_tanggal", tanggal=format_date_id(signed)),
@@ -431,10 +445,15 @@ def fill_form(sheet: Worksheet, pack: EvaluationPack) -> None:
         form.next_row()
         form.put("J", text or None, until=LAST, box=False)
 
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+# The form's sections, top to bottom (the layout of the SKP evaluation form).
+FORM_SECTIONS: tuple[Callable[[FormWriter, EvaluationPack], None], ...] = (
+    _heading,
+    _identities,
+    _results,
+    _behaviour,
+    _signature,
+)
 
 
 def _indicator_row(form: FormWriter, number: int, item: PackIndicator) -> None:

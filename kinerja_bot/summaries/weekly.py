@@ -5,6 +5,7 @@ its weakest unsur, and tickets past due — as text that reads well on a phone, 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -156,33 +157,39 @@ async def build_summary(session: AsyncSession, atasan: Employee, today: date) ->
     )
 
 
-def render(summary: TeamSummary) -> list[str]:
-    """The summary as self-contained HTML blocks (split into messages by `split_blocks`)."""
+def title_block(summary: TeamSummary) -> str:
+    title = f"{format_date_id(summary.week.start)} – {format_date_id(summary.week.end)}"
+    return TEXTS.get("judul", nama=summary.atasan.nama, minggu=title)
+
+
+def reporting_block(summary: TeamSummary) -> str:
+    """How many reported, who did not, and who missed two weeks in a row."""
     weeks = summary.members
     reported = [w for w in weeks if w.reported]
-    title = f"{format_date_id(summary.week.start)} – {format_date_id(summary.week.end)}"
-    blocks = [TEXTS.get("judul", nama=summary.atasan.nama, minggu=title)]
-    rate = TEXTS.get(
-        "tingkat_lapor",
-        sudah=len(reported),
-        jumlah=len(weeks),
-        persen=format_percent_id(100 * len(reported) / len(weeks), 0),
-    )
+    lines = [
+        TEXTS.get(
+            "tingkat_lapor",
+            sudah=len(reported),
+            jumlah=len(weeks),
+            persen=format_percent_id(100 * len(reported) / len(weeks), 0),
+        )
+    ]
     missing = [w.employee.nama for w in weeks if not w.reported]
     if missing:
-        rate += "\n" + TEXTS.get("belum_lapor", daftar=", ".join(missing))
+        lines.append(TEXTS.get("belum_lapor", daftar=", ".join(missing)))
     if summary.two_weeks_missing:
-        rate += "\n" + TEXTS.get(
-            "dua_minggu", daftar=", ".join(e.nama for e in summary.two_weeks_missing)
-        )
-    blocks.append(rate)
+        names = ", ".join(e.nama for e in summary.two_weeks_missing)
+        lines.append(TEXTS.get("dua_minggu", daftar=names))
+    return "\n".join(lines)
 
-    people = [TEXTS.get("per_orang_judul")]
-    behind = [TEXTS.get("tertinggal_judul")]
-    for member in weeks:
+
+def people_block(summary: TeamSummary) -> str:
+    """Each person's indicators by status, and their mean against the pro-rata target."""
+    lines = [TEXTS.get("per_orang_judul")]
+    for member in summary.members:
         counts = {s: sum(p.status == s for p in member.progress) for s in OnTrackStatus}
         average = mean_prorata(member)
-        people.append(
+        lines.append(
             TEXTS.get(
                 "per_orang",
                 nama=member.employee.nama,
@@ -192,39 +199,45 @@ def render(summary: TeamSummary) -> list[str]:
                 capaian="-" if average is None else format_percent_id(average, 0),
             )
         )
-        behind += [
-            TEXTS.get(
-                "tertinggal",
-                nama=member.employee.nama,
-                indikator=p.indicator.nama,
-                capaian=format_percent_id(p.achievement_pct or 0, 1),
-            )
-            for p in member.progress
-            if p.status is OnTrackStatus.TERTINGGAL
-        ]
-    blocks.append("\n".join(people))
-    blocks.append("\n".join(behind if len(behind) > 1 else [*behind, TEXTS.get("tidak_ada")]))
+    return "\n".join(lines)
 
-    obstacles = [TEXTS.get("kendala_judul")]
+
+def with_heading(heading: str, lines: list[str]) -> str:
+    """A section: its heading, then its lines, or "tidak ada" when there are none."""
+    return "\n".join([TEXTS.get(heading), *(lines or [TEXTS.get("tidak_ada")])])
+
+
+def lagging_block(summary: TeamSummary) -> str:
+    lines = [
+        TEXTS.get(
+            "tertinggal",
+            nama=member.employee.nama,
+            indikator=p.indicator.nama,
+            capaian=format_percent_id(p.achievement_pct or 0, 1),
+        )
+        for member in summary.members
+        for p in member.progress
+        if p.status is OnTrackStatus.TERTINGGAL
+    ]
+    return with_heading("tertinggal_judul", lines)
+
+
+def obstacles_block(summary: TeamSummary) -> str:
+    """Kendala by category, the most frequent first; an obstacle still open is marked."""
+    lines = []
     for category, items in sorted(summary.obstacles.items(), key=lambda kv: -len(kv[1])):
         details = "; ".join(
             f"{employee.nama}: {shorten(report.kendala or '-', 80)}"
             + (" " + TEXTS.get("kendala_lama") if still_open else "")
             for employee, report, still_open in items
         )
-        obstacles.append(
-            TEXTS.get(
-                "kendala",
-                kategori=category_label("kendala", category),
-                jumlah=len(items),
-                rincian=details,
-            )
-        )
-    if len(obstacles) == 1:
-        obstacles.append(TEXTS.get("tidak_ada"))
-    blocks.append("\n".join(obstacles))
+        kategori = category_label("kendala", category)
+        lines.append(TEXTS.get("kendala", kategori=kategori, jumlah=len(items), rincian=details))
+    return with_heading("kendala_judul", lines)
 
-    training = [TEXTS.get("pelatihan_judul")] + [
+
+def training_block(summary: TeamSummary) -> str:
+    lines = [
         TEXTS.get(
             "pelatihan",
             nama=employee.nama,
@@ -233,45 +246,55 @@ def render(summary: TeamSummary) -> list[str]:
         )
         for employee, report in summary.training
     ]
-    if len(training) == 1:
-        training.append(TEXTS.get("tidak_ada"))
-    blocks.append("\n".join(training))
+    return with_heading("pelatihan_judul", lines)
 
+
+def ikm_block(summary: TeamSummary) -> str:
+    """The unit's IKM this quarter with its weakest unsur, or that there is too little data."""
     period = summary.ikm_period.title if summary.ikm_period else "-"
-    if summary.ikm is not None and summary.ikm.enough_data and summary.ikm.ikm is not None:
-        weakest = summary.ikm.weakest_unsur
-        blocks.append(
-            TEXTS.get(
-                "ikm",
-                periode=period,
-                nilai=format_number_id(summary.ikm.ikm, 2),
-                mutu=f"{summary.ikm.mutu.value} ({summary.ikm.mutu.label})"
-                if summary.ikm.mutu
-                else "-",
-                responden=summary.ikm.respondents,
-                unsur=UNSUR_BY_CODE[weakest].name if weakest else "-",
-            )
+    ikm = summary.ikm
+    if ikm is None or not ikm.enough_data or ikm.ikm is None:
+        return TEXTS.get("ikm_belum_cukup", periode=period, responden=ikm.respondents if ikm else 0)
+    weakest = ikm.weakest_unsur
+    return TEXTS.get(
+        "ikm",
+        periode=period,
+        nilai=format_number_id(ikm.ikm, 2),
+        mutu=f"{ikm.mutu.value} ({ikm.mutu.label})" if ikm.mutu else "-",
+        responden=ikm.respondents,
+        unsur=UNSUR_BY_CODE[weakest].name if weakest else "-",
+    )
+
+
+def overdue_block(summary: TeamSummary) -> str | None:
+    """Late tickets of the unit (the first ten), if any."""
+    if not summary.overdue:
+        return None
+    lines = "\n".join(
+        TEXTS.get(
+            "tiket_baris", nomor=t.complaint.nomor, layanan=t.service.nama, hari=t.working_days_late
         )
-    else:
-        blocks.append(
-            TEXTS.get(
-                "ikm_belum_cukup",
-                periode=period,
-                responden=summary.ikm.respondents if summary.ikm else 0,
-            )
-        )
-    if summary.overdue:
-        lines = "\n".join(
-            TEXTS.get(
-                "tiket_baris",
-                nomor=t.complaint.nomor,
-                layanan=t.service.nama,
-                hari=t.working_days_late,
-            )
-            for t in summary.overdue[:10]
-        )
-        blocks.append(TEXTS.get("tiket_lewat", jumlah=len(summary.overdue), daftar=Markup(lines)))
-    return blocks
+        for t in summary.overdue[:10]
+    )
+    return TEXTS.get("tiket_lewat", jumlah=len(summary.overdue), daftar=Markup(lines))
+
+
+# The summary's sections, in the order the atasan reads them.
+SECTIONS: tuple[Callable[[TeamSummary], str | None], ...] = (
+    title_block,
+    reporting_block,
+    people_block,
+    lagging_block,
+    obstacles_block,
+    training_block,
+    ikm_block,
+    overdue_block,
+)
+
+
+def render(summary: TeamSummary) -> list[str]:
+    """The summary as self-contained HTML blocks (split into messages by `split_blocks`)."""
+    return [block for section in SECTIONS if (block := section(summary)) is not None]
 
 
 def buttons(summary: TeamSummary) -> InlineKeyboardMarkup:
