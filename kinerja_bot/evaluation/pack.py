@@ -117,52 +117,39 @@ class EvaluationPack:
     suggested: Rating | None
 
 
-async def evaluation_packs(
-    session: AsyncSession,
-    period: Period,
-    *,
-    today: date,
-    scope: Scope = None,
-    employee_ids: Iterable[int] | None = None,
-) -> list[EvaluationPack]:
-    """The packs of the active employees in scope (or exactly `employee_ids`), by unit and name."""
-    if employee_ids is not None:
-        wanted = list(employee_ids)
-        employees = list(
-            (
-                await session.exec(
-                    select(Employee)
-                    .where(col(Employee.id).in_(wanted))
-                    .order_by(col(Employee.unit_id), col(Employee.nama))
-                )
-            ).all()
-        )
-    else:
-        employees = await employees_in(session, scope)
-    if not employees:
-        return []
-    ids = [id_of(e) for e in employees]
-    as_of = assessment_date(period, today)
-    progress = await indicator_progress(session, ids, period.start.year, as_of)
-    evaluations = await evaluations_for(session, ids, period.label)
+async def _employees(
+    session: AsyncSession, scope: Scope, employee_ids: Iterable[int] | None
+) -> list[Employee]:
+    """The active employees in scope, or exactly `employee_ids`, by unit and name."""
+    if employee_ids is None:
+        return await employees_in(session, scope)
+    statement = (
+        select(Employee)
+        .where(col(Employee.id).in_(list(employee_ids)))
+        .order_by(col(Employee.unit_id), col(Employee.nama))
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def _people_and_units(
+    session: AsyncSession, employees: list[Employee], evaluations: dict[int, Evaluation]
+) -> tuple[dict[int, Employee], dict[int, Unit]]:
+    """The employees with their atasan and assessors, and all of their units, by id."""
     people_ids = {e.atasan_id for e in employees if e.atasan_id} | {
         ev.decided_by_id for ev in evaluations.values()
     }
-    people = {
-        id_of(p): p
-        for p in (
-            await session.exec(select(Employee).where(col(Employee.id).in_(people_ids)))
-        ).all()
-    } | {id_of(e): e for e in employees}
-    units = {
-        id_of(u): u
-        for u in (
-            await session.exec(
-                select(Unit).where(col(Unit.id).in_({p.unit_id for p in people.values()}))
-            )
-        ).all()
-    }
-    reports = await reports_in(session, period, ids)
+    found = await session.exec(select(Employee).where(col(Employee.id).in_(people_ids)))
+    people = {id_of(p): p for p in found.all()} | {id_of(e): e for e in employees}
+    unit_ids = {p.unit_id for p in people.values()}
+    units = await session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))
+    return people, {id_of(u): u for u in units.all()}
+
+
+async def _notes_by_indicator(
+    session: AsyncSession, period: Period, employee_ids: list[int]
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Evidence and feedback of the period's reports, described, per indicator."""
+    reports = await reports_in(session, period, employee_ids)
     report_ids = [id_of(r) for r in reports]
     evidence = await evidence_by_report(session, report_ids)
     feedback = await feedback_by_report(session, report_ids)
@@ -175,6 +162,27 @@ async def evaluation_packs(
         feedback_by_indicator[report.indicator_id] += [
             describe_feedback(f, author) for f, author in feedback[id_of(report)]
         ]
+    return evidence_by_indicator, feedback_by_indicator
+
+
+async def evaluation_packs(
+    session: AsyncSession,
+    period: Period,
+    *,
+    today: date,
+    scope: Scope = None,
+    employee_ids: Iterable[int] | None = None,
+) -> list[EvaluationPack]:
+    """The packs of the active employees in scope (or exactly `employee_ids`), by unit and name."""
+    employees = await _employees(session, scope, employee_ids)
+    if not employees:
+        return []
+    ids = [id_of(e) for e in employees]
+    as_of = assessment_date(period, today)
+    progress = await indicator_progress(session, ids, period.start.year, as_of)
+    evaluations = await evaluations_for(session, ids, period.label)
+    people, units = await _people_and_units(session, employees, evaluations)
+    evidence_by_indicator, feedback_by_indicator = await _notes_by_indicator(session, period, ids)
 
     packs = []
     units_order = {unit_id: unit.kode for unit_id, unit in units.items()}
