@@ -52,6 +52,18 @@ def change_text(current: IkmResult, before: IkmResult | None) -> str:
     return TEXTS.get("naik" if delta > 0 else "turun", selisih=format_number_id(abs(delta), 2))
 
 
+def withheld_line(layanan: str, result: IkmResult) -> str:
+    """A service whose IKM may not be shown: too few responses, or an unsur nobody answered."""
+    if result.too_few_respondents:
+        return TEXTS.get("layanan_belum_cukup", layanan=layanan, responden=result.respondents)
+    return TEXTS.get(
+        "layanan_unsur_kosong",
+        layanan=layanan,
+        unsur=", ".join(result.unanswered),
+        responden=result.respondents,
+    )
+
+
 async def run_ikm_digest(
     services: JobServices, now: datetime, *, force: bool = False
 ) -> DeliveryReport:
@@ -87,13 +99,7 @@ async def run_ikm_digest(
             for service in services_in_tree:
                 result = result_from_tally(now_scores[id_of(service)])
                 if result.ikm is None or result.mutu is None:
-                    lines.append(
-                        TEXTS.get(
-                            "layanan_belum_cukup",
-                            layanan=service.nama,
-                            responden=result.respondents,
-                        )
-                    )
+                    lines.append(withheld_line(service.nama, result))
                     continue
                 earlier = result_from_tally(old_scores[id_of(service)])
                 lines.append(

@@ -46,8 +46,10 @@ def rating_lines(book: TextBook, rating: Rating, heading: str, depth: int = 0) -
                 mutu_nama=result.mutu.label,
             )
         )
-    else:
+    elif result.too_few_respondents:
         lines.append(book.get("ikm_belum_cukup", minimal=MIN_RESPONSES_FOR_SCORE))
+    else:
+        lines.append(book.get("ikm_unsur_kosong", unsur=", ".join(result.unanswered)))
     basis = (
         book.get("ikm_dasar_populasi", populasi=count_text(rating.population))
         if rating.population is not None

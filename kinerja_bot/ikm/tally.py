@@ -22,19 +22,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kinerja_bot.core.models import Service, SurveyAnswer, SurveyResponse, Unit, id_of
 from kinerja_bot.core.organisation import unit_tree_ids
-from kinerja_bot.core.rules.formatting import round_half_up
 from kinerja_bot.core.rules.periods import Period
 from kinerja_bot.core.rules.skm import (
-    IKM_DECIMALS,
-    MIN_RESPONSES_FOR_SCORE,
     UNSUR_CODES,
     IkmResult,
-    ikm_unrounded,
-    mutu,
     required_sample,
+    result_from_means,
     sample_adequate,
-    unsur_below_b,
-    weakest_unsur,
 )
 
 
@@ -54,27 +48,11 @@ class Tally:
 
 
 def result_from_tally(tally: Tally) -> IkmResult:
-    """The SKM result of summed scores: the steps of `rules.skm.compute_ikm`, from sums.
-
-    NRR = sum / count per unsur; IKM, mutu and the weak unsur from the same rule functions;
-    no IKM below MIN_RESPONSES_FOR_SCORE respondents.
-    """
+    """The SKM result of summed scores: NRR = sum / count per unsur, then `result_from_means`."""
     means = {
         code: tally.sums[code] / tally.counts[code] for code in UNSUR_CODES if tally.counts[code]
     }
-    if tally.respondents < MIN_RESPONSES_FOR_SCORE or not means:
-        return IkmResult(tally.respondents, means, None, None, None, None)
-    raw = ikm_unrounded(means)
-    shown = round_half_up(raw, IKM_DECIMALS)
-    return IkmResult(
-        respondents=tally.respondents,
-        nrr=means,
-        ikm=shown,
-        ikm_unrounded=raw,
-        mutu=mutu(shown),
-        weakest_unsur=weakest_unsur(means),
-        unsur_below_b=unsur_below_b(means),
-    )
+    return result_from_means(tally.respondents, means)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ TEXTS = TextBook(
         "nip_panjang": ("jumlah",),
         "nip_tanggal_lahir": ("tanggal",),
         "nip_jenis_kelamin": ("digit",),
+        "nip_lahir_akan_datang": ("tanggal",),
+        "nip_bulan_pengangkatan": ("bulan",),
         "angka_kosong": ("nilai",),
         "angka_bukan_angka": ("nilai",),
         "angka_tidak_lengkap": ("nilai",),

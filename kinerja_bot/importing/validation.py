@@ -169,11 +169,14 @@ def nip(value: Cell) -> str:
             raise Problem("wajib_diisi") from None
         if error.code == "panjang":
             raise Problem("nip_panjang", jumlah=error.digits) from None
+        digits = "".join(written.split()).removeprefix("'")
         if error.code == "tanggal_lahir":
-            digits = "".join(written.split()).removeprefix("'")
             raise Problem("nip_tanggal_lahir", tanggal=digits[:8]) from None
+        if error.code == "tanggal_lahir_akan_datang":
+            raise Problem("nip_lahir_akan_datang", tanggal=digits[:8]) from None
+        if error.code == "bulan_pengangkatan":
+            raise Problem("nip_bulan_pengangkatan", bulan=digits[12:14]) from None
         if error.code == "jenis_kelamin":
-            digits = "".join(written.split()).removeprefix("'")
             raise Problem("nip_jenis_kelamin", digit=digits[14]) from None
         raise Problem("nip_bukan_angka", nilai=written) from None
 

@@ -53,6 +53,7 @@ TEXTS = TextBook(
         "pelatihan": ("nama", "kategori", "isi"),
         "ikm": ("periode", "nilai", "mutu", "responden", "unsur"),
         "ikm_belum_cukup": ("periode", "responden"),
+        "ikm_unsur_kosong": ("periode", "unsur", "responden"),
         "tiket_lewat": ("jumlah", "daftar"),
         "tiket_baris": ("nomor", "layanan", "hari"),
         "tidak_ada": (),
@@ -250,6 +251,15 @@ def render(summary: TeamSummary) -> list[str]:
                 else "-",
                 responden=summary.ikm.respondents,
                 unsur=UNSUR_BY_CODE[weakest].name if weakest else "-",
+            )
+        )
+    elif summary.ikm is not None and not summary.ikm.too_few_respondents:
+        blocks.append(
+            TEXTS.get(
+                "ikm_unsur_kosong",
+                periode=period,
+                unsur=", ".join(summary.ikm.unanswered),
+                responden=summary.ikm.respondents,
             )
         )
     else:
