@@ -110,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     aktivasi.set_defaults(run=_aktivasi)
 
     analisis = commands.add_parser("analisis", help="analisis kebutuhan organisasi per unit")
-    analisis.add_argument("--periode", metavar="P", help="2026, 2026-Q4, 2026-11 atau 2026-W48")
+    analisis.add_argument(
+        "--periode", metavar="P", help="2026, 2026-S1, 2026-Q4, 2026-11 atau 2026-W48"
+    )
     analisis.add_argument("--unit", metavar="KODE", help="hanya unit ini (dan sub-unitnya)")
     analisis.set_defaults(run=_analisis)
 
@@ -140,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Citizens: IKM report, QR codes for the counters, unit roles, retention (docs/citizens.md).
     ikm = commands.add_parser("ikm", help="Indeks Kepuasan Masyarakat per layanan dan unit")
-    ikm.add_argument("--periode", metavar="P", help="2026, 2026-Q4, 2026-11 atau 2026-W48")
+    ikm.add_argument("--periode", metavar="P", help="2026, 2026-S1, 2026-Q4, 2026-11 atau 2026-W48")
     ikm.add_argument("--unit", metavar="KODE", help="hanya unit ini (dan sub-unitnya)")
     ikm.add_argument("--layanan", metavar="KODE", help="hanya layanan ini")
     ikm.set_defaults(run=_ikm)

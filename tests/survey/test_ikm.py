@@ -180,6 +180,20 @@ async def test_an_unsur_without_answers_is_not_published(
     assert TEXTS.get("ikm_ringkas_unsur_kosong") in reply.plain_text
 
 
+async def test_semester_periods_in_the_cli(
+    database: Database, city: City, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    year = int(this_year())
+    await store(database, city.ktp, example_responses(), datetime(year, 6, 30, 12, tzinfo=WIB))
+    await store(database, city.ktp, example_responses()[:7], datetime(year, 7, 1, 9, tzinfo=WIB))
+    await run_cli("ikm", "--periode", f"{year}-S1", "--layanan", "L-KTP")
+    out = capsys.readouterr().out
+    assert out.startswith(CLI_BOOK.get("ikm_judul", periode=f"Semester I {year}"))
+    assert CLI_BOOK.get("ikm_responden", responden="29") in out
+    await run_cli("ikm", "--periode", f"{year}-s2", "--layanan", "L-KTP")
+    assert CLI_BOOK.get("ikm_responden", responden="7") in capsys.readouterr().out
+
+
 def plain(html: str) -> str:
     return html.replace("<b>", "").replace("</b>", "")
 
