@@ -15,12 +15,14 @@ from kinerja_bot.analysis.command import analysis_command
 from kinerja_bot.complaints.roles import role_command
 from kinerja_bot.core.cli_common import TEXTS, CliError
 from kinerja_bot.core.migrate import upgrade
+from kinerja_bot.core.models import SurveyChannel
 from kinerja_bot.core.settings import ConfigError, Settings, get_settings
 from kinerja_bot.core.texts import TextBook, TextError
 from kinerja_bot.demo import demo_command
 from kinerja_bot.exports.command import KINDS as EXPORT_KINDS
 from kinerja_bot.exports.command import export_command
 from kinerja_bot.ikm.report import ikm_command
+from kinerja_bot.importing import KINDS as IMPORT_KINDS
 from kinerja_bot.importing import import_command
 from kinerja_bot.privacy.jobs import retention_command
 from kinerja_bot.scheduling.commands import run_command, schedule_command
@@ -73,7 +75,9 @@ def _jadwal(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _ikm(args: argparse.Namespace, settings: Settings) -> None:
-    ikm_command(settings, periode=args.periode, unit=args.unit, layanan=args.layanan)
+    ikm_command(
+        settings, periode=args.periode, unit=args.unit, layanan=args.layanan, kanal=args.kanal
+    )
 
 
 def _qr(args: argparse.Namespace, settings: Settings) -> None:
@@ -98,8 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("aksi", choices=["upgrade"])
     db.set_defaults(run=_db_upgrade)
 
-    impor = commands.add_parser("impor", help="impor unit, pegawai, indikator atau layanan")
-    impor.add_argument("jenis", choices=["unit", "pegawai", "indikator", "layanan"])
+    impor = commands.add_parser(
+        "impor", help="impor unit, pegawai, indikator, layanan atau skm (kuesioner kertas)"
+    )
+    impor.add_argument("jenis", choices=list(IMPORT_KINDS))
     impor.add_argument("file", metavar="FILE", help="berkas .csv atau .xlsx")
     impor.set_defaults(run=_impor)
 
@@ -145,6 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
     ikm.add_argument("--periode", metavar="P", help="2026, 2026-S1, 2026-Q4, 2026-11 atau 2026-W48")
     ikm.add_argument("--unit", metavar="KODE", help="hanya unit ini (dan sub-unitnya)")
     ikm.add_argument("--layanan", metavar="KODE", help="hanya layanan ini")
+    ikm.add_argument(
+        "--kanal",
+        choices=[channel.value for channel in SurveyChannel],
+        help="hanya jawaban dari kanal ini (bawaan: semua kanal digabung)",
+    )
     ikm.set_defaults(run=_ikm)
 
     qr = commands.add_parser("qr", help="kode QR survei untuk loket (PNG satu layanan, PDF unit)")

@@ -7,6 +7,7 @@ from kinerja_bot.core.texts import TextBook
 REPORT_KEYS: dict[str, tuple[str, ...]] = {
     "ikm_kosong": (),
     "ikm_judul": ("periode",),
+    "ikm_kanal": ("kanal",),
     "ikm_unit": ("unit", "kode"),
     "ikm_layanan": ("layanan", "kode"),
     "ikm_total_unit": (),
