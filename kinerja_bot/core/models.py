@@ -388,6 +388,29 @@ class ComplaintEvent(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
+class FollowUpStatus(StrEnum):
+    PLANNED = "direncanakan"
+    IN_PROGRESS = "berjalan"
+    DONE = "selesai"
+
+
+class FollowUpAction(SQLModel, table=True):
+    """One action of a unit's rencana tindak lanjut (RTL) on a weak SKM unsur of a period."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    period: str = Field(max_length=16, index=True)
+    unsur: str = Field(max_length=8)
+    tindakan: str = Field(sa_column=Column(Text, nullable=False))
+    # Who carries it out, e.g. "Kepala Seksi Pelayanan"; kept off the public site.
+    penanggung_jawab: str = Field(max_length=200)
+    tenggat: date
+    status: str = Field(max_length=16, default=FollowUpStatus.PLANNED)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+    done_at: datetime | None = timestamp(nullable=True)
+
+
 class Consent(SQLModel, table=True):
     """Consent to keep personal data (UU 27/2022): who, for what, which text version, when."""
 

@@ -16,10 +16,11 @@ from kinerja_bot.core.outbox import (
     deliver_all,
     split_blocks,
 )
-from kinerja_bot.core.rules.formatting import format_number_id
+from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import Period, PeriodKind, current_period
 from kinerja_bot.core.rules.skm import IkmResult
 from kinerja_bot.core.texts import TextBook
+from kinerja_bot.followup import Progress, progress_of
 from kinerja_bot.ikm.tally import result_from_tally, tallies
 
 TEXTS = TextBook(
@@ -28,6 +29,9 @@ TEXTS = TextBook(
         "judul": ("unit", "bulan"),
         "layanan": ("layanan", "ikm", "mutu", "responden", "perubahan"),
         "layanan_belum_cukup": ("layanan", "responden"),
+        "layanan_unsur_kosong": ("layanan", "unsur", "responden"),
+        "rtl": ("selesai", "jumlah", "persen"),
+        "rtl_kosong": (),
         "naik": ("selisih",),
         "turun": ("selisih",),
         "tetap": (),
@@ -61,6 +65,18 @@ def withheld_line(layanan: str, result: IkmResult) -> str:
         layanan=layanan,
         unsur=", ".join(result.unanswered),
         responden=result.respondents,
+    )
+
+
+def followup_line(progress: Progress) -> str:
+    """The share of the unit's RTL actions done this year (PEKPPP scores it)."""
+    if progress.share is None:
+        return TEXTS.get("rtl_kosong")
+    return TEXTS.get(
+        "rtl",
+        selesai=progress.done,
+        jumlah=progress.total,
+        persen=format_percent_id(progress.share * 100, 0),
     )
 
 
@@ -114,6 +130,8 @@ async def run_ikm_digest(
                 )
             if len(lines) == 1:
                 lines.append(TEXTS.get("tanpa_layanan"))
+            tree = await unit_tree_ids(session, unit.id)
+            lines.append(followup_line(await progress_of(session, tree, month.start.year)))
             messages.append(Outgoing(head.telegram_id, split_blocks(lines)))
     return await deliver_all(
         services.bot,
