@@ -15,12 +15,15 @@ from kinerja_bot.analysis.command import analysis_command
 from kinerja_bot.complaints.roles import role_command
 from kinerja_bot.core.cli_common import TEXTS, CliError
 from kinerja_bot.core.migrate import upgrade
+from kinerja_bot.core.models import FollowUpStatus, SurveyChannel
 from kinerja_bot.core.settings import ConfigError, Settings, get_settings
 from kinerja_bot.core.texts import TextBook, TextError
 from kinerja_bot.demo import demo_command
 from kinerja_bot.exports.command import KINDS as EXPORT_KINDS
 from kinerja_bot.exports.command import export_command
+from kinerja_bot.followup.command import add_command, list_command, status_command
 from kinerja_bot.ikm.report import ikm_command
+from kinerja_bot.importing import KINDS as IMPORT_KINDS
 from kinerja_bot.importing import import_command
 from kinerja_bot.privacy.jobs import retention_command
 from kinerja_bot.scheduling.commands import run_command, schedule_command
@@ -73,7 +76,9 @@ def _jadwal(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _ikm(args: argparse.Namespace, settings: Settings) -> None:
-    ikm_command(settings, periode=args.periode, unit=args.unit, layanan=args.layanan)
+    ikm_command(
+        settings, periode=args.periode, unit=args.unit, layanan=args.layanan, kanal=args.kanal
+    )
 
 
 def _qr(args: argparse.Namespace, settings: Settings) -> None:
@@ -82,6 +87,23 @@ def _qr(args: argparse.Namespace, settings: Settings) -> None:
 
 def _peran(args: argparse.Namespace, settings: Settings) -> None:
     role_command(settings, action=args.peran, nip=args.nip, unit=args.unit, remove=args.hapus)
+
+
+def _rtl(args: argparse.Namespace, settings: Settings) -> None:
+    if args.aksi == "tambah":
+        add_command(
+            settings,
+            unit=args.unit,
+            periode=args.periode,
+            unsur=args.unsur,
+            tindakan=args.tindakan,
+            pj=args.pj,
+            tenggat=args.tenggat,
+        )
+    elif args.aksi == "status":
+        status_command(settings, action_id=args.id, status=args.status)
+    else:
+        list_command(settings, unit=args.unit, periode=args.periode)
 
 
 def _retensi(args: argparse.Namespace, settings: Settings) -> None:
@@ -98,8 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("aksi", choices=["upgrade"])
     db.set_defaults(run=_db_upgrade)
 
-    impor = commands.add_parser("impor", help="impor unit, pegawai, indikator atau layanan")
-    impor.add_argument("jenis", choices=["unit", "pegawai", "indikator", "layanan"])
+    impor = commands.add_parser(
+        "impor", help="impor unit, pegawai, indikator, layanan atau skm (kuesioner kertas)"
+    )
+    impor.add_argument("jenis", choices=list(IMPORT_KINDS))
     impor.add_argument("file", metavar="FILE", help="berkas .csv atau .xlsx")
     impor.set_defaults(run=_impor)
 
@@ -110,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     aktivasi.set_defaults(run=_aktivasi)
 
     analisis = commands.add_parser("analisis", help="analisis kebutuhan organisasi per unit")
-    analisis.add_argument("--periode", metavar="P", help="2026, 2026-Q4, 2026-11 atau 2026-W48")
+    analisis.add_argument(
+        "--periode", metavar="P", help="2026, 2026-S1, 2026-Q4, 2026-11 atau 2026-W48"
+    )
     analisis.add_argument("--unit", metavar="KODE", help="hanya unit ini (dan sub-unitnya)")
     analisis.set_defaults(run=_analisis)
 
@@ -140,10 +166,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Citizens: IKM report, QR codes for the counters, unit roles, retention (docs/citizens.md).
     ikm = commands.add_parser("ikm", help="Indeks Kepuasan Masyarakat per layanan dan unit")
-    ikm.add_argument("--periode", metavar="P", help="2026, 2026-Q4, 2026-11 atau 2026-W48")
+    ikm.add_argument("--periode", metavar="P", help="2026, 2026-S1, 2026-Q4, 2026-11 atau 2026-W48")
     ikm.add_argument("--unit", metavar="KODE", help="hanya unit ini (dan sub-unitnya)")
     ikm.add_argument("--layanan", metavar="KODE", help="hanya layanan ini")
+    ikm.add_argument(
+        "--kanal",
+        choices=[channel.value for channel in SurveyChannel],
+        help="hanya jawaban dari kanal ini (bawaan: semua kanal digabung)",
+    )
     ikm.set_defaults(run=_ikm)
+
+    rtl = commands.add_parser("rtl", help="rencana tindak lanjut (RTL) hasil SKM")
+    rtl_actions = rtl.add_subparsers(dest="aksi", required=True, metavar="AKSI")
+    rtl_add = rtl_actions.add_parser("tambah", help="catat satu tindakan RTL")
+    rtl_add.add_argument("--unit", metavar="KODE", required=True)
+    rtl_add.add_argument("--periode", metavar="P", required=True, help="periode SKM, mis. 2026-S1")
+    rtl_add.add_argument("--unsur", metavar="U", required=True, help="kode unsur, U1 … U9")
+    rtl_add.add_argument("--tindakan", metavar="TEKS", required=True)
+    rtl_add.add_argument("--pj", metavar="JABATAN", required=True, help="penanggung jawab")
+    rtl_add.add_argument("--tenggat", metavar="TANGGAL", required=True, help="mis. 31-12-2026")
+    rtl_status = rtl_actions.add_parser("status", help="ubah status satu tindakan RTL")
+    rtl_status.add_argument("id", type=int, metavar="ID")
+    rtl_status.add_argument("status", choices=[status.value for status in FollowUpStatus])
+    rtl_list = rtl_actions.add_parser("daftar", help="RTL satu unit dan unsur yang perlu RTL")
+    rtl_list.add_argument("--unit", metavar="KODE", required=True)
+    rtl_list.add_argument("--periode", metavar="P", help="periode SKM (bawaan: tahun ini)")
+    rtl.set_defaults(run=_rtl)
 
     qr = commands.add_parser("qr", help="kode QR survei untuk loket (PNG satu layanan, PDF unit)")
     qr.add_argument("layanan", metavar="LAYANAN", nargs="?", help="kode layanan")

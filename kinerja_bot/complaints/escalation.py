@@ -1,5 +1,6 @@
 """Escalation of complaints past their due date (Perpres 76/2013: follow-up within 5 working
-days): once per ticket, to the atasan of the unit's head and to the admins."""
+days) or still unverified after 3 working days (SP4N-LAPOR!): once per ticket, to the atasan
+of the unit's head and to the admins."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from kinerja_bot.complaints.service import OverdueTicket, overdue_tickets
 from kinerja_bot.core.models import Complaint, Employee, Unit, UnitRole, UnitRoleKind, utcnow
 from kinerja_bot.core.outbox import DeliveryReport, JobServices, Outgoing, deliver_all
 from kinerja_bot.core.rules.periods import format_date_id
-from kinerja_bot.core.texts import TextBook
+from kinerja_bot.core.texts import Markup, TextBook
 
 TEXTS = TextBook(
     "eskalasi",
     {
         "eskalasi": ("nomor", "layanan", "unit", "status", "jatuh_tempo", "hari", "batas"),
         "lewat_60_hari": (),
+        "belum_diverifikasi": ("batas_verifikasi",),
     },
 )
 
@@ -45,6 +47,12 @@ async def escalation_chats(session: AsyncSession, unit: Unit) -> list[int]:
 
 
 def escalation_text(ticket: OverdueTicket) -> str:
+    notes = []
+    if ticket.unverified and ticket.complaint.verify_by is not None:
+        verify_by = format_date_id(ticket.complaint.verify_by)
+        notes.append(TEXTS.get("belum_diverifikasi", batas_verifikasi=verify_by))
+    if ticket.past_hard_ceiling:
+        notes.append(TEXTS.get("lewat_60_hari"))
     return TEXTS.get(
         "eskalasi",
         nomor=ticket.complaint.nomor,
@@ -53,7 +61,7 @@ def escalation_text(ticket: OverdueTicket) -> str:
         status=ticket.complaint.status,
         jatuh_tempo=format_date_id(ticket.complaint.due_date),
         hari=ticket.working_days_late,
-        batas=TEXTS.get("lewat_60_hari") if ticket.past_hard_ceiling else "",
+        batas=Markup("".join(notes)),
     )
 
 

@@ -348,7 +348,9 @@ async def mark_ticket_in_progress(update: Update, context: BotContext) -> None:
     try:
         async with context.db.session() as session:
             complaint = await session.get(Complaint, id_of(complaint)) or complaint
-            await mark_in_progress(session, complaint, _employee_id(person), utcnow())
+            await mark_in_progress(
+                session, complaint, _employee_id(person), utcnow(), tz=context.settings.tz
+            )
     except TransitionError as error:
         await stale(
             update, TEXTS.get("peringatan_status_berubah", status=status_name(error.status))

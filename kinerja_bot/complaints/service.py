@@ -2,8 +2,12 @@
 
 Statuses (Perpres 76/2013, SP4N-LAPOR!): DITERIMA → DIPROSES → DIJAWAB → SELESAI; a citizen who
 says the answer did not solve it moves DIJAWAB → DIBUKA KEMBALI, which is open again with a new
-due date. Due dates are 5 working days after receipt (or reopening); an answered ticket closes
-by itself 10 working days after the answer without a reply (`close_stale_tickets`).
+due date. A new ticket must be verified (taken up: DIPROSES) within 3 working days of receipt
+(`verify_by`). Follow-up is due 5 working days after the ticket reached the unit: at once when
+someone of the unit (or of a parent unit) is there to be told, else when it is taken up (a
+provisional due date, the latest possible, stands until then); a reopened ticket is due 5
+working days after reopening. An answered ticket closes by itself 10 working days after the
+answer without a reply (`close_stale_tickets`).
 
 Ticket numbers are `ADU-YYMM-NNNN`: the WIB year and month of receipt and a sequence within that
 month from 0001 (a fifth digit appears after 9999), e.g. ADU-2611-0042.
@@ -15,9 +19,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -38,6 +43,7 @@ from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.core.rules.workdays import (
     auto_close_date,
     complaint_due_date,
+    complaint_verify_by,
     hard_ceiling_date,
     working_days_between,
 )
@@ -104,8 +110,11 @@ async def create_complaint(
     consent_id: int | None = None,
     note: str | None = None,
 ) -> Complaint:
-    """File a ticket (status DITERIMA) due 5 working days after today (WIB)."""
+    """File a ticket (status DITERIMA), to be verified within 3 working days (WIB) and followed
+    up within 5 working days of reaching the unit (see the module docstring)."""
     today = now.astimezone(tz).date()
+    verify_by = complaint_verify_by(today)
+    reaches_unit = bool(await unit_contacts(session, service.unit_id))
     complaint = Complaint(
         nomor=await next_number(session, today),
         service_id=id_of(service),
@@ -115,7 +124,9 @@ async def create_complaint(
         chat_id=chat_id if consent_id is not None else None,
         consent_id=consent_id,
         created_at=now,
-        due_date=complaint_due_date(today),
+        verify_by=verify_by,
+        reached_unit_at=now if reaches_unit else None,
+        due_date=complaint_due_date(today if reaches_unit else verify_by),
     )
     session.add(complaint)
     await session.flush()
@@ -157,11 +168,25 @@ async def _transition(
 
 
 async def mark_in_progress(
-    session: AsyncSession, complaint: Complaint, employee_id: int | None, now: datetime
+    session: AsyncSession,
+    complaint: Complaint,
+    employee_id: int | None,
+    now: datetime,
+    *,
+    tz: ZoneInfo = WIB,
 ) -> None:
-    """DITERIMA or DIBUKA KEMBALI → DIPROSES."""
+    """DITERIMA or DIBUKA KEMBALI → DIPROSES; a ticket nobody of the unit had been told about
+    reaches the unit now, and its 5 working days of follow-up start today."""
     allowed = (ComplaintStatus.RECEIVED, ComplaintStatus.REOPENED)
-    await _transition(session, complaint, allowed, ComplaintStatus.IN_PROGRESS, now, by=employee_id)
+    reaches: dict[str, Any] = {}
+    if complaint.reached_unit_at is None:
+        reaches = {
+            "reached_unit_at": now,
+            "due_date": complaint_due_date(now.astimezone(tz).date()),
+        }
+    await _transition(
+        session, complaint, allowed, ComplaintStatus.IN_PROGRESS, now, by=employee_id, **reaches
+    )
 
 
 async def answer_complaint(
@@ -250,34 +275,56 @@ class OverdueTicket:
     unit: Unit
     working_days_late: int
     past_hard_ceiling: bool
+    # Still DITERIMA after its verification deadline (it may not be past its due date yet).
+    unverified: bool = False
 
 
 async def overdue_tickets(
     session: AsyncSession, today: date, *, tz: ZoneInfo = WIB
 ) -> list[OverdueTicket]:
-    """Open tickets (DITERIMA, DIPROSES, DIBUKA KEMBALI) whose due date is before `today`.
+    """Open tickets (DITERIMA, DIPROSES, DIBUKA KEMBALI) whose due date is before `today`, and
+    tickets still DITERIMA after their verification deadline (`unverified`).
 
-    Oldest due date first. `working_days_late` counts working days after the due date up to
-    today; `past_hard_ceiling` says the 60 calendar days since receipt have passed. Whether a
-    ticket was already escalated is in `complaint.escalated_at` (the escalation job sets it).
+    Oldest due date first. `working_days_late` counts working days after the missed deadline
+    (the due date, or the verification deadline of an unverified ticket) up to today;
+    `past_hard_ceiling` says the 60 calendar days since receipt have passed. Whether a ticket
+    was already escalated is in `complaint.escalated_at` (the escalation job sets it).
     """
     statement = (
         select(Complaint, Service, Unit)
         .join(Service, col(Service.id) == Complaint.service_id)
         .join(Unit, col(Unit.id) == Complaint.unit_id)
-        .where(col(Complaint.status).in_(OPEN_STATUSES), Complaint.due_date < today)
+        .where(
+            or_(
+                and_(col(Complaint.status).in_(OPEN_STATUSES), col(Complaint.due_date) < today),
+                and_(
+                    col(Complaint.status) == ComplaintStatus.RECEIVED,
+                    col(Complaint.verify_by).is_not(None),
+                    col(Complaint.verify_by) < today,
+                ),
+            )
+        )
         .order_by(col(Complaint.due_date), col(Complaint.id))
     )
     result: list[OverdueTicket] = []
     for complaint, service, unit in (await session.exec(statement)).all():
         received = complaint.created_at.astimezone(tz).date()
+        late_for = complaint.due_date
+        unverified = (
+            complaint.status == ComplaintStatus.RECEIVED
+            and complaint.verify_by is not None
+            and complaint.verify_by < today
+        )
+        if unverified and complaint.verify_by is not None and complaint.due_date >= today:
+            late_for = complaint.verify_by
         result.append(
             OverdueTicket(
                 complaint=complaint,
                 service=service,
                 unit=unit,
-                working_days_late=working_days_between(complaint.due_date, today),
+                working_days_late=working_days_between(late_for, today),
                 past_hard_ceiling=hard_ceiling_date(received) < today,
+                unverified=unverified,
             )
         )
     return result

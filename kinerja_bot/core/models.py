@@ -313,12 +313,27 @@ class Service(SQLModel, table=True):
     updated_at: datetime = timestamp()
 
 
+class SurveyChannel(StrEnum):
+    """Where an SKM response was collected."""
+
+    TELEGRAM = "telegram"
+    PAPER = "kertas"
+    OTHER = "lainnya"
+
+
 class SurveyResponse(SQLModel, table=True):
     """One anonymous SKM response: no Telegram id or name, only a salted daily-limit hash."""
 
     id: int | None = Field(default=None, primary_key=True)
     service_id: int = Field(foreign_key="service.id", index=True)
     submitted_at: datetime = timestamp(index=True)
+    channel: str = Field(
+        default=SurveyChannel.TELEGRAM,
+        max_length=16,
+        sa_column_kwargs={"server_default": SurveyChannel.TELEGRAM.value},
+    )
+    # An imported questionnaire's fingerprint: importing the same file again adds nothing.
+    fingerprint: str | None = Field(default=None, max_length=64, unique=True)
     respondent_hash: str | None = Field(default=None, max_length=64, index=True)
     jenis_kelamin: str | None = Field(default=None, max_length=16)
     usia: str | None = Field(default=None, max_length=16)
@@ -351,6 +366,10 @@ class Complaint(SQLModel, table=True):
     chat_id: int | None = telegram_id_column()
     consent_id: int | None = Field(default=None, foreign_key="consent.id")
     created_at: datetime = timestamp()
+    # SP4N-LAPOR!: verified (taken up, DIPROSES) within 3 working days of receipt; the 5 working
+    # days of follow-up run from when the ticket reached the unit (`reached_unit_at`).
+    verify_by: date | None = None
+    reached_unit_at: datetime | None = timestamp(nullable=True)
     due_date: date
     answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     answered_at: datetime | None = timestamp(nullable=True)
@@ -368,6 +387,29 @@ class ComplaintEvent(SQLModel, table=True):
     at: datetime = timestamp()
     by_employee_id: int | None = Field(default=None, foreign_key="employee.id")
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class FollowUpStatus(StrEnum):
+    PLANNED = "direncanakan"
+    IN_PROGRESS = "berjalan"
+    DONE = "selesai"
+
+
+class FollowUpAction(SQLModel, table=True):
+    """One action of a unit's rencana tindak lanjut (RTL) on a weak SKM unsur of a period."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    period: str = Field(max_length=16, index=True)
+    unsur: str = Field(max_length=8)
+    tindakan: str = Field(sa_column=Column(Text, nullable=False))
+    # Who carries it out, e.g. "Kepala Seksi Pelayanan"; kept off the public site.
+    penanggung_jawab: str = Field(max_length=200)
+    tenggat: date
+    status: str = Field(max_length=16, default=FollowUpStatus.PLANNED)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+    done_at: datetime | None = timestamp(nullable=True)
 
 
 class Consent(SQLModel, table=True):

@@ -36,7 +36,13 @@ from kinerja_bot.core.models import (
     id_of,
 )
 from kinerja_bot.core.rules.periods import Period
-from kinerja_bot.core.rules.skm import UNSUR, UNSUR_BY_CODE, required_sample, sample_adequate
+from kinerja_bot.core.rules.skm import (
+    UNSUR,
+    UNSUR_BY_CODE,
+    IkmResult,
+    required_sample,
+    sample_adequate,
+)
 from kinerja_bot.core.vocabulary import category_label
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.exports.workbook import Cell, Column, Kind, Table
@@ -284,6 +290,12 @@ def _unsur_text(code: str | None) -> str | None:
     return TEXTS.get("unsur", kode=code, nama=UNSUR_BY_CODE[code].name)
 
 
+def _withheld_reason(result: IkmResult) -> str:
+    if result.too_few_respondents:
+        return TEXTS.get("belum_cukup_data")
+    return TEXTS.get("unsur_tanpa_jawaban", unsur=", ".join(result.unanswered))
+
+
 def _skm_cells(responses: Sequence[LoadedResponse]) -> list[Cell]:
     """Respondents, NRR U1–U9 (full precision), IKM, mutu, its label and the weakest unsur."""
     result = summarise_skm(responses).result
@@ -293,7 +305,7 @@ def _skm_cells(responses: Sequence[LoadedResponse]) -> list[Cell]:
         *nrr,
         result.ikm,
         result.mutu.value if result.mutu else None,
-        result.mutu.label if result.mutu else TEXTS.get("belum_cukup_data"),
+        result.mutu.label if result.mutu else _withheld_reason(result),
         _unsur_text(result.weakest_unsur),
     ]
 

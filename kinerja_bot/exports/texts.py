@@ -139,6 +139,7 @@ VALUES = {
     "tidak": (),
     "belum_jatuh_tempo": (),
     "belum_cukup_data": (),
+    "unsur_tanpa_jawaban": ("unsur",),
     "sampel_cukup": (),
     "sampel_belum_cukup": (),
     "bukti_foto": ("tanggal",),

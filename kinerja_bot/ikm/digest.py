@@ -16,10 +16,11 @@ from kinerja_bot.core.outbox import (
     deliver_all,
     split_blocks,
 )
-from kinerja_bot.core.rules.formatting import format_number_id
+from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import Period, PeriodKind, current_period
 from kinerja_bot.core.rules.skm import IkmResult
 from kinerja_bot.core.texts import TextBook
+from kinerja_bot.followup import Progress, progress_of
 from kinerja_bot.ikm.tally import result_from_tally, tallies
 
 TEXTS = TextBook(
@@ -28,6 +29,9 @@ TEXTS = TextBook(
         "judul": ("unit", "bulan"),
         "layanan": ("layanan", "ikm", "mutu", "responden", "perubahan"),
         "layanan_belum_cukup": ("layanan", "responden"),
+        "layanan_unsur_kosong": ("layanan", "unsur", "responden"),
+        "rtl": ("selesai", "jumlah", "persen"),
+        "rtl_kosong": (),
         "naik": ("selisih",),
         "turun": ("selisih",),
         "tetap": (),
@@ -50,6 +54,30 @@ def change_text(current: IkmResult, before: IkmResult | None) -> str:
     if delta == 0:
         return TEXTS.get("tetap")
     return TEXTS.get("naik" if delta > 0 else "turun", selisih=format_number_id(abs(delta), 2))
+
+
+def withheld_line(layanan: str, result: IkmResult) -> str:
+    """A service whose IKM may not be shown: too few responses, or an unsur nobody answered."""
+    if result.too_few_respondents:
+        return TEXTS.get("layanan_belum_cukup", layanan=layanan, responden=result.respondents)
+    return TEXTS.get(
+        "layanan_unsur_kosong",
+        layanan=layanan,
+        unsur=", ".join(result.unanswered),
+        responden=result.respondents,
+    )
+
+
+def followup_line(progress: Progress) -> str:
+    """The share of the unit's RTL actions done this year (PEKPPP scores it)."""
+    if progress.share is None:
+        return TEXTS.get("rtl_kosong")
+    return TEXTS.get(
+        "rtl",
+        selesai=progress.done,
+        jumlah=progress.total,
+        persen=format_percent_id(progress.share * 100, 0),
+    )
 
 
 async def run_ikm_digest(
@@ -87,13 +115,7 @@ async def run_ikm_digest(
             for service in services_in_tree:
                 result = result_from_tally(now_scores[id_of(service)])
                 if result.ikm is None or result.mutu is None:
-                    lines.append(
-                        TEXTS.get(
-                            "layanan_belum_cukup",
-                            layanan=service.nama,
-                            responden=result.respondents,
-                        )
-                    )
+                    lines.append(withheld_line(service.nama, result))
                     continue
                 earlier = result_from_tally(old_scores[id_of(service)])
                 lines.append(
@@ -108,6 +130,8 @@ async def run_ikm_digest(
                 )
             if len(lines) == 1:
                 lines.append(TEXTS.get("tanpa_layanan"))
+            tree = await unit_tree_ids(session, unit.id)
+            lines.append(followup_line(await progress_of(session, tree, month.start.year)))
             messages.append(Outgoing(head.telegram_id, split_blocks(lines)))
     return await deliver_all(
         services.bot,

@@ -92,8 +92,10 @@ async def admin_summary(context: BotContext, period: Period) -> list[str]:
             outcome = TEXTS.get(
                 "ikm_ringkas_nilai", ikm=format_number_id(result.ikm, 2), mutu=result.mutu.value
             )
-        else:
+        elif result.too_few_respondents:
             outcome = TEXTS.get("ikm_ringkas_belum")
+        else:
+            outcome = TEXTS.get("ikm_ringkas_unsur_kosong")
         lines.append(
             TEXTS.get(
                 "ikm_ringkas",

@@ -46,8 +46,10 @@ def rating_lines(book: TextBook, rating: Rating, heading: str, depth: int = 0) -
                 mutu_nama=result.mutu.label,
             )
         )
-    else:
+    elif result.too_few_respondents:
         lines.append(book.get("ikm_belum_cukup", minimal=MIN_RESPONSES_FOR_SCORE))
+    else:
+        lines.append(book.get("ikm_unsur_kosong", unsur=", ".join(result.unanswered)))
     basis = (
         book.get("ikm_dasar_populasi", populasi=count_text(rating.population))
         if rating.population is not None
@@ -87,10 +89,17 @@ def unit_block(book: TextBook, ratings: UnitRatings) -> str:
 
 
 def report_blocks(
-    book: TextBook, period: Period, report: Iterable[UnitRatings], tree_total: Rating | None
+    book: TextBook,
+    period: Period,
+    report: Iterable[UnitRatings],
+    tree_total: Rating | None,
+    *,
+    channel: str | None = None,
 ) -> list[str]:
     """The title, one block per unit, and the total over a unit tree when asked for."""
     blocks = [book.get("ikm_judul", periode=period.title)]
+    if channel is not None:
+        blocks[0] += "\n" + book.get("ikm_kanal", kanal=channel)
     units = list(report)
     if not units:
         return [*blocks, book.get("ikm_kosong")]
@@ -136,6 +145,7 @@ async def build_report(
     unit_kode: str | None,
     service_kode: str | None,
     book: TextBook,
+    channel: str | None = None,
 ) -> list[str]:
     """The report's blocks for a unit tree (or every unit) and optionally one service."""
     async with database.session() as session:
@@ -149,12 +159,19 @@ async def build_report(
         if service_kode is not None and await service_by_kode(session, service_kode) is None:
             raise CliError(CLI_TEXTS.get("unknown_service", kode=service_kode))
         report = await ikm_by_unit(
-            session, period, settings.tz, unit_ids=unit_ids, service_kode=service_kode
+            session,
+            period,
+            settings.tz,
+            unit_ids=unit_ids,
+            service_kode=service_kode,
+            channel=channel,
         )
         tree_total = None
         if root is not None and service_kode is None and len(report) > 1:
-            tree_total = await ikm_for_unit_tree(session, period, id_of(root), settings.tz)
-    return report_blocks(book, period, report, tree_total)
+            tree_total = await ikm_for_unit_tree(
+                session, period, id_of(root), settings.tz, channel=channel
+            )
+    return report_blocks(book, period, report, tree_total, channel=channel)
 
 
 def default_period(settings: Settings) -> Period:
@@ -162,9 +179,15 @@ def default_period(settings: Settings) -> Period:
 
 
 def ikm_command(
-    settings: Settings, *, periode: str | None, unit: str | None, layanan: str | None
+    settings: Settings,
+    *,
+    periode: str | None,
+    unit: str | None,
+    layanan: str | None,
+    kanal: str | None = None,
 ) -> None:
-    """`kinerja-bot ikm [--periode P] [--unit KODE] [--layanan KODE]`: print the report."""
+    """`kinerja-bot ikm [--periode P] [--unit KODE] [--layanan KODE] [--kanal K]`: print the
+    report (all channels together, or only the one asked for)."""
     try:
         period = parse_period(periode) if periode else default_period(settings)
     except PeriodError as error:
@@ -172,7 +195,13 @@ def ikm_command(
 
     async def work(database: Database) -> list[str]:
         return await build_report(
-            database, settings, period, unit_kode=unit, service_kode=layanan, book=CLI_TEXTS
+            database,
+            settings,
+            period,
+            unit_kode=unit,
+            service_kode=layanan,
+            book=CLI_TEXTS,
+            channel=kanal,
         )
 
     blocks = asyncio.run(with_database(settings, work))

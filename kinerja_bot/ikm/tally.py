@@ -22,19 +22,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kinerja_bot.core.models import Service, SurveyAnswer, SurveyResponse, Unit, id_of
 from kinerja_bot.core.organisation import unit_tree_ids
-from kinerja_bot.core.rules.formatting import round_half_up
 from kinerja_bot.core.rules.periods import Period
 from kinerja_bot.core.rules.skm import (
-    IKM_DECIMALS,
-    MIN_RESPONSES_FOR_SCORE,
     UNSUR_CODES,
     IkmResult,
-    ikm_unrounded,
-    mutu,
     required_sample,
+    result_from_means,
     sample_adequate,
-    unsur_below_b,
-    weakest_unsur,
 )
 
 
@@ -54,27 +48,11 @@ class Tally:
 
 
 def result_from_tally(tally: Tally) -> IkmResult:
-    """The SKM result of summed scores: the steps of `rules.skm.compute_ikm`, from sums.
-
-    NRR = sum / count per unsur; IKM, mutu and the weak unsur from the same rule functions;
-    no IKM below MIN_RESPONSES_FOR_SCORE respondents.
-    """
+    """The SKM result of summed scores: NRR = sum / count per unsur, then `result_from_means`."""
     means = {
         code: tally.sums[code] / tally.counts[code] for code in UNSUR_CODES if tally.counts[code]
     }
-    if tally.respondents < MIN_RESPONSES_FOR_SCORE or not means:
-        return IkmResult(tally.respondents, means, None, None, None, None)
-    raw = ikm_unrounded(means)
-    shown = round_half_up(raw, IKM_DECIMALS)
-    return IkmResult(
-        respondents=tally.respondents,
-        nrr=means,
-        ikm=shown,
-        ikm_unrounded=raw,
-        mutu=mutu(shown),
-        weakest_unsur=weakest_unsur(means),
-        unsur_below_b=unsur_below_b(means),
-    )
+    return result_from_means(tally.respondents, means)
 
 
 @dataclass(frozen=True)
@@ -121,19 +99,29 @@ def period_bounds(period: Period, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 async def tallies(
-    session: AsyncSession, period: Period, service_ids: Iterable[int], tz: ZoneInfo
+    session: AsyncSession,
+    period: Period,
+    service_ids: Iterable[int],
+    tz: ZoneInfo,
+    *,
+    channel: str | None = None,
 ) -> dict[int, Tally]:
-    """Per service: respondents in the period and score sums per unsur (two grouped queries)."""
+    """Per service: respondents in the period and score sums per unsur (two grouped queries).
+
+    Every channel counts together (the bot, paper, other tools), unless `channel` names one.
+    """
     ids = list(service_ids)
     found: dict[int, Tally] = defaultdict(Tally)
     if not ids:
         return found
     start, end = period_bounds(period, tz)
-    in_period = (
+    in_period = [
         col(SurveyResponse.service_id).in_(ids),
         col(SurveyResponse.submitted_at) >= start,
         col(SurveyResponse.submitted_at) < end,
-    )
+    ]
+    if channel is not None:
+        in_period.append(col(SurveyResponse.channel) == channel)
     respondents = await session.exec(
         select(SurveyResponse.service_id, func.count())
         .where(*in_period)
@@ -166,6 +154,7 @@ async def ikm_by_unit(
     *,
     unit_ids: set[int] | None = None,
     service_kode: str | None = None,
+    channel: str | None = None,
 ) -> list[UnitRatings]:
     """IKM of every service and of every unit that owns services (those in `unit_ids`).
 
@@ -178,7 +167,7 @@ async def ikm_by_unit(
     if service_kode is not None:
         statement = statement.where(Service.kode == service_kode)
     rows = (await session.exec(statement.order_by(col(Unit.nama), col(Service.nama)))).all()
-    by_service = await tallies(session, period, (id_of(s) for s, _ in rows), tz)
+    by_service = await tallies(session, period, (id_of(s) for s, _ in rows), tz, channel=channel)
     grouped: dict[int, tuple[Unit, list[Service]]] = {}
     for service, unit in rows:
         grouped.setdefault(id_of(unit), (unit, []))[1].append(service)
@@ -195,7 +184,12 @@ async def ikm_by_unit(
 
 
 async def ikm_for_unit_tree(
-    session: AsyncSession, period: Period, unit_id: int, tz: ZoneInfo
+    session: AsyncSession,
+    period: Period,
+    unit_id: int,
+    tz: ZoneInfo,
+    *,
+    channel: str | None = None,
 ) -> Rating | None:
     """The IKM of a unit together with all its sub-units (e.g. an OPD with its puskesmas).
 
@@ -209,7 +203,7 @@ async def ikm_for_unit_tree(
     services = list(
         (await session.exec(select(Service).where(col(Service.unit_id).in_(tree)))).all()
     )
-    by_service = await tallies(session, period, (id_of(s) for s in services), tz)
+    by_service = await tallies(session, period, (id_of(s) for s in services), tz, channel=channel)
     total = Tally()
     for service in services:
         total.add(by_service.get(id_of(service), Tally()))

@@ -7,6 +7,7 @@ from kinerja_bot.core.texts import TextBook
 REPORT_KEYS: dict[str, tuple[str, ...]] = {
     "ikm_kosong": (),
     "ikm_judul": ("periode",),
+    "ikm_kanal": ("kanal",),
     "ikm_unit": ("unit", "kode"),
     "ikm_layanan": ("layanan", "kode"),
     "ikm_total_unit": (),
@@ -14,6 +15,7 @@ REPORT_KEYS: dict[str, tuple[str, ...]] = {
     "ikm_responden": ("responden",),
     "ikm_nilai": ("ikm", "mutu", "mutu_nama"),
     "ikm_belum_cukup": ("minimal",),
+    "ikm_unsur_kosong": ("unsur",),
     "ikm_unsur_judul": (),
     "ikm_unsur": ("kode", "nama", "nrr"),
     "ikm_sampel_cukup": ("minimal", "dasar"),
@@ -32,6 +34,7 @@ TEXTS = TextBook(
         "ikm_ringkas": ("unit", "kode", "responden", "hasil"),
         "ikm_ringkas_nilai": ("ikm", "mutu"),
         "ikm_ringkas_belum": (),
+        "ikm_ringkas_unsur_kosong": (),
         "ikm_petunjuk_rinci": ("periode",),
     },
 )

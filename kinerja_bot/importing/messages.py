@@ -32,6 +32,8 @@ TEXTS = TextBook(
         "nip_panjang": ("jumlah",),
         "nip_tanggal_lahir": ("tanggal",),
         "nip_jenis_kelamin": ("digit",),
+        "nip_lahir_akan_datang": ("tanggal",),
+        "nip_bulan_pengangkatan": ("bulan",),
         "angka_kosong": ("nilai",),
         "angka_bukan_angka": ("nilai",),
         "angka_tidak_lengkap": ("nilai",),
@@ -44,6 +46,8 @@ TEXTS = TextBook(
         "bilangan_bulat": ("nilai",),
         "tahun_salah": ("nilai",),
         "pilihan_salah": ("nilai", "pilihan"),
+        "tanggal_salah": ("nilai",),
+        "skor_salah": ("nilai",),
         # one row against the others and the database
         "kunci_ganda": ("kolom", "nilai", "baris_pertama"),
         "indikator_ganda": ("kode", "tahun", "baris_pertama"),
@@ -51,6 +55,8 @@ TEXTS = TextBook(
         "induk_tidak_dikenal": ("kode",),
         "induk_berputar": ("rantai",),
         "unit_tidak_dikenal": ("kode",),
+        "layanan_tidak_dikenal": ("kode",),
+        "tanpa_jawaban": (),
         "atasan_diri_sendiri": (),
         "atasan_tidak_dikenal": ("nip",),
         "atasan_berputar": ("rantai",),
@@ -61,6 +67,7 @@ TEXTS = TextBook(
         "dibatalkan": ("jenis", "jumlah"),
         "kesalahan_lain": ("jumlah",),
         "selesai": ("jenis", "baru", "diperbarui", "tidak_berubah"),
+        "selesai_skm": ("baru", "sudah_ada"),
         "progres_membaca": (),
         "progres_memeriksa": (),
         "progres_menyimpan": (),
@@ -137,6 +144,10 @@ class ImportResult:
 
     def summary(self) -> str:
         """E.g. "Impor pegawai selesai: 120 baru, 3 diperbarui, 40 tidak berubah."."""
+        if self.kind == "skm":  # questionnaires are added, never updated
+            return TEXTS.get(
+                "selesai_skm", baru=_count(self.created), sudah_ada=_count(self.unchanged)
+            )
         return TEXTS.get(
             "selesai",
             jenis=self.kind,

@@ -18,11 +18,15 @@ misspelt column never silently clears data on re-import.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum, StrEnum
+from functools import cache
 from typing import Any
 
 from sqlmodel import SQLModel
@@ -35,15 +39,24 @@ from kinerja_bot.core.models import (
     Indicator,
     IndicatorKind,
     Service,
+    SurveyChannel,
     Unit,
 )
 from kinerja_bot.core.rules.nip import NipError, normalize_nip
 from kinerja_bot.core.rules.numbers import NumberFormatError, parse_number
+from kinerja_bot.core.rules.periods import DateError, parse_date_id
+from kinerja_bot.core.rules.skm import SCORE_MAX, SCORE_MIN, UNSUR_CODES
 from kinerja_bot.importing.messages import TEXTS, RowError
 from kinerja_bot.importing.progress import bar
 from kinerja_bot.importing.reading import Cell, is_blank, normalize_column
+from kinerja_bot.survey import profile_questions
 
-KINDS = ("unit", "pegawai", "indikator", "layanan")
+KINDS = ("unit", "pegawai", "indikator", "layanan", "skm")
+# The questionnaire columns of `impor skm`, by unsur code (u1 is U1 …), never by position.
+SCORE_COLUMNS: dict[str, str] = {code.lower(): code for code in UNSUR_CODES}
+# Channels an imported questionnaire may come from (the bot's own is telegram).
+IMPORTED_CHANNELS = (SurveyChannel.PAPER, SurveyChannel.OTHER)
+SUGGESTION_MAX_CHARS = 1000
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
 # Excel keeps 15 significant digits: a number cell at or above this has lost digits.
@@ -119,7 +132,41 @@ class ServiceRow:
     pengguna_per_tahun: int | Absent | None = ABSENT
 
 
-Record = UnitRow | EmployeeRow | IndicatorRow | ServiceRow
+@dataclass(frozen=True, slots=True)
+class SurveyRow:
+    """One questionnaire from paper or another survey tool (`impor skm`)."""
+
+    row: int
+    layanan_kode: str
+    tanggal: date
+    scores: dict[str, int]  # unsur code → 1–4; an unsur left blank is not there
+    jenis_kelamin: str | None
+    usia: str | None
+    pendidikan: str | None
+    pekerjaan: str | None
+    saran: str | None
+    kanal: str
+
+    def content(self) -> str:
+        """Everything the questionnaire says, in one canonical line (for its fingerprint)."""
+        scores = ",".join(f"{code}={self.scores.get(code, '')}" for code in UNSUR_CODES)
+        profile = "|".join(
+            value or ""
+            for value in (self.jenis_kelamin, self.usia, self.pendidikan, self.pekerjaan)
+        )
+        return "|".join(
+            (
+                self.layanan_kode,
+                self.tanggal.isoformat(),
+                scores,
+                profile,
+                self.saran or "",
+                self.kanal,
+            )
+        )
+
+
+Record = UnitRow | EmployeeRow | IndicatorRow | ServiceRow | SurveyRow
 
 
 # --- Value parsers -------------------------------------------------------------------------
@@ -169,11 +216,14 @@ def nip(value: Cell) -> str:
             raise Problem("wajib_diisi") from None
         if error.code == "panjang":
             raise Problem("nip_panjang", jumlah=error.digits) from None
+        digits = "".join(written.split()).removeprefix("'")
         if error.code == "tanggal_lahir":
-            digits = "".join(written.split()).removeprefix("'")
             raise Problem("nip_tanggal_lahir", tanggal=digits[:8]) from None
+        if error.code == "tanggal_lahir_akan_datang":
+            raise Problem("nip_lahir_akan_datang", tanggal=digits[:8]) from None
+        if error.code == "bulan_pengangkatan":
+            raise Problem("nip_bulan_pengangkatan", bulan=digits[12:14]) from None
         if error.code == "jenis_kelamin":
-            digits = "".join(written.split()).removeprefix("'")
             raise Problem("nip_jenis_kelamin", digit=digits[14]) from None
         raise Problem("nip_bukan_angka", nilai=written) from None
 
@@ -227,8 +277,70 @@ def whole_number(value: Cell) -> int:
     return int(number)
 
 
+def survey_date(value: Cell) -> date:
+    """An Indonesian date (`5-3-2026`, `05/03/2026`, `5 Maret 2026`) or an XLSX date cell."""
+    written = _as_text(value)
+    try:
+        # An XLSX date cell arrives as ISO text with a time (`2026-03-05T00:00:00`).
+        return parse_date_id(written.split("T", 1)[0] if "T" in written else written)
+    except DateError:
+        raise Problem("tanggal_salah", nilai=written) from None
+
+
+def score(value: Cell) -> int:
+    """An SKM answer: a whole number 1–4."""
+    written = _as_text(value)
+    if written not in {str(n) for n in range(SCORE_MIN, SCORE_MAX + 1)}:
+        raise Problem("skor_salah", nilai=written)
+    return int(written)
+
+
+@cache
+def _profile_options() -> dict[str, dict[str, str]]:
+    """Per profile column: what may be written (code or label, lower case) → the stored code."""
+    return {
+        question.column: {
+            written.lower(): option.kode
+            for option in question.options
+            for written in (option.kode, option.label)
+        }
+        for question in profile_questions()
+    }
+
+
+def profile(column: str) -> Parser:
+    """A respondent profile answer as the bot stores it: an option's code or its label."""
+
+    def parse(value: Cell) -> str:
+        written = _as_text(value)
+        options = _profile_options()[column]
+        if written.lower() not in options:
+            codes = ", ".join(dict.fromkeys(options.values()))
+            raise Problem("pilihan_salah", nilai=written, pilihan=codes)
+        return options[written.lower()]
+
+    return parse
+
+
+def text_up_to(limit: int) -> Parser:
+    """Text of at most `limit` characters."""
+
+    def parse(value: Cell) -> str:
+        result = _as_text(value)
+        if len(result) > limit:
+            raise Problem("terlalu_panjang", batas=limit, panjang=len(result))
+        return result
+
+    return parse
+
+
 def choice(options: type[StrEnum]) -> Parser:
     """One of the values of `options`, case-insensitive."""
+    return choice_of(tuple(options))
+
+
+def choice_of(options: Iterable[StrEnum]) -> Parser:
+    """One of `options`, case-insensitive."""
     allowed = [str(option) for option in options]
 
     def parse(value: Cell) -> str:
@@ -264,6 +376,13 @@ class KindSpec:
     columns: tuple[Column, ...]
     record: type[Record]
     key: tuple[str, ...]
+    # Builds the record from the row number and the parsed values (default: by column name).
+    build: Callable[[int, dict[str, Any]], Record] | None = None
+
+    def record_of(self, row: int, values: dict[str, Any]) -> Record:
+        if self.build is not None:
+            return self.build(row, values)
+        return self.record(row=row, **values)
 
     @property
     def column_names(self) -> list[str]:
@@ -332,7 +451,51 @@ SPECS: dict[str, KindSpec] = {
         ServiceRow,
         ("kode",),
     ),
+    # No key: two questionnaires may well say the same thing.
+    "skm": KindSpec(
+        "skm",
+        (
+            Column("layanan_kode", text(Service, "kode")),
+            Column("tanggal", survey_date),
+            *(Column(name, score, required=False) for name in SCORE_COLUMNS),
+            *(
+                Column(name, profile(name), required=False, optional_column=True)
+                for name in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")
+            ),
+            Column("saran", text_up_to(SUGGESTION_MAX_CHARS), required=False, optional_column=True),
+            Column(
+                "kanal",
+                choice_of(IMPORTED_CHANNELS),
+                required=False,
+                default=SurveyChannel.PAPER.value,
+                optional_column=True,
+            ),
+        ),
+        SurveyRow,
+        (),
+        build=lambda row, values: _survey_row(row, values),
+    ),
 }
+
+
+def _survey_row(row: int, values: dict[str, Any]) -> SurveyRow:
+    def given(name: str) -> Any:
+        value = values[name]
+        return None if isinstance(value, Absent) else value
+
+    kanal = given("kanal") or SurveyChannel.PAPER.value
+    return SurveyRow(
+        row=row,
+        layanan_kode=values["layanan_kode"],
+        tanggal=values["tanggal"],
+        scores={code: values[name] for name, code in SCORE_COLUMNS.items() if values[name]},
+        jenis_kelamin=given("jenis_kelamin"),
+        usia=given("usia"),
+        pendidikan=given("pendidikan"),
+        pekerjaan=given("pekerjaan"),
+        saran=given("saran") or None,
+        kanal=kanal,
+    )
 
 
 def spec_for(kind: str) -> KindSpec:
@@ -445,7 +608,7 @@ def _parse_row(
             errors.append(RowError(number, column.name, problem.code, params))
             values[column.name] = None
     key_values = tuple(values[name] for name in spec.key)
-    if all(value is not None for value in key_values):
+    if key_values and all(value is not None for value in key_values):
         key: Hashable = key_values[0] if len(key_values) == 1 else key_values
         if key in first_row:
             errors.append(_duplicate(spec, number, key_values, first_row[key]))
@@ -456,7 +619,7 @@ def _parse_row(
     if errors:
         parsed.errors += errors
     else:
-        parsed.records.append(spec.record(row=number, **values))
+        parsed.records.append(spec.record_of(number, values))
 
 
 def _duplicate(spec: KindSpec, number: int, key_values: tuple[Any, ...], first: int) -> RowError:
@@ -474,6 +637,8 @@ def _self_reference(kind: str, number: int, values: Mapping[str, Any]) -> list[R
         return [RowError(number, "induk_kode", "induk_diri_sendiri")]
     if kind == "pegawai" and values["atasan_nip"] and values["atasan_nip"] == values["nip"]:
         return [RowError(number, "atasan_nip", "atasan_diri_sendiri")]
+    if kind == "skm" and not any(values[name] for name in SCORE_COLUMNS):
+        return [RowError(number, None, "tanpa_jawaban")]
     return []
 
 
@@ -541,6 +706,29 @@ def check_services(records: Sequence[ServiceRow], db_units: Container[str]) -> l
         for record in records
         if record.unit_kode not in db_units
     ]
+
+
+def check_survey_rows(records: Sequence[SurveyRow], db_services: Container[str]) -> list[RowError]:
+    """Every questionnaire is for a known service."""
+    return [
+        RowError(record.row, "layanan_kode", "layanan_tidak_dikenal", {"kode": record.layanan_kode})
+        for record in records
+        if record.layanan_kode not in db_services
+    ]
+
+
+def survey_fingerprints(records: Sequence[SurveyRow]) -> list[str]:
+    """One fingerprint per questionnaire: its content and how many equal ones came before it
+    in the file, so importing the same file twice adds nothing, while two respondents who
+    answered alike in one file are both kept."""
+    seen: Counter[str] = Counter()
+    prints = []
+    for record in records:
+        content = record.content()
+        seen[content] += 1
+        digest = hashlib.sha256(f"{content}#{seen[content]}".encode()).hexdigest()
+        prints.append(digest)
+    return prints
 
 
 def find_cycles(parents: Mapping[str, str | None], starts: Iterable[str]) -> list[list[str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -20,7 +20,16 @@ from sqlmodel import SQLModel
 from tqdm import tqdm
 
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Employee, Indicator, Service, Unit, utcnow
+from kinerja_bot.core.models import (
+    Employee,
+    Indicator,
+    Service,
+    SurveyAnswer,
+    SurveyResponse,
+    Unit,
+    utcnow,
+)
+from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.importing.messages import TEXTS, ImportRejected, ImportResult, RowError
 from kinerja_bot.importing.progress import bar, wants_progress
 from kinerja_bot.importing.reading import Cell
@@ -30,14 +39,17 @@ from kinerja_bot.importing.validation import (
     IndicatorRow,
     Parsed,
     ServiceRow,
+    SurveyRow,
     UnitRow,
     check_employees,
     check_indicators,
     check_services,
+    check_survey_rows,
     check_units,
     parse_rows,
     sort_errors,
     spec_for,
+    survey_fingerprints,
 )
 
 BATCH = 1000
@@ -112,7 +124,7 @@ async def _insert(
     connection: AsyncConnection,
     model: type[SQLModel],
     rows: list[dict[str, Any]],
-    counter: tqdm[Any],
+    counter: tqdm[Any] | None = None,
     *,
     returning: str | None = None,
 ) -> dict[Any, int]:
@@ -127,7 +139,8 @@ async def _insert(
             statement = insert(table).returning(table.c[returning], table.c.id)
             result = await connection.execute(statement, batch)
             ids.update((row[0], row[1]) for row in result)
-        counter.update(len(batch))
+        if counter is not None:
+            counter.update(len(batch))
     return ids
 
 
@@ -369,6 +382,56 @@ async def _write_services(
     return _result(parsed, len(inserted), len(changed))
 
 
+async def _write_survey(
+    connection: AsyncConnection, parsed: Parsed, counter: tqdm[Any]
+) -> ImportResult:
+    """Questionnaires are only added: one already imported (same fingerprint) is skipped.
+
+    Each is stored at noon WIB of its date, like the bot's anonymous responses, with its
+    channel; its answers keyed by unsur code.
+    """
+    services = await _ids(connection, Service, "kode")
+    records: list[SurveyRow] = parsed.records
+    _reject_if_errors(parsed, check_survey_rows(records, services))
+    prints = survey_fingerprints(records)
+    table = _table(SurveyResponse)
+    known: set[str] = set()
+    for start in range(0, len(prints), BATCH):
+        batch = prints[start : start + BATCH]
+        found = await connection.execute(
+            select(table.c.fingerprint).where(table.c.fingerprint.in_(batch))
+        )
+        known.update(row[0] for row in found)
+    new = [(r, p) for r, p in zip(records, prints, strict=True) if p not in known]
+    responses = [
+        {
+            "service_id": services[record.layanan_kode],
+            "submitted_at": anonymous_noon(record.tanggal),
+            "channel": record.kanal,
+            "fingerprint": fingerprint,
+            "jenis_kelamin": record.jenis_kelamin,
+            "usia": record.usia,
+            "pendidikan": record.pendidikan,
+            "pekerjaan": record.pekerjaan,
+            "saran": record.saran,
+        }
+        for record, fingerprint in new
+    ]
+    ids = await _insert(connection, SurveyResponse, responses, counter, returning="fingerprint")
+    answers = [
+        {"response_id": ids[fingerprint], "unsur": code, "score": value}
+        for record, fingerprint in new
+        for code, value in sorted(record.scores.items())
+    ]
+    await _insert(connection, SurveyAnswer, answers)
+    return _result(parsed, len(new), 0)
+
+
+def anonymous_noon(day: date) -> datetime:
+    """Noon WIB of a questionnaire's date: the date is all that is known, as in the bot."""
+    return datetime.combine(day, time(12), tzinfo=WIB)
+
+
 def _result(parsed: Parsed, created: int, updated: int) -> ImportResult:
     unchanged = len(parsed.records) - created - updated
     return ImportResult(parsed.kind, created=created, updated=updated, unchanged=unchanged)
@@ -379,4 +442,5 @@ _WRITERS = {
     "pegawai": _write_employees,
     "indikator": _write_indicators,
     "layanan": _write_services,
+    "skm": _write_survey,
 }

@@ -54,6 +54,7 @@ TEXTS = TextBook(
         "pelatihan": ("nama", "kategori", "isi"),
         "ikm": ("periode", "nilai", "mutu", "responden", "unsur"),
         "ikm_belum_cukup": ("periode", "responden"),
+        "ikm_unsur_kosong": ("periode", "unsur", "responden"),
         "tiket_lewat": ("jumlah", "daftar"),
         "tiket_baris": ("nomor", "layanan", "hari"),
         "tidak_ada": (),
@@ -250,20 +251,26 @@ def training_block(summary: TeamSummary) -> str:
 
 
 def ikm_block(summary: TeamSummary) -> str:
-    """The unit's IKM this quarter with its weakest unsur, or that there is too little data."""
+    """The unit's IKM this quarter with its weakest unsur; or why it cannot be given: an unsur
+    nobody answered, or too few respondents."""
     period = summary.ikm_period.title if summary.ikm_period else "-"
     ikm = summary.ikm
-    if ikm is None or not ikm.enough_data or ikm.ikm is None:
-        return TEXTS.get("ikm_belum_cukup", periode=period, responden=ikm.respondents if ikm else 0)
-    weakest = ikm.weakest_unsur
-    return TEXTS.get(
-        "ikm",
-        periode=period,
-        nilai=format_number_id(ikm.ikm, 2),
-        mutu=f"{ikm.mutu.value} ({ikm.mutu.label})" if ikm.mutu else "-",
-        responden=ikm.respondents,
-        unsur=UNSUR_BY_CODE[weakest].name if weakest else "-",
-    )
+    if ikm is not None and ikm.enough_data and ikm.ikm is not None:
+        weakest = ikm.weakest_unsur
+        return TEXTS.get(
+            "ikm",
+            periode=period,
+            nilai=format_number_id(ikm.ikm, 2),
+            mutu=f"{ikm.mutu.value} ({ikm.mutu.label})" if ikm.mutu else "-",
+            responden=ikm.respondents,
+            unsur=UNSUR_BY_CODE[weakest].name if weakest else "-",
+        )
+    if ikm is not None and not ikm.too_few_respondents:
+        unanswered = ", ".join(ikm.unanswered)
+        return TEXTS.get(
+            "ikm_unsur_kosong", periode=period, unsur=unanswered, responden=ikm.respondents
+        )
+    return TEXTS.get("ikm_belum_cukup", periode=period, responden=ikm.respondents if ikm else 0)
 
 
 def overdue_block(summary: TeamSummary) -> str | None:

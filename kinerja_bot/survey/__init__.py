@@ -4,3 +4,7 @@
 /start layanan-KODE), `reports` the IKM report of /ikm and `kinerja-bot ikm`, `qr` the QR
 codes of `kinerja-bot qr`.
 """
+
+from kinerja_bot.survey.texts import PROFILE_COLUMNS, profile_questions
+
+__all__ = ["PROFILE_COLUMNS", "profile_questions"]

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from kinerja_bot.complaints.escalation import TEXTS as ESCALATION_TEXTS
+from kinerja_bot.complaints.escalation import escalation_text
 from kinerja_bot.complaints.service import (
     TransitionError,
     answer_complaint,
@@ -21,9 +23,13 @@ from kinerja_bot.complaints.service import (
     reopen_complaint,
 )
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Complaint, ComplaintEvent, ComplaintStatus, Service
+from kinerja_bot.core.models import Complaint, ComplaintEvent, ComplaintStatus, Service, Unit
 from kinerja_bot.core.rules.periods import WIB
-from kinerja_bot.core.rules.workdays import auto_close_date, complaint_due_date
+from kinerja_bot.core.rules.workdays import (
+    auto_close_date,
+    complaint_due_date,
+    complaint_verify_by,
+)
 from tests.survey.conftest import City
 
 # Friday 13 March 2026, 10:00 WIB: due 27 March over Nyepi and Lebaran (rules.md).
@@ -193,3 +199,47 @@ async def test_two_staff_answering_one_ticket_at_once_only_one_answer_is_kept(
     assert stored is not None
     winner = "Jawaban petugas A" if won[0] else "Jawaban petugas B"
     assert stored.answer == winner and [event.note for event in answered] == [winner]
+
+
+async def test_verification_deadline_and_the_clock_starting_at_the_unit(
+    database: Database, city: City
+) -> None:
+    # A unit with nobody to tell (no handler, no head, no parent): the ticket has not reached
+    # the unit yet, so its 5 working days have not started; it must be taken up (verified)
+    # within 3 working days, and the follow-up clock starts when it is.
+    async with database.session() as session:
+        unit = Unit(kode="KEC-SETU", nama="Kecamatan Setu")
+        session.add(unit)
+        await session.flush()
+        service = Service(kode="L-SKTM", nama="Surat Keterangan Tidak Mampu", unit_id=unit.id)
+        session.add(service)
+    monday = datetime(2026, 11, 2, 3, tzinfo=UTC)  # 10:00 WIB, an ordinary week
+    unreached = await new_ticket(database, service, monday)
+    assert unreached.verify_by == date(2026, 11, 5) == complaint_verify_by(date(2026, 11, 2))
+    assert unreached.reached_unit_at is None
+    assert unreached.due_date == complaint_due_date(date(2026, 11, 5))  # provisional, latest
+
+    reached = await new_ticket(database, city.ktp, monday)
+    assert reached.reached_unit_at == monday
+    assert reached.due_date == complaint_due_date(date(2026, 11, 2))
+
+    # Friday: both still DITERIMA, past the verification deadline but not past their due date.
+    async with database.session() as session:
+        overdue = {t.complaint.nomor: t for t in await overdue_tickets(session, date(2026, 11, 6))}
+    assert set(overdue) == {unreached.nomor, reached.nomor}
+    assert overdue[reached.nomor].unverified
+    assert overdue[reached.nomor].working_days_late == 1
+    text = escalation_text(overdue[reached.nomor])
+    assert ESCALATION_TEXTS.get("belum_diverifikasi", batas_verifikasi="5 November 2026") in text
+
+    taken_up = datetime(2026, 11, 9, 3, tzinfo=UTC)  # Monday of the next week
+    async with database.session() as session:
+        stored = await session.get(Complaint, unreached.id) or unreached
+        await mark_in_progress(session, stored, None, taken_up, tz=WIB)
+        assert stored.reached_unit_at == taken_up
+        assert stored.due_date == complaint_due_date(date(2026, 11, 9)) == date(2026, 11, 16)
+        other = await session.get(Complaint, reached.id) or reached
+        await mark_in_progress(session, other, None, taken_up, tz=WIB)
+        assert other.due_date == complaint_due_date(date(2026, 11, 2))  # unchanged
+    async with database.session() as session:
+        assert await overdue_tickets(session, date(2026, 11, 9)) == []

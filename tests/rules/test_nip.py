@@ -51,6 +51,10 @@ def test_parts() -> None:
         ("190002292010011002", "tanggal_lahir", 0),  # 1900 is not a leap year
         ("185001012010011002", "tanggal_lahir", 0),  # before 1900
         ("000000002010011002", "tanggal_lahir", 0),
+        ("198503122010003002", "bulan_pengangkatan", 0),  # appointment month 00
+        ("198503122010131002", "bulan_pengangkatan", 0),  # appointment month 13
+        ("198503122010991002", "bulan_pengangkatan", 0),
+        ("209901012010011002", "tanggal_lahir_akan_datang", 0),  # born in 2099
         ("198503122010013002", "jenis_kelamin", 0),
         ("198503122010010002", "jenis_kelamin", 0),
     ],
@@ -61,3 +65,11 @@ def test_rejects(text: str, code: str, digits: int) -> None:
     assert caught.value.code == code
     assert caught.value.digits == digits
     assert isinstance(caught.value, ValueError)
+
+
+def test_birth_date_is_checked_against_today() -> None:
+    born_tomorrow = "202606022026061001"
+    with pytest.raises(NipError) as caught:
+        parse_nip(born_tomorrow, today=date(2026, 6, 1))
+    assert caught.value.code == "tanggal_lahir_akan_datang"
+    assert parse_nip(born_tomorrow, today=date(2026, 6, 2)).birth_date == date(2026, 6, 2)

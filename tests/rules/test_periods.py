@@ -1,4 +1,4 @@
-"""Periods (2026, 2026-Q4, 2026-11, 2026-W48), reporting weeks and Indonesian dates in WIB."""
+"""Periods (2026, 2026-S1, 2026-Q4, 2026-11, 2026-W48), reporting weeks, dates in WIB."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from kinerja_bot.core.rules.periods import (
     ("text", "label", "start", "end", "title"),
     [
         ("2026", "2026", date(2026, 1, 1), date(2026, 12, 31), "Tahun 2026"),
+        ("2026-S1", "2026-S1", date(2026, 1, 1), date(2026, 6, 30), "Semester I 2026"),
+        ("2026-s2", "2026-S2", date(2026, 7, 1), date(2026, 12, 31), "Semester II 2026"),
         ("2026-Q1", "2026-Q1", date(2026, 1, 1), date(2026, 3, 31), "Triwulan I 2026"),
         ("2026-Q2", "2026-Q2", date(2026, 4, 1), date(2026, 6, 30), "Triwulan II 2026"),
         ("2026-Q3", "2026-Q3", date(2026, 7, 1), date(2026, 9, 30), "Triwulan III 2026"),
@@ -61,7 +63,9 @@ def test_parse_period(text: str, label: str, start: date, end: date, title: str)
         "20266",
         "November 2026",
         "2026/11",
-        "2026-S1",
+        "2026-S0",
+        "2026-S3",
+        "2026-S",
         "",
         "0000",
         "٢٠٢٦",  # Arabic-Indic digits
@@ -78,7 +82,7 @@ def test_period_error_message_for_the_user() -> None:
     with pytest.raises(PeriodError) as caught:
         parse_period("2026-13")
     assert str(caught.value) == (
-        "Periode '2026-13' tidak dikenal. Contoh: 2026, 2026-Q4, 2026-11, 2026-W48."
+        "Periode '2026-13' tidak dikenal. Contoh: 2026, 2026-S1, 2026-Q4, 2026-11, 2026-W48."
     )
 
 
@@ -130,6 +134,8 @@ def test_wib_today_defaults_to_now() -> None:
     ("kind", "today", "label", "title"),
     [
         (PeriodKind.YEAR, date(2026, 11, 28), "2026", "Tahun 2026"),
+        (PeriodKind.SEMESTER, date(2026, 6, 30), "2026-S1", "Semester I 2026"),
+        (PeriodKind.SEMESTER, date(2026, 7, 1), "2026-S2", "Semester II 2026"),
         (PeriodKind.QUARTER, date(2026, 11, 28), "2026-Q4", "Triwulan IV 2026"),
         (PeriodKind.QUARTER, date(2026, 4, 1), "2026-Q2", "Triwulan II 2026"),
         (PeriodKind.MONTH, date(2026, 11, 28), "2026-11", "November 2026"),

@@ -228,6 +228,20 @@ def test_partial_responses_average_over_answered_questions() -> None:
     assert result.nrr["U2"] == 4.0  # (4 × 4) / 4
 
 
+def test_an_unsur_nobody_answered_withholds_the_index() -> None:
+    # Enough respondents, but nobody answered U9: an IKM over 8 unsur is not the regulation's
+    # index, so it is flagged and never published as a number (DESIGN §3 Publishing SKM).
+    responses = [{code: 4 for code in UNSUR_CODES if code != "U9"} for _ in range(10)]
+    result = compute_ikm(responses)
+    assert result.respondents == 10
+    assert result.unanswered == ("U9",)
+    assert result.ikm is None
+    assert result.mutu is None
+    assert not result.enough_data
+    assert not result.too_few_respondents
+    assert result.nrr["U1"] == 4.0
+
+
 def test_unsur_nobody_answered_is_left_out() -> None:
     assert nrr([]) is None
     assert weakest_unsur({}) is None

@@ -15,14 +15,18 @@ from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
     Complaint,
     Employee,
+    FollowUpStatus,
     ProgressReport,
     Service,
     Unit,
     UnitRole,
+    id_of,
 )
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.demo import DEMO_ACCOUNTS, load_demo
+from kinerja_bot.followup.service import add_action, set_status
+from kinerja_bot.ikm.digest import TEXTS as DIGEST_TEXTS
 from kinerja_bot.ikm.digest import run_ikm_digest
 from kinerja_bot.summaries.weekly import TEXTS, build_summary, render, run_weekly_summary
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
@@ -170,6 +174,20 @@ async def test_monthly_ikm_digest_to_unit_heads(
         await add_response(
             database, office.service, scores(3), datetime(2026, 10, 10, 9, tzinfo=WIB)
         )
+    now = datetime(2026, 11, 2, 8, tzinfo=WIB)
+    async with database.session() as session:
+        for status in (FollowUpStatus.DONE, FollowUpStatus.IN_PROGRESS, FollowUpStatus.PLANNED):
+            action = await add_action(
+                session,
+                unit_id=id_of(office.unit),
+                period="2026-S1",
+                unsur="U3",
+                tindakan="Tambah loket",
+                penanggung_jawab="Kepala Bidang PIAK",
+                tenggat=date(2026, 12, 31),
+                now=now,
+            )
+            await set_status(session, id_of(action), status, now)
     clock = FakeClock()
     first_working_day = datetime(2026, 12, 1, 8, tzinfo=WIB)
     async with job_services(settings, database, api, clock) as services:
@@ -178,6 +196,8 @@ async def test_monthly_ikm_digest_to_unit_heads(
     assert "IKM layanan Bidang PIAK — November 2026" in digest.plain_text
     assert "Perekaman KTP-el: IKM" in digest.plain_text
     assert "naik" in digest.plain_text  # October was all 3s
+    rtl = DIGEST_TEXTS.get("rtl", selesai=1, jumlah=3, persen="33%")
+    assert rtl in digest.plain_text
     assert report.sent == 1
 
 

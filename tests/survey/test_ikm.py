@@ -158,6 +158,42 @@ async def test_the_cli_says_belum_cukup_data_and_refuses_bad_input(
         await run_cli("ikm", "--unit", "NOPE")
 
 
+async def test_an_unsur_without_answers_is_not_published(
+    bot: RunningBot,
+    database: Database,
+    city: City,
+    cli_env: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    without_u9 = [{c: s for c, s in r.items() if c != "U9"} for r in example_responses()]
+    await store(database, city.ktp, without_u9, noon_today())
+
+    await run_cli("ikm", "--layanan", "L-KTP")
+    out = capsys.readouterr().out
+    assert CLI_BOOK.get("ikm_unsur_kosong", unsur="U9") in out
+    assert CLI_BOOK.get("ikm_unsur_judul") not in out
+    assert "IKM: 9" not in out  # no number at all, not even the index over 8 unsur
+
+    (reply,) = await bot.say(HEAD, "/ikm")
+    assert plain(TEXTS.get("ikm_unsur_kosong", unsur="U9")) in reply.plain_text
+    (reply,) = await bot.say(ADMIN, "/ikm")
+    assert TEXTS.get("ikm_ringkas_unsur_kosong") in reply.plain_text
+
+
+async def test_semester_periods_in_the_cli(
+    database: Database, city: City, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    year = int(this_year())
+    await store(database, city.ktp, example_responses(), datetime(year, 6, 30, 12, tzinfo=WIB))
+    await store(database, city.ktp, example_responses()[:7], datetime(year, 7, 1, 9, tzinfo=WIB))
+    await run_cli("ikm", "--periode", f"{year}-S1", "--layanan", "L-KTP")
+    out = capsys.readouterr().out
+    assert out.startswith(CLI_BOOK.get("ikm_judul", periode=f"Semester I {year}"))
+    assert CLI_BOOK.get("ikm_responden", responden="29") in out
+    await run_cli("ikm", "--periode", f"{year}-s2", "--layanan", "L-KTP")
+    assert CLI_BOOK.get("ikm_responden", responden="7") in capsys.readouterr().out
+
+
 def plain(html: str) -> str:
     return html.replace("<b>", "").replace("</b>", "")
 

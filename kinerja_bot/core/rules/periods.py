@@ -1,7 +1,9 @@
-"""Reporting time in WIB: weeks, periods (year, triwulan, month, ISO week) and Indonesian dates.
+"""Reporting time in WIB: weeks, periods (year, semester, triwulan, month, ISO week) and
+Indonesian dates.
 
 Source: DESIGN §3 "Time" (everything in Asia/Jakarta; a reporting week is Monday–Sunday WIB)
-and DESIGN §4 (periods written `2026`, `2026-Q4`, `2026-11`, `2026-W48`). Month and day names
+and DESIGN §4 (periods written `2026`, `2026-S1`, `2026-Q4`, `2026-11`, `2026-W48`; many units
+run their SKM per semester). Month and day names
 are hard-coded here because Babel is not a dependency.
 """
 
@@ -55,6 +57,7 @@ class PeriodKind(StrEnum):
     """The kinds of reporting period."""
 
     YEAR = "tahun"
+    SEMESTER = "semester"
     QUARTER = "triwulan"
     MONTH = "bulan"
     WEEK = "minggu"
@@ -65,7 +68,7 @@ class PeriodError(ValueError):
 
     def __init__(self, text: str) -> None:
         super().__init__(
-            f"Periode '{text}' tidak dikenal. Contoh: 2026, 2026-Q4, 2026-11, 2026-W48."
+            f"Periode '{text}' tidak dikenal. Contoh: 2026, 2026-S1, 2026-Q4, 2026-11, 2026-W48."
         )
         self.text = text
 
@@ -81,10 +84,12 @@ class Period:
 
     @property
     def title(self) -> str:
-        """The Indonesian title: "Tahun 2026", "Triwulan IV 2026", "November 2026",
-        "Minggu ke-48 2026" (the ISO week's own year)."""
+        """The Indonesian title: "Tahun 2026", "Semester I 2026", "Triwulan IV 2026",
+        "November 2026", "Minggu ke-48 2026" (the ISO week's own year)."""
         if self.kind is PeriodKind.YEAR:
             return f"Tahun {self.start.year}"
+        if self.kind is PeriodKind.SEMESTER:
+            return f"Semester {_ROMAN_QUARTERS[(self.start.month - 1) // 6]} {self.start.year}"
         if self.kind is PeriodKind.QUARTER:
             quarter = (self.start.month - 1) // 3
             return f"Triwulan {_ROMAN_QUARTERS[quarter]} {self.start.year}"
@@ -131,6 +136,12 @@ def _year_period(year: int) -> Period:
     return Period(f"{year:04d}", date(year, 1, 1), date(year, 12, 31), PeriodKind.YEAR)
 
 
+def _semester_period(year: int, semester: int) -> Period:
+    start = date(year, 6 * semester - 5, 1)
+    end = _month_end(year, 6 * semester)
+    return Period(f"{year:04d}-S{semester}", start, end, PeriodKind.SEMESTER)
+
+
 def _quarter_period(year: int, quarter: int) -> Period:
     start = date(year, 3 * quarter - 2, 1)
     end = _month_end(year, 3 * quarter)
@@ -156,23 +167,27 @@ def _week_period(iso_year: int, iso_week: int) -> Period:
 
 
 _YEAR = re.compile(r"([0-9]{4})")
+_SEMESTER = re.compile(r"([0-9]{4})-S([12])", re.IGNORECASE)
 _QUARTER = re.compile(r"([0-9]{4})-Q([1-4])", re.IGNORECASE)
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{1,2})", re.IGNORECASE)
 
 
 def parse_period(text: str) -> Period:
-    """Parse `2026`, `2026-Q4`, `2026-11` or `2026-W48` (ISO week) into a Period.
+    """Parse `2026`, `2026-S1`, `2026-Q4`, `2026-11` or `2026-W48` (ISO week) into a Period.
 
     Surrounding spaces and letter case are ignored; `2026-3` and `2026-w9` are accepted and
     come back with the canonical labels `2026-03` and `2026-W09`. Anything else, a month 13 or
     a week 53 in a year with 52 ISO weeks raises PeriodError with an Indonesian message.
-    Source: DESIGN §4 "Periods: 2026, 2026-Q4, 2026-11, 2026-W48".
+    Source: DESIGN §4 "Periods: 2026, 2026-Q4, 2026-11, 2026-W48" and "also 2026-S1/2026-S2"
+    (semester 1 is January–June, semester 2 July–December).
     """
     cleaned = text.strip()
     try:
         if match := _YEAR.fullmatch(cleaned):
             return _year_period(int(match[1]))
+        if match := _SEMESTER.fullmatch(cleaned):
+            return _semester_period(int(match[1]), int(match[2]))
         if match := _QUARTER.fullmatch(cleaned):
             return _quarter_period(int(match[1]), int(match[2]))
         if match := _MONTH.fullmatch(cleaned):
@@ -193,6 +208,8 @@ def current_period(kind: PeriodKind | str, today: date) -> Period:
     period_kind = PeriodKind(kind)
     if period_kind is PeriodKind.YEAR:
         return _year_period(today.year)
+    if period_kind is PeriodKind.SEMESTER:
+        return _semester_period(today.year, 1 if today.month <= 6 else 2)
     if period_kind is PeriodKind.QUARTER:
         return _quarter_period(today.year, (today.month - 1) // 3 + 1)
     if period_kind is PeriodKind.MONTH:

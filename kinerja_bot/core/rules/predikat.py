@@ -1,8 +1,9 @@
 """Predikat kinerja: ratings, the 3×3 matrix, a suggested result rating and distribution checks.
 
 Source: PermenPANRB 6/2022 (pengelolaan kinerja pegawai ASN) and its lampiran: rating hasil
-kerja × rating perilaku kerja → predikat kinerja; the BerAKHLAK core values; the pattern of
-predikat distribution that follows the organisation's own rating. The bot only suggests; the
+kerja × rating perilaku kerja → predikat kinerja; the BerAKHLAK core values. The pattern of
+predikat distribution that follows the organisation's own rating comes from SE MenPANRB 3/2023
+(Surat Edaran on the pola distribusi predikat kinerja pegawai). The bot only suggests; the
 atasan (pejabat penilai kinerja) decides.
 """
 
@@ -191,9 +192,9 @@ _SB, _B, _BP, _K, _SK = (
     Predikat.SANGAT_KURANG,
 )
 
-# Pola distribusi predikat kinerja pegawai by predikat kinerja organisasi. Source: PermenPANRB
-# 6/2022, lampiran (panduan pola distribusi), as restated in MenPANRB's circular on evaluating
-# organisational performance; figures taken from a secondary restatement (see docs/rules.md).
+# Pola distribusi predikat kinerja pegawai by predikat kinerja organisasi. Source: SE MenPANRB
+# 3/2023 (the circular that sets the distribution pattern for PermenPANRB 6/2022's predikat);
+# figures taken from a secondary restatement (see docs/rules.md).
 # "Sebagian besar (maksimal 70 %)" is read as 50–70 % inclusive.
 DISTRIBUTION_RULES: Mapping[OrganisationRating, tuple[DistributionRule, ...]] = {
     OrganisationRating.ISTIMEWA: (
@@ -290,7 +291,7 @@ def distribution_warning(
 ) -> list[DistributionWarning]:
     """Return the distribution rules that the unit's predikat counts break (empty when none).
 
-    Advice for the atasan before the predikat are fixed, per PermenPANRB 6/2022's pattern of
+    Advice for the atasan before the predikat are fixed, per SE MenPANRB 3/2023's pattern of
     distribution for the unit's own rating (DISTRIBUTION_RULES). Never raises: an unknown unit
     rating, unknown predikat names, negative counts or an empty unit give no warnings.
     """

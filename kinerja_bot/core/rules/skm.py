@@ -33,6 +33,7 @@ __all__ = [
     "nrr",
     "nrr_by_unsur",
     "required_sample",
+    "result_from_means",
     "sample_adequate",
     "unsur_below_b",
     "unsur_grade",
@@ -262,8 +263,10 @@ def nrr_by_unsur(responses: Iterable[Mapping[str, int]]) -> tuple[int, dict[str,
 class IkmResult:
     """The SKM result of one service or unit over one period.
 
-    `ikm`, `ikm_unrounded`, `mutu` and `weakest_unsur` are None when there are fewer than
-    MIN_RESPONSES_FOR_SCORE responses ("belum cukup data"); `nrr` is always filled.
+    `ikm`, `ikm_unrounded`, `mutu` and `weakest_unsur` are None when the index may not be
+    published: fewer than MIN_RESPONSES_FOR_SCORE responses ("belum cukup data"), or an unsur
+    nobody answered (`unanswered` lists it: an IKM over fewer unsur is a different index, and
+    PermenPANRB 14/2017 computes it over all of them). `nrr` is always filled.
     """
 
     respondents: int
@@ -273,23 +276,29 @@ class IkmResult:
     mutu: Mutu | None
     weakest_unsur: str | None
     unsur_below_b: tuple[str, ...] = field(default=())
+    unanswered: tuple[str, ...] = field(default=())
 
     @property
     def enough_data(self) -> bool:
-        """Whether there were enough responses to publish an IKM."""
+        """Whether the IKM may be published (enough responses, every unsur answered)."""
         return self.ikm is not None
 
+    @property
+    def too_few_respondents(self) -> bool:
+        return self.respondents < MIN_RESPONSES_FOR_SCORE
 
-def compute_ikm(responses: Iterable[Mapping[str, int]]) -> IkmResult:
-    """Compute the full SKM result from responses, each a mapping unsur code → score 1–4.
 
-    Steps of PermenPANRB 14/2017, lampiran: NRR per unsur, weighted sum × 25, rounding of the
-    result only, mutu from the conversion table. With fewer than MIN_RESPONSES_FOR_SCORE
-    responses the index is withheld (a bot rule: one or two answers are not a survey).
+def result_from_means(respondents: int, means: Mapping[str, float]) -> IkmResult:
+    """The SKM result from the number of responses and the NRR per unsur code.
+
+    Steps of PermenPANRB 14/2017, lampiran: weighted sum × 25, rounding of the result only,
+    mutu from the conversion table. Withheld (no IKM, no mutu) with fewer than
+    MIN_RESPONSES_FOR_SCORE responses (a bot rule: one or two answers are not a survey) or when
+    an unsur has no answer at all (DESIGN §3 Publishing SKM: such an IKM is not published).
     """
-    respondents, means = nrr_by_unsur(responses)
-    if respondents < MIN_RESPONSES_FOR_SCORE or not means:
-        return IkmResult(respondents, means, None, None, None, None)
+    unanswered = tuple(code for code in UNSUR_CODES if code not in means)
+    if respondents < MIN_RESPONSES_FOR_SCORE or unanswered:
+        return IkmResult(respondents, means, None, None, None, None, unanswered=unanswered)
     raw = ikm_unrounded(means)
     shown = round_half_up(raw, IKM_DECIMALS)
     return IkmResult(
@@ -301,6 +310,12 @@ def compute_ikm(responses: Iterable[Mapping[str, int]]) -> IkmResult:
         weakest_unsur=weakest_unsur(means),
         unsur_below_b=unsur_below_b(means),
     )
+
+
+def compute_ikm(responses: Iterable[Mapping[str, int]]) -> IkmResult:
+    """Compute the full SKM result from responses, each a mapping unsur code → score 1–4
+    (see `nrr_by_unsur` and `result_from_means`)."""
+    return result_from_means(*nrr_by_unsur(responses))
 
 
 # Krejcie & Morgan (1970), as adopted by PermenPANRB 14/2017: 95 % confidence, margin 5 %.

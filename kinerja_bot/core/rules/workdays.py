@@ -1,7 +1,8 @@
 """Working days (hari kerja) and complaint deadlines.
 
 Sources: Perpres 76/2013 (pengelolaan pengaduan pelayanan publik) and the SP4N-LAPOR! rules as
-summarised in DESIGN §3: follow-up within 5 working days, closing 10 working days after an
+summarised in DESIGN §3: verification within 3 working days of receipt, follow-up within 5
+working days of the ticket reaching the unit, closing 10 working days after an
 answer the citizen did not reply to, a hard ceiling of 60 days. Holidays come from the
 maintained `holidays` package (Indonesia, country code "ID"), never from a hand-typed list.
 """
@@ -17,15 +18,18 @@ __all__ = [
     "AUTO_CLOSE_WORKING_DAYS",
     "FOLLOW_UP_WORKING_DAYS",
     "HARD_CEILING_DAYS",
+    "VERIFICATION_WORKING_DAYS",
     "add_working_days",
     "auto_close_date",
     "complaint_due_date",
+    "complaint_verify_by",
     "hard_ceiling_date",
     "holiday_name",
     "is_working_day",
     "working_days_between",
 ]
 
+VERIFICATION_WORKING_DAYS = 3
 FOLLOW_UP_WORKING_DAYS = 5
 AUTO_CLOSE_WORKING_DAYS = 10
 HARD_CEILING_DAYS = 60  # calendar days
@@ -98,13 +102,26 @@ def working_days_between(a: date, b: date, *, include_cuti_bersama: bool = True)
     return count
 
 
-def complaint_due_date(received_at_date: date, *, include_cuti_bersama: bool = True) -> date:
-    """Return the follow-up due date of a complaint: 5 working days after it was received.
+def complaint_due_date(reached_unit_date: date, *, include_cuti_bersama: bool = True) -> date:
+    """Return the follow-up due date of a complaint: 5 working days after it reached the unit.
 
-    Source: Perpres 76/2013 and SP4N-LAPOR! (tindak lanjut within 5 hari kerja), DESIGN §3.
+    Source: Perpres 76/2013 and SP4N-LAPOR! (tindak lanjut within 5 hari kerja of the unit
+    receiving the report), DESIGN §3.
     """
     return add_working_days(
-        received_at_date, FOLLOW_UP_WORKING_DAYS, include_cuti_bersama=include_cuti_bersama
+        reached_unit_date, FOLLOW_UP_WORKING_DAYS, include_cuti_bersama=include_cuti_bersama
+    )
+
+
+def complaint_verify_by(received_at_date: date, *, include_cuti_bersama: bool = True) -> date:
+    """Return the verification deadline of a complaint: 3 working days after it was received.
+
+    Source: SP4N-LAPOR! (Perpres 76/2013; PermenPANRB 62/2018 on its management): a report is
+    verified and passed on to the unit within 3 hari kerja; the unit's 5 working days of
+    follow-up start when it gets the report (`complaint_due_date` of that day).
+    """
+    return add_working_days(
+        received_at_date, VERIFICATION_WORKING_DAYS, include_cuti_bersama=include_cuti_bersama
     )
 
 
