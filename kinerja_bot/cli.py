@@ -21,6 +21,7 @@ from kinerja_bot.demo import demo_command
 from kinerja_bot.exports.command import KINDS as EXPORT_KINDS
 from kinerja_bot.exports.command import export_command
 from kinerja_bot.ikm.report import ikm_command
+from kinerja_bot.importing import KINDS as IMPORT_KINDS
 from kinerja_bot.importing import import_command
 from kinerja_bot.privacy.jobs import retention_command
 from kinerja_bot.scheduling.commands import run_command, schedule_command
@@ -98,8 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("aksi", choices=["upgrade"])
     db.set_defaults(run=_db_upgrade)
 
-    impor = commands.add_parser("impor", help="impor unit, pegawai, indikator atau layanan")
-    impor.add_argument("jenis", choices=["unit", "pegawai", "indikator", "layanan"])
+    impor = commands.add_parser(
+        "impor", help="impor unit, pegawai, indikator, layanan atau katalog pelatihan"
+    )
+    impor.add_argument("jenis", choices=list(IMPORT_KINDS))
     impor.add_argument("file", metavar="FILE", help="berkas .csv atau .xlsx")
     impor.set_defaults(run=_impor)
 

@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -30,20 +31,25 @@ from sqlmodel import SQLModel
 from kinerja_bot.core.models import (
     Aggregation,
     Aspect,
+    CompetencyType,
     Direction,
     Employee,
     Indicator,
     IndicatorKind,
+    LearningRoute,
     Service,
+    TrainingOffer,
     Unit,
 )
 from kinerja_bot.core.rules.nip import NipError, normalize_nip
 from kinerja_bot.core.rules.numbers import NumberFormatError, parse_number
+from kinerja_bot.core.rules.periods import DateError, parse_date_id
+from kinerja_bot.core.rules.skm import UNSUR_CODES
 from kinerja_bot.importing.messages import TEXTS, RowError
 from kinerja_bot.importing.progress import bar
 from kinerja_bot.importing.reading import Cell, is_blank, normalize_column
 
-KINDS = ("unit", "pegawai", "indikator", "layanan")
+KINDS = ("unit", "pegawai", "indikator", "layanan", "pelatihan")
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
 # Excel keeps 15 significant digits: a number cell at or above this has lost digits.
@@ -51,6 +57,7 @@ EXACT_FLOAT_LIMIT = 10**15
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
 _YEAR = re.compile(r"\d{4}")
 _CHAIN_SHOWN = 8
+KEYWORDS_LIMIT = 1000
 
 
 class Problem(Exception):
@@ -119,7 +126,27 @@ class ServiceRow:
     pengguna_per_tahun: int | Absent | None = ABSENT
 
 
-Record = UnitRow | EmployeeRow | IndicatorRow | ServiceRow
+@dataclass(frozen=True, slots=True)
+class OfferRow:
+    """An offer of the training catalog; lists are kept as `;`-joined text, tidied."""
+
+    row: int
+    kode: str
+    nama: str
+    penyelenggara: str
+    jenis: str
+    bentuk: str
+    jp: float
+    kompetensi: str
+    kata_kunci: str
+    unsur: str | None
+    mulai: date
+    selesai: date
+    kuota: int | None
+    tautan: str | None
+
+
+Record = UnitRow | EmployeeRow | IndicatorRow | ServiceRow | OfferRow
 
 
 # --- Value parsers -------------------------------------------------------------------------
@@ -191,6 +218,16 @@ def target(value: Cell) -> float:
 
     Zero or less is refused: achievement divides by the target (DESIGN.md §3).
     """
+    return positive_number(value, "target_tidak_positif")
+
+
+def jp(value: Cell) -> float:
+    """The JP of an offer: a number above zero (`2,5` or `32`)."""
+    return positive_number(value, "jp_tidak_positif")
+
+
+def positive_number(value: Cell, refusal: str) -> float:
+    """A number above zero, in XLSX or Indonesian text; `refusal` names zero or less."""
     if isinstance(value, int | float):
         written = str(value)
         try:
@@ -206,8 +243,37 @@ def target(value: Cell) -> float:
         except NumberFormatError as error:
             raise Problem(f"angka_{error.code}", nilai=written) from None
     if number <= 0:
-        raise Problem("target_tidak_positif", nilai=written)
+        raise Problem(refusal, nilai=written)
     return number
+
+
+def day(value: Cell) -> date:
+    """A date as Indonesians write it (`1-12-2026`, `1 Desember 2026`) or an XLSX date."""
+    written = _as_text(value)
+    try:
+        return parse_date_id(written.split("T")[0])
+    except DateError:
+        raise Problem("tanggal_salah", nilai=written) from None
+
+
+def keywords(value: Cell) -> str:
+    """A `;`-separated list of topics, tidied: `pelayanan; ; Excel ` → `pelayanan;Excel`."""
+    items = [item.strip() for item in _as_text(value).split(";") if item.strip()]
+    if not items:
+        raise Problem("wajib_diisi")
+    result = ";".join(dict.fromkeys(items))
+    if len(result) > KEYWORDS_LIMIT:
+        raise Problem("terlalu_panjang", batas=KEYWORDS_LIMIT, panjang=len(result))
+    return result
+
+
+def unsur_codes(value: Cell) -> str | None:
+    """SKM unsur codes, `;`-separated (`U6; u7`), checked and upper-cased."""
+    items = [item.strip().upper() for item in _as_text(value).split(";") if item.strip()]
+    for item in items:
+        if item not in UNSUR_CODES:
+            raise Problem("unsur_salah", nilai=item, pilihan=", ".join(UNSUR_CODES))
+    return ";".join(dict.fromkeys(items)) or None
 
 
 def whole_number(value: Cell) -> int:
@@ -330,6 +396,26 @@ SPECS: dict[str, KindSpec] = {
             Column("pengguna_per_tahun", whole_number, required=False, optional_column=True),
         ),
         ServiceRow,
+        ("kode",),
+    ),
+    "pelatihan": KindSpec(
+        "pelatihan",
+        (
+            Column("kode", text(TrainingOffer, "kode")),
+            Column("nama", text(TrainingOffer, "nama")),
+            Column("penyelenggara", text(TrainingOffer, "penyelenggara")),
+            Column("jenis", choice(LearningRoute)),
+            Column("bentuk", text(TrainingOffer, "bentuk")),
+            Column("jp", jp),
+            Column("kompetensi", choice(CompetencyType)),
+            Column("kata_kunci", keywords),
+            Column("unsur", unsur_codes, required=False),
+            Column("mulai", day),
+            Column("selesai", day),
+            Column("kuota", whole_number, required=False),
+            Column("tautan", text(TrainingOffer, "tautan"), required=False),
+        ),
+        OfferRow,
         ("kode",),
     ),
 }
@@ -474,6 +560,11 @@ def _self_reference(kind: str, number: int, values: Mapping[str, Any]) -> list[R
         return [RowError(number, "induk_kode", "induk_diri_sendiri")]
     if kind == "pegawai" and values["atasan_nip"] and values["atasan_nip"] == values["nip"]:
         return [RowError(number, "atasan_nip", "atasan_diri_sendiri")]
+    starts, ends = values.get("mulai"), values.get("selesai")
+    if kind == "pelatihan" and starts and ends and ends < starts:
+        return [RowError(number, "selesai", "selesai_sebelum_mulai")]
+    if kind == "pelatihan" and values["kuota"] == 0:
+        return [RowError(number, "kuota", "kuota_nol")]
     return []
 
 

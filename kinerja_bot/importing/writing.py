@@ -20,7 +20,7 @@ from sqlmodel import SQLModel
 from tqdm import tqdm
 
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Employee, Indicator, Service, Unit, utcnow
+from kinerja_bot.core.models import Employee, Indicator, Service, TrainingOffer, Unit, utcnow
 from kinerja_bot.importing.messages import TEXTS, ImportRejected, ImportResult, RowError
 from kinerja_bot.importing.progress import bar, wants_progress
 from kinerja_bot.importing.reading import Cell
@@ -28,6 +28,7 @@ from kinerja_bot.importing.validation import (
     Absent,
     EmployeeRow,
     IndicatorRow,
+    OfferRow,
     Parsed,
     ServiceRow,
     UnitRow,
@@ -53,6 +54,20 @@ INDICATOR_FIELDS = (
     "jenis",
     "iku_unit",
 )
+OFFER_FIELDS = (
+    "nama",
+    "penyelenggara",
+    "jenis",
+    "bentuk",
+    "jp",
+    "kompetensi",
+    "kata_kunci",
+    "unsur",
+    "mulai",
+    "selesai",
+    "kuota",
+    "tautan",
+)
 
 
 async def import_rows(
@@ -63,7 +78,8 @@ async def import_rows(
     columns: Iterable[str] | None = None,
     progress: bool | None = None,
 ) -> ImportResult:
-    """Check and save `rows` of one kind (`unit`, `pegawai`, `indikator`, `layanan`).
+    """Check and save `rows` of one kind (`unit`, `pegawai`, `indikator`, `layanan`,
+    `pelatihan`).
 
     `rows` are mappings from column name to value, as a spreadsheet would give them: row `i`
     is spreadsheet row `i + 2` (the header is row 1), used in error messages. Values are text
@@ -369,6 +385,33 @@ async def _write_services(
     return _result(parsed, len(inserted), len(changed))
 
 
+async def _write_offers(
+    connection: AsyncConnection, parsed: Parsed, counter: tqdm[Any]
+) -> ImportResult:
+    """The training catalog: nothing refers to another row, so stage 1 is the whole check."""
+    _reject_if_errors(parsed, [])
+    table = _table(TrainingOffer)
+    columns = [table.c[name] for name in OFFER_FIELDS]
+    existing = {
+        row.kode: row
+        for row in await connection.execute(select(table.c.id, table.c.kode, *columns))
+    }
+    records: list[OfferRow] = parsed.records
+    now = utcnow()
+    inserted: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for record in records:
+        values = {name: getattr(record, name) for name in OFFER_FIELDS}
+        old = existing.get(record.kode)
+        if old is None:
+            inserted.append({"kode": record.kode, **values, **_timestamps(now)})
+        elif any(getattr(old, name) != values[name] for name in OFFER_FIELDS):
+            changed.append({"id": old.id, **values, "updated_at": now})
+    await _insert(connection, TrainingOffer, inserted, counter)
+    await _update(connection, TrainingOffer, changed, counter)
+    return _result(parsed, len(inserted), len(changed))
+
+
 def _result(parsed: Parsed, created: int, updated: int) -> ImportResult:
     unchanged = len(parsed.records) - created - updated
     return ImportResult(parsed.kind, created=created, updated=updated, unchanged=unchanged)
@@ -379,4 +422,5 @@ _WRITERS = {
     "pegawai": _write_employees,
     "indikator": _write_indicators,
     "layanan": _write_services,
+    "pelatihan": _write_offers,
 }
