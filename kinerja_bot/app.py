@@ -31,6 +31,7 @@ from kinerja_bot.core.persistence import DatabasePersistence
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
 from kinerja_bot.core.update_processing import PerUserOrderedProcessor
+from kinerja_bot.development.handlers import build_development_handlers
 from kinerja_bot.evaluation.handlers import build_evaluation_handlers
 from kinerja_bot.ikm.handlers import build_ikm_handlers
 from kinerja_bot.leave.handlers import build_leave_handlers
@@ -74,6 +75,9 @@ def register_handlers(application: KinerjaApplication) -> None:
     for handler in build_evaluation_handlers():
         application.add_handler(handler)
     for handler in build_analysis_handlers():
+        application.add_handler(handler)
+    # Competency development: /pengembangan, enrolment decisions, certificates.
+    for handler in build_development_handlers():
         application.add_handler(handler)
     # Citizens: /privasi, /datasaya, /hapusdata; tickets (answering, /tiket, replies); the
     # survey with its deep link /start layanan-KODE (before the general /start); /ikm.
