@@ -31,6 +31,7 @@ from kinerja_bot.core.rules.skm import UNSUR_BY_CODE, IkmResult
 from kinerja_bot.core.telegram_ui import keyboard, shorten
 from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.ikm.tally import ikm_for_unit_tree
+from kinerja_bot.recognition.service import Given, appreciation_for
 from kinerja_bot.reminders.service import weeks_without_report
 from kinerja_bot.reporting import category_label
 from kinerja_bot.team.service import MemberWeek, team_members, team_week
@@ -61,6 +62,8 @@ TEXTS = TextBook(
         "grafik_acuan": (),
         "tombol_ingatkan": ("nama",),
         "tombol_buka_tim": (),
+        "apresiasi_judul": (),
+        "apresiasi": ("pemberi", "penerima", "catatan"),
         "admin": ("minggu", "terkirim", "gagal", "diblokir"),
         "tak_terjangkau": ("daftar",),
         "warga_lain": ("jumlah",),
@@ -84,6 +87,7 @@ class TeamSummary:
     ikm: IkmResult | None = None
     ikm_period: Period | None = None
     overdue: list[OverdueTicket] = field(default_factory=list)
+    appreciation: list[Given] = field(default_factory=list)
 
 
 def mean_prorata(member: MemberWeek) -> float | None:
@@ -153,6 +157,7 @@ async def build_summary(session: AsyncSession, atasan: Employee, today: date) ->
         else None,
         ikm_period=quarter,
         overdue=overdue,
+        appreciation=await appreciation_for(session, list(by_id), week.start, week.end),
     )
 
 
@@ -236,6 +241,18 @@ def render(summary: TeamSummary) -> list[str]:
     if len(training) == 1:
         training.append(TEXTS.get("tidak_ada"))
     blocks.append("\n".join(training))
+
+    if summary.appreciation:
+        thanks = [TEXTS.get("apresiasi_judul")] + [
+            TEXTS.get(
+                "apresiasi",
+                pemberi=given.giver,
+                penerima=given.receiver,
+                catatan=shorten(given.note, 80),
+            )
+            for given in summary.appreciation
+        ]
+        blocks.append("\n".join(thanks))
 
     period = summary.ikm_period.title if summary.ikm_period else "-"
     if summary.ikm is not None and summary.ikm.enough_data and summary.ikm.ikm is not None:
