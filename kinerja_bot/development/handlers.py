@@ -52,8 +52,7 @@ from kinerja_bot.core.telegram_ui import (
     show,
     take_press,
 )
-from kinerja_bot.core.texts import Markup, TextBook
-from kinerja_bot.development.matching import Match
+from kinerja_bot.core.texts import Markup
 from kinerja_bot.development.rules import (
     JP_PER_YEAR,
     MAX_MINUTES,
@@ -83,118 +82,10 @@ from kinerja_bot.development.service import (
     upcoming_offers,
     verify_record,
 )
+from kinerja_bot.development.texts import TEXTS, reason_of
 
 log = logging.getLogger(__name__)
 
-TEXTS = TextBook(
-    "pengembangan",
-    {
-        "bukan_pegawai": (),
-        "halaman": ("tahun", "bar", "status", "permintaan", "cocok", "pendaftaran"),
-        "status_tercapai": (),
-        "status_kurang": ("sisa",),
-        "tanpa_permintaan": (),
-        "baris_permintaan": ("isi",),
-        "tanpa_cocok": (),
-        "baris_cocok": ("nama", "penyelenggara", "jp", "mulai", "alasan"),
-        "alasan_topik": ("isi",),
-        "alasan_kata": ("isi",),
-        "alasan_unsur": ("isi",),
-        "tanpa_pendaftaran": (),
-        "baris_pendaftaran": ("nama", "mulai", "status"),
-        "status_menunggu": (),
-        "status_daftar_tunggu": (),
-        "status_disetujui": (),
-        "status_ditolak": ("alasan",),
-        "status_dibatalkan": (),
-        "status_selesai": (),
-        "tombol_penawaran": ("nama",),
-        "tombol_katalog": (),
-        "tombol_catat": (),
-        "tombol_riwayat": (),
-        "tombol_kembali": (),
-        "tombol_sebelumnya": (),
-        "tombol_berikutnya": (),
-        "katalog": ("halaman", "jumlah_halaman"),
-        "katalog_kosong": (),
-        "penawaran": (
-            "nama",
-            "penyelenggara",
-            "jenis",
-            "bentuk",
-            "kompetensi",
-            "jp",
-            "mulai",
-            "selesai",
-            "kuota",
-            "topik",
-            "tautan",
-        ),
-        "kuota_bebas": (),
-        "kuota_sisa": ("sisa", "kuota"),
-        "kuota_penuh": ("kuota",),
-        "tautan": ("tautan",),
-        "jenis_klasikal": (),
-        "jenis_nonklasikal": (),
-        "tombol_daftar": (),
-        "terdaftar": ("nama", "atasan"),
-        "terdaftar_tanpa_atasan": ("nama",),
-        "daftar_tunggu": ("nama",),
-        "permohonan": (
-            "nama",
-            "jabatan",
-            "pelatihan",
-            "penyelenggara",
-            "jp",
-            "mulai",
-            "selesai",
-            "bar",
-        ),
-        "tombol_setujui": (),
-        "tombol_tolak": (),
-        "disetujui_atasan": ("nama", "pelatihan"),
-        "disetujui_asn": ("atasan", "pelatihan", "mulai", "selesai"),
-        "tulis_alasan": ("nama", "pelatihan"),
-        "alasan_terlalu_panjang": ("batas",),
-        "sedang_menulis_alasan": (),
-        "ditolak_atasan": ("nama",),
-        "ditolak_asn": ("atasan", "pelatihan", "alasan"),
-        "naik_daftar_tunggu": ("pelatihan",),
-        "pilih_catat": (),
-        "tanpa_yang_dicatat": (),
-        "tombol_selesai": ("nama",),
-        "tombol_luar_katalog": (),
-        "minta_sertifikat": ("nama",),
-        "sertifikat_salah": (),
-        "selesai_tercatat": ("nama", "jp", "bar"),
-        "minta_judul": (),
-        "judul_terlalu_panjang": ("batas",),
-        "minta_menit": (),
-        "menit_salah": ("nilai", "min", "max"),
-        "luar_tercatat": ("nama", "menit", "jp"),
-        "luar_tanpa_atasan": ("nama", "menit", "jp"),
-        "verifikasi": ("nama", "kegiatan", "menit", "jp", "tanggal"),
-        "tombol_verifikasi": (),
-        "verifikasi_diterima_atasan": ("kegiatan", "nama", "jp"),
-        "verifikasi_diterima_asn": ("atasan", "kegiatan", "jp", "bar"),
-        "verifikasi_ditolak_asn": ("atasan", "kegiatan", "alasan"),
-        "riwayat": ("tahun", "bar", "daftar"),
-        "riwayat_kosong": (),
-        "baris_riwayat": ("tanggal", "nama", "jenis", "jp", "status"),
-        "riwayat_diverifikasi": (),
-        "riwayat_menunggu": (),
-        "riwayat_ditolak": ("alasan",),
-        "tidak_terkirim": ("nama",),
-        "peringatan_tidak_ditemukan": (),
-        "peringatan_pendaftaran_tutup": (),
-        "peringatan_sudah_terdaftar": (),
-        "peringatan_bukan_bawahan": (),
-        "peringatan_sudah_diputuskan": (),
-        "peringatan_bukan_milik_anda": (),
-        "peringatan_belum_disetujui": (),
-        "peringatan_belum_mulai": (),
-    },
-)
 
 CERTIFICATE, TITLE, MINUTES, REASON = range(4)
 DRAFT = "pengembangan"
@@ -219,17 +110,6 @@ def enrolment_status(enrolment: Enrolment) -> str:
 
 def route_label(jenis: str) -> str:
     return TEXTS.get(f"jenis_{jenis}")
-
-
-def reason_of(match: Match) -> str:
-    parts = []
-    if match.topics:
-        parts.append(TEXTS.get("alasan_topik", isi=", ".join(match.topics)))
-    if match.words:
-        parts.append(TEXTS.get("alasan_kata", isi=", ".join(match.words)))
-    if match.unsur:
-        parts.append(TEXTS.get("alasan_unsur", isi=", ".join(match.unsur)))
-    return "; ".join(parts)
 
 
 def target_status(total: float) -> str:

@@ -42,6 +42,8 @@ class CatalogOffer:
     topics: tuple[str, ...]
     unsur: tuple[str, ...]
     mulai: date
+    jenis: str = ""  # klasikal | nonklasikal, for a proposed route
+    jp: float = 0
 
 
 @dataclass(frozen=True)

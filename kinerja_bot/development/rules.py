@@ -23,6 +23,8 @@ MAX_MINUTES = 200 * MINUTES_PER_JP
 BAR_WIDTH = 10
 # From this month on, people under 20 JP are nudged and listed (the third quarter starts).
 NUDGE_FROM_MONTH = 7
+# The atasan is reminded of an enrolment waiting this many working days for a decision.
+WAITING_WORKING_DAYS = 2
 # Enrolments that hold a place of an offer's quota.
 HOLDS_A_PLACE = (EnrolmentStatus.PENDING, EnrolmentStatus.APPROVED, EnrolmentStatus.COMPLETED)
 

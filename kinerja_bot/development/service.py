@@ -26,7 +26,8 @@ from kinerja_bot.core.models import (
     TrainingOffer,
     id_of,
 )
-from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.rules.periods import WIB, wib_today
+from kinerja_bot.core.rules.workdays import add_working_days, working_days_between
 from kinerja_bot.development.matching import (
     CatalogOffer,
     Match,
@@ -36,6 +37,8 @@ from kinerja_bot.development.matching import (
 )
 from kinerja_bot.development.rules import (
     HOLDS_A_PLACE,
+    JP_PER_YEAR,
+    WAITING_WORKING_DAYS,
     CountedLearning,
     has_place,
     jp_from_minutes,
@@ -75,6 +78,8 @@ def catalog_offer(offer: TrainingOffer) -> CatalogOffer:
         split_list(offer.kata_kunci),
         split_list(offer.unsur),
         offer.mulai,
+        offer.jenis,
+        offer.jp,
     )
 
 
@@ -88,21 +93,39 @@ async def upcoming_offers(session: AsyncSession, today: date) -> list[TrainingOf
     return list((await session.exec(statement)).all())
 
 
+async def open_catalog(session: AsyncSession, today: date) -> list[CatalogOffer]:
+    """The offers still open for enrolment, as matching sees them."""
+    return [catalog_offer(offer) for offer in await upcoming_offers(session, today)]
+
+
 async def training_requests(session: AsyncSession, employee_id: int, year: int) -> list[str]:
     """What this person asked for in /lapor this year (training or coaching), newest first,
     each text once."""
-    statement = (
-        select(ProgressReport.dukungan)
+    found = await requests_by_person(session, [employee_id], year)
+    return found.get(employee_id, [])[:REQUESTS_SHOWN]
+
+
+async def requests_by_person(
+    session: AsyncSession, employee_ids: Sequence[int], year: int
+) -> dict[int, list[str]]:
+    """Training and coaching asked for in /lapor in `year` (WIB), per person, newest first,
+    each text once."""
+    rows = await session.exec(
+        select(ProgressReport.employee_id, ProgressReport.dukungan)
         .where(
-            ProgressReport.employee_id == employee_id,
+            col(ProgressReport.employee_id).in_(list(employee_ids)),
             col(ProgressReport.dukungan_kategori).in_(DEVELOPMENT_REQUESTS),
             col(ProgressReport.dukungan).is_not(None),
             ProgressReport.submitted_at >= datetime(year, 1, 1, tzinfo=WIB),
+            ProgressReport.submitted_at < datetime(year + 1, 1, 1, tzinfo=WIB),
         )
-        .order_by(col(ProgressReport.submitted_at).desc())
+        .order_by(col(ProgressReport.submitted_at).desc(), col(ProgressReport.id).desc())
     )
-    texts = [text.strip() for text in (await session.exec(statement)).all() if text]
-    return list(dict.fromkeys(texts))[:REQUESTS_SHOWN]
+    found: dict[int, dict[str, None]] = {}
+    for employee_id, text in rows.all():
+        if text and text.strip():
+            found.setdefault(employee_id, {})[text.strip()] = None
+    return {employee_id: list(texts) for employee_id, texts in found.items()}
 
 
 def matching_offers(requests: Sequence[str], offers: Sequence[TrainingOffer]) -> list[Match]:
@@ -389,3 +412,84 @@ async def development_year(session: AsyncSession, employee_id: int, year: int) -
     )
     counted = [CountedLearning(r.jp, r.status, r.completed_on) for r in records]
     return Year(jp_total(counted, year), records, [(e, o) for e, o in enrolments])
+
+
+# --- What the scheduled jobs look for -------------------------------------------------------
+
+
+async def courses_starting_soon(
+    session: AsyncSession, today: date
+) -> list[tuple[Employee, TrainingOffer]]:
+    """Approved participants of courses starting after today up to the next working day (so a
+    course on Monday is announced on Friday), linked accounts only."""
+    next_working_day = add_working_days(today, 1)
+    rows = await session.exec(
+        select(Employee, TrainingOffer)
+        .join(Enrolment, col(Enrolment.employee_id) == Employee.id)
+        .join(TrainingOffer, col(TrainingOffer.id) == Enrolment.offer_id)
+        .where(
+            Enrolment.status == EnrolmentStatus.APPROVED,
+            TrainingOffer.mulai > today,
+            TrainingOffer.mulai <= next_working_day,
+            col(Employee.telegram_id).is_not(None),
+            Employee.active,
+        )
+        .order_by(col(Employee.id), col(TrainingOffer.mulai))
+    )
+    return [(employee, offer) for employee, offer in rows.all()]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    enrolment: Enrolment
+    offer: TrainingOffer
+    owner: Employee
+    atasan: Employee
+
+
+async def waiting_too_long(session: AsyncSession, today: date) -> list[Waiting]:
+    """Enrolments that have waited for the atasan's decision two working days or more."""
+    rows = await session.exec(
+        select(Enrolment, TrainingOffer, Employee)
+        .join(TrainingOffer, col(TrainingOffer.id) == Enrolment.offer_id)
+        .join(Employee, col(Employee.id) == Enrolment.employee_id)
+        .where(Enrolment.status == EnrolmentStatus.PENDING, col(Employee.atasan_id).is_not(None))
+        .order_by(col(Enrolment.id))
+    )
+    found = []
+    for enrolment, offer, owner in rows.all():
+        submitted = wib_today(enrolment.submitted_at or enrolment.requested_at)
+        if working_days_between(submitted, today) < WAITING_WORKING_DAYS:
+            continue
+        atasan = await session.get(Employee, owner.atasan_id)
+        if atasan is not None and atasan.telegram_id is not None and atasan.active:
+            found.append(Waiting(enrolment, offer, owner, atasan))
+    return found
+
+
+async def under_target(session: AsyncSession, year: int) -> list[tuple[Employee, float]]:
+    """Linked, active employees whose counted JP this year are under 20, fewest first."""
+    totals = dict(
+        (
+            await session.exec(
+                select(LearningRecord.employee_id, func.sum(LearningRecord.jp))
+                .where(
+                    LearningRecord.status == LearningStatus.VERIFIED,
+                    col(LearningRecord.completed_on) >= date(year, 1, 1),
+                    col(LearningRecord.completed_on) <= date(year, 12, 31),
+                )
+                .group_by(col(LearningRecord.employee_id))
+            )
+        ).all()
+    )
+    people = (
+        await session.exec(
+            select(Employee)
+            .where(col(Employee.telegram_id).is_not(None), Employee.active)
+            .order_by(col(Employee.id))
+        )
+    ).all()
+    found = [(e, round(float(totals.get(id_of(e)) or 0), 2)) for e in people]
+    return sorted(
+        [(e, total) for e, total in found if total < JP_PER_YEAR], key=lambda pair: pair[1]
+    )

@@ -20,7 +20,7 @@ from kinerja_bot.core.models import (
     TrainingOffer,
 )
 from kinerja_bot.core.rules.periods import format_date_id, wib_today
-from kinerja_bot.development.handlers import TEXTS
+from kinerja_bot.development.texts import TEXTS
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from tests.conftest import RunningBot
 from tests.factories import add_employee, add_indicator, add_report, add_unit
