@@ -32,10 +32,12 @@ from kinerja_bot.core.persistence import DatabasePersistence
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
 from kinerja_bot.core.update_processing import PerUserOrderedProcessor
+from kinerja_bot.development.handlers import build_development_handlers
 from kinerja_bot.evaluation.handlers import build_evaluation_handlers
 from kinerja_bot.ikm.handlers import build_ikm_handlers
 from kinerja_bot.leave.handlers import build_leave_handlers
 from kinerja_bot.privacy.handlers import build_privacy_handlers
+from kinerja_bot.recognition.handlers import build_recognition_handlers
 from kinerja_bot.reminders.handlers import build_reminder_handlers
 from kinerja_bot.reporting.handlers import build_reporting_handlers
 from kinerja_bot.reporting.overview import build_overview_handlers
@@ -93,8 +95,11 @@ def register_handlers(application: KinerjaApplication) -> None:
     application.add_handler(TypeHandler(Update, general.only_private_messages), group=INTAKE_GROUP)
     for handler in activation.build_activation_handlers():
         application.add_handler(handler)
-    # Team first: while an atasan or ASN writes feedback, their text belongs to that thread.
+    # Team first: while an atasan or ASN writes feedback, their text belongs to that thread;
+    # then appreciation, written from the team's pages.
     for handler in build_team_handlers():
+        application.add_handler(handler)
+    for handler in build_recognition_handlers():
         application.add_handler(handler)
     # Leave (/cuti, deleting declared leave), then the reminder's snooze button.
     for handler in build_leave_handlers():
@@ -110,6 +115,9 @@ def register_handlers(application: KinerjaApplication) -> None:
     for handler in build_evaluation_handlers():
         application.add_handler(handler)
     for handler in build_analysis_handlers():
+        application.add_handler(handler)
+    # Competency development: /pengembangan, enrolment decisions, certificates.
+    for handler in build_development_handlers():
         application.add_handler(handler)
     # Citizens: /privasi, /datasaya, /hapusdata; tickets (answering, /tiket, replies); the
     # survey with its deep link /start layanan-KODE (before the general /start); /ikm.

@@ -121,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     db.set_defaults(run=_db_upgrade)
 
     impor = commands.add_parser(
-        "impor", help="impor unit, pegawai, indikator, layanan atau skm (kuesioner kertas)"
+        "impor",
+        help="impor unit, pegawai, indikator, layanan, skm (kuesioner kertas) atau pelatihan",
     )
     impor.add_argument("jenis", choices=list(IMPORT_KINDS))
     impor.add_argument("file", metavar="FILE", help="berkas .csv atau .xlsx")

@@ -18,13 +18,19 @@ from sqlmodel import col, select
 from kinerja_bot.core.cli_common import with_database
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
+    Appreciation,
     Employee,
+    Enrolment,
+    EnrolmentStatus,
     Feedback,
     Indicator,
+    LearningRecord,
+    LearningStatus,
     ProgressReport,
     Service,
     SurveyAnswer,
     SurveyResponse,
+    TrainingOffer,
     Unit,
     UnitRole,
     UnitRoleKind,
@@ -35,11 +41,26 @@ from kinerja_bot.core.rules.periods import week_start
 from kinerja_bot.core.rules.skm import UNSUR_CODES
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
+from kinerja_bot.development.rules import jp_from_minutes
 from kinerja_bot.importing import import_rows
 
 TEXTS = TextBook(
     "demo",
-    {"selesai": ("unit", "pegawai", "indikator", "layanan", "laporan", "survei", "akun")},
+    {
+        "selesai": (
+            "unit",
+            "pegawai",
+            "indikator",
+            "layanan",
+            "laporan",
+            "survei",
+            "pelatihan",
+            "pendaftaran",
+            "kegiatan",
+            "apresiasi",
+            "akun",
+        )
+    },
     html=False,
 )
 
@@ -287,6 +308,43 @@ SUPPORT = (
     ("pelatihan", "Pelatihan pelayanan prima"),
     ("pelatihan", "Pelatihan analisis data dengan spreadsheet"),
     ("sarana", "Tambahan perangkat komputer di loket"),
+)
+# The training catalog: (kode, nama, penyelenggara, jenis, bentuk, jp, kompetensi, kata_kunci,
+# unsur, days from today to the start, days it lasts, kuota).
+CATALOG = (
+    ("PLT-PRIMA", "Pelayanan Prima", "BPSDM Provinsi Banten", "klasikal", "pelatihan", "24",
+     "sosial-kultural", "pelayanan prima;komunikasi;etika pelayanan", "U7;U6", 12, 3, "25"),
+    ("PLT-SHEET", "Analisis Data dengan Spreadsheet", "LAN RI (ASN Unggul)", "nonklasikal",
+     "e-learning", "16", "teknis", "spreadsheet;analisis data;excel", "", 6, 14, ""),
+    ("PLT-SIAK", "Bimtek Aplikasi SIAK Terpusat", "Ditjen Dukcapil Kemendagri", "klasikal",
+     "bimbingan teknis", "32", "teknis", "siak;kependudukan;ktp-el;dokumen", "U6", 9, 4, "2"),
+    ("PLT-SOP", "Penyederhanaan Proses Bisnis dan SOP", "BKPSDM Kota Tangerang Selatan",
+     "klasikal", "workshop", "20", "manajerial", "sop;proses bisnis;waktu layanan", "U2;U3",
+     20, 2, "30"),
+    ("PLT-ARSIP", "Manajemen Arsip Digital", "ANRI", "nonklasikal", "e-learning", "24",
+     "teknis", "arsip;kearsipan;digitalisasi", "", -60, 10, ""),
+    ("PLT-COACH", "Coaching Kepemimpinan Pengawas", "BKPSDM Kota Tangerang Selatan",
+     "nonklasikal", "coaching", "12", "manajerial", "kepemimpinan;coaching", "", -120, 30, "15"),
+)  # fmt: skip
+# Development in the PIAK unit, so /pengembangan and /tim show every state: (staff index in
+# the unit — 0 is its head, -1 the demo account 100001 — offer, enrolment status, reason).
+ENROLMENTS = (
+    (-1, "PLT-SHEET", EnrolmentStatus.PENDING, None),
+    (-1, "PLT-ARSIP", EnrolmentStatus.COMPLETED, None),
+    (2, "PLT-PRIMA", EnrolmentStatus.APPROVED, None),
+    (2, "PLT-SIAK", EnrolmentStatus.PENDING, None),
+    (1, "PLT-SIAK", EnrolmentStatus.APPROVED, None),
+    (1, "PLT-SOP", EnrolmentStatus.DECLINED, "Bergantian: triwulan ini giliran rekan seksi lain."),
+    (0, "PLT-COACH", EnrolmentStatus.COMPLETED, None),
+)
+# Learning outside the catalog: (staff index in PIAK, name, minutes, verified?).
+SELF_LEARNING = (
+    (1, "Webinar Literasi Digital ASN", 360, True),
+    (2, "E-learning Keamanan Data Kependudukan", 100, False),
+)
+APPRECIATION = (
+    (-1, "Terima kasih, laporan KTP-el minggu ini lengkap dengan bukti dukung."),
+    (1, "Antrean pagi tertangani dengan baik, terima kasih."),
 )
 FEEDBACK = (
     "Terima kasih, capaian minggu ini baik. Pertahankan.",
@@ -540,6 +598,157 @@ async def assign_roles(database: Database, people: list[DemoPerson]) -> None:
                 session.add(UnitRole(unit_id=key[0], employee_id=key[1], role=key[2]))
 
 
+def catalog_rows(today: date) -> list[dict[str, str]]:
+    """The catalog as an admin would import it, with dates around today."""
+    rows = []
+    for (
+        kode,
+        nama,
+        org,
+        jenis,
+        bentuk,
+        jp,
+        kompetensi,
+        topics,
+        unsur,
+        start,
+        days,
+        kuota,
+    ) in CATALOG:
+        first = today + timedelta(days=start)
+        last = first + timedelta(days=days - 1)
+        rows.append(
+            {
+                "kode": kode,
+                "nama": nama,
+                "penyelenggara": org,
+                "jenis": jenis,
+                "bentuk": bentuk,
+                "jp": jp,
+                "kompetensi": kompetensi,
+                "kata_kunci": topics,
+                "unsur": unsur,
+                "mulai": f"{first.day}-{first.month}-{first.year}",
+                "selesai": f"{last.day}-{last.month}-{last.year}",
+                "kuota": kuota,
+                "tautan": "",
+            }
+        )
+    return rows
+
+
+async def add_development(
+    database: Database, people: list[DemoPerson], today: date
+) -> tuple[int, int, int]:
+    """Enrolments in every state, certificates, learning outside the catalog and appreciation
+    in the PIAK unit (someone over 20 JP, someone under), and a waiting list; only what is
+    missing. Returns the enrolments, learning records and appreciation added."""
+    piak = [p for p in people if p.unit_kode == "DISDUKCAPIL-PIAK"]
+    capil = [p for p in people if p.unit_kode == "DISDUKCAPIL-CAPIL"]
+    added = [0, 0, 0]
+    async with database.session() as session:
+        staff = {e.nip: e for e in (await session.exec(select(Employee))).all()}
+        offers = {o.kode: o for o in (await session.exec(select(TrainingOffer))).all()}
+        enrolled = {
+            (e.offer_id, e.employee_id) for e in (await session.exec(select(Enrolment))).all()
+        }
+        certificates = set(
+            (
+                await session.exec(
+                    select(LearningRecord.certificate_file_id).where(
+                        col(LearningRecord.certificate_file_id).like("demo-%")
+                    )
+                )
+            ).all()
+        )
+        wanted = [(piak[i], kode, status, reason) for i, kode, status, reason in ENROLMENTS]
+        wanted.append((capil[-1], "PLT-SIAK", EnrolmentStatus.WAITING_LIST, None))
+        for person, kode, status, reason in wanted:
+            employee, offer = staff[person.nip], offers[kode]
+            if (id_of(offer), id_of(employee)) in enrolled:
+                continue
+            asked = datetime.combine(offer.mulai - timedelta(days=20), time(2), tzinfo=UTC)
+            decided = status in (
+                EnrolmentStatus.APPROVED,
+                EnrolmentStatus.DECLINED,
+                EnrolmentStatus.COMPLETED,
+            )
+            enrolment = Enrolment(
+                offer_id=id_of(offer),
+                employee_id=id_of(employee),
+                status=status,
+                requested_at=min(asked, datetime.now(UTC)),
+                submitted_at=None if status == EnrolmentStatus.WAITING_LIST else asked,
+                decided_at=asked + timedelta(days=1) if decided else None,
+                decided_by_id=employee.atasan_id if decided else None,
+                reason=reason,
+            )
+            session.add(enrolment)
+            added[0] += 1
+            certificate = f"demo-sertifikat-{kode}-{person.nip}"
+            if status == EnrolmentStatus.COMPLETED and certificate not in certificates:
+                await session.flush()
+                session.add(
+                    LearningRecord(
+                        employee_id=id_of(employee),
+                        enrolment_id=id_of(enrolment),
+                        nama=offer.nama,
+                        jenis=offer.jenis,
+                        jp=offer.jp,
+                        completed_on=offer.selesai,
+                        certificate_file_id=certificate,
+                        certificate_kind="document",
+                        certificate_name=f"sertifikat-{kode.lower()}.pdf",
+                        status=LearningStatus.VERIFIED,
+                    )
+                )
+                added[1] += 1
+        for index, nama, minutes, verified in SELF_LEARNING:
+            employee = staff[piak[index].nip]
+            certificate = f"demo-sertifikat-mandiri-{employee.nip}-{minutes}"
+            if certificate in certificates:
+                continue
+            session.add(
+                LearningRecord(
+                    employee_id=id_of(employee),
+                    nama=nama,
+                    jenis="nonklasikal",
+                    jp=jp_from_minutes(minutes),
+                    minutes=minutes,
+                    completed_on=today - timedelta(days=30),
+                    certificate_file_id=certificate,
+                    certificate_kind="photo",
+                    status=LearningStatus.VERIFIED if verified else LearningStatus.PENDING,
+                    verified_by_id=employee.atasan_id if verified else None,
+                )
+            )
+            added[1] += 1
+        head = staff[piak[0].nip]
+        given = {
+            (a.receiver_id, a.given_on)
+            for a in (
+                await session.exec(select(Appreciation).where(Appreciation.giver_id == head.id))
+            ).all()
+        }
+        for days_ago, (index, note) in enumerate(APPRECIATION):
+            receiver = staff[piak[index].nip]
+            day = today - timedelta(days=days_ago)
+            if (id_of(receiver), day) in given:
+                continue
+            session.add(
+                Appreciation(
+                    giver_id=id_of(head),
+                    receiver_id=id_of(receiver),
+                    week_start=week_start(day),
+                    note=note,
+                    given_on=day,
+                    created_at=datetime.combine(day, time(3), tzinfo=UTC),
+                )
+            )
+            added[2] += 1
+    return added[0], added[1], added[2]
+
+
 async def load_demo(database: Database, today: date) -> str:
     """Load everything; returns the summary to print."""
     people = build_people()
@@ -548,6 +757,9 @@ async def load_demo(database: Database, today: date) -> str:
         await import_rows(database, kind, rows)
         counts[kind] = len(rows)
     reports, responses = await add_history(database, today)
+    catalog = catalog_rows(today)
+    await import_rows(database, "pelatihan", catalog)
+    enrolments, learning, thanks = await add_development(database, people, today)
     await assign_roles(database, people)
     accounts = await link_demo_accounts(database, people)
     return TEXTS.get(
@@ -558,6 +770,10 @@ async def load_demo(database: Database, today: date) -> str:
         layanan=counts["layanan"],
         laporan=reports,
         survei=responses,
+        pelatihan=len(catalog),
+        pendaftaran=enrolments,
+        kegiatan=learning,
+        apresiasi=thanks,
         akun="\n".join(f"  {line}" for line in accounts),
     )
 

@@ -38,8 +38,15 @@ from kinerja_bot.analysis.sources import (
 from kinerja_bot.core.models import Employee, ProgressReport, Unit, id_of
 from kinerja_bot.core.rules.achievement import OnTrackStatus
 from kinerja_bot.core.rules.periods import Period
-from kinerja_bot.core.rules.skm import MIN_RESPONSES_FOR_SCORE, Mutu, unsur_below_b, unsur_grade
+from kinerja_bot.core.rules.skm import (
+    MIN_RESPONSES_FOR_SCORE,
+    UNSUR_BY_CODE,
+    Mutu,
+    unsur_below_b,
+    unsur_grade,
+)
 from kinerja_bot.core.vocabulary import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
+from kinerja_bot.development import DEVELOPMENT_REQUESTS, CatalogOffer, NeedSignal, open_catalog
 from kinerja_bot.reporting import (
     IndicatorProgress,
     indicator_progress,
@@ -57,6 +64,7 @@ __all__ = [
     "UnitNeeds",
     "build_needs_report",
     "build_needs_report_for_units",
+    "need_signal",
 ]
 
 # How many example texts of an obstacle, and how many distinct requests, are quoted.
@@ -173,6 +181,8 @@ class NeedsReport:
     as_of: date
     roots: tuple[Unit, ...]
     units: tuple[UnitNeeds, ...]
+    # The training catalog still open on the day of the analysis, to propose offers per need.
+    offers: tuple[CatalogOffer, ...] = ()
 
     @property
     def with_needs(self) -> list[UnitNeeds]:
@@ -254,7 +264,22 @@ async def _build(
         needs.sort(key=lambda need: need.rank_key)
         result.append(UnitNeeds(unit, len(staff), reporting, len(unit_responses), tuple(needs)))
     result.sort(key=lambda unit_needs: unit_needs.rank_key)
-    return NeedsReport(period, as_of, roots, tuple(result))
+    offers = tuple(await open_catalog(session, today))
+    return NeedsReport(period, as_of, roots, tuple(result), offers)
+
+
+def need_signal(need: Need) -> NeedSignal | None:
+    """What a need says to the training catalog: a lagging indicator by its name, training or
+    coaching asked for by the requests' words, a weak SKM unsur by its code and name. Obstacles
+    and other support (sarana, anggaran, …) are not matched: a course does not answer them."""
+    evidence = need.evidence
+    if isinstance(evidence, IndicatorEvidence):
+        return NeedSignal(need.subject)
+    if isinstance(evidence, SupportEvidence) and need.subject in DEVELOPMENT_REQUESTS:
+        return NeedSignal(" ; ".join(text for text, _ in evidence.details))
+    if isinstance(evidence, SkmEvidence):
+        return NeedSignal(UNSUR_BY_CODE[need.subject].name, (need.subject,))
+    return None
 
 
 def indicator_needs(

@@ -19,6 +19,7 @@ from kinerja_bot.analysis.needs import (
     SkmEvidence,
     SupportEvidence,
     UnitNeeds,
+    need_signal,
 )
 from kinerja_bot.core.charts import AMBER, RED, Bar, bar_chart_png
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
@@ -27,6 +28,7 @@ from kinerja_bot.core.rules.skm import UNSUR_BY_CODE
 from kinerja_bot.core.texts import MESSAGE_LIMIT, Markup, TextBook
 from kinerja_bot.core.vocabulary import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
 from kinerja_bot.core.vocabulary import category_label as vocabulary_label
+from kinerja_bot.development import CatalogOffer, rank, reason_of
 
 __all__ = [
     "TEXTS",
@@ -76,6 +78,8 @@ TEXTS = TextBook(
         "bukan_kepala": (),
         "periode_salah": ("pesan",),
         "unit_di_luar": ("kode",),
+        "pelatihan_cocok": ("daftar",),
+        "pelatihan_baris": ("nama", "kode", "mulai", "alasan"),
     },
 )
 
@@ -84,6 +88,8 @@ TEXTS = TextBook(
 NEEDS_PER_UNIT = 5
 NAMES_SHOWN = 5
 CHART_BARS = 10
+# How many catalog offers are proposed for one need.
+OFFERS_PER_NEED = 3
 LEVEL_COLORS = {Level.TINGGI: RED, Level.SEDANG: AMBER, Level.RENDAH: "#F0E442"}
 
 
@@ -196,7 +202,28 @@ def scope_text(report: NeedsReport) -> str:
     return TEXTS.get("cakupan_unit", unit=", ".join(unit.nama for unit in report.roots))
 
 
-def _unit_block(number: int, unit: UnitNeeds, per_unit: int | None) -> list[str]:
+def offers_text(need: Need, offers: Sequence[CatalogOffer]) -> str | None:
+    """The best catalog offers for a need, each with why it matched; None when none does."""
+    signal = need_signal(need)
+    matches = rank(signal, offers, limit=OFFERS_PER_NEED) if signal and offers else []
+    if not matches:
+        return None
+    lines = [
+        TEXTS.get(
+            "pelatihan_baris",
+            nama=m.offer.nama,
+            kode=m.offer.kode,
+            mulai=format_date_id(m.offer.mulai),
+            alasan=reason_of(m),
+        )
+        for m in matches
+    ]
+    return TEXTS.get("pelatihan_cocok", daftar=Markup("\n".join(lines)))
+
+
+def _unit_block(
+    number: int, unit: UnitNeeds, per_unit: int | None, offers: Sequence[CatalogOffer]
+) -> list[str]:
     lines = [
         TEXTS.get(
             "unit",
@@ -222,6 +249,8 @@ def _unit_block(number: int, unit: UnitNeeds, per_unit: int | None) -> list[str]
                 saran=Markup(words.saran),
             )
         )
+        if (proposed := offers_text(need, offers)) is not None:
+            lines.append(proposed)
     if len(unit.needs) > len(shown):
         lines.append(TEXTS.get("lainnya", jumlah=len(unit.needs) - len(shown)))
     return lines
@@ -247,7 +276,7 @@ def render_needs_report(
     if not report.with_needs:
         blocks.append(TEXTS.get("tidak_ada_kebutuhan"))
     for number, unit in enumerate(report.with_needs, start=1):
-        blocks.append("\n".join(_unit_block(number, unit, per_unit)))
+        blocks.append("\n".join(_unit_block(number, unit, per_unit, report.offers)))
     if report.with_needs and report.without_needs:
         names = ", ".join(unit.unit.nama for unit in report.without_needs)
         blocks.append(TEXTS.get("tanpa_kebutuhan", unit=names))

@@ -56,6 +56,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("evaluasi", employee),
     Command("laporansaya", employee),
     Command("analisis", head_or_admin),
+    # Competency development (development/).
+    Command("pengembangan", employee),
     # Citizens: survey, complaint tickets, privacy (survey/, complaints/, privacy/).
     Command("survei", everyone),
     Command("tiket", everyone),

@@ -122,6 +122,34 @@ class DeliveryStatus(StrEnum):
     SKIPPED = "dilewati"  # no longer needed when its time came (e.g. reported meanwhile)
 
 
+class LearningRoute(StrEnum):
+    """Jalur pengembangan kompetensi (PerLAN 10/2018)."""
+
+    CLASSROOM = "klasikal"
+    NON_CLASSROOM = "nonklasikal"
+
+
+class CompetencyType(StrEnum):
+    TECHNICAL = "teknis"
+    MANAGERIAL = "manajerial"
+    SOCIO_CULTURAL = "sosial-kultural"
+
+
+class EnrolmentStatus(StrEnum):
+    PENDING = "menunggu"  # waiting for the atasan's decision
+    WAITING_LIST = "daftar_tunggu"  # the offer was full; moves up when a place frees
+    APPROVED = "disetujui"
+    DECLINED = "ditolak"
+    CANCELLED = "dibatalkan"
+    COMPLETED = "selesai"
+
+
+class LearningStatus(StrEnum):
+    PENDING = "menunggu"  # learning outside the catalog, waiting for the atasan's verification
+    VERIFIED = "diverifikasi"
+    DECLINED = "ditolak"
+
+
 # --- Organisation -------------------------------------------------------------------------
 
 
@@ -421,6 +449,87 @@ class Consent(SQLModel, table=True):
     text_version: str = Field(max_length=32)
     given_at: datetime = timestamp()
     withdrawn_at: datetime | None = timestamp(nullable=True)
+
+
+# --- Competency development and recognition ------------------------------------------------
+
+
+class TrainingOffer(SQLModel, table=True):
+    """An offer of the training catalog (`kinerja-bot impor pelatihan`); `kuota` None: no limit.
+
+    `kata_kunci` and `unsur` keep the imported ';'-separated lists as written.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    kode: str = Field(max_length=32, unique=True, index=True)
+    nama: str = Field(max_length=200)
+    penyelenggara: str = Field(max_length=200)
+    jenis: str = Field(max_length=16)
+    bentuk: str = Field(max_length=64)
+    jp: float
+    kompetensi: str = Field(max_length=32)
+    kata_kunci: str = Field(sa_column=Column(Text, nullable=False))
+    unsur: str | None = Field(default=None, max_length=64)
+    mulai: date
+    selesai: date
+    kuota: int | None = None
+    tautan: str | None = Field(default=None, max_length=500)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class Enrolment(SQLModel, table=True):
+    """An ASN's enrolment in an offer, from request to the atasan's decision and completion."""
+
+    __table_args__ = (UniqueConstraint("offer_id", "employee_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    offer_id: int = Field(foreign_key="trainingoffer.id", index=True)
+    employee_id: int = Field(foreign_key="employee.id", index=True)
+    status: str = Field(max_length=16, default=EnrolmentStatus.PENDING, index=True)
+    requested_at: datetime = timestamp()
+    # When the request reached the atasan (at once, or when it left the waiting list).
+    submitted_at: datetime | None = timestamp(nullable=True)
+    decided_at: datetime | None = timestamp(nullable=True)
+    decided_by_id: int | None = Field(default=None, foreign_key="employee.id")
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class LearningRecord(SQLModel, table=True):
+    """Completed learning: a catalog course (JP from the offer) or learning outside the catalog
+    (JP = minutes / 45, verified by the atasan); the certificate is kept as a Telegram file."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: int = Field(foreign_key="employee.id", index=True)
+    enrolment_id: int | None = Field(default=None, foreign_key="enrolment.id", unique=True)
+    nama: str = Field(max_length=200)
+    jenis: str = Field(max_length=16)
+    jp: float
+    minutes: int | None = None
+    completed_on: date = Field(index=True)
+    certificate_file_id: str = Field(max_length=255)
+    certificate_kind: str = Field(max_length=16)  # photo | document
+    certificate_name: str | None = Field(default=None, max_length=255)
+    status: str = Field(max_length=16, default=LearningStatus.VERIFIED)
+    verified_by_id: int | None = Field(default=None, foreign_key="employee.id")
+    verified_at: datetime | None = timestamp(nullable=True)
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = timestamp()
+
+
+class Appreciation(SQLModel, table=True):
+    """Apresiasi: thanks from an atasan or unit head for a report or a week; one per pair a day."""
+
+    __table_args__ = (UniqueConstraint("giver_id", "receiver_id", "given_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    giver_id: int = Field(foreign_key="employee.id", index=True)
+    receiver_id: int = Field(foreign_key="employee.id", index=True)
+    report_id: int | None = Field(default=None, foreign_key="progressreport.id")
+    week_start: date
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    given_on: date  # WIB
+    created_at: datetime = timestamp(index=True)
 
 
 # --- Plumbing ------------------------------------------------------------------------------

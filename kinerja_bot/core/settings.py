@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     schedule_escalation: TimeOfDay = time(8, 0)
     schedule_ikm_digest: TimeOfDay = time(8, 0)
     schedule_analysis: TimeOfDay = time(8, 0)
+    # Competency development: course-start and waiting-enrolment reminders (working days), the
+    # monthly nudge under 20 JP (first working day of the month, from July).
+    schedule_development: TimeOfDay = time(8, 0)
     snooze_minutes: int = Field(default=60, ge=5, le=24 * 60)
 
     @field_validator(

@@ -1,4 +1,5 @@
-"""`kinerja-bot ekspor laporan|skm|tiket|analisis|evaluasi --periode P [--unit KODE] -o FILE`."""
+"""`kinerja-bot ekspor laporan|skm|tiket|analisis|evaluasi|pengembangan --periode P [--unit
+KODE] -o FILE`."""
 
 from __future__ import annotations
 
@@ -13,19 +14,26 @@ from kinerja_bot.core.cli_common import CliError, with_database
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import id_of
 from kinerja_bot.core.organisation import unit_by_kode
-from kinerja_bot.core.rules.periods import Period, PeriodError, parse_period
+from kinerja_bot.core.rules.periods import Period, PeriodError, PeriodKind, parse_period
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.development import development_by_person
 from kinerja_bot.evaluation.pack import (
     EvaluationPack,
     evaluation_packs,
     write_evaluation_file,
 )
 from kinerja_bot.evaluation.service import NotAnEvaluationPeriod, parse_evaluation_period
-from kinerja_bot.exports.datasets import needs_table, reports_table, skm_tables, tickets_table
+from kinerja_bot.exports.datasets import (
+    development_tables,
+    needs_table,
+    reports_table,
+    skm_tables,
+    tickets_table,
+)
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.exports.workbook import ExportFormatError, Table, output_format, write_tables
 
-KINDS = ("laporan", "skm", "tiket", "analisis", "evaluasi")
+KINDS = ("laporan", "skm", "tiket", "analisis", "evaluasi", "pengembangan")
 
 
 async def _unit_id(database: Database, kode: str | None) -> int | None:
@@ -50,17 +58,24 @@ async def build_tables(
             return await skm_tables(session, period, scope=scope)
         if kind == "tiket":
             return [await tickets_table(session, period, scope=scope, today=today)]
+        if kind == "pengembangan":
+            people = await development_by_person(session, period.start.year, scope, today)
+            return development_tables(people)
         report = await build_needs_report(session, unit_id, period, today=today)
         return [needs_table(report)]
 
 
 def _period(kind: str, text: str) -> Period:
     try:
-        return parse_evaluation_period(text) if kind == "evaluasi" else parse_period(text)
+        period = parse_evaluation_period(text) if kind == "evaluasi" else parse_period(text)
     except NotAnEvaluationPeriod:
         raise CliError(TEXTS.get("periode_evaluasi", periode=text)) from None
     except PeriodError as error:
         raise CliError(str(error)) from None
+    # The 20 JP are owed per year, and the AKPK plans a year.
+    if kind == "pengembangan" and period.kind is not PeriodKind.YEAR:
+        raise CliError(TEXTS.get("periode_tahun", periode=text))
+    return period
 
 
 def export_command(

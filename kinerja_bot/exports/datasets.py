@@ -31,10 +31,12 @@ from kinerja_bot.core.models import (
     Evidence,
     Feedback,
     Indicator,
+    LearningStatus,
     Service,
     Unit,
     id_of,
 )
+from kinerja_bot.core.rules.formatting import format_percent_id
 from kinerja_bot.core.rules.periods import Period
 from kinerja_bot.core.rules.skm import (
     UNSUR,
@@ -44,12 +46,15 @@ from kinerja_bot.core.rules.skm import (
     sample_adequate,
 )
 from kinerja_bot.core.vocabulary import category_label
+from kinerja_bot.development import JP_PER_YEAR, PersonYear, meets_target
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.exports.workbook import Cell, Column, Kind, Table
 
 __all__ = [
     "describe_evidence",
     "describe_feedback",
+    "described_development",
+    "development_tables",
     "needs_table",
     "reports_table",
     "skm_tables",
@@ -438,3 +443,124 @@ def needs_table(report: NeedsReport) -> Table:
                 )
             )
     return Table("analisis", NEEDS_COLUMNS, rows)
+
+
+# --- Competency development ------------------------------------------------------------------
+
+DEVELOPMENT_PEOPLE_COLUMNS = (
+    C("nip"),
+    C("nama"),
+    C("jabatan"),
+    C("unit_kode"),
+    C("unit"),
+    C("total_jp", Kind.NUMBER),
+    C("memenuhi_20_jp"),
+    C("jumlah_kegiatan", Kind.INTEGER),
+)
+# The riwayat diklat record BKPSDM uploads to SIASN: one row per activity.
+DEVELOPMENT_ACTIVITY_COLUMNS = (
+    C("nip"),
+    C("nama"),
+    C("kegiatan"),
+    C("jalur"),
+    C("bentuk"),
+    C("penyelenggara"),
+    C("tanggal_mulai", Kind.DATE),
+    C("tanggal_selesai", Kind.DATE),
+    C("jp", Kind.NUMBER),
+    C("menit", Kind.INTEGER),
+    C("status_verifikasi"),
+    C("sertifikat"),
+)
+AKPK_COLUMNS = (
+    C("nip"),
+    C("nama"),
+    C("jabatan"),
+    C("kesenjangan_kompetensi", wrap=True),
+    C("kesenjangan_kinerja", wrap=True),
+    C("usulan_pengembangan", wrap=True),
+    C("jalur_usulan"),
+    C("jp_usulan", Kind.NUMBER),
+    C("total_jp", Kind.NUMBER),
+    C("kekurangan_jp", Kind.NUMBER),
+)
+_LEARNING_STATUS = {
+    LearningStatus.VERIFIED: "status_diverifikasi",
+    LearningStatus.PENDING: "status_menunggu",
+    LearningStatus.DECLINED: "status_ditolak",
+}
+
+
+def described_development(person: PersonYear) -> tuple[str, str, str]:
+    """The AKPK words of one person: competency gap, performance gap, proposed offer."""
+    competency = "; ".join(person.requests)
+    performance = "; ".join(
+        TEXTS.get(
+            "kesenjangan_indikator",
+            indikator=name,
+            persen=format_percent_id(pct, 1) if pct is not None else TEXTS.get("kosong"),
+        )
+        for name, pct in person.behind
+    )
+    proposal = person.proposal
+    offered = f"{proposal.offer.nama} [{proposal.offer.kode}]" if proposal else ""
+    return competency, performance, offered
+
+
+def development_tables(people: Sequence[PersonYear]) -> list[Table]:
+    """JP per ASN, every activity, then one AKPK sheet per unit (in unit order)."""
+    totals = Table("pengembangan_asn", DEVELOPMENT_PEOPLE_COLUMNS)
+    activities = Table("pengembangan_kegiatan", DEVELOPMENT_ACTIVITY_COLUMNS)
+    akpk: dict[str, Table] = {}
+    for person in people:
+        employee, unit = person.employee, person.unit
+        totals.rows.append(
+            (
+                employee.nip,
+                employee.nama,
+                employee.jabatan,
+                unit.kode,
+                unit.nama,
+                person.total,
+                TEXTS.get("ya" if meets_target(person.total) else "tidak"),
+                len(person.activities),
+            )
+        )
+        for activity in person.activities:
+            record, offer = activity.record, activity.offer
+            activities.rows.append(
+                (
+                    employee.nip,
+                    employee.nama,
+                    record.nama,
+                    record.jenis,
+                    offer.bentuk if offer else None,
+                    offer.penyelenggara if offer else None,
+                    offer.mulai if offer else record.completed_on,
+                    offer.selesai if offer else record.completed_on,
+                    record.jp,
+                    record.minutes,
+                    TEXTS.get(_LEARNING_STATUS[LearningStatus(record.status)]),
+                    record.certificate_file_id,
+                )
+            )
+        sheet = akpk.setdefault(
+            unit.kode, Table("akpk", AKPK_COLUMNS, title_values={"unit": unit.kode})
+        )
+        competency, performance, offered = described_development(person)
+        proposal = person.proposal
+        sheet.rows.append(
+            (
+                employee.nip,
+                employee.nama,
+                employee.jabatan,
+                competency or None,
+                performance or None,
+                offered or None,
+                proposal.offer.jenis if proposal else None,
+                proposal.offer.jp if proposal else None,
+                person.total,
+                max(0.0, JP_PER_YEAR - person.total),
+            )
+        )
+    return [totals, activities, *akpk.values()]

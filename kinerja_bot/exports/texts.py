@@ -80,6 +80,26 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "predikat",
         "dinilai_pada",
         "penilai",
+        # competency development (JP, activities, AKPK)
+        "total_jp",
+        "memenuhi_20_jp",
+        "jumlah_kegiatan",
+        "kegiatan",
+        "jalur",
+        "bentuk",
+        "penyelenggara",
+        "tanggal_mulai",
+        "tanggal_selesai",
+        "jp",
+        "menit",
+        "status_verifikasi",
+        "sertifikat",
+        "kesenjangan_kompetensi",
+        "kesenjangan_kinerja",
+        "usulan_pengembangan",
+        "jalur_usulan",
+        "jp_usulan",
+        "kekurangan_jp",
     )
 } | {"nrr": ("kode", "nama"), "skor": ("kode", "nama")}
 
@@ -91,6 +111,8 @@ SHEETS = (
     "tiket",
     "analisis",
     "rekap_evaluasi",
+    "pengembangan_asn",
+    "pengembangan_kegiatan",
 )
 
 FORM = {
@@ -148,10 +170,16 @@ VALUES = {
     "bukti_teks": ("isi",),
     "umpan_balik": ("tanggal", "nama", "teks"),
     "unsur": ("kode", "nama"),
+    "lembar_akpk": ("unit",),
+    "kesenjangan_indikator": ("indikator", "persen"),
+    "status_diverifikasi": (),
+    "status_menunggu": (),
+    "status_ditolak": (),
 }
 
 CLI = {
     "ditulis": ("jumlah", "jenis", "periode", "file"),
+    "periode_tahun": ("periode",),
     "evaluasi_ditulis": ("jumlah", "periode", "file"),
     "format_tidak_didukung": ("file",),
     "periode_evaluasi": ("periode",),

@@ -99,10 +99,12 @@ class Table:
     name: str
     columns: Sequence[Column]
     rows: list[Sequence[Cell]] = field(default_factory=list)
+    # Placeholders of the title (e.g. the unit of one AKPK sheet per unit).
+    title_values: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
-        return TEXTS.get(f"lembar_{self.name}")
+        return TEXTS.get(f"lembar_{self.name}", **self.title_values)
 
 
 class ExportFormatError(ValueError):

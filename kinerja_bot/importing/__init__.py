@@ -9,6 +9,8 @@ Kinds and their columns (header row, case-insensitive; extra columns are ignored
 | indikator | kode + tahun | kode, nip, tahun, rhk, nama, aspek, satuan, target, arah,     |
 |           |              | cara_hitung, jenis, iku_unit                                  |
 | layanan   | kode         | kode, nama, unit_kode                                         |
+| pelatihan | kode         | kode, nama, penyelenggara, jenis, bentuk, jp, kompetensi,     |
+|           |              | kata_kunci, unsur, mulai, selesai, kuota, tautan              |
 
 `layanan` may have one more column, `pengguna_per_tahun` (yearly number of service users, a
 whole number, for the SKM sample size): it may be left out of the file altogether, and then
@@ -16,8 +18,11 @@ the stored numbers stay as they are; an empty value clears it.
 
 Optional values (the column must still be there): `induk_kode`, `atasan_nip`, `iku_unit` (empty
 means none); `arah` (default `naik`), `cara_hitung` (default `kumulatif`), `jenis` (default
-`utama`). Choices are case-insensitive; `aspek` is kuantitas|kualitas|waktu|biaya. `target`
-is a number above zero in Indonesian format (`kinerja_bot.core.rules.numbers`), `tahun` four digits.
+`utama`); pelatihan `unsur`, `kuota` (empty: no limit), `tautan`. Choices are
+case-insensitive; `aspek` is kuantitas|kualitas|waktu|biaya. `target` and `jp` are numbers
+above zero in Indonesian format (`kinerja_bot.core.rules.numbers`), `tahun` four digits,
+`mulai`/`selesai` Indonesian dates (`1-12-2026`, `1 Desember 2026`) or XLSX dates;
+`kata_kunci` and `unsur` are `;`-separated lists (`unsur` SKM codes U1…U9).
 
 The modules, in the order data flows:
 - `reading`: a .csv or .xlsx file → `Table` (header + rows of cells). Blocking.

@@ -34,12 +34,15 @@ from sqlmodel import SQLModel
 from kinerja_bot.core.models import (
     Aggregation,
     Aspect,
+    CompetencyType,
     Direction,
     Employee,
     Indicator,
     IndicatorKind,
+    LearningRoute,
     Service,
     SurveyChannel,
+    TrainingOffer,
     Unit,
 )
 from kinerja_bot.core.rules.nip import NipError, normalize_nip
@@ -51,7 +54,7 @@ from kinerja_bot.importing.progress import bar
 from kinerja_bot.importing.reading import Cell, is_blank, normalize_column
 from kinerja_bot.survey import profile_questions
 
-KINDS = ("unit", "pegawai", "indikator", "layanan", "skm")
+KINDS = ("unit", "pegawai", "indikator", "layanan", "skm", "pelatihan")
 # The questionnaire columns of `impor skm`, by unsur code (u1 is U1 …), never by position.
 SCORE_COLUMNS: dict[str, str] = {code.lower(): code for code in UNSUR_CODES}
 # Channels an imported questionnaire may come from (the bot's own is telegram).
@@ -64,6 +67,7 @@ EXACT_FLOAT_LIMIT = 10**15
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
 _YEAR = re.compile(r"\d{4}")
 _CHAIN_SHOWN = 8
+KEYWORDS_LIMIT = 1000
 
 
 class Problem(Exception):
@@ -166,7 +170,27 @@ class SurveyRow:
         )
 
 
-Record = UnitRow | EmployeeRow | IndicatorRow | ServiceRow | SurveyRow
+@dataclass(frozen=True)
+class OfferRow:
+    """An offer of the training catalog; lists are kept as `;`-joined text, tidied."""
+
+    row: int
+    kode: str
+    nama: str
+    penyelenggara: str
+    jenis: str
+    bentuk: str
+    jp: float
+    kompetensi: str
+    kata_kunci: str
+    unsur: str | None
+    mulai: date
+    selesai: date
+    kuota: int | None
+    tautan: str | None
+
+
+Record = UnitRow | EmployeeRow | IndicatorRow | ServiceRow | SurveyRow | OfferRow
 
 
 # --- Value parsers -------------------------------------------------------------------------
@@ -241,6 +265,16 @@ def target(value: Cell) -> float:
 
     Zero or less is refused: achievement divides by the target (DESIGN.md §3).
     """
+    return positive_number(value, "target_tidak_positif")
+
+
+def jp(value: Cell) -> float:
+    """The JP of an offer: a number above zero (`2,5` or `32`)."""
+    return positive_number(value, "jp_tidak_positif")
+
+
+def positive_number(value: Cell, refusal: str) -> float:
+    """A number above zero, in XLSX or Indonesian text; `refusal` names zero or less."""
     if isinstance(value, int | float):
         written = str(value)
         try:
@@ -256,8 +290,37 @@ def target(value: Cell) -> float:
         except NumberFormatError as error:
             raise Problem(f"angka_{error.code}", nilai=written) from None
     if number <= 0:
-        raise Problem("target_tidak_positif", nilai=written)
+        raise Problem(refusal, nilai=written)
     return number
+
+
+def day(value: Cell) -> date:
+    """A date as Indonesians write it (`1-12-2026`, `1 Desember 2026`) or an XLSX date."""
+    written = _as_text(value)
+    try:
+        return parse_date_id(written.split("T")[0])
+    except DateError:
+        raise Problem("tanggal_salah", nilai=written) from None
+
+
+def keywords(value: Cell) -> str:
+    """A `;`-separated list of topics, tidied: `pelayanan; ; Excel ` → `pelayanan;Excel`."""
+    items = [item.strip() for item in _as_text(value).split(";") if item.strip()]
+    if not items:
+        raise Problem("wajib_diisi")
+    result = ";".join(dict.fromkeys(items))
+    if len(result) > KEYWORDS_LIMIT:
+        raise Problem("terlalu_panjang", batas=KEYWORDS_LIMIT, panjang=len(result))
+    return result
+
+
+def unsur_codes(value: Cell) -> str | None:
+    """SKM unsur codes, `;`-separated (`U6; u7`), checked and upper-cased."""
+    items = [item.strip().upper() for item in _as_text(value).split(";") if item.strip()]
+    for item in items:
+        if item not in UNSUR_CODES:
+            raise Problem("unsur_salah", nilai=item, pilihan=", ".join(UNSUR_CODES))
+    return ";".join(dict.fromkeys(items)) or None
 
 
 def whole_number(value: Cell) -> int:
@@ -275,16 +338,6 @@ def whole_number(value: Cell) -> int:
     if number >= EXACT_FLOAT_LIMIT:
         raise Problem("angka_terlalu_besar", nilai=written)
     return int(number)
-
-
-def survey_date(value: Cell) -> date:
-    """An Indonesian date (`5-3-2026`, `05/03/2026`, `5 Maret 2026`) or an XLSX date cell."""
-    written = _as_text(value)
-    try:
-        # An XLSX date cell arrives as ISO text with a time (`2026-03-05T00:00:00`).
-        return parse_date_id(written.split("T", 1)[0] if "T" in written else written)
-    except DateError:
-        raise Problem("tanggal_salah", nilai=written) from None
 
 
 def score(value: Cell) -> int:
@@ -456,7 +509,7 @@ SPECS: dict[str, KindSpec] = {
         "skm",
         (
             Column("layanan_kode", text(Service, "kode")),
-            Column("tanggal", survey_date),
+            Column("tanggal", day),
             *(Column(name, score, required=False) for name in SCORE_COLUMNS),
             *(
                 Column(name, profile(name), required=False, optional_column=True)
@@ -474,6 +527,26 @@ SPECS: dict[str, KindSpec] = {
         SurveyRow,
         (),
         build=lambda row, values: _survey_row(row, values),
+    ),
+    "pelatihan": KindSpec(
+        "pelatihan",
+        (
+            Column("kode", text(TrainingOffer, "kode")),
+            Column("nama", text(TrainingOffer, "nama")),
+            Column("penyelenggara", text(TrainingOffer, "penyelenggara")),
+            Column("jenis", choice(LearningRoute)),
+            Column("bentuk", text(TrainingOffer, "bentuk")),
+            Column("jp", jp),
+            Column("kompetensi", choice(CompetencyType)),
+            Column("kata_kunci", keywords),
+            Column("unsur", unsur_codes, required=False),
+            Column("mulai", day),
+            Column("selesai", day),
+            Column("kuota", whole_number, required=False),
+            Column("tautan", text(TrainingOffer, "tautan"), required=False),
+        ),
+        OfferRow,
+        ("kode",),
     ),
 }
 
@@ -639,6 +712,11 @@ def _self_reference(kind: str, number: int, values: Mapping[str, Any]) -> list[R
         return [RowError(number, "atasan_nip", "atasan_diri_sendiri")]
     if kind == "skm" and not any(values[name] for name in SCORE_COLUMNS):
         return [RowError(number, None, "tanpa_jawaban")]
+    starts, ends = values.get("mulai"), values.get("selesai")
+    if kind == "pelatihan" and starts and ends and ends < starts:
+        return [RowError(number, "selesai", "selesai_sebelum_mulai")]
+    if kind == "pelatihan" and values["kuota"] == 0:
+        return [RowError(number, "kuota", "kuota_nol")]
     return []
 
 

@@ -26,6 +26,7 @@ from kinerja_bot.core.models import (
     Service,
     SurveyAnswer,
     SurveyResponse,
+    TrainingOffer,
     Unit,
     utcnow,
 )
@@ -37,6 +38,7 @@ from kinerja_bot.importing.validation import (
     Absent,
     EmployeeRow,
     IndicatorRow,
+    OfferRow,
     Parsed,
     ServiceRow,
     SurveyRow,
@@ -65,6 +67,20 @@ INDICATOR_FIELDS = (
     "jenis",
     "iku_unit",
 )
+OFFER_FIELDS = (
+    "nama",
+    "penyelenggara",
+    "jenis",
+    "bentuk",
+    "jp",
+    "kompetensi",
+    "kata_kunci",
+    "unsur",
+    "mulai",
+    "selesai",
+    "kuota",
+    "tautan",
+)
 
 
 async def import_rows(
@@ -75,7 +91,8 @@ async def import_rows(
     columns: Iterable[str] | None = None,
     progress: bool | None = None,
 ) -> ImportResult:
-    """Check and save `rows` of one kind (`unit`, `pegawai`, `indikator`, `layanan`).
+    """Check and save `rows` of one kind (`unit`, `pegawai`, `indikator`, `layanan`,
+    `pelatihan`).
 
     `rows` are mappings from column name to value, as a spreadsheet would give them: row `i`
     is spreadsheet row `i + 2` (the header is row 1), used in error messages. Values are text
@@ -432,6 +449,33 @@ def anonymous_noon(day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=WIB)
 
 
+async def _write_offers(
+    connection: AsyncConnection, parsed: Parsed, counter: tqdm[Any]
+) -> ImportResult:
+    """The training catalog: nothing refers to another row, so stage 1 is the whole check."""
+    _reject_if_errors(parsed, [])
+    table = _table(TrainingOffer)
+    columns = [table.c[name] for name in OFFER_FIELDS]
+    existing = {
+        row.kode: row
+        for row in await connection.execute(select(table.c.id, table.c.kode, *columns))
+    }
+    records: list[OfferRow] = parsed.records
+    now = utcnow()
+    inserted: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for record in records:
+        values = {name: getattr(record, name) for name in OFFER_FIELDS}
+        old = existing.get(record.kode)
+        if old is None:
+            inserted.append({"kode": record.kode, **values, **_timestamps(now)})
+        elif any(getattr(old, name) != values[name] for name in OFFER_FIELDS):
+            changed.append({"id": old.id, **values, "updated_at": now})
+    await _insert(connection, TrainingOffer, inserted, counter)
+    await _update(connection, TrainingOffer, changed, counter)
+    return _result(parsed, len(inserted), len(changed))
+
+
 def _result(parsed: Parsed, created: int, updated: int) -> ImportResult:
     unchanged = len(parsed.records) - created - updated
     return ImportResult(parsed.kind, created=created, updated=updated, unchanged=unchanged)
@@ -443,4 +487,5 @@ _WRITERS = {
     "indikator": _write_indicators,
     "layanan": _write_services,
     "skm": _write_survey,
+    "pelatihan": _write_offers,
 }

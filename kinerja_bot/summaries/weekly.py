@@ -33,6 +33,7 @@ from kinerja_bot.core.telegram_ui import keyboard, shorten
 from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.core.vocabulary import category_label
 from kinerja_bot.ikm.tally import ikm_for_unit_tree
+from kinerja_bot.recognition.service import Given, appreciation_for
 from kinerja_bot.reminders.service import weeks_without_report
 from kinerja_bot.team.service import MemberWeek, team_members, team_week
 
@@ -63,6 +64,8 @@ TEXTS = TextBook(
         "grafik_acuan": (),
         "tombol_ingatkan": ("nama",),
         "tombol_buka_tim": (),
+        "apresiasi_judul": (),
+        "apresiasi": ("pemberi", "penerima", "catatan"),
         "admin": ("minggu", "terkirim", "gagal", "diblokir"),
         "tak_terjangkau": ("daftar",),
         "warga_lain": ("jumlah",),
@@ -86,6 +89,7 @@ class TeamSummary:
     ikm: IkmResult | None = None
     ikm_period: Period | None = None
     overdue: list[OverdueTicket] = field(default_factory=list)
+    appreciation: list[Given] = field(default_factory=list)
 
 
 def mean_prorata(member: MemberWeek) -> float | None:
@@ -155,6 +159,7 @@ async def build_summary(session: AsyncSession, atasan: Employee, today: date) ->
         else None,
         ikm_period=quarter,
         overdue=overdue,
+        appreciation=await appreciation_for(session, list(by_id), week.start, week.end),
     )
 
 
@@ -250,6 +255,22 @@ def training_block(summary: TeamSummary) -> str:
     return with_heading("pelatihan_judul", lines)
 
 
+def appreciation_block(summary: TeamSummary) -> str | None:
+    """The thanks given to the team this week, if any."""
+    if not summary.appreciation:
+        return None
+    lines = [
+        TEXTS.get(
+            "apresiasi",
+            pemberi=given.giver,
+            penerima=given.receiver,
+            catatan=shorten(given.note, 80),
+        )
+        for given in summary.appreciation
+    ]
+    return "\n".join([TEXTS.get("apresiasi_judul"), *lines])
+
+
 def ikm_block(summary: TeamSummary) -> str:
     """The unit's IKM this quarter with its weakest unsur; or why it cannot be given: an unsur
     nobody answered, or too few respondents."""
@@ -294,6 +315,7 @@ SECTIONS: tuple[Callable[[TeamSummary], str | None], ...] = (
     lagging_block,
     obstacles_block,
     training_block,
+    appreciation_block,
     ikm_block,
     overdue_block,
 )

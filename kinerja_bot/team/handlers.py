@@ -90,6 +90,8 @@ TEXTS = TextBook(
         "tombol_umpan_balik": ("no",),
         "tombol_tandai_dibaca": ("no",),
         "tombol_ingatkan": (),
+        "tombol_apresiasi_laporan": ("no",),
+        "tombol_apresiasi_minggu": (),
         "peringatan_bukan_bawahan": (),
         "peringatan_dibaca": (),
         "peringatan_pengingat_terkirim": ("nama",),
@@ -251,9 +253,12 @@ def person_page(
         row = [(TEXTS.get("tombol_umpan_balik", no=number), f"tim:ub:{report.id}")]
         if report.acknowledged_at is None:
             row.append((TEXTS.get("tombol_tandai_dibaca", no=number), f"tim:baca:{report.id}"))
+        # Apresiasi (the recognition feature answers `apr:` buttons).
+        row.append((TEXTS.get("tombol_apresiasi_laporan", no=number), f"apr:lap:{report.id}"))
         rows.append(row)
     if not week.reported:
         rows.append([(TEXTS.get("tombol_ingatkan"), f"tim:ingat:{week.employee.id}")])
+    rows.append([(TEXTS.get("tombol_apresiasi_minggu"), f"apr:mg:{week.employee.id}")])
     return text, keyboard(rows)
 
 

@@ -1,0 +1,31 @@
+"""Pengembangan kompetensi: the training catalog, /pengembangan (JP against 20, enrolment, the
+atasan's decision, completion with a certificate), its reminders and its export. See
+docs/development.md.
+
+`rules` holds the JP rules and `matching` the need-to-offer matching (both pure), `service`
+the rules on the database, `handlers` the /pengembangan journey, `texts` its text book.
+
+Declared services (read by other features): the open catalog and the matching, with the one
+way a match is explained, for the needs analysis; the year per person (`akpk`) for the export.
+"""
+
+from kinerja_bot.development.akpk import Activity, PersonYear, development_by_person
+from kinerja_bot.development.matching import CatalogOffer, Match, NeedSignal, rank
+from kinerja_bot.development.rules import JP_PER_YEAR, meets_target
+from kinerja_bot.development.service import DEVELOPMENT_REQUESTS, open_catalog
+from kinerja_bot.development.texts import reason_of
+
+__all__ = [
+    "DEVELOPMENT_REQUESTS",
+    "JP_PER_YEAR",
+    "Activity",
+    "CatalogOffer",
+    "Match",
+    "NeedSignal",
+    "PersonYear",
+    "development_by_person",
+    "meets_target",
+    "open_catalog",
+    "rank",
+    "reason_of",
+]
