@@ -34,6 +34,7 @@ from kinerja_bot.core.texts import TextBook
 from kinerja_bot.core.update_processing import PerUserOrderedProcessor
 from kinerja_bot.development.handlers import build_development_handlers
 from kinerja_bot.evaluation.handlers import build_evaluation_handlers
+from kinerja_bot.exports.handlers import build_export_handlers
 from kinerja_bot.ikm.handlers import build_ikm_handlers
 from kinerja_bot.leave.handlers import build_leave_handlers
 from kinerja_bot.privacy.handlers import build_privacy_handlers
@@ -113,6 +114,8 @@ def register_handlers(application: KinerjaApplication) -> None:
         application.add_handler(handler)
     # Evaluation: the /nilai conversation, then /evaluasi and /laporansaya (files); /analisis.
     for handler in build_evaluation_handlers():
+        application.add_handler(handler)
+    for handler in build_export_handlers():
         application.add_handler(handler)
     for handler in build_analysis_handlers():
         application.add_handler(handler)

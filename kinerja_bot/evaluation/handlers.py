@@ -1,5 +1,5 @@
 """Telegram side of the periodic evaluation: the /nilai conversation for atasan, and the
-personal files /evaluasi (own evaluation pack) and /laporansaya (own progress reports).
+(/evaluasi and /laporansaya, an ASN's own files, are in `exports.handlers`).
 
 /nilai states: PERIOD → EMPLOYEE → RESULT → NOTE (× 7 BerAKHLAK values) → BEHAVIOUR →
 CONFIRM → back to EMPLOYEE after saving. `/batal` leaves at any step. The draft lives in
@@ -9,12 +9,8 @@ on an employee checks again that the presser is that employee's atasan.
 
 from __future__ import annotations
 
-import asyncio
-import io
-from collections.abc import Callable
 from typing import Any, NotRequired, TypedDict
 
-from sqlmodel import select
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
@@ -27,15 +23,12 @@ from telegram.ext import (
 
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
-from kinerja_bot.core.guards import is_asn, only, refuse_with
 from kinerja_bot.core.models import Employee, Evaluation, id_of, utcnow
-from kinerja_bot.core.people import Person, current_person
+from kinerja_bot.core.people import current_person
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import (
     Period,
     PeriodError,
-    PeriodKind,
-    current_period,
     format_date_id,
     parse_period,
     wib_today,
@@ -54,7 +47,6 @@ from kinerja_bot.core.telegram_ui import (
 )
 from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.core.vocabulary import status_label
-from kinerja_bot.evaluation.pack import evaluation_packs, evaluation_xlsx_bytes
 from kinerja_bot.evaluation.service import (
     BERAKHLAK_CODES,
     CODE_OF_RATING,
@@ -73,8 +65,6 @@ from kinerja_bot.evaluation.service import (
     subordinates,
     target_to_date,
 )
-from kinerja_bot.exports.datasets import reports_table
-from kinerja_bot.exports.workbook import xlsx_bytes
 from kinerja_bot.reporting import IndicatorProgress
 
 TEXTS = TextBook(
@@ -148,12 +138,6 @@ TEXTS = TextBook(
         "mulai_lagi": (),
         "penilaian_diterima": ("atasan", "periode", "hasil", "perilaku", "predikat", "kode"),
         "bukan_pegawai": (),
-        "periode_umum_salah": ("pesan",),
-        "evaluasi_keterangan": ("periode", "nama", "status"),
-        "evaluasi_status_dinilai": ("predikat",),
-        "evaluasi_status_belum": (),
-        "laporansaya_keterangan": ("periode", "jumlah"),
-        "laporansaya_kosong": ("periode",),
     },
 )
 
@@ -727,95 +711,6 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
     )
 
 
-# --- /evaluasi and /laporansaya ----------------------------------------------------------------
-
-
-@only(is_asn, refuse_with(TEXTS, "bukan_pegawai"))
-async def own_evaluation(update: Update, context: BotContext, person: Person) -> None:
-    """/evaluasi [periode]: the ASN's own evaluation pack as a spreadsheet.
-
-    Without a period: the latest period they were rated for, else the current triwulan.
-    """
-    if update.effective_chat is None:
-        return
-    employee = person.asn
-    today = wib_today()
-    if context.args:
-        period = await _parse_or_explain(update, " ".join(context.args))
-        if period is None:
-            return
-    else:
-        period = await _latest_rated_period(context, id_of(employee)) or current_period(
-            PeriodKind.QUARTER, today
-        )
-    async with context.db.session() as session:
-        packs = await evaluation_packs(session, period, today=today, employee_ids=[id_of(employee)])
-    content = await _in_thread(evaluation_xlsx_bytes, packs)
-    evaluation = packs[0].evaluation if packs else None
-    status = (
-        TEXTS.get("evaluasi_status_dinilai", predikat=evaluation.predikat)
-        if evaluation
-        else TEXTS.get("evaluasi_status_belum")
-    )
-    await update.effective_chat.send_document(
-        document=io.BytesIO(content),
-        filename=f"evaluasi-{employee.nip}-{period.label}.xlsx",
-        caption=TEXTS.get(
-            "evaluasi_keterangan", periode=period.title, nama=employee.nama, status=status
-        ),
-    )
-
-
-async def _latest_rated_period(context: BotContext, employee_id: int) -> Period | None:
-    async with context.db.session() as session:
-        rows = (
-            await session.exec(
-                select(Evaluation.period).where(Evaluation.employee_id == employee_id)
-            )
-        ).all()
-    periods = [parse_period(label) for label in rows]
-    # The latest end first; at the same end (Q4 and the year) the year, the fuller evaluation.
-    periods.sort(key=lambda p: (p.end, p.days), reverse=True)
-    return periods[0] if periods else None
-
-
-@only(is_asn, refuse_with(TEXTS, "bukan_pegawai"))
-async def own_reports(update: Update, context: BotContext, person: Person) -> None:
-    """/laporansaya [periode]: the ASN's own progress reports as a spreadsheet (default: the
-    current year)."""
-    if update.effective_chat is None:
-        return
-    employee = person.asn
-    if context.args:
-        try:
-            period = parse_period(" ".join(context.args))
-        except PeriodError as error:
-            await reply(update, TEXTS.get("periode_umum_salah", pesan=str(error)))
-            return
-    else:
-        period = current_period(PeriodKind.YEAR, wib_today())
-    async with context.db.session() as session:
-        table = await reports_table(session, period, employee_id=id_of(employee))
-    if not table.rows:
-        await reply(update, TEXTS.get("laporansaya_kosong", periode=period.title))
-        return
-    content = await _in_thread(xlsx_bytes, [table])
-    await update.effective_chat.send_document(
-        document=io.BytesIO(content),
-        filename=f"laporan-{employee.nip}-{period.label}.xlsx",
-        caption=TEXTS.get("laporansaya_keterangan", periode=period.title, jumlah=len(table.rows)),
-    )
-
-
-async def _in_thread(function: Callable[..., bytes], *args: Any) -> bytes:
-    """Spreadsheets are written in a worker thread: openpyxl blocks."""
-    return await asyncio.to_thread(function, *args)
-
-
 def build_evaluation_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    """/nilai (a conversation), then /evaluasi and /laporansaya (one reply each)."""
-    return [
-        build_evaluation_conversation(),
-        CommandHandler("evaluasi", own_evaluation),
-        CommandHandler("laporansaya", own_reports),
-    ]
+    """/nilai (a conversation)."""
+    return [build_evaluation_conversation()]

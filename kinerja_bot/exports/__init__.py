@@ -1,2 +1,2 @@
-"""Exports to .xlsx and .csv (`kinerja-bot ekspor …`) and the evaluation pack.
-See docs/evaluation.md."""
+"""Exports to .xlsx and .csv (`kinerja-bot ekspor …`), the evaluation pack, and an ASN's own
+files in chat (/evaluasi, /laporansaya: `handlers`). See docs/evaluation.md."""

@@ -17,18 +17,18 @@ from kinerja_bot.core.organisation import unit_by_kode
 from kinerja_bot.core.rules.periods import Period, PeriodError, PeriodKind, parse_period
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.development import development_by_person
-from kinerja_bot.evaluation.pack import (
-    EvaluationPack,
-    evaluation_packs,
-    write_evaluation_file,
-)
-from kinerja_bot.evaluation.service import NotAnEvaluationPeriod, parse_evaluation_period
+from kinerja_bot.evaluation import NotAnEvaluationPeriod, parse_evaluation_period
 from kinerja_bot.exports.datasets import (
     development_tables,
     needs_table,
     reports_table,
     skm_tables,
     tickets_table,
+)
+from kinerja_bot.exports.evaluation_pack import (
+    EvaluationPack,
+    evaluation_packs,
+    write_evaluation_file,
 )
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.exports.workbook import ExportFormatError, Table, output_format, write_tables

@@ -27,6 +27,7 @@ from kinerja_bot.core.texts import Markup
 from kinerja_bot.core.vocabulary import status_label
 from kinerja_bot.evaluation.handlers import TEXTS
 from kinerja_bot.evaluation.service import NOTE_MAX_CHARS, offered_periods
+from kinerja_bot.exports.handlers import TEXTS as FILES
 from kinerja_bot.exports.texts import TEXTS as EXPORT_TEXTS
 from kinerja_bot.general import TEXTS as GENERAL
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
@@ -429,14 +430,14 @@ async def test_an_asn_downloads_their_evaluation_pack(bot: RunningBot, database:
     data = await team(database)
     linked(bot.api, SITI)
     (reply,) = await bot.say(9999, "/evaluasi")
-    assert reply.plain_text == TEXTS.get("bukan_pegawai")
+    assert reply.plain_text == FILES.get("bukan_pegawai")
 
     (document,) = await bot.say(SITI, f"/evaluasi {PERIOD}")
-    assert document.plain_text == TEXTS.get(
+    assert document.plain_text == FILES.get(
         "evaluasi_keterangan",
         periode=TITLE,
         nama="Siti Rahmawati",
-        status=TEXTS.get("evaluasi_status_belum"),
+        status=FILES.get("evaluasi_status_belum"),
     )
     assert bot.api.files[document.file_id or ""].file_name == (
         f"evaluasi-{data.siti.nip}-{PERIOD}.xlsx"
@@ -452,7 +453,7 @@ async def test_an_asn_downloads_their_evaluation_pack(bot: RunningBot, database:
     await bot.api.next_message(SITI)  # the news of the rating
 
     (document,) = await bot.say(SITI, "/evaluasi")  # the latest period she was rated for
-    assert TEXTS.get("evaluasi_status_dinilai", predikat="Sangat Baik") in document.plain_text
+    assert FILES.get("evaluasi_status_dinilai", predikat="Sangat Baik") in document.plain_text
     recap = workbook_of(bot.api, document).worksheets[0]
     assert [cell.value for cell in recap[2]][:9] == [
         data.siti.nip,
@@ -470,14 +471,14 @@ async def test_an_asn_downloads_their_evaluation_pack(bot: RunningBot, database:
 async def test_an_asn_downloads_their_reports(bot: RunningBot, database: Database) -> None:
     data = await team(database)
     (reply,) = await bot.say(SITI, "/laporansaya 2026-Q1")
-    assert reply.plain_text == TEXTS.get(
+    assert reply.plain_text == FILES.get(
         "laporansaya_kosong", periode=parse_period("2026-Q1").title
     )
     (reply,) = await bot.say(SITI, "/laporansaya 2026-13")
-    assert reply.plain_text == TEXTS.get("periode_umum_salah", pesan=str(PeriodError("2026-13")))
+    assert reply.plain_text == FILES.get("periode_salah", pesan=str(PeriodError("2026-13")))
 
     (document,) = await bot.say(SITI, "/laporansaya 2026")
-    assert document.plain_text == TEXTS.get(
+    assert document.plain_text == FILES.get(
         "laporansaya_keterangan", periode=parse_period("2026").title, jumlah=2
     )
     sheet = workbook_of(bot.api, document).worksheets[0]
@@ -489,4 +490,4 @@ async def test_an_asn_downloads_their_reports(bot: RunningBot, database: Databas
 @pytest.mark.parametrize("command", ["/evaluasi", "/laporansaya"])
 async def test_files_are_only_for_linked_staff(bot: RunningBot, command: str) -> None:
     (reply,) = await bot.say(424242, command)
-    assert reply.plain_text == TEXTS.get("bukan_pegawai")
+    assert reply.plain_text == FILES.get("bukan_pegawai")

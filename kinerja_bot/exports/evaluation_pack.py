@@ -38,7 +38,7 @@ from kinerja_bot.core.models import (
 )
 from kinerja_bot.core.rules.periods import Period, format_date_id
 from kinerja_bot.core.rules.predikat import BERAKHLAK, Rating
-from kinerja_bot.evaluation.service import (
+from kinerja_bot.evaluation import (
     assessment_date,
     evaluations_for,
     suggestion,
