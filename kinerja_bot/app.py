@@ -127,7 +127,7 @@ def build_application(
 ) -> KinerjaApplication:
     """The whole bot; `request` injects a fake transport (tests, terminal chat)."""
     TextBook.validate_all()
-    database = database or Database(settings.database_url)
+    database = database or Database(settings.database_url, settings.database_timeouts)
     secret = token or (
         settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     )

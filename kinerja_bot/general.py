@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 
 from kinerja_bot.commands import command_list
 from kinerja_bot.context import BotContext
+from kinerja_bot.db import is_unavailable
 from kinerja_bot.people import Person, identify
 from kinerja_bot.texts import TextBook
 
@@ -28,6 +29,7 @@ TEXTS = TextBook(
         "peringatan_tombol_usang": (),
         "habis_waktu": (),
         "galat": (),
+        "gangguan": (),
     },
 )
 
@@ -118,6 +120,8 @@ async def error_handler(update: object, context: BotContext) -> None:
     try:
         if update.callback_query is not None:
             await update.callback_query.answer()
-        await context.bot.send_message(update.effective_chat.id, TEXTS.get("galat"))
+        # A database that does not answer in time is passing trouble, not a bug of ours.
+        key = "gangguan" if context.error and is_unavailable(context.error) else "galat"
+        await context.bot.send_message(update.effective_chat.id, TEXTS.get(key))
     except TelegramError:
         log.warning("Could not tell chat %s about the error", update.effective_chat.id)
