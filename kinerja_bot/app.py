@@ -8,7 +8,6 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -28,7 +27,7 @@ from kinerja_bot.config import Settings
 from kinerja_bot.context import DATABASE_KEY, SETTINGS_KEY, BotContext, KinerjaApplication
 from kinerja_bot.db import Database
 from kinerja_bot.evaluation.handlers import build_evaluation_handlers
-from kinerja_bot.flood_control import FLOOD_GROUP, FloodHandler
+from kinerja_bot.flood_control import FLOOD_GROUP, FloodHandler, PatientRateLimiter
 from kinerja_bot.persistence import DatabasePersistence
 from kinerja_bot.privacy.handlers import build_privacy_handlers
 from kinerja_bot.reminders.handlers import build_reminder_handlers
@@ -133,6 +132,7 @@ def build_application(
     )
     if not secret:
         raise ValueError("a bot token is needed to build the application")
+    processor = PerUserOrderedProcessor()
     builder: Any = (
         ApplicationBuilder()
         .token(secret)
@@ -141,12 +141,13 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .context_types(ContextTypes(context=BotContext))
         .persistence(DatabasePersistence(database))
-        .concurrent_updates(PerUserOrderedProcessor())
+        .concurrent_updates(processor)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # Replies wait their turn, never dropped; a user kept waiting is told it is busy.
+        builder = builder.rate_limiter(PatientRateLimiter(awaiting_reply=processor.is_busy))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application: KinerjaApplication = builder.build()
