@@ -26,6 +26,7 @@ class StallingProxy:
         self.port = 0
         self._flowing = asyncio.Event()
         self._flowing.set()
+        self._closing = False
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
@@ -48,11 +49,11 @@ class StallingProxy:
         traceback: TracebackType | None,
     ) -> None:
         assert self._server is not None
+        self._closing = True
         self._server.close()
+        self._flowing.set()  # waiting connections see `_closing` and end
         for writer in list(self._writers):
             writer.close()
-        for task in list(self._tasks):
-            task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._server.wait_closed()
 
@@ -62,11 +63,14 @@ class StallingProxy:
         self._writers.add(client)
         try:
             await self._flowing.wait()
+            if self._closing:
+                raise ConnectionAbortedError
             server_reader, server = await asyncio.open_connection(
                 self.target_host, self.target_port
             )
         except OSError:
             client.close()
+            self._writers.discard(client)
             return
         self._writers.add(server)
         pipes = [
