@@ -8,7 +8,6 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -27,7 +26,7 @@ from kinerja_bot.complaints.handlers import build_complaint_handlers
 from kinerja_bot.core.commands import menu
 from kinerja_bot.core.context import DATABASE_KEY, SETTINGS_KEY, BotContext, KinerjaApplication
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.flood_control import FLOOD_GROUP, FloodHandler
+from kinerja_bot.core.flood_control import FLOOD_GROUP, FloodHandler, PatientRateLimiter
 from kinerja_bot.core.persistence import DatabasePersistence
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
@@ -177,12 +176,13 @@ def build_application(
 ) -> KinerjaApplication:
     """The whole bot; `request` injects a fake transport (tests, terminal chat)."""
     TextBook.validate_all()
-    database = database or Database(settings.database_url)
+    database = database or Database(settings.database_url, settings.database_timeouts)
     secret = token or (
         settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
     )
     if not secret:
         raise ValueError("a bot token is needed to build the application")
+    processor = PerUserOrderedProcessor()
     bot = IntakeBot(
         secret,
         base_url=settings.base_url,
@@ -191,14 +191,15 @@ def build_application(
         # PTB's own defaults: a pool for concurrent replies, one connection for getUpdates.
         request=request or HTTPXRequest(connection_pool_size=256),
         get_updates_request=request or HTTPXRequest(),
-        rate_limiter=AIORateLimiter(max_retries=3) if rate_limit else None,
+        # Replies wait their turn, never dropped; a user kept waiting is told it is busy.
+        rate_limiter=PatientRateLimiter(awaiting_reply=processor.is_busy) if rate_limit else None,
     )
     builder: Any = (
         ApplicationBuilder()
         .bot(bot)
         .context_types(ContextTypes(context=BotContext))
         .persistence(DatabasePersistence(database))
-        .concurrent_updates(PerUserOrderedProcessor())
+        .concurrent_updates(processor)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -14,6 +14,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from kinerja_bot.core.commands import command_list
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.db import is_unavailable
 from kinerja_bot.core.people import current_person
 from kinerja_bot.core.telegram_ui import COMMON_TEXTS as TEXTS
 
@@ -158,7 +159,9 @@ async def error_handler(update: object, context: BotContext) -> None:
         await _quietly(query.answer())  # refused if the handler answered already: fine
         if isinstance(query.message, Message) and query.message.reply_markup is not None:
             await _quietly(query.edit_message_reply_markup(query.message.reply_markup))
-    if not await _quietly(context.bot.send_message(update.effective_chat.id, TEXTS.get("galat"))):
+    # A database that does not answer in time is passing trouble, not a bug of ours.
+    key = "gangguan" if context.error and is_unavailable(context.error) else "galat"
+    if not await _quietly(context.bot.send_message(update.effective_chat.id, TEXTS.get(key))):
         log.warning("Could not tell chat %s about the error", update.effective_chat.id)
 
 

@@ -9,6 +9,8 @@ import logging
 import re
 import signal
 import sys
+from collections.abc import Awaitable, Callable
+from itertools import count
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
@@ -17,6 +19,7 @@ import tornado.web
 from telegram import Update
 from telegram.error import InvalidToken
 
+from kinerja_bot.core.db import Database
 from kinerja_bot.core.settings import ConfigError, Settings, get_settings
 from kinerja_bot.core.texts import TextBook, TextError
 
@@ -72,6 +75,42 @@ def load_or_exit() -> Settings:
     if settings.telegram_bot_token is None:
         sys.exit(TEXTS.get("token_missing"))
     return settings
+
+
+# Seconds between attempts to reach the database at start: quickly at first, then calmly.
+RETRY_DELAYS = (1, 2, 5, 10, 30)
+
+
+async def database_problem(settings: Settings) -> str | None:
+    """None when the database answers within the bot's timeouts, else a one-line reason."""
+    database = Database(settings.database_url, settings.database_timeouts)
+    try:
+        async with database.session() as session:
+            await session.connection()
+    except Exception as error:
+        cause = getattr(error, "orig", None) or error  # the driver's own words, without SQL
+        first_line = next(iter(str(cause).splitlines()), "")
+        return (f"{type(cause).__name__}: {first_line}" if first_line else type(cause).__name__)[
+            :200
+        ]
+    finally:
+        await database.dispose()
+    return None
+
+
+async def wait_for_database(
+    settings: Settings, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+) -> None:
+    """Return once the database answers; until then one log line per attempt, no traceback."""
+    for attempt in count(1):
+        problem = await database_problem(settings)
+        if problem is None:
+            return
+        delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1]
+        log.warning(
+            "Database not reachable (attempt %d: %s); trying again in %d s", attempt, problem, delay
+        )
+        await sleep(delay)
 
 
 @tornado.web.stream_request_body
@@ -184,6 +223,7 @@ def serve(settings: Settings) -> None:
     from kinerja_bot.app import build_application
     from kinerja_bot.core.migrate import upgrade
 
+    asyncio.run(wait_for_database(settings))
     upgrade(settings.database_url)
     application = build_application(settings)
     if settings.webhook_url is not None:

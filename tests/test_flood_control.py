@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+from itertools import pairwise
+from typing import Any
+
 import pytest
+from telegram.error import RetryAfter
 
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.flood_control import FLOOD_GROUP, TEXTS, FloodGuard, FloodHandler
+from kinerja_bot.core.flood_control import (
+    FLOOD_GROUP,
+    NOTICE_GAP_SECONDS,
+    TEXTS,
+    FloodGuard,
+    FloodHandler,
+    PatientRateLimiter,
+)
 from kinerja_bot.core.settings import ConfigError, Settings, load_settings
 from kinerja_bot.general import TEXTS as GENERAL
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
-from tests.conftest import running_bot
+from tests.conftest import FakeClock, running_bot
 
 USER = 5880001
 ADMIN = 900001
@@ -101,3 +114,84 @@ def test_limits_are_settings_with_clear_errors() -> None:
     with pytest.raises(ConfigError, match="PERSONAL_DATA_RETENTION_DAYS"):
         load_settings(_env_file=None, personal_data_retention_days="0")
     assert load_settings(_env_file=None, respondent_hash_secret="").respondent_hash_secret is None
+
+
+# --- The bot's own calls: PatientRateLimiter, on a clock that moves only when it waits --------
+
+
+class TelegramCalls:
+    """The callback a rate limiter wraps: records (time, chat, text) of every message sent;
+    answers 429 to the first `refusals` calls."""
+
+    def __init__(self, clock: FakeClock, refusals: int = 0) -> None:
+        self.clock = clock
+        self.refusals = refusals
+        self.sent: list[tuple[float, Any, str]] = []
+
+    async def __call__(self, endpoint: str, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if self.refusals:
+            self.refusals -= 1
+            raise RetryAfter(timedelta(seconds=3))
+        self.sent.append((self.clock.now, data["chat_id"], data["text"]))
+        return {"ok": True}
+
+    def replies(self) -> list[tuple[float, Any]]:
+        return [(at, chat) for at, chat, text in self.sent if text == REPLY]
+
+    def notices(self) -> list[tuple[float, Any]]:
+        return [(at, chat) for at, chat, text in self.sent if text == TEXTS.get("sedang_ramai")]
+
+
+REPLY = "Bantuan"
+
+
+async def send_all(limiter: PatientRateLimiter, calls: TelegramCalls, chats: list[Any]) -> None:
+    """Every chat gets a reply, all asked for at once."""
+    requests = [{"chat_id": chat, "text": REPLY} for chat in chats]
+    await asyncio.gather(
+        *(
+            limiter.process_request(calls, ("sendMessage", data), {}, "sendMessage", data, None)
+            for data in requests
+        )
+    )
+
+
+def limiter_on(clock: FakeClock, **options: Any) -> PatientRateLimiter:
+    return PatientRateLimiter(clock=clock, sleep=clock.sleep, **options)
+
+
+async def test_sends_are_paced_overall_and_per_group_in_arrival_order() -> None:
+    clock = FakeClock()
+    limiter, calls = limiter_on(clock, per_second=10), TelegramCalls(clock)
+    await send_all(limiter, calls, [*range(1, 21), -100, -100])
+    times = [at for at, _ in calls.replies()]
+    assert [chat for _, chat in calls.replies()][:20] == list(range(1, 21))  # first come
+    assert all(later - earlier >= 0.1 - 1e-9 for earlier, later in pairwise(times))
+    group = [at for at, chat in calls.replies() if chat == -100]
+    assert group[1] - group[0] >= 3  # 20 a minute in one group
+
+
+async def test_a_429_holds_the_queue_and_the_call_goes_again_never_dropped() -> None:
+    clock = FakeClock()
+    limiter, calls = limiter_on(clock, per_second=30), TelegramCalls(clock, refusals=5)
+    await send_all(limiter, calls, list(range(1, 31)))
+    assert sorted(chat for _, chat in calls.replies()) == list(range(1, 31))  # all 30 sent
+    assert clock.now - 1_000 >= 5 * 3  # each refusal held everything for its retry_after
+    assert limiter.pace < 30  # and slowed the pace down
+
+
+async def test_only_users_waiting_long_for_a_reply_are_told_it_is_busy_once() -> None:
+    clock = FakeClock()
+    waiting_users = set(range(1, 101))
+    limiter = limiter_on(
+        clock, per_second=10, notice_after=2, awaiting_reply=waiting_users.__contains__
+    )
+    calls = TelegramCalls(clock)
+    await send_all(limiter, calls, [*range(1, 101), 5000])  # 5000: a broadcast recipient
+    notices = calls.notices()
+    noticed = [chat for _, chat in notices]
+    assert noticed == list(range(21, 101))  # their turn was more than 2 s away, at 10 a second
+    replied_at = dict((chat, at) for at, chat in calls.replies())
+    assert all(replied_at[chat] >= at + NOTICE_GAP_SECONDS for at, chat in notices)
+    assert notices[-1][0] < replied_at[21]  # the notices went ahead of the queue
+    assert sorted(replied_at) == [*range(1, 101), 5000]

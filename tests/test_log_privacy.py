@@ -83,7 +83,7 @@ async def test_journeys_and_failures_leave_no_personal_data_in_the_log(
     await bot.say(NEWCOMER, "/daftar")
     with database_fails(database, on="FROM employee"):
         (failed,) = await bot.say(NEWCOMER, OTHER_NIP)
-    assert failed.plain_text == GENERAL.get("galat")
+    assert failed.plain_text == GENERAL.get("gangguan")
     await bot.say(NEWCOMER, OTHER_NIP)
     await bot.say(NEWCOMER, "/batal")
 

@@ -18,14 +18,22 @@ from pathlib import Path
 import httpx
 import pytest
 from pydantic import AnyHttpUrl, SecretStr
+from sqlalchemy.engine import make_url
 
 from kinerja_bot.app import build_application
 from kinerja_bot.core.context import KinerjaApplication
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.settings import Settings
-from kinerja_bot.runner import WEBHOOK_BODY_LIMIT, RedactingFormatter, webhook_server
+from kinerja_bot.runner import (
+    WEBHOOK_BODY_LIMIT,
+    RedactingFormatter,
+    wait_for_database,
+    webhook_server,
+)
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
+from kinerja_bot.testing.stall import StallingProxy
 from kinerja_bot.testing.transports import FakeBotAPIServer
+from tests.conftest import ON_POSTGRES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -261,3 +269,40 @@ async def test_bot_py_serves_the_webhook_on_loopback_and_stops_cleanly(
     assert api.webhook_url == "https://bot.tangerangselatankota.go.id/telegram/hook"
     assert process.returncode == 0
     assert f"Webhook mode on 127.0.0.1:{port}" in output.decode()
+
+
+async def test_the_bot_waits_for_a_database_that_is_down_with_one_line_per_attempt(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Unreachable at start: a missing SQLite folder, or a PostgreSQL server that hangs."""
+    # The proxy stands in front of PostgreSQL; on SQLite it is not used.
+    async with StallingProxy("127.0.0.1", make_url(settings.database_url).port or 5432) as proxy:
+        if ON_POSTGRES:
+            url = make_url(settings.database_url).set(host=proxy.host, port=proxy.port)
+            proxy.stall()
+            comes_back = proxy.resume
+        else:
+            url = make_url(f"sqlite:///{tmp_path / 'later' / 'bot.db'}")
+
+            def comes_back() -> None:
+                (tmp_path / "later").mkdir()
+
+        waiting = settings.model_copy(
+            update={
+                "database_url": url.render_as_string(hide_password=False),
+                "database_connect_timeout": 0.5,
+            }
+        )
+        delays: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            delays.append(seconds)
+            if len(delays) == 2:
+                comes_back()
+
+        with caplog.at_level(logging.INFO, logger="kinerja_bot"):
+            await wait_for_database(waiting, sleep=sleep)
+    assert delays == [1, 2]
+    lines = [r for r in caplog.records if r.name == "kinerja_bot"]
+    assert [r.getMessage().split(" (")[0] for r in lines] == ["Database not reachable"] * 2
+    assert all(r.exc_info is None and "\n" not in r.getMessage() for r in lines)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,33 +28,89 @@ def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+@dataclass(frozen=True)
+class Timeouts:
+    """How long the bot waits for the database, in seconds, before it gives up and tells the
+    user to try again: opening a connection, one statement (on SQLite: waiting for the write
+    lock), and waiting for a free connection of the pool. At most a pool wait and then a
+    connect or a statement add up: with the defaults (2 s each) the user hears back in 4 s."""
+
+    connect: float
+    statement: float
+    pool: float
+
+
+# Without the bot's settings (the CLI, benchmarks): long imports may take their time.
+SQLITE_BUSY_SECONDS = 10.0
+
+
+def _sqlite_pragmas(busy_seconds: float, dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the bot read while the CLI imports; the busy timeout makes writers queue.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
+def _timeout_options(url: str, timeouts: Timeouts) -> dict[str, Any]:
+    """Engine options that bound every wait for the database (see `Timeouts`)."""
+    if url.startswith("sqlite"):
+        return {}
+    return {
+        "pool_timeout": timeouts.pool,
+        "connect_args": {
+            "timeout": timeouts.connect,
+            "command_timeout": timeouts.statement,
+            # The server gives up too, so a statement cut off on our side does not run on.
+            "server_settings": {"statement_timeout": str(int(timeouts.statement * 1000))},
+        },
+    }
+
+
+def create_engine(
+    database_url: str, timeouts: Timeouts | None = None, **kwargs: Any
+) -> AsyncEngine:
     """Create the process's engine; SQLite connections get WAL, foreign keys and a busy timeout.
+    With `timeouts` (the bot) no wait for the database is longer than they allow.
 
     Errors never quote the statement's parameters: they are what users typed (NIP, names, phone
     numbers, report texts) and would land in the log with the traceback.
     """
-    engine = create_async_engine(async_url(database_url), hide_parameters=True, **kwargs)
+    url = async_url(database_url)
+    options = _timeout_options(url, timeouts) if timeouts else {}
+    engine = create_async_engine(url, hide_parameters=True, **options, **kwargs)
+    if timeouts and not is_sqlite(engine):
+        event.listen(engine.sync_engine, "invalidate", _drop_at_once)
     if is_sqlite(engine):
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        busy = timeouts.statement if timeouts else SQLITE_BUSY_SECONDS
+        event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, busy))
     return engine
+
+
+def _drop_at_once(dbapi_connection: Any, _record: Any, error: BaseException | None) -> None:
+    """A connection discarded after an error is cut at once: the polite goodbye SQLAlchemy
+    would send next waits two more seconds on a database that does not answer."""
+    if error is not None and dbapi_connection is not None:
+        dbapi_connection.driver_connection.terminate()
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether an error means the database did not answer in time or could not be reached
+    (as opposed to a bug or a constraint): the user is asked to try again shortly."""
+    if isinstance(error, exc.DBAPIError):
+        return error.connection_invalidated or isinstance(
+            error, (exc.OperationalError, exc.InterfaceError)
+        )
+    return isinstance(error, (exc.TimeoutError, TimeoutError, ConnectionError))
 
 
 class Database:
     """The engine and its session factory, opened at start and disposed at shutdown."""
 
-    def __init__(self, database_url: str) -> None:
-        self.engine = create_engine(database_url)
+    def __init__(self, database_url: str, timeouts: Timeouts | None = None) -> None:
+        self.engine = create_engine(database_url, timeouts)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )

@@ -19,6 +19,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from kinerja_bot.core.db import Timeouts
 from kinerja_bot.core.timetable import Schedule, parse_time, parse_weekly
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -66,6 +67,11 @@ class Settings(BaseSettings):
     personal_data_retention_days: int = Field(default=90, ge=1, le=3650)
     user_message_limit: int = Field(default=60, ge=1, le=10000)
     user_message_window_seconds: int = Field(default=30, ge=1, le=3600)
+    # Seconds the bot waits for the database before asking the user to try again (see db.py):
+    # a pool wait plus one statement stays under 5 s.
+    database_connect_timeout: float = Field(default=2, gt=0, le=60)
+    database_statement_timeout: float = Field(default=2, gt=0, le=600)
+    database_pool_timeout: float = Field(default=2, gt=0, le=60)
 
     # Schedules in TZ_NAME time (see docs/scheduling.md): weekly slots or a time of day.
     schedule_reminders: WeeklySchedule = parse_weekly("kamis 09:00, jumat 14:00")
@@ -133,6 +139,14 @@ class Settings(BaseSettings):
         if self.webhook_url is not None and self.webhook_secret is None:
             raise ValueError("WEBHOOK_SECRET wajib diisi jika WEBHOOK_URL diisi")
         return self
+
+    @property
+    def database_timeouts(self) -> Timeouts:
+        return Timeouts(
+            connect=self.database_connect_timeout,
+            statement=self.database_statement_timeout,
+            pool=self.database_pool_timeout,
+        )
 
     @property
     def tz(self) -> ZoneInfo:

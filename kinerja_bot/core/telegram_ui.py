@@ -38,6 +38,7 @@ COMMON_TEXTS = TextBook(
         "hanya_chat_pribadi": ("tautan",),
         "peringatan_hanya_chat_pribadi": (),
         "pesan_diubah": (),
+        "gangguan": (),
     },
 )
 

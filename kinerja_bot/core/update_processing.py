@@ -48,6 +48,11 @@ class PerUserOrderedProcessor(BaseUpdateProcessor):
                 del self._waiting[key]
                 del self._locks[key]
 
+    def is_busy(self, key: object) -> bool:
+        """Whether an update of this user (or chat) is being handled or waiting: they expect
+        an answer."""
+        return key in self._waiting
+
     async def initialize(self) -> None:
         """Nothing to open."""
 
