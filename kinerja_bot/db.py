@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -36,11 +38,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def private_file(path: Path) -> Path:
+    """Make `path` a file only its owner may read or write (0600), creating it empty if need
+    be: for files with personal data or live activation codes."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+    return path
+
+
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the process's engine; SQLite connections get WAL, foreign keys and a busy timeout."""
+    """Create the process's engine; SQLite connections get WAL, foreign keys and a busy timeout,
+    and the database file (with its WAL and shared-memory files, which SQLite creates with the
+    same mode) is readable by its owner only."""
     engine = create_async_engine(async_url(database_url), **kwargs)
     if is_sqlite(engine):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        database = engine.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            private_file(Path(database))
     return engine
 
 

@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from kinerja_bot.activation.service import IssuedCode, issue_codes
 from kinerja_bot.cli_common import TEXTS, CliError, with_database
 from kinerja_bot.config import Settings
-from kinerja_bot.db import Database
+from kinerja_bot.db import Database, private_file
 from kinerja_bot.models import Employee, utcnow
 from kinerja_bot.organisation import unit_by_kode, unit_tree_ids
 
@@ -72,7 +72,7 @@ async def issue_and_collect(
 
 
 def write_csv(path: Path, issued: list[IssuedCode], username: str, settings: Settings) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with private_file(path).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         for code in issued:
