@@ -47,7 +47,7 @@ from kinerja_bot.evaluation.service import (
 from kinerja_bot.exports.datasets import reports_table
 from kinerja_bot.exports.evaluation_pack import evaluation_packs, evaluation_xlsx_bytes
 from kinerja_bot.exports.workbook import xlsx_bytes
-from kinerja_bot.general import conversation_timed_out
+from kinerja_bot.general import conversation_timed_out, stale_button
 from kinerja_bot.models import Employee, Evaluation, id_of, utcnow
 from kinerja_bot.people import Person, identify
 from kinerja_bot.reporting.progress import IndicatorProgress
@@ -64,6 +64,7 @@ from kinerja_bot.rules.periods import (
 from kinerja_bot.rules.predikat import BERAKHLAK, Rating, predikat
 from kinerja_bot.telegram_ui import (
     Button,
+    callback_int,
     conversation,
     keyboard,
     one_per_row,
@@ -329,7 +330,11 @@ async def choose_employee(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     if draft is None:
         return await _lost(update, context)
-    checked = await _checked_subordinate(update, context, int(_callback_part(update)))
+    employee_id = callback_int(update)
+    if employee_id is None:
+        await stale_button(update, context)
+        return EMPLOYEE
+    checked = await _checked_subordinate(update, context, employee_id)
     if checked is None:
         return EMPLOYEE
     await take_press(update)
@@ -689,7 +694,7 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
         states={
             PERIOD: [_button("p", choose_period, r":[0-9A-Za-z-]{4,8}")],
             EMPLOYEE: [
-                _button("e", choose_employee, r":\d{1,12}"),
+                _button("e", choose_employee, r":\d+"),
                 _button("x", finish),
             ],
             RESULT: [_button("h", choose_result, f":({_RATING_PATTERN})")],

@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from kinerja_bot.context import BotContext
 from kinerja_bot.general import TEXTS as GENERAL
-from kinerja_bot.general import conversation_timed_out, current_person
+from kinerja_bot.general import conversation_timed_out, current_person, stale_button
 from kinerja_bot.models import Delivery, DeliveryStatus, id_of, utcnow
 from kinerja_bot.reminders.jobs import TEXTS as REMINDER_TEXTS
 from kinerja_bot.reminders.service import (
@@ -191,9 +191,12 @@ async def receive_last_day(update: Update, context: BotContext) -> int:
 async def delete_leave(update: Update, context: BotContext) -> None:
     """Hapus under a listed leave (only one's own)."""
     leave_id = callback_int(update)
+    if leave_id is None:
+        await stale_button(update, context)
+        return
     person = await current_person(update, context)
     removed = False
-    if leave_id is not None and person is not None and person.employee is not None:
+    if person is not None and person.employee is not None:
         async with context.db.session() as session:
             removed = await remove_leave(session, person.employee, leave_id)
     await take_press(

@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from kinerja_bot.context import BotContext
 from kinerja_bot.general import TEXTS as GENERAL
-from kinerja_bot.general import conversation_timed_out, current_person
+from kinerja_bot.general import conversation_timed_out, current_person, stale_button
 from kinerja_bot.models import Indicator, utcnow
 from kinerja_bot.reporting.overview import achievement_label, describe, wib_date
 from kinerja_bot.reporting.progress import indicator_progress, single_indicator_progress
@@ -596,8 +596,11 @@ def build_report_conversation() -> ConversationHandler[BotContext]:
 async def start_correction(update: Update, context: BotContext) -> int:
     """Koreksi laporan: refuse with the reason, or ask which part to correct."""
     report_id = callback_int(update)
+    if report_id is None:
+        await stale_button(update, context)
+        return ConversationHandler.END
     person = await current_person(update, context)
-    if report_id is None or person is None or person.employee is None:
+    if person is None or person.employee is None:
         await take_press(update)
         await reply(update, TEXTS.get("bukan_milik"))
         return ConversationHandler.END

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from kinerja_bot.context import BotContext
-from kinerja_bot.general import current_person
+from kinerja_bot.general import current_person, stale_button
 from kinerja_bot.models import Employee, Feedback, utcnow
 from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
 from kinerja_bot.reporting.service import latest_feedback
@@ -145,8 +145,11 @@ async def turn_page(update: Update, context: BotContext) -> None:
     """◀ / ▶ on a /kinerja message: show another page in place."""
     query = update.callback_query
     page = callback_int(update)
+    if page is None:
+        await stale_button(update, context)
+        return
     person = await current_person(update, context)
-    if query is None or page is None or person is None:
+    if query is None or person is None:
         return
     if person.employee is None:
         await query.answer(TEXTS.get("bukan_pegawai")[:200], show_alert=True)

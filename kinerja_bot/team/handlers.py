@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from kinerja_bot.context import BotContext
 from kinerja_bot.general import TEXTS as GENERAL
-from kinerja_bot.general import conversation_timed_out, current_person
+from kinerja_bot.general import conversation_timed_out, current_person, stale_button
 from kinerja_bot.models import Employee, id_of, utcnow
 from kinerja_bot.people import Person
 from kinerja_bot.reporting.handlers import describe_evidence, describe_note
@@ -266,9 +266,12 @@ async def member_page(
 async def show_member(update: Update, context: BotContext) -> None:
     """A person's button on /tim."""
     employee_id = callback_int(update)
+    if employee_id is None:
+        await stale_button(update, context)
+        return
     person = await current_person(update, context)
     page = None
-    if employee_id is not None and person is not None:
+    if person is not None:
         page = await member_page(context, person, employee_id)
     if page is None:
         await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
@@ -280,8 +283,11 @@ async def show_member(update: Update, context: BotContext) -> None:
 async def mark_read(update: Update, context: BotContext) -> None:
     """Tandai dibaca: acknowledge, refresh the page, tell the ASN."""
     report_id, query = callback_int(update), update.callback_query
+    if report_id is None:
+        await stale_button(update, context)
+        return
     person = await current_person(update, context)
-    if report_id is None or person is None or person.employee is None or query is None:
+    if person is None or person.employee is None or query is None:
         return
     async with context.db.session() as session:
         acknowledged = await acknowledge(session, person, report_id, utcnow())
@@ -308,8 +314,11 @@ async def mark_read(update: Update, context: BotContext) -> None:
 async def nudge(update: Update, context: BotContext) -> None:
     """Ingatkan: at most once a day per person, only to those who have not reported."""
     employee_id = callback_int(update)
+    if employee_id is None:
+        await stale_button(update, context)
+        return
     person = await current_person(update, context)
-    if employee_id is None or person is None or person.employee is None:
+    if person is None or person.employee is None:
         return
     now = utcnow()
     today = wib_today(now)
@@ -359,10 +368,11 @@ def thread_text(entries: list[tuple[Any, Employee]]) -> str:
     )
 
 
-async def discussable(update: Update, context: BotContext) -> tuple[Person, ReportContext] | None:
-    report_id = callback_int(update)
+async def discussable(
+    update: Update, context: BotContext, report_id: int
+) -> tuple[Person, ReportContext] | None:
     person = await current_person(update, context)
-    if report_id is None or person is None or person.employee is None:
+    if person is None or person.employee is None:
         return None
     async with context.db.session() as session:
         found = await report_context(session, report_id)
@@ -373,7 +383,11 @@ async def discussable(update: Update, context: BotContext) -> tuple[Person, Repo
 
 async def start_writing(update: Update, context: BotContext) -> int:
     """Umpan balik (atasan) or Balas (either side): ask for the text."""
-    found = await discussable(update, context)
+    report_id = callback_int(update)
+    if report_id is None:
+        await stale_button(update, context)
+        return ConversationHandler.END
+    found = await discussable(update, context, report_id)
     if found is None:
         await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
         return ConversationHandler.END
