@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from kinerja_bot.activation.service import IssuedCode, issue_codes
 from kinerja_bot.core.cli_common import TEXTS, CliError, bot_username, with_database
-from kinerja_bot.core.db import Database
+from kinerja_bot.core.db import Database, private_file
 from kinerja_bot.core.models import Employee, utcnow
 from kinerja_bot.core.organisation import unit_by_kode, unit_tree_ids
 from kinerja_bot.core.settings import Settings
@@ -56,7 +56,7 @@ async def issue_and_collect(
 
 
 def write_csv(path: Path, issued: list[IssuedCode], username: str, settings: Settings) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with private_file(path).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         for code in issued:

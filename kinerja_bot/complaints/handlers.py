@@ -53,6 +53,7 @@ from kinerja_bot.core.people import Person, current_person
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.telegram_ui import (
     answer_with,
+    callback_int,
     cancel_forgetting,
     conversation,
     keyboard,
@@ -303,10 +304,12 @@ async def own_tickets(context: BotContext, telegram_id: int) -> str:
 
 async def _ticket_for_staff(update: Update, context: BotContext) -> tuple[Person, Complaint] | None:
     """The person and the ticket a staff button names, if they may handle it; else alert."""
-    query, person = update.callback_query, await current_person(update, context)
-    if query is None or query.data is None or person is None:
+    ticket_id, person = callback_int(update), await current_person(update, context)
+    if ticket_id is None:
+        await stale(update)
         return None
-    ticket_id = int(query.data.rsplit(":", 1)[1])
+    if person is None:
+        return None
     async with context.db.session() as session:
         complaint = await session.get(Complaint, ticket_id)
         allowed = complaint is not None and await may_handle(session, person, complaint)
@@ -321,14 +324,16 @@ async def _ticket_for_staff(update: Update, context: BotContext) -> tuple[Person
 
 async def list_page(update: Update, context: BotContext) -> None:
     """◀ / ▶ and "Daftar tiket": a page of the open tickets."""
-    person = await current_person(update, context)
-    query = update.callback_query
-    if person is None or query is None or query.data is None:
+    person, page = await current_person(update, context), callback_int(update)
+    if page is None:
+        await stale(update)
+        return
+    if person is None:
         return
     if not is_staff(person):
         await stale(update, TEXTS.get("peringatan_bukan_wewenang"))
         return
-    text, markup = await list_view(context, person, int(query.data.rsplit(":", 1)[1]))
+    text, markup = await list_view(context, person, page)
     await show(update, text, markup)
 
 
@@ -408,14 +413,17 @@ def _employee_id(person: Person) -> int | None:
 
 async def citizen_reply(update: Update, context: BotContext) -> None:
     """Sudah selesai → SELESAI; Belum selesai → DIBUKA KEMBALI (the unit is told)."""
-    query, user = update.callback_query, update.effective_user
+    query, user, ticket_id = update.callback_query, update.effective_user, callback_int(update)
+    if ticket_id is None:
+        await stale(update)
+        return
     if query is None or query.data is None or user is None:
         return
-    _, action, ticket = query.data.split(":")
+    action = query.data.split(":")[1]
     now, tz = utcnow(), context.settings.tz
     try:
         async with context.db.session() as session:
-            complaint = await session.get(Complaint, int(ticket))
+            complaint = await session.get(Complaint, ticket_id)
             if complaint is None or complaint.chat_id != user.id:
                 await stale(update, TEXTS.get("peringatan_bukan_milik"))
                 return

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, exc
@@ -69,11 +71,21 @@ def _timeout_options(url: str, timeouts: Timeouts) -> dict[str, Any]:
     }
 
 
+def private_file(path: Path) -> Path:
+    """Make `path` a file only its owner may read or write (0600), creating it empty if need
+    be: for files with personal data or live activation codes."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+    return path
+
+
 def create_engine(
     database_url: str, timeouts: Timeouts | None = None, **kwargs: Any
 ) -> AsyncEngine:
-    """Create the process's engine; SQLite connections get WAL, foreign keys and a busy timeout.
-    With `timeouts` (the bot) no wait for the database is longer than they allow.
+    """Create the process's engine; SQLite connections get WAL, foreign keys and a busy timeout,
+    and the database file (with its WAL and shared-memory files, which SQLite creates with the
+    same mode) is readable by its owner only. With `timeouts` (the bot) no wait for the
+    database is longer than they allow.
 
     Errors never quote the statement's parameters: they are what users typed (NIP, names, phone
     numbers, report texts) and would land in the log with the traceback.
@@ -86,6 +98,11 @@ def create_engine(
     if is_sqlite(engine):
         busy = timeouts.statement if timeouts else SQLITE_BUSY_SECONDS
         event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, busy))
+        database = engine.url.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            path = Path(database)
+            if path.parent.is_dir():  # else SQLite cannot open it either: the caller is told
+                private_file(path)
     return engine
 
 

@@ -186,8 +186,9 @@ class Finished:
 
 async def open_row(
     database: Database, job: str, period: str, chat_id: int, *, force: bool, now: datetime
-) -> int:
-    """The id of the recipient's row, created unclaimed if new; `force` starts it over."""
+) -> int | None:
+    """The id of the recipient's row, created unclaimed if new; `force` starts it over. None
+    when the row is finished: a rerun skips it without waiting for a pacing turn."""
     async with database.session() as session:
         try:
             async with session.begin_nested():
@@ -208,7 +209,8 @@ async def open_row(
                 .where(col(Delivery.status) != DeliveryStatus.SENDING)
                 .values(status=DeliveryStatus.PENDING, parts_sent=0)
             )
-        return id_of((await session.exec(select(Delivery).where(*where))).one())
+        row = (await session.exec(select(Delivery).where(*where))).one()
+        return None if row.status in DONE else id_of(row)
 
 
 async def claim_part(
@@ -359,6 +361,8 @@ async def deliver_one(
     last = len(senders) - 1
     chat_id = outgoing.chat_id
     row_id = await open_row(database, job, period, chat_id, force=force, now=pacer.now())
+    if row_id is None:
+        return DeliveryReport(skipped=1)
     sent_any, failures = False, 0
     while True:
         async with pacer.turn(chat_id):

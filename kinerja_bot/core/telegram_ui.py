@@ -86,13 +86,25 @@ async def take_press(update: Update, alert: str | None = None) -> CallbackQuery 
     return query
 
 
+# Ids and page numbers in callback data fit a PostgreSQL integer; a bigger one was forged.
+CALLBACK_INT_MAX = 2**31 - 1
+
+
 def callback_int(update: Update, position: int = -1) -> int | None:
-    """The number at `position` in `prefix:…:N` callback data, or None if it is not a number."""
+    """The number at `position` in `prefix:…:N` callback data, or None — answer the press as a
+    stale button — unless it is a plain number from 0 to 2^31 - 1. Every number read from a
+    button goes through here, so forged data never reaches a query."""
     query = update.callback_query
     if query is None or query.data is None:
         return None
-    part = query.data.split(":")[position]
-    return int(part) if part.isdigit() else None
+    parts = query.data.split(":")
+    if not -len(parts) <= position < len(parts):
+        return None
+    part = parts[position]
+    if not (part.isascii() and part.isdigit()) or len(part) > len(str(CALLBACK_INT_MAX)):
+        return None
+    number = int(part)
+    return number if number <= CALLBACK_INT_MAX else None
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

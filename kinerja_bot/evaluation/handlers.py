@@ -36,6 +36,7 @@ from kinerja_bot.core.rules.periods import (
 from kinerja_bot.core.rules.predikat import BERAKHLAK, Rating, predikat
 from kinerja_bot.core.telegram_ui import (
     Button,
+    callback_int,
     conversation,
     conversation_timed_out,
     keyboard,
@@ -43,6 +44,7 @@ from kinerja_bot.core.telegram_ui import (
     reply,
     send_to_person,
     shorten,
+    stale,
     take_press,
 )
 from kinerja_bot.core.texts import Markup, TextBook
@@ -320,7 +322,11 @@ async def choose_employee(update: Update, context: BotContext) -> int:
     draft = EVALUATION_DRAFT.get(context)
     if draft is None:
         return await _lost(update, context)
-    checked = await _checked_subordinate(update, context, int(_callback_part(update)))
+    employee_id = callback_int(update)
+    if employee_id is None:
+        await stale(update)
+        return EMPLOYEE
+    checked = await _checked_subordinate(update, context, employee_id)
     if checked is None:
         return EMPLOYEE
     await take_press(update)
@@ -692,7 +698,7 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
         states={
             PERIOD: [_button("p", choose_period, r":[0-9A-Za-z-]{4,8}")],
             EMPLOYEE: [
-                _button("e", choose_employee, r":\d{1,12}"),
+                _button("e", choose_employee, r":\d+"),
                 _button("x", finish),
             ],
             RESULT: [_button("h", choose_result, f":({_RATING_PATTERN})")],

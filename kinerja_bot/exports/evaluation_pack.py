@@ -29,6 +29,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kinerja_bot.analysis.sources import Scope, employees_in, reports_in, wib_date
+from kinerja_bot.core.db import private_file
 from kinerja_bot.core.models import (
     Employee,
     Evaluation,
@@ -492,7 +493,7 @@ def write_evaluation_xlsx(target: Path | IO[bytes], packs: Sequence[EvaluationPa
     fill_sheet(workbook.create_sheet(sheet_title(recap.title, taken)), recap)
     for pack in packs:
         fill_form(workbook.create_sheet(sheet_title(pack.employee.nip, taken)), pack)
-    workbook.save(target)
+    workbook.save(private_file(target) if isinstance(target, Path) else target)
 
 
 def evaluation_xlsx_bytes(packs: Sequence[EvaluationPack]) -> bytes:

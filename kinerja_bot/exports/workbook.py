@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kinerja_bot.core.db import private_file
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.exports.texts import TEXTS
 
@@ -211,7 +212,7 @@ def write_xlsx(target: Path | IO[bytes], tables: Sequence[Table]) -> None:
     for table in tables:
         for part in split_rows(table):
             fill_sheet(workbook.create_sheet(sheet_title(table.title, taken)), part)
-    workbook.save(target)
+    workbook.save(private_file(target) if isinstance(target, Path) else target)
 
 
 def split_rows(table: Table, limit: int | None = None) -> list[Table]:
@@ -234,7 +235,7 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
 def write_csv(target: Path | IO[bytes], table: Table) -> None:
     """Write one table as UTF-8 CSV with a header row."""
     if isinstance(target, Path):
-        with target.open("wb") as handle:
+        with private_file(target).open("wb") as handle:
             write_csv(handle, table)
         return
     text = io.TextIOWrapper(target, encoding="utf-8", newline="")

@@ -36,6 +36,7 @@ from kinerja_bot.core.telegram_ui import (
     conversation_timed_out,
     keyboard,
     reply,
+    stale,
     take_press,
 )
 from kinerja_bot.core.texts import TextBook
@@ -161,10 +162,11 @@ async def receive_last_day(update: Update, context: BotContext, person: Person) 
 async def delete_leave(update: Update, context: BotContext, person: Person) -> None:
     """Hapus under a listed leave (only one's own)."""
     leave_id = callback_int(update)
-    removed = False
-    if leave_id is not None:
-        async with context.db.session() as session:
-            removed = await remove_leave(session, person.asn, leave_id)
+    if leave_id is None:
+        await stale(update)
+        return
+    async with context.db.session() as session:
+        removed = await remove_leave(session, person.asn, leave_id)
     await take_press(
         update, TEXTS.get("peringatan_dihapus" if removed else "peringatan_bukan_milik")
     )

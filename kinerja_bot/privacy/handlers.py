@@ -1,14 +1,14 @@
 """Telegram side of privacy: /privasi (what, why, how long, rights), /datasaya, /hapusdata.
 
-/hapusdata asks first (buttons `prv:hapus:<time>` / `prv:batal`); the confirmation acts on the
-account that presses it, and expires after ten minutes.
+/hapusdata asks first (buttons `prv:hapus` / `prv:batal`); the confirmation acts on the
+account that presses it, and expires ten minutes after the question — a time kept in the user's
+drafts on the server, never read from the button.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -39,6 +39,7 @@ TEXTS = TextBook(
 )
 
 CONFIRMATION_VALID = timedelta(minutes=10)
+ASKED_KEY = "hapusdata_ditanya"  # in user_data: when /hapusdata asked (POSIX seconds)
 EXPORT_FILE = "data-saya.json"
 
 
@@ -75,7 +76,7 @@ def _encode(data: dict[str, Any]) -> bytes:
 async def ask_erase(update: Update, context: BotContext) -> None:
     """/hapusdata: say what will be deleted (and, for an ASN, what is kept by law); confirm."""
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    if message is None or user is None or context.user_data is None:
         return
     async with context.db.session() as session:
         held = await holdings(session, user.id)
@@ -91,20 +92,22 @@ async def ask_erase(update: Update, context: BotContext) -> None:
         text = TEXTS.get("hapus_konfirmasi_warga", persetujuan=held.consents, tiket=held.tickets)
     markup = keyboard(
         [
-            [(TEXTS.get("tombol_ya_hapus"), f"prv:hapus:{int(time.time())}")],
+            [(TEXTS.get("tombol_ya_hapus"), "prv:hapus")],
             [(TEXTS.get("tombol_batal"), "prv:batal")],
         ]
     )
+    context.user_data[ASKED_KEY] = utcnow().timestamp()
     await message.reply_text(text, reply_markup=markup)
 
 
 async def confirm_erase(update: Update, context: BotContext) -> None:
     """Ya, hapus data saya: erase what belongs to the account that pressed it."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or query.data is None or user is None:
+    user = update.effective_user
+    if user is None or context.user_data is None:
         return
-    asked_at = int(query.data.rsplit(":", 1)[1])
-    if time.time() - asked_at > CONFIRMATION_VALID.total_seconds():
+    asked_at = context.user_data.pop(ASKED_KEY, None)
+    age = utcnow().timestamp() - asked_at if isinstance(asked_at, int | float) else None
+    if age is None or not 0 <= age <= CONFIRMATION_VALID.total_seconds():
         await stale(update, TEXTS.get("peringatan_kedaluwarsa"))
         return
     async with context.db.session() as session:
@@ -125,6 +128,8 @@ async def confirm_erase(update: Update, context: BotContext) -> None:
 
 async def cancel_erase(update: Update, context: BotContext) -> None:
     """Batal: nothing is deleted."""
+    if context.user_data is not None:
+        context.user_data.pop(ASKED_KEY, None)
     await show(update, TEXTS.get("hapus_dibatalkan"))
 
 
@@ -133,6 +138,6 @@ def build_privacy_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CommandHandler("privasi", privacy_notice),
         CommandHandler("datasaya", my_data),
         CommandHandler("hapusdata", ask_erase),
-        CallbackQueryHandler(confirm_erase, pattern=r"^prv:hapus:\d+$"),
+        CallbackQueryHandler(confirm_erase, pattern=r"^prv:hapus$"),
         CallbackQueryHandler(cancel_erase, pattern=r"^prv:batal$"),
     ]

@@ -17,6 +17,7 @@ from kinerja_bot.core.models import (
     ProgressReport,
     id_of,
 )
+from kinerja_bot.core.outbox import CLAIM_LEASE
 from kinerja_bot.core.rules.periods import week_start
 from kinerja_bot.leave import on_leave
 
@@ -116,10 +117,13 @@ def snooze_due(period: str) -> datetime:
 
 
 async def snoozes_due(session: AsyncSession, now: datetime) -> list[Delivery]:
+    """Snoozed reminders whose time has come, and those a sender that died left mid-send."""
+    waiting = col(Delivery.status) == DeliveryStatus.PENDING
+    interrupted = (col(Delivery.status) == DeliveryStatus.SENDING) & (
+        col(Delivery.claimed_at) < now - CLAIM_LEASE
+    )
     rows = await session.exec(
-        select(Delivery).where(
-            Delivery.job == SNOOZE_JOB, Delivery.status == DeliveryStatus.PENDING
-        )
+        select(Delivery).where(Delivery.job == SNOOZE_JOB).where(waiting | interrupted)
     )
     return [row for row in rows.all() if snooze_due(row.period) <= now]
 

@@ -42,6 +42,7 @@ from kinerja_bot.core.telegram_ui import (
     one_per_row,
     reply,
     shorten,
+    stale,
     take_press,
 )
 from kinerja_bot.core.texts import Markup
@@ -535,9 +536,10 @@ async def refuse_edit(
 async def start_correction(update: Update, context: BotContext, person: Person) -> int:
     """Koreksi laporan: refuse with the reason, or ask which part to correct."""
     report_id = callback_int(update)
-    await take_press(update)
     if report_id is None:
-        return await refuse_edit(update, None, None)
+        await stale(update)
+        return ConversationHandler.END
+    await take_press(update)
     async with context.db.session() as session:
         report, refusal = await editable_report(session, person.asn, report_id, utcnow())
         indicator = await session.get(Indicator, report.indicator_id) if report else None

@@ -43,6 +43,7 @@ from kinerja_bot.core.telegram_ui import (
     COMMON_TEXTS,
     Button,
     answer_with,
+    callback_int,
     conversation,
     keyboard,
     paginate,
@@ -91,11 +92,6 @@ SURVEY_DRAFT = DraftSlot[Draft]("survei.v2")
 
 def _stale_alert() -> str:
     return COMMON_TEXTS.get("peringatan_tombol_usang")
-
-
-def _number(update: Update, position: int = -1) -> int:
-    assert update.callback_query is not None and update.callback_query.data is not None
-    return int(update.callback_query.data.split(":")[position])
 
 
 def _nav(page: int, pages: int, data: str) -> list[Button]:
@@ -251,14 +247,22 @@ async def start_from_link(update: Update, context: BotContext) -> int:
 
 async def unit_page(update: Update, context: BotContext) -> int:
     """◀ / ▶ in the unit list, and "Pilih unit lain"."""
-    text, markup = await unit_list(context, _number(update))
+    page = callback_int(update)
+    if page is None:
+        await stale(update, _stale_alert())
+        return CHOOSE
+    text, markup = await unit_list(context, page)
     await show(update, text, markup)
     return CHOOSE
 
 
 async def choose_unit(update: Update, context: BotContext) -> int:
     """A unit: its services."""
-    view = await service_list(context, _number(update), 0)
+    unit_id = callback_int(update)
+    if unit_id is None:
+        await stale(update, _stale_alert())
+        return CHOOSE
+    view = await service_list(context, unit_id, 0)
     if view is None:
         await stale(update, TEXTS.get("unit_tanpa_layanan"))
         return CHOOSE
@@ -268,7 +272,11 @@ async def choose_unit(update: Update, context: BotContext) -> int:
 
 async def service_page(update: Update, context: BotContext) -> int:
     """◀ / ▶ in a service list."""
-    view = await service_list(context, _number(update, -2), _number(update))
+    unit_id, page = callback_int(update, -2), callback_int(update)
+    if unit_id is None or page is None:
+        await stale(update, _stale_alert())
+        return CHOOSE
+    view = await service_list(context, unit_id, page)
     if view is None:
         await stale(update, TEXTS.get("unit_tanpa_layanan"))
         return CHOOSE
@@ -278,8 +286,12 @@ async def service_page(update: Update, context: BotContext) -> int:
 
 async def choose_service(update: Update, context: BotContext) -> int:
     """A service: the first question (unless it was rated today already)."""
+    service_id = callback_int(update)
+    if service_id is None:
+        await stale(update, _stale_alert())
+        return CHOOSE
     async with context.db.session() as session:
-        service = await session.get(Service, _number(update))
+        service = await session.get(Service, service_id)
     if service is None:
         await stale(update, _stale_alert())
         return CHOOSE
@@ -320,8 +332,8 @@ async def answer(update: Update, context: BotContext) -> int:
     if draft is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
-    step, score = _number(update, -2), _number(update)
-    if step != draft["step"]:
+    step, score = callback_int(update, -2), callback_int(update)
+    if step is None or score is None or step != draft["step"]:
         await stale(update, _stale_alert())
         return QUESTION
     questions = questionnaire()
@@ -340,8 +352,8 @@ async def back(update: Update, context: BotContext) -> int:
     if draft is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
-    step = _number(update)
-    if step != draft["step"] or step == 0:
+    step = callback_int(update)
+    if step is None or step != draft["step"] or step == 0:
         await stale(update, _stale_alert())
         return PROFILE if draft["step"] == len(questionnaire()) else QUESTION
     draft["step"] = step - 1
@@ -369,9 +381,12 @@ async def profile_answer(update: Update, context: BotContext) -> int:
     if draft is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
-    step, index = _number(update, -2), _number(update)
+    step, index = callback_int(update, -2), callback_int(update)
     questions = profile_questions()
-    if step != draft["profile_step"] or index >= len(questions[step].options):
+    if step is None or index is None or step != draft["profile_step"]:
+        await stale(update, _stale_alert())
+        return PROFILE
+    if index >= len(questions[step].options):
         await stale(update, _stale_alert())
         return PROFILE
     draft["profile"][questions[step].column] = questions[step].options[index].kode

@@ -39,6 +39,7 @@ from kinerja_bot.core.telegram_ui import (
     reply,
     send_to_person,
     shorten,
+    stale,
     take_press,
 )
 from kinerja_bot.core.texts import Markup, TextBook
@@ -279,9 +280,10 @@ async def member_page(
 async def show_member(update: Update, context: BotContext, person: Person) -> None:
     """A person's button on /tim."""
     employee_id = callback_int(update)
-    page = None
-    if employee_id is not None:
-        page = await member_page(context, person, employee_id)
+    if employee_id is None:
+        await stale(update)
+        return
+    page = await member_page(context, person, employee_id)
     if page is None:
         await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
         return
@@ -294,7 +296,7 @@ async def mark_read(update: Update, context: BotContext, person: Person) -> None
     """Tandai dibaca: acknowledge, refresh the page, tell the ASN."""
     report_id, query = callback_int(update), update.callback_query
     if report_id is None or query is None:
-        await not_your_team(update, context)
+        await stale(update)
         return
     async with context.db.session() as session:
         acknowledged = await acknowledge(session, person, report_id, utcnow())
@@ -323,7 +325,7 @@ async def nudge(update: Update, context: BotContext, person: Person) -> None:
     """Ingatkan: at most once a day per person, only to those who have not reported."""
     employee_id = callback_int(update)
     if employee_id is None:
-        await not_your_team(update, context)
+        await stale(update)
         return
     now = utcnow()
     today = wib_today(now)
@@ -373,10 +375,11 @@ def thread_text(entries: list[tuple[Any, Employee]]) -> str:
     )
 
 
-async def discussable(update: Update, context: BotContext) -> tuple[Person, ReportContext] | None:
-    report_id = callback_int(update)
+async def discussable(
+    update: Update, context: BotContext, report_id: int
+) -> tuple[Person, ReportContext] | None:
     person = await current_person(update, context)
-    if report_id is None or person is None or person.employee is None:
+    if person is None or person.employee is None:
         return None
     async with context.db.session() as session:
         found = await report_context(session, report_id)
@@ -387,7 +390,11 @@ async def discussable(update: Update, context: BotContext) -> tuple[Person, Repo
 
 async def start_writing(update: Update, context: BotContext) -> int:
     """Umpan balik (atasan) or Balas (either side): ask for the text."""
-    found = await discussable(update, context)
+    report_id = callback_int(update)
+    if report_id is None:
+        await stale(update)
+        return ConversationHandler.END
+    found = await discussable(update, context, report_id)
     if found is None:
         await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
         return ConversationHandler.END

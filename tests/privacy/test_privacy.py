@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from sqlalchemy import text
@@ -18,8 +19,9 @@ from kinerja_bot.core.models import (
     utcnow,
 )
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.general import TEXTS as GENERAL
 from kinerja_bot.ikm.texts import TEXTS as IKM_TEXTS
-from kinerja_bot.privacy.handlers import EXPORT_FILE, TEXTS
+from kinerja_bot.privacy.handlers import ASKED_KEY, CONFIRMATION_VALID, EXPORT_FILE, TEXTS
 from kinerja_bot.privacy.service import PURPOSE_COMPLAINT_CONTACT
 from kinerja_bot.survey.texts import TEXTS as SURVEY
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
@@ -179,9 +181,21 @@ async def test_batal_and_an_expired_confirmation_delete_nothing(
     (question,) = await bot.say(CITIZEN, "/hapusdata")
     done = await tap(bot, CITIZEN, question, TEXTS.get("tombol_batal"))
     assert done.plain_text == TEXTS.get("hapus_dibatalkan")
+    # The confirmation expires ten minutes after the question, by the server's record.
     (question,) = await bot.say(CITIZEN, "/hapusdata")
-    alert = await alert_for(bot, CITIZEN, question, "prv:hapus:1000")
+    drafts = bot.application.user_data[CITIZEN]
+    drafts[ASKED_KEY] -= CONFIRMATION_VALID.total_seconds() + 1
+    alert = await alert_for(bot, CITIZEN, question, "prv:hapus")
     assert alert == TEXTS.get("peringatan_kedaluwarsa")
+    # A forged button with a future time (the old format) cannot skip the expiry, nor can
+    # pressing Ya without a question asked.
+    (question,) = await bot.say(CITIZEN, "/hapusdata")
+    drafts[ASKED_KEY] -= CONFIRMATION_VALID.total_seconds() + 1
+    forged = await alert_for(bot, CITIZEN, question, f"prv:hapus:{int(time.time()) + 3600}")
+    assert forged == GENERAL.get("peringatan_tombol_usang")
+    alert = await alert_for(bot, CITIZEN, question, "prv:hapus")  # the expired question
+    assert alert == TEXTS.get("peringatan_kedaluwarsa")
+    assert await alert_for(bot, CITIZEN, question, "prv:hapus") == alert  # none pending
     async with database.session() as session:
         (complaint,) = (await session.exec(select(Complaint))).all()
     assert complaint.chat_id == CITIZEN

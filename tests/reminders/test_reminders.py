@@ -12,12 +12,13 @@ from sqlmodel import select
 
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Delivery, DeliveryStatus, Employee, Leave
-from kinerja_bot.core.outbox import JobServices, deliver_all
+from kinerja_bot.core.outbox import CLAIM_LEASE, JobServices, deliver_all
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.timetable import parse_weekly
 from kinerja_bot.leave.handlers import TEXTS as CUTI
 from kinerja_bot.reminders.jobs import TEXTS, reminder_for, run_due_snoozes, run_reminders
+from kinerja_bot.reminders.service import SNOOZE_JOB
 from kinerja_bot.scheduling.registry import JOBS_BY_NAME, catch_up, missed_and_current
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from tests.conftest import FakeClock, RunningBot, job_services
@@ -179,6 +180,30 @@ async def test_a_snooze_is_dropped_when_the_asn_reports_meanwhile(
     async with database.session() as session:
         row = (await session.exec(select(Delivery).where(Delivery.job == "pengingat-tunda"))).one()
     assert row.status == DeliveryStatus.SKIPPED
+
+
+async def test_a_snooze_left_mid_send_by_a_crash_is_sent_by_the_next_check(
+    settings: Settings,
+    database: Database,
+    api: FakeBotAPI,
+    bot: RunningBot,
+    staff: Staff,
+    clock: FakeClock,
+) -> None:
+    now = datetime.now(UTC)
+    async with job_services(settings, database, api, clock) as services:
+        await snooze_a_reminder(api, services, staff.siti)
+        async with database.session() as session:  # the sender died while sending it
+            row = (await session.exec(select(Delivery).where(Delivery.job == SNOOZE_JOB))).one()
+            row.status, row.claimed_at = (
+                DeliveryStatus.SENDING,
+                now - CLAIM_LEASE - timedelta(seconds=1),
+            )
+            session.add(row)
+        due = await run_due_snoozes(services, now + timedelta(minutes=61))
+        again = await run_due_snoozes(services, now + timedelta(minutes=62))
+    assert due.sent == 1 and again.sent == 0
+    assert len(api.sent_to(SITI)) == 2  # the reminder, then the snoozed one once
 
 
 async def test_cuti_is_declared_listed_and_deleted(

@@ -10,6 +10,7 @@ from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Delivery, DeliveryStatus
 from kinerja_bot.core.outbox import (
     CLAIM_LEASE,
+    WINDOW_SECONDS,
     Outgoing,
     deliver_all,
     split_blocks,
@@ -57,11 +58,14 @@ async def test_faults_are_absorbed_and_each_message_arrives_once(
         report = await deliver_all(
             services.bot, database, "pengingat", "2026-W49#1", messages(), pacer=services.pacer
         )
+        await clock.sleep(WINDOW_SECONDS)  # past the pacing window of the first run
+        after_first = clock()
         again = await deliver_all(
             services.bot, database, "pengingat", "2026-W49#1", messages(), pacer=services.pacer
         )
     assert report.sent == len(CHATS) - 1 and report.failed == 0
     assert report.blocked == [blocked]
+    assert clock() == after_first  # the rerun skipped every finished row without pacing
     for chat in CHATS:
         assert len(api.sent_to(chat)) == (0 if chat == blocked else 1), chat
     assert api.too_many_requests == 2  # only the injected ones, none from pacing

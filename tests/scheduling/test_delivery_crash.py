@@ -184,6 +184,7 @@ async def test_two_senders_claiming_one_part_at_once_only_one_gets_it(
 ) -> None:
     pacer = Pacer()
     row_id = await open_row(database, JOB, PERIOD, CHATS[0], force=False, now=pacer.now())
+    assert row_id is not None
     assert await open_row(database, JOB, PERIOD, CHATS[0], force=False, now=pacer.now()) == row_id
     claims = await asyncio.gather(
         *(claim_part(database, row_id, 3, now=pacer.now()) for _ in range(2))
@@ -199,6 +200,7 @@ async def test_a_message_goes_on_from_its_next_part_and_a_lapsed_claim_is_taken_
     clock = FakeClock()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
     row_id = await open_row(database, JOB, PERIOD, CHATS[0], force=False, now=pacer.now())
+    assert row_id is not None
     assert await claim_part(database, row_id, 3, now=pacer.now()) == Claimed(0)
     await record_part(database, row_id, 0, 3, 11, now=pacer.now())
     assert await claim_part(database, row_id, 3, now=pacer.now()) == Claimed(1)
@@ -215,5 +217,7 @@ async def test_a_message_goes_on_from_its_next_part_and_a_lapsed_claim_is_taken_
     assert row is not None
     assert (row.status, row.parts_sent, row.message_id) == (DeliveryStatus.SENT, 3, 11)
 
+    assert await open_row(database, JOB, PERIOD, CHATS[0], force=False, now=pacer.now()) is None
     forced = await open_row(database, JOB, PERIOD, CHATS[0], force=True, now=pacer.now())
+    assert forced == row_id
     assert await claim_part(database, forced, 3, now=pacer.now()) == Claimed(0)
