@@ -78,6 +78,7 @@ from kinerja_bot.development.service import (
     places_taken,
     record_for_verification,
     record_outside_catalog,
+    standing_enrolments,
     training_requests,
     upcoming_offers,
     verify_record,
@@ -126,7 +127,9 @@ async def main_page(context: BotContext, employee: Employee) -> tuple[str, Inlin
     async with context.db.session() as session:
         year = await development_year(session, id_of(employee), today.year)
         requests = await training_requests(session, id_of(employee), today.year)
-        offers = await upcoming_offers(session, today)
+        enrolled = await standing_enrolments(session, id_of(employee))
+        # Offers already enrolled in are listed under the enrolments, not proposed again.
+        offers = [o for o in await upcoming_offers(session, today) if id_of(o) not in enrolled]
     matches = matching_offers(requests, offers)
     offer_by_id = {id_of(offer): offer for offer in offers}
     lines = [
@@ -240,10 +243,15 @@ def quota_text(offer: TrainingOffer, taken: int) -> str:
 
 
 async def offer_page(update: Update, context: BotContext) -> None:
+    """One offer; *Daftar* while enrolment is open and the person has not enrolled."""
     offer_id = callback_int(update)
+    employee = await own_employee(update, context)
+    if employee is None or offer_id is None:
+        return
     async with context.db.session() as session:
-        offer = await session.get(TrainingOffer, offer_id) if offer_id is not None else None
-        taken = await places_taken(session, offer_id) if offer is not None and offer_id else 0
+        offer = await session.get(TrainingOffer, offer_id)
+        taken = await places_taken(session, offer_id)
+        mine = (await standing_enrolments(session, id_of(employee))).get(offer_id)
     if offer is None:
         await take_press(update, TEXTS.get("peringatan_tidak_ditemukan"))
         return
@@ -262,7 +270,9 @@ async def offer_page(update: Update, context: BotContext) -> None:
         tautan=TEXTS.get("tautan", tautan=offer.tautan) if offer.tautan else "",
     )
     rows: list[list[Button]] = []
-    if wib_today(utcnow()) < offer.mulai:
+    if mine is not None:
+        text += "\n" + TEXTS.get("status_anda", status=enrolment_status(mine))
+    elif wib_today(utcnow()) < offer.mulai:
         rows.append([(TEXTS.get("tombol_daftar"), f"pkb:daftar:{offer.id}")])
     rows.append([(TEXTS.get("tombol_kembali"), "pkb:buka")])
     await show(update, text, keyboard(rows))

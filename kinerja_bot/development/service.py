@@ -38,6 +38,7 @@ from kinerja_bot.development.matching import (
 from kinerja_bot.development.rules import (
     HOLDS_A_PLACE,
     JP_PER_YEAR,
+    STANDING,
     WAITING_WORKING_DAYS,
     CountedLearning,
     has_place,
@@ -139,6 +140,16 @@ async def places_taken(session: AsyncSession, offer_id: int) -> int:
     return int((await session.exec(statement)).one())
 
 
+async def standing_enrolments(session: AsyncSession, employee_id: int) -> dict[int, Enrolment]:
+    """This person's enrolments that still stand, by offer id."""
+    rows = await session.exec(
+        select(Enrolment).where(
+            Enrolment.employee_id == employee_id, col(Enrolment.status).in_(STANDING)
+        )
+    )
+    return {e.offer_id: e for e in rows.all()}
+
+
 @dataclass(frozen=True)
 class Enrolled:
     enrolment: Enrolment
@@ -169,10 +180,7 @@ async def enrol(
             )
         )
     ).first()
-    if enrolment is not None and enrolment.status not in (
-        EnrolmentStatus.DECLINED,
-        EnrolmentStatus.CANCELLED,
-    ):
+    if enrolment is not None and enrolment.status in STANDING:
         raise Refused("peringatan_sudah_terdaftar")
     full = not has_place(offer.kuota, await places_taken(session, offer_id))
     if enrolment is None:

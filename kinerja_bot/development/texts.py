@@ -57,6 +57,7 @@ TEXTS = TextBook(
         "jenis_klasikal": (),
         "jenis_nonklasikal": (),
         "tombol_daftar": (),
+        "status_anda": ("status",),
         "terdaftar": ("nama", "atasan"),
         "terdaftar_tanpa_atasan": ("nama",),
         "daftar_tunggu": ("nama",),

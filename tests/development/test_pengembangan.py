@@ -167,6 +167,14 @@ async def test_enrol_approve_complete_and_jp_counted(
         people.atasan.id,
     )
 
+    # Enrolled: not proposed again; its page shows the state instead of Daftar.
+    (page,) = await bot.say(SITI, "/pengembangan")
+    assert TEXTS.get("tombol_penawaran", nama=excel.nama) not in page.button_labels
+    await press_and_see(bot, SITI, page, TEXTS.get("tombol_katalog"))
+    await press_and_see(bot, SITI, page, TEXTS.get("tombol_penawaran", nama=excel.nama))
+    assert page.plain_text.endswith("Status Anda: disetujui")
+    assert page.button_labels == [TEXTS.get("tombol_kembali")]
+
     await start_course(database, excel)
     (page,) = await bot.say(SITI, "/pengembangan")
     assert "Analisis Data dengan Excel" in page.plain_text and "— disetujui" in page.plain_text
