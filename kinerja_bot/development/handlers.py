@@ -54,6 +54,7 @@ from kinerja_bot.core.telegram_ui import (
 )
 from kinerja_bot.core.texts import Markup
 from kinerja_bot.development.rules import (
+    CANCELLABLE,
     JP_PER_YEAR,
     MAX_MINUTES,
     MIN_MINUTES,
@@ -69,6 +70,7 @@ from kinerja_bot.development.service import (
     Refused,
     Year,
     approved_enrolment,
+    cancel_enrolment,
     complete_enrolment,
     decide_enrolment,
     development_year,
@@ -270,9 +272,12 @@ async def offer_page(update: Update, context: BotContext) -> None:
         tautan=TEXTS.get("tautan", tautan=offer.tautan) if offer.tautan else "",
     )
     rows: list[list[Button]] = []
+    still_open = wib_today(utcnow()) < offer.mulai
     if mine is not None:
         text += "\n" + TEXTS.get("status_anda", status=enrolment_status(mine))
-    elif wib_today(utcnow()) < offer.mulai:
+        if still_open and mine.status in CANCELLABLE:
+            rows.append([(TEXTS.get("tombol_batalkan"), f"pkb:batal:{mine.id}")])
+    elif still_open:
         rows.append([(TEXTS.get("tombol_daftar"), f"pkb:daftar:{offer.id}")])
     rows.append([(TEXTS.get("tombol_kembali"), "pkb:buka")])
     await show(update, text, keyboard(rows))
@@ -342,6 +347,28 @@ async def enrol_pressed(update: Update, context: BotContext) -> None:
         await reply(update, TEXTS.get("terdaftar", nama=nama, atasan=enrolled.atasan.nama))
         if not await ask_atasan(context, enrolled, employee):
             await reply(update, TEXTS.get("tidak_terkirim", nama=enrolled.atasan.nama))
+
+
+async def cancel_pressed(update: Update, context: BotContext) -> None:
+    """Batalkan pendaftaran: the owner withdraws; the first on the waiting list moves up."""
+    enrolment_id = callback_int(update)
+    employee = await own_employee(update, context)
+    if employee is None or enrolment_id is None:
+        return
+    now = utcnow()
+    try:
+        async with context.db.session() as session:
+            cancelled = await cancel_enrolment(session, employee, enrolment_id, wib_today(now), now)
+    except Refused as refused:
+        await take_press(update, TEXTS.get(refused.key))
+        return
+    await take_press(update)
+    nama = cancelled.offer.nama
+    await reply(update, TEXTS.get("dibatalkan", nama=nama))
+    told = TEXTS.get("dibatalkan_atasan", nama=employee.nama, pelatihan=nama)
+    await deliver(context, cancelled.atasan_to_tell, told)
+    if cancelled.promoted is not None:
+        await announce_promotion(context, cancelled.promoted)
 
 
 # --- The atasan's decisions ------------------------------------------------------------------
@@ -771,6 +798,7 @@ def build_development_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CallbackQueryHandler(catalog, pattern=r"^pkb:katalog:\d+$"),
         CallbackQueryHandler(offer_page, pattern=r"^pkb:of:\d+$"),
         CallbackQueryHandler(enrol_pressed, pattern=r"^pkb:daftar:\d+$"),
+        CallbackQueryHandler(cancel_pressed, pattern=r"^pkb:batal:\d+$"),
         CallbackQueryHandler(approve_pressed, pattern=r"^pkb:ok:\d+$"),
         CallbackQueryHandler(verify_pressed, pattern=r"^pkb:vok:\d+$"),
         CallbackQueryHandler(choose_what_to_record, pattern=r"^pkb:catat$"),

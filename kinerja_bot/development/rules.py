@@ -32,6 +32,8 @@ STANDING = (
     EnrolmentStatus.APPROVED,
     EnrolmentStatus.COMPLETED,
 )
+# Enrolments their owner may still cancel (before the course starts).
+CANCELLABLE = (EnrolmentStatus.PENDING, EnrolmentStatus.WAITING_LIST, EnrolmentStatus.APPROVED)
 # Enrolments that hold a place of an offer's quota.
 HOLDS_A_PLACE = (EnrolmentStatus.PENDING, EnrolmentStatus.APPROVED, EnrolmentStatus.COMPLETED)
 

@@ -36,6 +36,7 @@ from kinerja_bot.development.matching import (
     split_list,
 )
 from kinerja_bot.development.rules import (
+    CANCELLABLE,
     HOLDS_A_PLACE,
     JP_PER_YEAR,
     STANDING,
@@ -274,6 +275,37 @@ async def promote_waiting(
     assert owner is not None
     atasan = await session.get(Employee, owner.atasan_id) if owner.atasan_id else None
     return Enrolled(waiting, offer, atasan)
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    offer: TrainingOffer
+    atasan_to_tell: Employee | None  # who had the request before them, or had approved it
+    promoted: Enrolled | None
+
+
+async def cancel_enrolment(
+    session: AsyncSession, employee: Employee, enrolment_id: int, today: date, now: datetime
+) -> Cancelled:
+    """The owner withdraws before the course starts; a held place goes to the waiting list."""
+    enrolment = await session.get(Enrolment, enrolment_id, with_for_update=True)
+    if enrolment is None or enrolment.employee_id != employee.id:
+        raise Refused("peringatan_bukan_milik_anda")
+    offer = await session.get(TrainingOffer, enrolment.offer_id)
+    assert offer is not None
+    if enrolment.status not in CANCELLABLE:
+        raise Refused("peringatan_tidak_dapat_dibatalkan")
+    if not open_for_enrolment(offer.mulai, today):
+        raise Refused("peringatan_pendaftaran_tutup")
+    had_the_request = enrolment.status != EnrolmentStatus.WAITING_LIST
+    enrolment.status = EnrolmentStatus.CANCELLED
+    enrolment.decided_at = now
+    session.add(enrolment)
+    await session.flush()
+    atasan = None
+    if had_the_request and employee.atasan_id is not None:
+        atasan = await session.get(Employee, employee.atasan_id)
+    return Cancelled(offer, atasan, await promote_waiting(session, offer, now))
 
 
 async def approved_enrolment(

@@ -173,7 +173,7 @@ async def test_enrol_approve_complete_and_jp_counted(
     await press_and_see(bot, SITI, page, TEXTS.get("tombol_katalog"))
     await press_and_see(bot, SITI, page, TEXTS.get("tombol_penawaran", nama=excel.nama))
     assert page.plain_text.endswith("Status Anda: disetujui")
-    assert page.button_labels == [TEXTS.get("tombol_kembali")]
+    assert page.button_labels == [TEXTS.get("tombol_batalkan"), TEXTS.get("tombol_kembali")]
 
     await start_course(database, excel)
     (page,) = await bot.say(SITI, "/pengembangan")
@@ -353,3 +353,45 @@ async def test_forged_and_someone_elses_buttons_are_refused(
 async def test_citizens_are_told_what_the_feature_is_for(bot: RunningBot) -> None:
     (answer,) = await bot.say(7777, "/pengembangan")
     assert answer.plain_text == TEXTS.get("bukan_pegawai")
+
+
+async def test_cancelling_frees_the_place_for_the_waiting_list(
+    bot: RunningBot, database: Database, people: People
+) -> None:
+    excel = await add_offer(
+        database, "PLT-01", "Analisis Data dengan Excel", kata_kunci="excel", kuota=1
+    )
+    await enrol(bot, SITI, excel)
+    siti_request = await bot.api.next_message(ATASAN)
+    await enrol(bot, BUDI, excel)
+    siti_enrolment, _ = await enrolments(database)
+
+    (page,) = await bot.say(BUDI, "/pengembangan")
+    assert await alert_after(bot, BUDI, page, f"pkb:batal:{siti_enrolment.id}") == TEXTS.get(
+        "peringatan_bukan_milik_anda"
+    )
+    (page,) = await bot.say(SITI, "/pengembangan")
+    await press_and_see(bot, SITI, page, TEXTS.get("tombol_katalog"))
+    await press_and_see(bot, SITI, page, TEXTS.get("tombol_penawaran", nama=excel.nama))
+    assert page.plain_text.endswith("Status Anda: menunggu persetujuan atasan")
+    bot.api.press_button(SITI, page, label=TEXTS.get("tombol_batalkan"))
+    cancelled = await bot.api.next_message(SITI)
+    assert cancelled.text == TEXTS.get("dibatalkan", nama=excel.nama)
+
+    told = await bot.api.next_message(ATASAN)
+    assert told.text == TEXTS.get("dibatalkan_atasan", nama="Siti Rahmawati", pelatihan=excel.nama)
+    moved = await bot.api.next_message(BUDI)
+    assert moved.text == TEXTS.get("naik_daftar_tunggu", pelatihan=excel.nama)
+    budi_request = await bot.api.next_message(ATASAN)
+    assert "Budi Santoso" in budi_request.plain_text
+    assert [e.status for e in await enrolments(database)] == [
+        EnrolmentStatus.CANCELLED,
+        EnrolmentStatus.PENDING,
+    ]
+    # The atasan's older request for Siti is answered politely; cancelling twice too.
+    assert await alert_after(bot, ATASAN, siti_request, f"pkb:ok:{siti_enrolment.id}") == (
+        TEXTS.get("peringatan_sudah_diputuskan")
+    )
+    assert await alert_after(bot, SITI, page, f"pkb:batal:{siti_enrolment.id}") == TEXTS.get(
+        "peringatan_tidak_dapat_dibatalkan"
+    )
