@@ -507,21 +507,24 @@ async def waiting_too_long(session: AsyncSession, today: date) -> list[Waiting]:
     return found
 
 
+async def jp_totals(
+    session: AsyncSession, year: int, employee_ids: Sequence[int] | None = None
+) -> dict[int, float]:
+    """Counted JP of `year` per person (only people with some; others have 0)."""
+    statement = select(LearningRecord.employee_id, func.sum(LearningRecord.jp)).where(
+        LearningRecord.status == LearningStatus.VERIFIED,
+        col(LearningRecord.completed_on) >= date(year, 1, 1),
+        col(LearningRecord.completed_on) <= date(year, 12, 31),
+    )
+    if employee_ids is not None:
+        statement = statement.where(col(LearningRecord.employee_id).in_(list(employee_ids)))
+    rows = await session.exec(statement.group_by(col(LearningRecord.employee_id)))
+    return {employee_id: round(float(total or 0), 2) for employee_id, total in rows.all()}
+
+
 async def under_target(session: AsyncSession, year: int) -> list[tuple[Employee, float]]:
     """Linked, active employees whose counted JP this year are under 20, fewest first."""
-    totals = dict(
-        (
-            await session.exec(
-                select(LearningRecord.employee_id, func.sum(LearningRecord.jp))
-                .where(
-                    LearningRecord.status == LearningStatus.VERIFIED,
-                    col(LearningRecord.completed_on) >= date(year, 1, 1),
-                    col(LearningRecord.completed_on) <= date(year, 12, 31),
-                )
-                .group_by(col(LearningRecord.employee_id))
-            )
-        ).all()
-    )
+    totals = await jp_totals(session, year)
     people = (
         await session.exec(
             select(Employee)
@@ -529,7 +532,7 @@ async def under_target(session: AsyncSession, year: int) -> list[tuple[Employee,
             .order_by(col(Employee.id))
         )
     ).all()
-    found = [(e, round(float(totals.get(id_of(e)) or 0), 2)) for e in people]
+    found = [(e, totals.get(id_of(e), 0.0)) for e in people]
     return sorted(
         [(e, total) for e, total in found if total < JP_PER_YEAR], key=lambda pair: pair[1]
     )
