@@ -395,3 +395,27 @@ async def test_cancelling_frees_the_place_for_the_waiting_list(
     assert await alert_after(bot, SITI, page, f"pkb:batal:{siti_enrolment.id}") == TEXTS.get(
         "peringatan_tidak_dapat_dibatalkan"
     )
+
+
+async def test_the_atasan_sees_a_persons_jp_on_their_tim_page(
+    bot: RunningBot, database: Database, people: People
+) -> None:
+    async with database.session() as session:
+        session.add(
+            LearningRecord(
+                employee_id=people.siti.id,
+                nama="E-learning Literasi Digital",
+                jenis="nonklasikal",
+                jp=8,
+                minutes=360,
+                completed_on=wib_today(),
+                certificate_file_id="x",
+                certificate_kind="photo",
+                status=LearningStatus.VERIFIED,
+            )
+        )
+    (page,) = await bot.say(ATASAN, "/tim")
+    label = next(label for label in page.button_labels if "Siti Rahmawati" in label)
+    bot.api.press_button(ATASAN, page, label=label)
+    person = await bot.api.next_message(ATASAN)
+    assert "Pengembangan kompetensi tahun ini: ▰▰▰▰▱▱▱▱▱▱ 8/20 JP" in person.plain_text
