@@ -750,17 +750,19 @@ async def history(update: Update, context: BotContext) -> None:
 
 
 async def still_writing(update: Update, context: BotContext) -> None:
-    """Something else arrived while a certificate, a name, minutes or a reason is awaited."""
-    await take_press(update)
-    await reply(
-        update,
-        TEXTS.get("sertifikat_salah" if _awaits_certificate(context) else "sedang_menulis_alasan"),
-    )
+    """Something else arrived while a certificate, a name, minutes or a reason is awaited:
+    say again what is awaited."""
+    await reply(update, TEXTS.get(awaited(context)))
 
 
-def _awaits_certificate(context: BotContext) -> bool:
+def awaited(context: BotContext) -> str:
+    """The text that asks for what the conversation waits for, read from the draft."""
     draft = (context.user_data or {}).get(DRAFT) or {}
-    return "tolak" not in draft
+    if "tolak" in draft:
+        return "sedang_menulis_alasan"
+    if "pendaftaran" in draft or "menit" in draft:
+        return "sertifikat_salah"
+    return "minta_menit" if "nama" in draft else "minta_judul"
 
 
 def build_development_conversation() -> ConversationHandler[BotContext]:

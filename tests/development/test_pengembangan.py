@@ -225,6 +225,8 @@ async def test_decline_needs_a_reason_which_the_asn_receives(
         "tulis_alasan", nama="Siti Rahmawati", pelatihan=excel.nama
     )
     assert bot.api.sent_to(SITI)[-1].plain_text.startswith("Pendaftaran")  # nothing yet
+    bot.api.send_photo(ATASAN)
+    assert (await bot.api.next_message(ATASAN)).plain_text == TEXTS.get("sedang_menulis_alasan")
     (sent,) = await bot.say(ATASAN, "Anggaran diklat triwulan ini habis; ikut <batch> Januari.")
     assert sent.plain_text == TEXTS.get("ditolak_atasan", nama="Siti Rahmawati")
     declined = await bot.api.next_message(SITI)
@@ -280,6 +282,8 @@ async def test_learning_outside_the_catalog_is_verified_by_the_atasan(
     await press_and_see(bot, SITI, page, TEXTS.get("tombol_catat"))
     assert page.plain_text == TEXTS.get("tanpa_yang_dicatat")
     bot.api.press_button(SITI, page, label=TEXTS.get("tombol_luar_katalog"))
+    assert (await bot.api.next_message(SITI)).plain_text == TEXTS.get("minta_judul")
+    bot.api.send_photo(SITI)  # too early: the name comes first
     assert (await bot.api.next_message(SITI)).plain_text == TEXTS.get("minta_judul")
     await bot.say(SITI, "E-learning Literasi Digital ASN")
     (wrong,) = await bot.say(SITI, "satu setengah jam")
