@@ -54,6 +54,7 @@ from kinerja_bot.core.telegram_ui import (
 )
 from kinerja_bot.core.texts import Markup
 from kinerja_bot.development.rules import (
+    CANCELLABLE,
     JP_PER_YEAR,
     MAX_MINUTES,
     MIN_MINUTES,
@@ -69,6 +70,7 @@ from kinerja_bot.development.service import (
     Refused,
     Year,
     approved_enrolment,
+    cancel_enrolment,
     complete_enrolment,
     decide_enrolment,
     development_year,
@@ -78,6 +80,7 @@ from kinerja_bot.development.service import (
     places_taken,
     record_for_verification,
     record_outside_catalog,
+    standing_enrolments,
     training_requests,
     upcoming_offers,
     verify_record,
@@ -126,7 +129,9 @@ async def main_page(context: BotContext, employee: Employee) -> tuple[str, Inlin
     async with context.db.session() as session:
         year = await development_year(session, id_of(employee), today.year)
         requests = await training_requests(session, id_of(employee), today.year)
-        offers = await upcoming_offers(session, today)
+        enrolled = await standing_enrolments(session, id_of(employee))
+        # Offers already enrolled in are listed under the enrolments, not proposed again.
+        offers = [o for o in await upcoming_offers(session, today) if id_of(o) not in enrolled]
     matches = matching_offers(requests, offers)
     offer_by_id = {id_of(offer): offer for offer in offers}
     lines = [
@@ -240,10 +245,15 @@ def quota_text(offer: TrainingOffer, taken: int) -> str:
 
 
 async def offer_page(update: Update, context: BotContext) -> None:
+    """One offer; *Daftar* while enrolment is open and the person has not enrolled."""
     offer_id = callback_int(update)
+    employee = await own_employee(update, context)
+    if employee is None or offer_id is None:
+        return
     async with context.db.session() as session:
-        offer = await session.get(TrainingOffer, offer_id) if offer_id is not None else None
-        taken = await places_taken(session, offer_id) if offer is not None and offer_id else 0
+        offer = await session.get(TrainingOffer, offer_id)
+        taken = await places_taken(session, offer_id)
+        mine = (await standing_enrolments(session, id_of(employee))).get(offer_id)
     if offer is None:
         await take_press(update, TEXTS.get("peringatan_tidak_ditemukan"))
         return
@@ -262,7 +272,12 @@ async def offer_page(update: Update, context: BotContext) -> None:
         tautan=TEXTS.get("tautan", tautan=offer.tautan) if offer.tautan else "",
     )
     rows: list[list[Button]] = []
-    if wib_today(utcnow()) < offer.mulai:
+    still_open = wib_today(utcnow()) < offer.mulai
+    if mine is not None:
+        text += "\n" + TEXTS.get("status_anda", status=enrolment_status(mine))
+        if still_open and mine.status in CANCELLABLE:
+            rows.append([(TEXTS.get("tombol_batalkan"), f"pkb:batal:{mine.id}")])
+    elif still_open:
         rows.append([(TEXTS.get("tombol_daftar"), f"pkb:daftar:{offer.id}")])
     rows.append([(TEXTS.get("tombol_kembali"), "pkb:buka")])
     await show(update, text, keyboard(rows))
@@ -332,6 +347,28 @@ async def enrol_pressed(update: Update, context: BotContext) -> None:
         await reply(update, TEXTS.get("terdaftar", nama=nama, atasan=enrolled.atasan.nama))
         if not await ask_atasan(context, enrolled, employee):
             await reply(update, TEXTS.get("tidak_terkirim", nama=enrolled.atasan.nama))
+
+
+async def cancel_pressed(update: Update, context: BotContext) -> None:
+    """Batalkan pendaftaran: the owner withdraws; the first on the waiting list moves up."""
+    enrolment_id = callback_int(update)
+    employee = await own_employee(update, context)
+    if employee is None or enrolment_id is None:
+        return
+    now = utcnow()
+    try:
+        async with context.db.session() as session:
+            cancelled = await cancel_enrolment(session, employee, enrolment_id, wib_today(now), now)
+    except Refused as refused:
+        await take_press(update, TEXTS.get(refused.key))
+        return
+    await take_press(update)
+    nama = cancelled.offer.nama
+    await reply(update, TEXTS.get("dibatalkan", nama=nama))
+    told = TEXTS.get("dibatalkan_atasan", nama=employee.nama, pelatihan=nama)
+    await deliver(context, cancelled.atasan_to_tell, told)
+    if cancelled.promoted is not None:
+        await announce_promotion(context, cancelled.promoted)
 
 
 # --- The atasan's decisions ------------------------------------------------------------------
@@ -713,17 +750,19 @@ async def history(update: Update, context: BotContext) -> None:
 
 
 async def still_writing(update: Update, context: BotContext) -> None:
-    """Something else arrived while a certificate, a name, minutes or a reason is awaited."""
-    await take_press(update)
-    await reply(
-        update,
-        TEXTS.get("sertifikat_salah" if _awaits_certificate(context) else "sedang_menulis_alasan"),
-    )
+    """Something else arrived while a certificate, a name, minutes or a reason is awaited:
+    say again what is awaited."""
+    await reply(update, TEXTS.get(awaited(context)))
 
 
-def _awaits_certificate(context: BotContext) -> bool:
+def awaited(context: BotContext) -> str:
+    """The text that asks for what the conversation waits for, read from the draft."""
     draft = (context.user_data or {}).get(DRAFT) or {}
-    return "tolak" not in draft
+    if "tolak" in draft:
+        return "sedang_menulis_alasan"
+    if "pendaftaran" in draft or "menit" in draft:
+        return "sertifikat_salah"
+    return "minta_menit" if "nama" in draft else "minta_judul"
 
 
 def build_development_conversation() -> ConversationHandler[BotContext]:
@@ -761,6 +800,7 @@ def build_development_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CallbackQueryHandler(catalog, pattern=r"^pkb:katalog:\d+$"),
         CallbackQueryHandler(offer_page, pattern=r"^pkb:of:\d+$"),
         CallbackQueryHandler(enrol_pressed, pattern=r"^pkb:daftar:\d+$"),
+        CallbackQueryHandler(cancel_pressed, pattern=r"^pkb:batal:\d+$"),
         CallbackQueryHandler(approve_pressed, pattern=r"^pkb:ok:\d+$"),
         CallbackQueryHandler(verify_pressed, pattern=r"^pkb:vok:\d+$"),
         CallbackQueryHandler(choose_what_to_record, pattern=r"^pkb:catat$"),

@@ -25,6 +25,15 @@ BAR_WIDTH = 10
 NUDGE_FROM_MONTH = 7
 # The atasan is reminded of an enrolment waiting this many working days for a decision.
 WAITING_WORKING_DAYS = 2
+# Enrolments that still stand (a declined or cancelled one may be made again).
+STANDING = (
+    EnrolmentStatus.PENDING,
+    EnrolmentStatus.WAITING_LIST,
+    EnrolmentStatus.APPROVED,
+    EnrolmentStatus.COMPLETED,
+)
+# Enrolments their owner may still cancel (before the course starts).
+CANCELLABLE = (EnrolmentStatus.PENDING, EnrolmentStatus.WAITING_LIST, EnrolmentStatus.APPROVED)
 # Enrolments that hold a place of an offer's quota.
 HOLDS_A_PLACE = (EnrolmentStatus.PENDING, EnrolmentStatus.APPROVED, EnrolmentStatus.COMPLETED)
 

@@ -36,8 +36,10 @@ from kinerja_bot.development.matching import (
     split_list,
 )
 from kinerja_bot.development.rules import (
+    CANCELLABLE,
     HOLDS_A_PLACE,
     JP_PER_YEAR,
+    STANDING,
     WAITING_WORKING_DAYS,
     CountedLearning,
     has_place,
@@ -139,6 +141,16 @@ async def places_taken(session: AsyncSession, offer_id: int) -> int:
     return int((await session.exec(statement)).one())
 
 
+async def standing_enrolments(session: AsyncSession, employee_id: int) -> dict[int, Enrolment]:
+    """This person's enrolments that still stand, by offer id."""
+    rows = await session.exec(
+        select(Enrolment).where(
+            Enrolment.employee_id == employee_id, col(Enrolment.status).in_(STANDING)
+        )
+    )
+    return {e.offer_id: e for e in rows.all()}
+
+
 @dataclass(frozen=True)
 class Enrolled:
     enrolment: Enrolment
@@ -169,10 +181,7 @@ async def enrol(
             )
         )
     ).first()
-    if enrolment is not None and enrolment.status not in (
-        EnrolmentStatus.DECLINED,
-        EnrolmentStatus.CANCELLED,
-    ):
+    if enrolment is not None and enrolment.status in STANDING:
         raise Refused("peringatan_sudah_terdaftar")
     full = not has_place(offer.kuota, await places_taken(session, offer_id))
     if enrolment is None:
@@ -266,6 +275,37 @@ async def promote_waiting(
     assert owner is not None
     atasan = await session.get(Employee, owner.atasan_id) if owner.atasan_id else None
     return Enrolled(waiting, offer, atasan)
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    offer: TrainingOffer
+    atasan_to_tell: Employee | None  # who had the request before them, or had approved it
+    promoted: Enrolled | None
+
+
+async def cancel_enrolment(
+    session: AsyncSession, employee: Employee, enrolment_id: int, today: date, now: datetime
+) -> Cancelled:
+    """The owner withdraws before the course starts; a held place goes to the waiting list."""
+    enrolment = await session.get(Enrolment, enrolment_id, with_for_update=True)
+    if enrolment is None or enrolment.employee_id != employee.id:
+        raise Refused("peringatan_bukan_milik_anda")
+    offer = await session.get(TrainingOffer, enrolment.offer_id)
+    assert offer is not None
+    if enrolment.status not in CANCELLABLE:
+        raise Refused("peringatan_tidak_dapat_dibatalkan")
+    if not open_for_enrolment(offer.mulai, today):
+        raise Refused("peringatan_pendaftaran_tutup")
+    had_the_request = enrolment.status != EnrolmentStatus.WAITING_LIST
+    enrolment.status = EnrolmentStatus.CANCELLED
+    enrolment.decided_at = now
+    session.add(enrolment)
+    await session.flush()
+    atasan = None
+    if had_the_request and employee.atasan_id is not None:
+        atasan = await session.get(Employee, employee.atasan_id)
+    return Cancelled(offer, atasan, await promote_waiting(session, offer, now))
 
 
 async def approved_enrolment(
@@ -467,21 +507,24 @@ async def waiting_too_long(session: AsyncSession, today: date) -> list[Waiting]:
     return found
 
 
+async def jp_totals(
+    session: AsyncSession, year: int, employee_ids: Sequence[int] | None = None
+) -> dict[int, float]:
+    """Counted JP of `year` per person (only people with some; others have 0)."""
+    statement = select(LearningRecord.employee_id, func.sum(LearningRecord.jp)).where(
+        LearningRecord.status == LearningStatus.VERIFIED,
+        col(LearningRecord.completed_on) >= date(year, 1, 1),
+        col(LearningRecord.completed_on) <= date(year, 12, 31),
+    )
+    if employee_ids is not None:
+        statement = statement.where(col(LearningRecord.employee_id).in_(list(employee_ids)))
+    rows = await session.exec(statement.group_by(col(LearningRecord.employee_id)))
+    return {employee_id: round(float(total or 0), 2) for employee_id, total in rows.all()}
+
+
 async def under_target(session: AsyncSession, year: int) -> list[tuple[Employee, float]]:
     """Linked, active employees whose counted JP this year are under 20, fewest first."""
-    totals = dict(
-        (
-            await session.exec(
-                select(LearningRecord.employee_id, func.sum(LearningRecord.jp))
-                .where(
-                    LearningRecord.status == LearningStatus.VERIFIED,
-                    col(LearningRecord.completed_on) >= date(year, 1, 1),
-                    col(LearningRecord.completed_on) <= date(year, 12, 31),
-                )
-                .group_by(col(LearningRecord.employee_id))
-            )
-        ).all()
-    )
+    totals = await jp_totals(session, year)
     people = (
         await session.exec(
             select(Employee)
@@ -489,7 +532,7 @@ async def under_target(session: AsyncSession, year: int) -> list[tuple[Employee,
             .order_by(col(Employee.id))
         )
     ).all()
-    found = [(e, round(float(totals.get(id_of(e)) or 0), 2)) for e in people]
+    found = [(e, totals.get(id_of(e), 0.0)) for e in people]
     return sorted(
         [(e, total) for e, total in found if total < JP_PER_YEAR], key=lambda pair: pair[1]
     )

@@ -32,6 +32,7 @@ from kinerja_bot.core.rules.skm import UNSUR_BY_CODE, IkmResult
 from kinerja_bot.core.telegram_ui import keyboard, shorten
 from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.core.vocabulary import category_label
+from kinerja_bot.development import JP_PER_YEAR, format_jp, jp_totals, nudge_season
 from kinerja_bot.ikm.tally import ikm_for_unit_tree
 from kinerja_bot.recognition.service import Given, appreciation_for
 from kinerja_bot.reminders.service import weeks_without_report
@@ -65,6 +66,9 @@ TEXTS = TextBook(
         "tombol_ingatkan": ("nama",),
         "tombol_buka_tim": (),
         "apresiasi_judul": (),
+        "jp_kurang": ("daftar",),
+        "jp_orang": ("nama", "jp"),
+        "jp_semua_cukup": (),
         "apresiasi": ("pemberi", "penerima", "catatan"),
         "admin": ("minggu", "terkirim", "gagal", "diblokir"),
         "tak_terjangkau": ("daftar",),
@@ -90,6 +94,8 @@ class TeamSummary:
     ikm_period: Period | None = None
     overdue: list[OverdueTicket] = field(default_factory=list)
     appreciation: list[Given] = field(default_factory=list)
+    # From the third quarter: team members under 20 JP this year, with their JP.
+    under_jp: list[tuple[Employee, float]] | None = None
 
 
 def mean_prorata(member: MemberWeek) -> float | None:
@@ -160,7 +166,16 @@ async def build_summary(session: AsyncSession, atasan: Employee, today: date) ->
         ikm_period=quarter,
         overdue=overdue,
         appreciation=await appreciation_for(session, list(by_id), week.start, week.end),
+        under_jp=await under_jp(session, members, today) if nudge_season(today) else None,
     )
+
+
+async def under_jp(
+    session: AsyncSession, members: list[Employee], today: date
+) -> list[tuple[Employee, float]]:
+    totals = await jp_totals(session, today.year, [id_of(m) for m in members])
+    found = [(m, totals.get(id_of(m), 0.0)) for m in members]
+    return [(m, total) for m, total in found if total < JP_PER_YEAR]
 
 
 def title_block(summary: TeamSummary) -> str:
@@ -255,6 +270,18 @@ def training_block(summary: TeamSummary) -> str:
     return with_heading("pelatihan_judul", lines)
 
 
+def development_block(summary: TeamSummary) -> str | None:
+    """From July: who is still under 20 JP this year (or that everyone reached it)."""
+    if summary.under_jp is None:
+        return None
+    if not summary.under_jp:
+        return TEXTS.get("jp_semua_cukup")
+    names = ", ".join(
+        TEXTS.get("jp_orang", nama=e.nama, jp=format_jp(total)) for e, total in summary.under_jp
+    )
+    return TEXTS.get("jp_kurang", daftar=names)
+
+
 def appreciation_block(summary: TeamSummary) -> str | None:
     """The thanks given to the team this week, if any."""
     if not summary.appreciation:
@@ -315,6 +342,7 @@ SECTIONS: tuple[Callable[[TeamSummary], str | None], ...] = (
     lagging_block,
     obstacles_block,
     training_block,
+    development_block,
     appreciation_block,
     ikm_block,
     overdue_block,

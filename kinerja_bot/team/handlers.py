@@ -43,6 +43,7 @@ from kinerja_bot.core.telegram_ui import (
     take_press,
 )
 from kinerja_bot.core.texts import Markup, TextBook
+from kinerja_bot.development import jp_bar, jp_totals
 from kinerja_bot.reporting import describe, describe_evidence, describe_note
 from kinerja_bot.team.service import (
     FEEDBACK_LIMIT,
@@ -73,7 +74,7 @@ TEXTS = TextBook(
         "tombol_orang": ("tanda", "nama"),
         "tombol_seluruh_unit": (),
         "tombol_bawahan_langsung": (),
-        "orang": ("nama", "jabatan", "indikator", "laporan"),
+        "orang": ("nama", "jabatan", "jp", "indikator", "laporan"),
         "baris_laporan": (
             "no",
             "indikator",
@@ -239,13 +240,14 @@ def report_lines(week: MemberWeek, evidence: dict[int, dict[str, Any]]) -> str:
 
 
 def person_page(
-    week: MemberWeek, evidence: dict[int, dict[str, Any]]
+    week: MemberWeek, evidence: dict[int, dict[str, Any]], jp: float
 ) -> tuple[str, InlineKeyboardMarkup]:
     indicators = "\n\n".join(describe(p) for p in week.progress) or TEXTS.get("tanpa_indikator")
     text = TEXTS.get(
         "orang",
         nama=week.employee.nama,
         jabatan=week.employee.jabatan,
+        jp=jp_bar(jp),
         indikator=Markup(indicators),
         laporan=Markup(report_lines(week, evidence)),
     )
@@ -271,9 +273,11 @@ async def member_page(
         employee = await session.get(Employee, employee_id)
         if employee is None or not await may_supervise(session, person, employee):
             return None
-        (week,) = await team_week(session, [employee], wib_today(utcnow()))
+        today = wib_today(utcnow())
+        (week,) = await team_week(session, [employee], today)
         evidence = await evidence_of(session, [id_of(r) for r in week.reports])
-    return person_page(week, evidence)
+        jp = (await jp_totals(session, today.year, [id_of(employee)])).get(id_of(employee), 0.0)
+    return person_page(week, evidence, jp)
 
 
 @only(is_asn, not_your_team)

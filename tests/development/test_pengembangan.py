@@ -167,6 +167,14 @@ async def test_enrol_approve_complete_and_jp_counted(
         people.atasan.id,
     )
 
+    # Enrolled: not proposed again; its page shows the state instead of Daftar.
+    (page,) = await bot.say(SITI, "/pengembangan")
+    assert TEXTS.get("tombol_penawaran", nama=excel.nama) not in page.button_labels
+    await press_and_see(bot, SITI, page, TEXTS.get("tombol_katalog"))
+    await press_and_see(bot, SITI, page, TEXTS.get("tombol_penawaran", nama=excel.nama))
+    assert page.plain_text.endswith("Status Anda: disetujui")
+    assert page.button_labels == [TEXTS.get("tombol_batalkan"), TEXTS.get("tombol_kembali")]
+
     await start_course(database, excel)
     (page,) = await bot.say(SITI, "/pengembangan")
     assert "Analisis Data dengan Excel" in page.plain_text and "— disetujui" in page.plain_text
@@ -217,6 +225,8 @@ async def test_decline_needs_a_reason_which_the_asn_receives(
         "tulis_alasan", nama="Siti Rahmawati", pelatihan=excel.nama
     )
     assert bot.api.sent_to(SITI)[-1].plain_text.startswith("Pendaftaran")  # nothing yet
+    bot.api.send_photo(ATASAN)
+    assert (await bot.api.next_message(ATASAN)).plain_text == TEXTS.get("sedang_menulis_alasan")
     (sent,) = await bot.say(ATASAN, "Anggaran diklat triwulan ini habis; ikut <batch> Januari.")
     assert sent.plain_text == TEXTS.get("ditolak_atasan", nama="Siti Rahmawati")
     declined = await bot.api.next_message(SITI)
@@ -272,6 +282,8 @@ async def test_learning_outside_the_catalog_is_verified_by_the_atasan(
     await press_and_see(bot, SITI, page, TEXTS.get("tombol_catat"))
     assert page.plain_text == TEXTS.get("tanpa_yang_dicatat")
     bot.api.press_button(SITI, page, label=TEXTS.get("tombol_luar_katalog"))
+    assert (await bot.api.next_message(SITI)).plain_text == TEXTS.get("minta_judul")
+    bot.api.send_photo(SITI)  # too early: the name comes first
     assert (await bot.api.next_message(SITI)).plain_text == TEXTS.get("minta_judul")
     await bot.say(SITI, "E-learning Literasi Digital ASN")
     (wrong,) = await bot.say(SITI, "satu setengah jam")
@@ -345,3 +357,69 @@ async def test_forged_and_someone_elses_buttons_are_refused(
 async def test_citizens_are_told_what_the_feature_is_for(bot: RunningBot) -> None:
     (answer,) = await bot.say(7777, "/pengembangan")
     assert answer.plain_text == TEXTS.get("bukan_pegawai")
+
+
+async def test_cancelling_frees_the_place_for_the_waiting_list(
+    bot: RunningBot, database: Database, people: People
+) -> None:
+    excel = await add_offer(
+        database, "PLT-01", "Analisis Data dengan Excel", kata_kunci="excel", kuota=1
+    )
+    await enrol(bot, SITI, excel)
+    siti_request = await bot.api.next_message(ATASAN)
+    await enrol(bot, BUDI, excel)
+    siti_enrolment, _ = await enrolments(database)
+
+    (page,) = await bot.say(BUDI, "/pengembangan")
+    assert await alert_after(bot, BUDI, page, f"pkb:batal:{siti_enrolment.id}") == TEXTS.get(
+        "peringatan_bukan_milik_anda"
+    )
+    (page,) = await bot.say(SITI, "/pengembangan")
+    await press_and_see(bot, SITI, page, TEXTS.get("tombol_katalog"))
+    await press_and_see(bot, SITI, page, TEXTS.get("tombol_penawaran", nama=excel.nama))
+    assert page.plain_text.endswith("Status Anda: menunggu persetujuan atasan")
+    bot.api.press_button(SITI, page, label=TEXTS.get("tombol_batalkan"))
+    cancelled = await bot.api.next_message(SITI)
+    assert cancelled.text == TEXTS.get("dibatalkan", nama=excel.nama)
+
+    told = await bot.api.next_message(ATASAN)
+    assert told.text == TEXTS.get("dibatalkan_atasan", nama="Siti Rahmawati", pelatihan=excel.nama)
+    moved = await bot.api.next_message(BUDI)
+    assert moved.text == TEXTS.get("naik_daftar_tunggu", pelatihan=excel.nama)
+    budi_request = await bot.api.next_message(ATASAN)
+    assert "Budi Santoso" in budi_request.plain_text
+    assert [e.status for e in await enrolments(database)] == [
+        EnrolmentStatus.CANCELLED,
+        EnrolmentStatus.PENDING,
+    ]
+    # The atasan's older request for Siti is answered politely; cancelling twice too.
+    assert await alert_after(bot, ATASAN, siti_request, f"pkb:ok:{siti_enrolment.id}") == (
+        TEXTS.get("peringatan_sudah_diputuskan")
+    )
+    assert await alert_after(bot, SITI, page, f"pkb:batal:{siti_enrolment.id}") == TEXTS.get(
+        "peringatan_tidak_dapat_dibatalkan"
+    )
+
+
+async def test_the_atasan_sees_a_persons_jp_on_their_tim_page(
+    bot: RunningBot, database: Database, people: People
+) -> None:
+    async with database.session() as session:
+        session.add(
+            LearningRecord(
+                employee_id=people.siti.id,
+                nama="E-learning Literasi Digital",
+                jenis="nonklasikal",
+                jp=8,
+                minutes=360,
+                completed_on=wib_today(),
+                certificate_file_id="x",
+                certificate_kind="photo",
+                status=LearningStatus.VERIFIED,
+            )
+        )
+    (page,) = await bot.say(ATASAN, "/tim")
+    label = next(label for label in page.button_labels if "Siti Rahmawati" in label)
+    bot.api.press_button(ATASAN, page, label=label)
+    person = await bot.api.next_message(ATASAN)
+    assert "Pengembangan kompetensi tahun ini: ▰▰▰▰▱▱▱▱▱▱ 8/20 JP" in person.plain_text
