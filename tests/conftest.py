@@ -14,7 +14,7 @@ import pytest
 from pydantic import AnyHttpUrl
 from sqlalchemy import event, text
 from sqlmodel import SQLModel
-from telegram import Bot
+from telegram import Bot, Update
 
 from kinerja_bot.app import build_application
 from kinerja_bot.core import models  # noqa: F401  (registers the tables)
@@ -107,6 +107,33 @@ class RunningBot:
     async def press(self, user_id: int, message: SentMessage, label: str) -> dict[str, Any]:
         """The user presses the button with this label; returns the callback query."""
         return self.api.press_button(user_id, message, label=label)
+
+
+class Handled:
+    """Ids of the updates the application has finished with, however it ended (answered,
+    stopped at intake or by flood control, failed): a test can wait until the bot is done
+    with what a user sent without knowing what, if anything, it will answer."""
+
+    def __init__(self, bot: RunningBot) -> None:
+        self.ids: set[int] = set()
+        self.change = asyncio.Event()
+        process = bot.application.process_update
+
+        async def process_and_record(update: object) -> None:
+            try:
+                await process(update)
+            finally:
+                if isinstance(update, Update):
+                    self.ids.add(update.update_id)
+                self.change.set()
+                self.change = asyncio.Event()
+
+        bot.application.process_update = process_and_record  # type: ignore[method-assign]
+
+    async def wait(self, update_id: int) -> None:
+        async with asyncio.timeout(30):
+            while update_id not in self.ids:
+                await self.change.wait()
 
 
 @asynccontextmanager

@@ -279,7 +279,10 @@ async def mark_read(update: Update, context: BotContext) -> None:
     """Tandai dibaca: acknowledge, refresh the page, tell the ASN."""
     report_id, query = callback_int(update), update.callback_query
     person = await current_person(update, context)
-    if report_id is None or person is None or person.employee is None or query is None:
+    if query is None:
+        return
+    if report_id is None or person is None or person.employee is None:
+        await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
         return
     async with context.db.session() as session:
         acknowledged = await acknowledge(session, person, report_id, utcnow())
@@ -308,6 +311,7 @@ async def nudge(update: Update, context: BotContext) -> None:
     employee_id = callback_int(update)
     person = await current_person(update, context)
     if employee_id is None or person is None or person.employee is None:
+        await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
         return
     now = utcnow()
     today = wib_today(now)

@@ -283,6 +283,11 @@ class FakeBotAPI:
         return next((f for f in self.files.values() if f.file_path == file_path), None)
 
     @property
+    def last_update_id(self) -> int:
+        """The id of the update queued last (0 before the first)."""
+        return self._next_update_id - 1
+
+    @property
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by a getUpdates offset."""
         return list(self._updates)
