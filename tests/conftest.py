@@ -91,33 +91,15 @@ def database_fails(database: Database, *, on: str) -> Iterator[list[str]]:
 # --- The bot, running against the local fake Bot API over HTTP -------------------------------
 
 
-@dataclass
-class RunningBot:
-    """The real application, polling the fake Bot API; `errors` are what PTB caught."""
-
-    api: FakeBotAPI
-    application: KinerjaApplication
-    errors: list[BaseException] = field(default_factory=list)
-
-    async def say(self, user_id: int, text: str, *, replies: int = 1) -> list[SentMessage]:
-        """The user sends a text; returns the bot's next `replies` messages to them."""
-        self.api.send_text(user_id, text)
-        return await self.api.wait_for_messages(user_id, replies)
-
-    async def press(self, user_id: int, message: SentMessage, label: str) -> dict[str, Any]:
-        """The user presses the button with this label; returns the callback query."""
-        return self.api.press_button(user_id, message, label=label)
-
-
 class Handled:
     """Ids of the updates the application has finished with, however it ended (answered,
     stopped at intake or by flood control, failed): a test can wait until the bot is done
     with what a user sent without knowing what, if anything, it will answer."""
 
-    def __init__(self, bot: RunningBot) -> None:
+    def __init__(self, application: KinerjaApplication) -> None:
         self.ids: set[int] = set()
         self.change = asyncio.Event()
-        process = bot.application.process_update
+        process = application.process_update
 
         async def process_and_record(update: object) -> None:
             try:
@@ -128,12 +110,33 @@ class Handled:
                 self.change.set()
                 self.change = asyncio.Event()
 
-        bot.application.process_update = process_and_record  # type: ignore[method-assign]
+        application.process_update = process_and_record  # type: ignore[method-assign]
 
     async def wait(self, update_id: int) -> None:
         async with asyncio.timeout(30):
             while update_id not in self.ids:
                 await self.change.wait()
+
+
+@dataclass
+class RunningBot:
+    """The real application, polling the fake Bot API; `errors` are what PTB caught."""
+
+    api: FakeBotAPI
+    application: KinerjaApplication
+    errors: list[BaseException] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.handled = Handled(self.application)
+
+    async def say(self, user_id: int, text: str, *, replies: int = 1) -> list[SentMessage]:
+        """The user sends a text; returns the bot's next `replies` messages to them."""
+        self.api.send_text(user_id, text)
+        return await self.api.wait_for_messages(user_id, replies)
+
+    async def press(self, user_id: int, message: SentMessage, label: str) -> dict[str, Any]:
+        """The user presses the button with this label; returns the callback query."""
+        return self.api.press_button(user_id, message, label=label)
 
 
 @asynccontextmanager

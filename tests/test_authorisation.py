@@ -43,7 +43,7 @@ from kinerja_bot.reporting.texts import TEXTS as REPORTING
 from kinerja_bot.team.handlers import TEXTS as TEAM
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from kinerja_bot.testing.formatting import parse_html
-from tests.conftest import Handled, RunningBot
+from tests.conftest import RunningBot
 from tests.factories import add_employee, add_indicator, add_report, add_unit
 from tests.survey.conftest import add_role, add_service
 
@@ -215,7 +215,6 @@ class Response:
 
 async def act(
     bot: RunningBot,
-    handled: Handled,
     user: int,
     anchor: SentMessage,
     entry: str,
@@ -223,7 +222,7 @@ async def act(
 ) -> Response:
     """Type the command or press the button; what the user got once the update was handled.
     Then /batal, so that the next entry starts outside any conversation."""
-    api = bot.api
+    api, handled = bot.api, bot.handled
     edits = anchor.edit_count
     if entry.startswith("/"):
         api.send_text(user, entry)
@@ -281,13 +280,12 @@ async def test_every_command_and_button_serves_exactly_the_roles_in_the_table(
     user = ROLES[role]
     column = list(ROLES).index(role)
     refused_texts = refusals(world.linked.get(user))
-    handled = Handled(bot)
     (anchor,) = await bot.say(user, "/bantuan")  # the message the forged buttons sit on
     listed = {f"/{c.name}" for c in COMMANDS if f"/{c.name} — " in anchor.plain_text}
 
     got: dict[str, str] = {}
     for entry in EXPECTED:
-        outcome = await act(bot, handled, user, anchor, entry, world.ids)
+        outcome = await act(bot, user, anchor, entry, world.ids)
         assert outcome.answered, f"{role}: the press of {entry} was never answered"
         assert outcome.seen, f"{role}: {entry} got no answer at all"
         got[entry] = "✗" if refused_texts & set(outcome.seen) else "✓"

@@ -382,6 +382,21 @@ class FakeBotAPI:
         stored = self._store_file(content, "photos", None, "image/jpeg")
         return self._user_message(user_id, _with_caption({"photo": stored.photo_sizes()}, caption))
 
+    def send_sticker(self, user_id: int, emoji: str = "👍") -> dict[str, Any]:
+        """The user sends a sticker (no text, no caption)."""
+        number = len(self.files) + 1
+        sticker = {
+            "file_id": f"STK-{number:05d}",
+            "file_unique_id": f"S{number:05d}",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+        }
+        return self._user_message(user_id, {"sticker": sticker})
+
     def send_document(
         self,
         user_id: int,
