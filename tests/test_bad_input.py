@@ -177,24 +177,34 @@ class Walk:
     async def finish(self) -> None:
         await self.bot.handled.wait(self.api.last_update_id)
 
+    def versions(self) -> dict[int, int]:
+        return {m.message_id: m.edit_count for m in self.api.sent_to(self.user)}
+
     async def say(self, text: str) -> None:
+        before = self.versions()
         self.last_typed = self.api.send_text(self.user, text.format(**self.values))
-        await self.step_done()
+        await self.finish()
+        self.step_done(before)
 
     async def press(self, label: str | None = None, *, data: str | None = None) -> None:
         assert self.current is not None, "no message with buttons to press"
         data = data.format(**self.values) if data else None
         label = label.format(**self.values) if label else None
+        before = self.versions()
         query = self.api.press_button(self.user, self.current, data, label=label, check=not data)
         await self.finish()
         assert self.api.callback_answer(query["id"]) is not None
-        await self.step_done(finished=True)
+        self.step_done(before)
 
-    async def step_done(self, *, finished: bool = False) -> None:
-        if not finished:
-            await self.finish()
-        with_buttons = [m for m in self.api.sent_to(self.user) if m.callback_data and not m.deleted]
-        newest = max(with_buttons, key=lambda m: m.message_id, default=None)
+    def step_done(self, before: dict[int, int]) -> None:
+        """The step's answer with buttons (new or edited by this step) is pressed next; what
+        answered a bad input earlier (a /tiket list, a /hapusdata question) is not."""
+        changed = [
+            m
+            for m in self.api.sent_to(self.user)
+            if m.callback_data and not m.deleted and before.get(m.message_id) != m.edit_count
+        ]
+        newest = max(changed, key=lambda m: m.message_id, default=self.current)
         previous = self.current
         if self.old is None and previous and newest is not previous and previous.callback_data:
             self.old = (previous, previous.callback_data[0])
