@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chat demo lint typecheck bench clean
+.PHONY: run test chat demo lint typecheck bench soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test: lint typecheck
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/broadcast_bench.py
+
+## Two minutes of 200 users against bot.py with Bot API faults, kills and a database cut
+## (SOAK_DATABASE_URL=postgresql://...: that database is wiped). See docs/reliability.md.
+soak: $(STAMP)
+	$(BIN)/python tools/soak.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

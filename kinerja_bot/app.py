@@ -150,7 +150,14 @@ def register_handlers(application: KinerjaApplication) -> None:
 
 
 async def persist_now(update: Update, context: BotContext) -> None:
-    """Write conversation states and drafts now instead of at the next interval."""
+    """Write conversation states and drafts now instead of at the next interval.
+
+    PTB marks an update's user data for writing only after every group has run, i.e. after
+    this handler: without marking it here, the new state would be written with the draft of
+    the update before, and a kill in between would restart the conversation with a draft
+    that does not fit its state."""
+    if update.effective_user is not None:
+        context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
     await context.application.update_persistence()
 
 

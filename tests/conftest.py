@@ -14,7 +14,7 @@ import pytest
 from pydantic import AnyHttpUrl
 from sqlalchemy import event, text
 from sqlmodel import SQLModel
-from telegram import Bot
+from telegram import Bot, Update
 
 from kinerja_bot.app import build_application
 from kinerja_bot.core import models  # noqa: F401  (registers the tables)
@@ -91,6 +91,33 @@ def database_fails(database: Database, *, on: str) -> Iterator[list[str]]:
 # --- The bot, running against the local fake Bot API over HTTP -------------------------------
 
 
+class Handled:
+    """Ids of the updates the application has finished with, however it ended (answered,
+    stopped at intake or by flood control, failed): a test can wait until the bot is done
+    with what a user sent without knowing what, if anything, it will answer."""
+
+    def __init__(self, application: KinerjaApplication) -> None:
+        self.ids: set[int] = set()
+        self.change = asyncio.Event()
+        process = application.process_update
+
+        async def process_and_record(update: object) -> None:
+            try:
+                await process(update)
+            finally:
+                if isinstance(update, Update):
+                    self.ids.add(update.update_id)
+                self.change.set()
+                self.change = asyncio.Event()
+
+        application.process_update = process_and_record  # type: ignore[method-assign]
+
+    async def wait(self, update_id: int) -> None:
+        async with asyncio.timeout(30):
+            while update_id not in self.ids:
+                await self.change.wait()
+
+
 @dataclass
 class RunningBot:
     """The real application, polling the fake Bot API; `errors` are what PTB caught."""
@@ -98,6 +125,9 @@ class RunningBot:
     api: FakeBotAPI
     application: KinerjaApplication
     errors: list[BaseException] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.handled = Handled(self.application)
 
     async def say(self, user_id: int, text: str, *, replies: int = 1) -> list[SentMessage]:
         """The user sends a text; returns the bot's next `replies` messages to them."""

@@ -21,8 +21,8 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
     """Stores conversations and user_data; chat, bot and callback data are not persisted.
 
     Writes go straight to the database, so `flush` has nothing left to do; the application
-    calls `update_persistence` after every update (see app.py), so a killed process loses
-    at most the update it was handling.
+    calls `update_persistence` after every update, with that user's data marked (see
+    `app.persist_now`), so a killed process loses at most the update it was handling.
     """
 
     def __init__(self, database: Database) -> None:

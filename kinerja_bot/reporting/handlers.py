@@ -198,7 +198,7 @@ async def press_without_draft(update: Update, context: BotContext) -> int:
 
 
 async def not_an_asn(update: Update, context: BotContext) -> int:
-    await take_press(update)
+    """/lapor (or Lapor sekarang, whose press is already answered) from someone not linked."""
     await reply(update, TEXTS.get("bukan_pegawai"))
     REPORT_DRAFT.drop(context)
     return ConversationHandler.END

@@ -283,6 +283,11 @@ class FakeBotAPI:
         return next((f for f in self.files.values() if f.file_path == file_path), None)
 
     @property
+    def last_update_id(self) -> int:
+        """The id of the update queued last (0 before the first)."""
+        return self._next_update_id - 1
+
+    @property
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by a getUpdates offset."""
         return list(self._updates)
@@ -376,6 +381,21 @@ class FakeBotAPI:
         """The user sends a photo; the bot can getFile and download it."""
         stored = self._store_file(content, "photos", None, "image/jpeg")
         return self._user_message(user_id, _with_caption({"photo": stored.photo_sizes()}, caption))
+
+    def send_sticker(self, user_id: int, emoji: str = "👍") -> dict[str, Any]:
+        """The user sends a sticker (no text, no caption)."""
+        number = len(self.files) + 1
+        sticker = {
+            "file_id": f"STK-{number:05d}",
+            "file_unique_id": f"S{number:05d}",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+        }
+        return self._user_message(user_id, {"sticker": sticker})
 
     def send_document(
         self,
