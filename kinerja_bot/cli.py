@@ -30,6 +30,7 @@ from kinerja_bot.scheduling.commands import run_command, schedule_command
 from kinerja_bot.scheduling.registry import JOBS_BY_NAME
 from kinerja_bot.survey.qr import qr_command
 from kinerja_bot.terminal_chat import chat_command
+from kinerja_bot.transparency.command import DEFAULT_HOST, DEFAULT_PORT, web_command
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
@@ -104,6 +105,10 @@ def _rtl(args: argparse.Namespace, settings: Settings) -> None:
         status_command(settings, action_id=args.id, status=args.status)
     else:
         list_command(settings, unit=args.unit, periode=args.periode)
+
+
+def _web(args: argparse.Namespace, settings: Settings) -> None:
+    web_command(settings, host=args.host, port=args.port)
 
 
 def _retensi(args: argparse.Namespace, settings: Settings) -> None:
@@ -192,6 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
     rtl_list.add_argument("--unit", metavar="KODE", required=True)
     rtl_list.add_argument("--periode", metavar="P", help="periode SKM (bawaan: tahun ini)")
     rtl.set_defaults(run=_rtl)
+
+    web = commands.add_parser("web", help="situs transparansi publik (hasil SKM, RTL, pengaduan)")
+    web.add_argument("--host", default=DEFAULT_HOST, help=f"bawaan {DEFAULT_HOST}")
+    web.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"bawaan {DEFAULT_PORT}")
+    web.set_defaults(run=_web)
 
     qr = commands.add_parser("qr", help="kode QR survei untuk loket (PNG satu layanan, PDF unit)")
     qr.add_argument("layanan", metavar="LAYANAN", nargs="?", help="kode layanan")
