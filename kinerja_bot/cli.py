@@ -19,6 +19,7 @@ from kinerja_bot.core.models import FollowUpStatus, SurveyChannel
 from kinerja_bot.core.settings import ConfigError, Settings, get_settings
 from kinerja_bot.core.texts import TextBook, TextError
 from kinerja_bot.demo import demo_command
+from kinerja_bot.evaluation.unit_rating import unit_rating_command
 from kinerja_bot.exports.command import KINDS as EXPORT_KINDS
 from kinerja_bot.exports.command import export_command
 from kinerja_bot.followup.command import add_command, list_command, status_command
@@ -105,6 +106,10 @@ def _rtl(args: argparse.Namespace, settings: Settings) -> None:
         status_command(settings, action_id=args.id, status=args.status)
     else:
         list_command(settings, unit=args.unit, periode=args.periode)
+
+
+def _predikat_unit(args: argparse.Namespace, settings: Settings) -> None:
+    unit_rating_command(settings, unit=args.unit, tahun=args.tahun, predikat=args.predikat)
 
 
 def _web(args: argparse.Namespace, settings: Settings) -> None:
@@ -197,6 +202,19 @@ def build_parser() -> argparse.ArgumentParser:
     rtl_list.add_argument("--unit", metavar="KODE", required=True)
     rtl_list.add_argument("--periode", metavar="P", help="periode SKM (bawaan: tahun ini)")
     rtl.set_defaults(run=_rtl)
+
+    unit_rating = commands.add_parser(
+        "predikat-unit", help="predikat kinerja organisasi satu unit per tahun (catat/lihat)"
+    )
+    unit_rating.add_argument("unit", metavar="KODE", help="kode unit")
+    unit_rating.add_argument("tahun", type=int, metavar="TAHUN")
+    unit_rating.add_argument(
+        "predikat",
+        nargs="?",
+        metavar="PREDIKAT",
+        help="Istimewa, Baik, Butuh Perbaikan, Kurang atau Sangat Kurang (kosong: lihat saja)",
+    )
+    unit_rating.set_defaults(run=_predikat_unit)
 
     web = commands.add_parser("web", help="situs transparansi publik (hasil SKM, RTL, pengaduan)")
     web.add_argument("--host", default=DEFAULT_HOST, help=f"bawaan {DEFAULT_HOST}")
