@@ -72,12 +72,16 @@ class Settings(BaseSettings):
     schedule_ikm_digest: TimeOfDay = time(8, 0)
     schedule_analysis: TimeOfDay = time(8, 0)
     snooze_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    # The public transparency site served by the bot process too (docs/transparency.md).
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    web_host: str = "127.0.0.1"
 
     @field_validator(
         "telegram_bot_token",
         "webhook_secret",
         "webhook_url",
         "respondent_hash_secret",
+        "web_port",
         mode="before",
     )
     @classmethod

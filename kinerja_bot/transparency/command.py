@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 
 import uvicorn
 from starlette.applications import Starlette
@@ -31,6 +33,40 @@ def site_application(settings: Settings) -> ASGIApp:
 
     site.router.lifespan_context = lifespan
     return site
+
+
+class EmbeddedServer(uvicorn.Server):
+    """uvicorn inside the bot's event loop: the bot owns the process's signals."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@dataclass
+class EmbeddedSite:
+    server: EmbeddedServer
+    task: asyncio.Task[None]
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await self.task
+
+
+async def start_embedded_site(database: Database, settings: Settings, port: int) -> EmbeddedSite:
+    """Serve the site on WEB_HOST:port from the running event loop, sharing the bot's database
+    pool; returns once it listens (raises if the port cannot be bound)."""
+    config = uvicorn.Config(
+        build_site(database, settings), host=settings.web_host, port=port, log_level="warning"
+    )
+    server = EmbeddedServer(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise RuntimeError(f"the transparency site did not start on port {port}")
+        await asyncio.sleep(0.01)
+    return EmbeddedSite(server, task)
 
 
 def web_command(settings: Settings, *, host: str, port: int) -> None:
