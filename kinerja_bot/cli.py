@@ -29,6 +29,7 @@ from kinerja_bot.importing import import_command
 from kinerja_bot.privacy.jobs import retention_command
 from kinerja_bot.scheduling.commands import run_command, schedule_command
 from kinerja_bot.scheduling.registry import JOBS_BY_NAME
+from kinerja_bot.skm_report.command import report_command
 from kinerja_bot.survey.qr import qr_command
 from kinerja_bot.terminal_chat import chat_command
 from kinerja_bot.transparency.command import DEFAULT_HOST, DEFAULT_PORT, web_command
@@ -110,6 +111,10 @@ def _rtl(args: argparse.Namespace, settings: Settings) -> None:
 
 def _predikat_unit(args: argparse.Namespace, settings: Settings) -> None:
     unit_rating_command(settings, unit=args.unit, tahun=args.tahun, predikat=args.predikat)
+
+
+def _laporan_skm(args: argparse.Namespace, settings: Settings) -> None:
+    report_command(settings, periode=args.periode, unit=args.unit, output=args.output)
 
 
 def _web(args: argparse.Namespace, settings: Settings) -> None:
@@ -215,6 +220,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="Istimewa, Baik, Butuh Perbaikan, Kurang atau Sangat Kurang (kosong: lihat saja)",
     )
     unit_rating.set_defaults(run=_predikat_unit)
+
+    report = commands.add_parser(
+        "laporan-skm", help="Laporan Hasil SKM satu unit (PDF, templat KemenPANRB)"
+    )
+    report.add_argument("--periode", metavar="P", required=True, help="mis. 2026-S1 atau 2026")
+    report.add_argument("--unit", metavar="KODE", required=True)
+    report.add_argument("-o", "--output", metavar="FILE.pdf", required=True)
+    report.set_defaults(run=_laporan_skm)
 
     web = commands.add_parser("web", help="situs transparansi publik (hasil SKM, RTL, pengaduan)")
     web.add_argument("--host", default=DEFAULT_HOST, help=f"bawaan {DEFAULT_HOST}")
