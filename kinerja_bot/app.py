@@ -32,6 +32,7 @@ from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
 from kinerja_bot.core.update_processing import PerUserOrderedProcessor
 from kinerja_bot.evaluation.handlers import build_evaluation_handlers
+from kinerja_bot.followup.handlers import build_followup_handlers
 from kinerja_bot.ikm.handlers import build_ikm_handlers
 from kinerja_bot.leave.handlers import build_leave_handlers
 from kinerja_bot.privacy.handlers import build_privacy_handlers
@@ -80,7 +81,7 @@ def register_handlers(application: KinerjaApplication) -> None:
     for handler in build_analysis_handlers():
         application.add_handler(handler)
     # Citizens: /privasi, /datasaya, /hapusdata; tickets (answering, /tiket, replies); the
-    # survey with its deep link /start layanan-KODE (before the general /start); /ikm.
+    # survey with its deep link /start layanan-KODE (before the general /start); /ikm; /rtl.
     for handler in build_privacy_handlers():
         application.add_handler(handler)
     for handler in build_complaint_handlers():
@@ -88,6 +89,8 @@ def register_handlers(application: KinerjaApplication) -> None:
     for handler in build_survey_handlers():
         application.add_handler(handler)
     for handler in build_ikm_handlers():
+        application.add_handler(handler)
+    for handler in build_followup_handlers():
         application.add_handler(handler)
     # Flood control runs before every feature, in its own group (see flood_control.py).
     application.add_handler(FloodHandler(application.bot_data[SETTINGS_KEY]), group=FLOOD_GROUP)
