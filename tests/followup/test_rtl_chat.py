@@ -58,6 +58,7 @@ async def test_a_head_marks_the_units_actions(
     assert listing.button_labels == [
         TEXTS.get("tombol_berjalan", nomor=number),
         TEXTS.get("tombol_selesai", nomor=number),
+        TEXTS.get("tombol_baru"),
     ]
 
     # Another unit's action, by forged button data: refused, nothing changes.
@@ -70,3 +71,45 @@ async def test_a_head_marks_the_units_actions(
     assert "1 dari 1 tindakan (100%)" in listing.plain_text
     assert (await statuses(database))[number] == FollowUpStatus.DONE
     assert bot.errors == []
+
+
+async def test_a_head_records_an_action_in_chat(
+    bot: RunningBot, database: Database, city: City
+) -> None:
+    (listing,) = await bot.say(HEAD, "/rtl")
+    assert TEXTS.get("kosong") in listing.plain_text
+    bot.api.press_button(HEAD, listing, label=TEXTS.get("tombol_baru"))
+    question = await bot.api.next_message(HEAD)
+    assert "Dinas Kependudukan dan Pencatatan Sipil" in question.plain_text
+    bot.api.press_button(HEAD, question, label="U3 Waktu Penyelesaian")
+    prompt = await bot.api.next_message(HEAD)
+    assert "U3 Waktu Penyelesaian" in prompt.plain_text
+    (reply,) = await bot.say(HEAD, "Tambah satu loket perekaman pada jam sibuk")
+    assert reply.plain_text == TEXTS.get("minta_pj")
+    (reply,) = await bot.say(HEAD, "Kepala Bidang PIAK")
+    assert reply.plain_text == TEXTS.get("minta_tenggat")
+    (reply,) = await bot.say(HEAD, "31-02-2099")
+    assert "tidak dikenal" in reply.plain_text
+    (reply,) = await bot.say(HEAD, "1-1-2000")
+    assert reply.plain_text == TEXTS.get("tanggal_lampau")
+    year = wib_today().year + 1
+    (reply,) = await bot.say(HEAD, f"30 Juni {year}")
+    async with database.session() as session:
+        (action,) = (await session.exec(select(FollowUpAction))).all()
+    assert (action.unit_id, action.unsur, action.status) == (
+        id_of(city.disdukcapil),
+        "U3",
+        FollowUpStatus.PLANNED,
+    )
+    assert action.period == str(wib_today().year)
+    assert action.penanggung_jawab == "Kepala Bidang PIAK"
+    assert action.tenggat == date(year, 6, 30)
+    assert f"RTL #{action.id} dicatat" in reply.plain_text
+    assert bot.errors == []
+
+
+async def test_only_heads_may_record(bot: RunningBot, city: City) -> None:
+    (listing,) = await bot.say(HEAD, "/rtl")
+    data = listing.callback_data[-1]
+    alert = await alert_for(bot, OUTSIDER, listing, data)
+    assert alert == TEXTS.get("peringatan_bukan_wewenang")
