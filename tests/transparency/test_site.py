@@ -17,7 +17,8 @@ from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.followup.service import add_action, set_status
 from kinerja_bot.transparency.site import TEXTS, PageCache, build_site
-from tests.survey.conftest import City
+from tests.factories import add_unit
+from tests.survey.conftest import City, add_service
 from tests.survey.test_ikm import example_responses, store
 
 IN_S1 = datetime(2026, 3, 5, 12, tzinfo=WIB)
@@ -165,3 +166,23 @@ async def test_pages_are_cached_for_a_minute(
         now[0] += 61
         fresh = (await client.get("/layanan/L-KK?periode=2026-S1")).text
     assert fresh != first and "13 responden" in fresh
+
+
+async def test_an_empty_city_and_no_bot_username(database: Database, settings: Settings) -> None:
+    site = build_site(database, settings.model_copy(update={"bot_username": None}))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=site), base_url="http://situs"
+    ) as client:
+        home = await client.get("/")
+        assert home.status_code == 200
+        assert TEXTS.get("belum_publikasi") in home.text
+        assert TEXTS.get("rtl_kosong") in home.text
+    city = await add_unit(database, "DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil")
+    await add_service(database, city, "L-KTP", "Perekaman KTP-el")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=site), base_url="http://situs"
+    ) as client:
+        page = await client.get("/layanan/L-KTP")
+        assert page.status_code == 200
+        assert "qr.svg" not in page.text  # no QR without the bot's username
+        assert (await client.get("/layanan/L-KTP/qr.svg")).status_code == 404
