@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     schedule_escalation: TimeOfDay = time(8, 0)
     schedule_ikm_digest: TimeOfDay = time(8, 0)
     schedule_analysis: TimeOfDay = time(8, 0)
+    schedule_rtl_reminders: WeeklySchedule = parse_weekly("senin 08:00")
     snooze_minutes: int = Field(default=60, ge=5, le=24 * 60)
     # The public transparency site served by the bot process too (docs/transparency.md).
     web_port: int | None = Field(default=None, ge=1, le=65535)

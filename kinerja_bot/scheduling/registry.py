@@ -24,6 +24,7 @@ from kinerja_bot.core.outbox import DeliveryReport, JobServices, Pacer
 from kinerja_bot.core.rules.periods import current_period
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.timetable import last_run, next_run
+from kinerja_bot.followup import jobs as followup_jobs
 from kinerja_bot.ikm import jobs as ikm_jobs
 from kinerja_bot.privacy import jobs as privacy_jobs
 from kinerja_bot.reminders import jobs as reminder_jobs
@@ -46,6 +47,7 @@ JOBS: tuple[ScheduledJob, ...] = (
     *complaint_jobs.JOBS,
     *analysis_jobs.JOBS,
     *ikm_jobs.JOBS,
+    *followup_jobs.JOBS,
 )
 UPKEEP: tuple[Upkeep, ...] = (*complaint_jobs.UPKEEP, *privacy_jobs.UPKEEP)
 JOBS_BY_NAME = {job.name: job for job in JOBS}
