@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -22,7 +21,7 @@ from kinerja_bot.core.models import (
     id_of,
 )
 from kinerja_bot.core.organisation import unit_tree_ids
-from kinerja_bot.core.rules.periods import Period, current_period
+from kinerja_bot.core.rules.periods import Period, previous_period
 from kinerja_bot.core.rules.skm import UNSUR_CODES
 from kinerja_bot.followup import actions_of
 from kinerja_bot.ikm import Rating, Tally, period_bounds, rating, tallies
@@ -49,11 +48,6 @@ class ReportContent:
     matrix: list[tuple[int | None, ...]]  # per response: scores U1…U9, None when unanswered
     actions: list[FollowUpAction]
     signatory: Signatory | None
-
-
-def previous_period(period: Period) -> Period:
-    """The period of the same kind just before (the trend's comparison)."""
-    return current_period(period.kind, period.start - timedelta(days=1))
 
 
 async def _signatory(session: AsyncSession, unit: Unit) -> Signatory | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -29,7 +29,7 @@ from kinerja_bot.core.models import (
     id_of,
 )
 from kinerja_bot.core.organisation import unit_tree_ids
-from kinerja_bot.core.rules.periods import Period, current_period
+from kinerja_bot.core.rules.periods import Period, previous_period
 from kinerja_bot.followup import Progress, actions_of, progress_of
 from kinerja_bot.ikm import Rating, Tally, period_bounds, rating, tallies
 
@@ -112,17 +112,13 @@ async def scope_rating(session: AsyncSession, scope: Scope, period: Period, tz: 
     return rating(scope.kode, scope.nama, total, scope.services)
 
 
-def previous(period: Period) -> Period:
-    return current_period(period.kind, period.start - timedelta(days=1))
-
-
 async def trend(
     session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo
 ) -> list[TrendPoint]:
     """The IKM of this period and the TREND_LENGTH − 1 before it, oldest first."""
     periods = [period]
     while len(periods) < TREND_LENGTH:
-        periods.append(previous(periods[-1]))
+        periods.append(previous_period(periods[-1]))
     points = []
     for each in reversed(periods):
         result = (await scope_rating(session, scope, each, tz)).result
