@@ -34,6 +34,7 @@ from kinerja_bot.core.update_processing import PerUserOrderedProcessor
 from kinerja_bot.development.handlers import build_development_handlers
 from kinerja_bot.evaluation.handlers import build_evaluation_handlers
 from kinerja_bot.exports.handlers import build_export_handlers
+from kinerja_bot.followup.handlers import build_followup_handlers
 from kinerja_bot.ikm.handlers import build_ikm_handlers
 from kinerja_bot.leave.handlers import build_leave_handlers
 from kinerja_bot.privacy.handlers import build_privacy_handlers
@@ -44,6 +45,10 @@ from kinerja_bot.reporting.overview import build_overview_handlers
 from kinerja_bot.scheduling.registry import schedule_all
 from kinerja_bot.survey.handlers import build_survey_handlers
 from kinerja_bot.team.handlers import build_team_handlers
+from kinerja_bot.transparency.command import EmbeddedSite, start_embedded_site
+
+# bot_data key of the public site served by the bot process (WEB_PORT).
+SITE_KEY = "public_site"
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +127,7 @@ def register_handlers(application: KinerjaApplication) -> None:
     for handler in build_development_handlers():
         application.add_handler(handler)
     # Citizens: /privasi, /datasaya, /hapusdata; tickets (answering, /tiket, replies); the
-    # survey with its deep link /start layanan-KODE (before the general /start); /ikm.
+    # survey with its deep link /start layanan-KODE (before the general /start); /ikm; /rtl.
     for handler in build_privacy_handlers():
         application.add_handler(handler)
     for handler in build_complaint_handlers():
@@ -130,6 +135,8 @@ def register_handlers(application: KinerjaApplication) -> None:
     for handler in build_survey_handlers():
         application.add_handler(handler)
     for handler in build_ikm_handlers():
+        application.add_handler(handler)
+    for handler in build_followup_handlers():
         application.add_handler(handler)
     # Flood control runs before every feature, in its own group (see flood_control.py).
     application.add_handler(FloodHandler(application.bot_data[SETTINGS_KEY]), group=FLOOD_GROUP)
@@ -162,15 +169,29 @@ async def persist_now(update: Update, context: BotContext) -> None:
 
 
 async def post_init(application: KinerjaApplication) -> None:
-    """Register the command menu with Telegram; book the scheduled jobs (and catch up)."""
+    """Register the command menu with Telegram; book the scheduled jobs (and catch up); serve
+    the public site too when WEB_PORT is set."""
     await application.bot.set_my_commands(menu())
     schedule_all(application, application.bot_data[SETTINGS_KEY])
+    await start_public_site(application)
 
 
 async def post_shutdown(application: KinerjaApplication) -> None:
-    """Close the database pool."""
+    """Stop the public site, close the database pool."""
+    site: EmbeddedSite | None = application.bot_data.pop(SITE_KEY, None)
+    if site is not None:
+        await site.stop()
     database: Database = application.bot_data[DATABASE_KEY]
     await database.dispose()
+
+
+async def start_public_site(application: KinerjaApplication) -> None:
+    """With WEB_PORT set, the bot process serves the transparency site as well."""
+    settings: Settings = application.bot_data[SETTINGS_KEY]
+    if settings.web_port is not None:
+        application.bot_data[SITE_KEY] = await start_embedded_site(
+            application.bot_data[DATABASE_KEY], settings, settings.web_port
+        )
 
 
 def build_application(

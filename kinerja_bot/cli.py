@@ -19,6 +19,7 @@ from kinerja_bot.core.models import FollowUpStatus, SurveyChannel
 from kinerja_bot.core.settings import ConfigError, Settings, get_settings
 from kinerja_bot.core.texts import TextBook, TextError
 from kinerja_bot.demo import demo_command
+from kinerja_bot.evaluation.unit_rating import unit_rating_command
 from kinerja_bot.exports.command import KINDS as EXPORT_KINDS
 from kinerja_bot.exports.command import export_command
 from kinerja_bot.followup.command import add_command, list_command, status_command
@@ -28,8 +29,10 @@ from kinerja_bot.importing import import_command
 from kinerja_bot.privacy.jobs import retention_command
 from kinerja_bot.scheduling.commands import run_command, schedule_command
 from kinerja_bot.scheduling.registry import JOBS_BY_NAME
+from kinerja_bot.skm_report.command import report_command
 from kinerja_bot.survey.qr import qr_command
 from kinerja_bot.terminal_chat import chat_command
+from kinerja_bot.transparency.command import DEFAULT_HOST, DEFAULT_PORT, web_command
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
@@ -104,6 +107,18 @@ def _rtl(args: argparse.Namespace, settings: Settings) -> None:
         status_command(settings, action_id=args.id, status=args.status)
     else:
         list_command(settings, unit=args.unit, periode=args.periode)
+
+
+def _predikat_unit(args: argparse.Namespace, settings: Settings) -> None:
+    unit_rating_command(settings, unit=args.unit, tahun=args.tahun, predikat=args.predikat)
+
+
+def _laporan_skm(args: argparse.Namespace, settings: Settings) -> None:
+    report_command(settings, periode=args.periode, unit=args.unit, output=args.output)
+
+
+def _web(args: argparse.Namespace, settings: Settings) -> None:
+    web_command(settings, host=args.host, port=args.port)
 
 
 def _retensi(args: argparse.Namespace, settings: Settings) -> None:
@@ -193,6 +208,32 @@ def build_parser() -> argparse.ArgumentParser:
     rtl_list.add_argument("--unit", metavar="KODE", required=True)
     rtl_list.add_argument("--periode", metavar="P", help="periode SKM (bawaan: tahun ini)")
     rtl.set_defaults(run=_rtl)
+
+    unit_rating = commands.add_parser(
+        "predikat-unit", help="predikat kinerja organisasi satu unit per tahun (catat/lihat)"
+    )
+    unit_rating.add_argument("unit", metavar="KODE", help="kode unit")
+    unit_rating.add_argument("tahun", type=int, metavar="TAHUN")
+    unit_rating.add_argument(
+        "predikat",
+        nargs="?",
+        metavar="PREDIKAT",
+        help="Istimewa, Baik, Butuh Perbaikan, Kurang atau Sangat Kurang (kosong: lihat saja)",
+    )
+    unit_rating.set_defaults(run=_predikat_unit)
+
+    report = commands.add_parser(
+        "laporan-skm", help="Laporan Hasil SKM satu unit (PDF, templat KemenPANRB)"
+    )
+    report.add_argument("--periode", metavar="P", required=True, help="mis. 2026-S1 atau 2026")
+    report.add_argument("--unit", metavar="KODE", required=True)
+    report.add_argument("-o", "--output", metavar="FILE.pdf", required=True)
+    report.set_defaults(run=_laporan_skm)
+
+    web = commands.add_parser("web", help="situs transparansi publik (hasil SKM, RTL, pengaduan)")
+    web.add_argument("--host", default=DEFAULT_HOST, help=f"bawaan {DEFAULT_HOST}")
+    web.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"bawaan {DEFAULT_PORT}")
+    web.set_defaults(run=_web)
 
     qr = commands.add_parser("qr", help="kode QR survei untuk loket (PNG satu layanan, PDF unit)")
     qr.add_argument("layanan", metavar="LAYANAN", nargs="?", help="kode layanan")

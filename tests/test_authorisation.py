@@ -37,6 +37,7 @@ from kinerja_bot.core.texts import TextBook
 from kinerja_bot.development.texts import TEXTS as DEVELOPMENT
 from kinerja_bot.evaluation.handlers import TEXTS as EVALUATION
 from kinerja_bot.exports.handlers import TEXTS as FILES
+from kinerja_bot.followup.handlers import TEXTS as FOLLOWUP
 from kinerja_bot.ikm.texts import TEXTS as IKM
 from kinerja_bot.leave.handlers import TEXTS as LEAVE
 from kinerja_bot.reminders.jobs import TEXTS as REMINDERS
@@ -78,6 +79,7 @@ EXPECTED = {
     "/survei": "✓✓✓✓✓✓✓✓",
     "/tiket": "✓✓✓✓✓✓✓✓",  # each sees their own tickets, staff their units' open ones
     "/ikm": "✗✗✗✗✗✗✓✓",
+    "/rtl": "✗✗✗✗✗✗✓✗",  # unit heads record and follow their RTL
     "/privasi": "✓✓✓✓✓✓✓✓",
     "/datasaya": "✓✓✓✓✓✓✓✓",
     "/hapusdata": "✓✓✓✓✓✓✓✓",
@@ -119,6 +121,7 @@ def refusals(nip_and_name: tuple[str, str] | None) -> set[str]:
         (DEVELOPMENT, "bukan_pegawai"),
         (ANALYSIS, "bukan_kepala"),
         (IKM, "ikm_tidak_berhak"),
+        (FOLLOWUP, "tidak_berhak"),
         (COMPLAINTS, "tidak_berhak"),
         (COMPLAINTS, "peringatan_bukan_milik"),
         (COMPLAINTS, "peringatan_bukan_wewenang"),

@@ -40,6 +40,10 @@ def atasan(person: Person) -> bool:
     return person.has_subordinates
 
 
+def head(person: Person) -> bool:
+    return bool(person.head_of_units)
+
+
 def head_or_admin(person: Person) -> bool:
     return bool(person.head_of_units) or person.is_admin
 
@@ -62,6 +66,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("survei", everyone),
     Command("tiket", everyone),
     Command("ikm", head_or_admin),
+    Command("rtl", head),
     Command("privasi", everyone),
     Command("datasaya", everyone),
     Command("hapusdata", everyone),

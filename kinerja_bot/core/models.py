@@ -325,6 +325,18 @@ class Evaluation(SQLModel, table=True):
     decided_at: datetime = timestamp()
 
 
+class UnitRating(SQLModel, table=True):
+    """A unit's own predikat kinerja organisasi of one year (frames its predikat distribution)."""
+
+    __table_args__ = (UniqueConstraint("unit_id", "tahun"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    tahun: int
+    rating: str = Field(max_length=32)
+    updated_at: datetime = timestamp()
+
+
 # --- Citizens (SKM, complaints) -----------------------------------------------------------
 
 

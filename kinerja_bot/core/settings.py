@@ -82,13 +82,18 @@ class Settings(BaseSettings):
     # Competency development: course-start and waiting-enrolment reminders (working days), the
     # monthly nudge under 20 JP (first working day of the month, from July).
     schedule_development: TimeOfDay = time(8, 0)
+    schedule_rtl_reminders: WeeklySchedule = parse_weekly("senin 08:00")
     snooze_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    # The public transparency site served by the bot process too (docs/transparency.md).
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    web_host: str = "127.0.0.1"
 
     @field_validator(
         "telegram_bot_token",
         "webhook_secret",
         "webhook_url",
         "respondent_hash_secret",
+        "web_port",
         mode="before",
     )
     @classmethod

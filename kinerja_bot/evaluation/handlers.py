@@ -546,7 +546,7 @@ def distribution_text(check: DistributionCheck) -> str:
     return TEXTS.get(
         "distribusi_peringatan",
         unit=check.unit.nama,
-        rating=check.rating.value,
+        rating=check.rating.value if check.rating is not None else "-",
         dinilai=check.evaluated,
         pegawai=check.headcount,
         aturan=Markup(rules),

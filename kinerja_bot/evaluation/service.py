@@ -26,7 +26,9 @@ from kinerja_bot.core.models import (
     Evaluation,
     IndicatorKind,
     Unit,
+    UnitRating,
     id_of,
+    utcnow,
 )
 from kinerja_bot.core.rules.achievement import prorata_target
 from kinerja_bot.core.rules.periods import (
@@ -50,9 +52,6 @@ from kinerja_bot.core.rules.predikat import (
 from kinerja_bot.reporting import IndicatorProgress, indicator_progress
 
 EVALUATION_KINDS = (PeriodKind.QUARTER, PeriodKind.YEAR)
-# The predikat kinerja organisasi assumed for every unit. The data model has no field for a
-# unit's own rating yet (docs/evaluation.md), and "Baik" is the rating most units receive.
-DEFAULT_ORGANISATION_RATING = OrganisationRating.BAIK
 # Longest note per BerAKHLAK value: e-Kinerja's feedback fields take a few sentences, and
 # seven of them must fit in one Telegram message with the rest of the summary.
 NOTE_MAX_CHARS = 400
@@ -241,19 +240,48 @@ async def save_evaluation(
 
 @dataclass(frozen=True)
 class DistributionCheck:
-    """The predikat so far in one unit and period, and the distribution rules they break."""
+    """The predikat so far in one unit and period, and the distribution rules they break.
+
+    `warnings` stays empty while the unit's own rating for the year is unknown (`rating` None)
+    and until every active employee of the unit is evaluated: SE MenPANRB 3/2023's pattern is
+    about the unit's complete distribution, and a half-rated unit always "breaks" it.
+    """
 
     unit: Unit
-    rating: OrganisationRating
+    rating: OrganisationRating | None
     counts: Mapping[Predikat, int]
     evaluated: int
     headcount: int
     warnings: list[DistributionWarning]
 
+    @property
+    def complete(self) -> bool:
+        return self.evaluated >= self.headcount
 
-def organisation_rating(unit: Unit) -> OrganisationRating:
-    """The unit's own rating (predikat kinerja organisasi); see DEFAULT_ORGANISATION_RATING."""
-    return DEFAULT_ORGANISATION_RATING
+
+async def organisation_rating(
+    session: AsyncSession, unit_id: int, year: int
+) -> OrganisationRating | None:
+    """The unit's own rating (predikat kinerja organisasi) of the year, if recorded."""
+    statement = select(UnitRating.rating).where(
+        UnitRating.unit_id == unit_id, UnitRating.tahun == year
+    )
+    found = (await session.exec(statement)).first()
+    return OrganisationRating(found) if found is not None else None
+
+
+async def set_organisation_rating(
+    session: AsyncSession, unit_id: int, year: int, rating: OrganisationRating
+) -> None:
+    """Record (or replace) the unit's own rating of the year."""
+    statement = select(UnitRating).where(UnitRating.unit_id == unit_id, UnitRating.tahun == year)
+    row = (await session.exec(statement)).first() or UnitRating(
+        unit_id=unit_id, tahun=year, rating=rating.value
+    )
+    row.rating = rating.value
+    row.updated_at = utcnow()
+    session.add(row)
+    await session.flush()
 
 
 async def distribution_check(
@@ -286,12 +314,13 @@ async def distribution_check(
             .where(Employee.unit_id == unit_id, Employee.active)
         )
     ).one()
-    rating = organisation_rating(unit)
+    rating = await organisation_rating(session, unit_id, parse_period(period_label).start.year)
+    complete = len(by_employee) >= int(headcount)
     return DistributionCheck(
         unit=unit,
         rating=rating,
         counts=counts,
         evaluated=len(by_employee),
         headcount=int(headcount),
-        warnings=distribution_warning(rating, counts),
+        warnings=distribution_warning(rating, counts) if rating is not None and complete else [],
     )

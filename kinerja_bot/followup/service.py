@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -77,6 +77,19 @@ async def actions_of(
         statement = statement.where(FollowUpAction.period == period)
     statement = statement.order_by(
         col(FollowUpAction.unsur), col(FollowUpAction.tenggat), col(FollowUpAction.id)
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def due_soon(session: AsyncSession, today: date, days: int) -> list[FollowUpAction]:
+    """Actions not done whose deadline is at most `days` days away (or already past)."""
+    statement = (
+        select(FollowUpAction)
+        .where(
+            col(FollowUpAction.status) != FollowUpStatus.DONE,
+            col(FollowUpAction.tenggat) <= today + timedelta(days=days),
+        )
+        .order_by(col(FollowUpAction.tenggat), col(FollowUpAction.id))
     )
     return list((await session.exec(statement)).all())
 

@@ -25,6 +25,7 @@ from kinerja_bot.core.rules.periods import current_period
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.timetable import last_run, next_run
 from kinerja_bot.development import jobs as development_jobs
+from kinerja_bot.followup import jobs as followup_jobs
 from kinerja_bot.ikm import jobs as ikm_jobs
 from kinerja_bot.privacy import jobs as privacy_jobs
 from kinerja_bot.reminders import jobs as reminder_jobs
@@ -48,6 +49,7 @@ JOBS: tuple[ScheduledJob, ...] = (
     *analysis_jobs.JOBS,
     *ikm_jobs.JOBS,
     *development_jobs.JOBS,
+    *followup_jobs.JOBS,
 )
 UPKEEP: tuple[Upkeep, ...] = (*complaint_jobs.UPKEEP, *privacy_jobs.UPKEEP)
 JOBS_BY_NAME = {job.name: job for job in JOBS}

@@ -5,6 +5,7 @@
 codes of `kinerja-bot qr`.
 """
 
+from kinerja_bot.survey.qr import survey_link
 from kinerja_bot.survey.texts import PROFILE_COLUMNS, profile_questions
 
-__all__ = ["PROFILE_COLUMNS", "profile_questions"]
+__all__ = ["PROFILE_COLUMNS", "profile_questions", "survey_link"]

@@ -17,9 +17,7 @@ from kinerja_bot.core.rules.achievement import OnTrackStatus
 from kinerja_bot.core.rules.periods import PeriodError, format_date_id, parse_period, wib_today
 from kinerja_bot.core.rules.predikat import (
     BERAKHLAK,
-    DISTRIBUTION_RULES,
     PREDIKAT_MATRIX,
-    OrganisationRating,
     Rating,
 )
 from kinerja_bot.core.settings import Settings
@@ -127,23 +125,6 @@ def note_question(number: int, nama: str = "Siti Rahmawati") -> str:
     )
 
 
-def distribution_advice(*, unit: str, rated: int, staff: int, baik: int, total: int) -> str:
-    """The advice for a unit taken as "Baik" where everyone rated so far is Baik."""
-    most, at_least_one = DISTRIBUTION_RULES[OrganisationRating.BAIK]
-    rules = [
-        TEXTS.get("baris_aturan", aturan=most.text, jumlah=baik, total=total, persen="100%"),
-        TEXTS.get("baris_aturan", aturan=at_least_one.text, jumlah=0, total=total, persen="0%"),
-    ]
-    return TEXTS.get(
-        "distribusi_peringatan",
-        unit=unit,
-        rating="Baik",
-        dinilai=rated,
-        pegawai=staff,
-        aturan=Markup("\n".join(rules)),
-    )
-
-
 def predikat_line(predikat: str) -> str:
     """The line of the summary that names the predikat, as the user reads it."""
     (line,) = [ln for ln in TEXTS._load()["ringkasan"].splitlines() if "{predikat}" in ln]
@@ -213,8 +194,7 @@ async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database
     summary = await press(bot, ATASAN, question, rating_label(Rating.SESUAI))
 
     notes = ["Ramah & sigap melayani warga di loket.", None, *["Baik."] * 5]
-    # 1 of 1 rated Baik in a unit taken as "Baik": over 70 %, and nobody Butuh Perbaikan.
-    advice = distribution_advice(unit="Bidang Pelayanan", rated=1, staff=5, baik=1, total=1)
+    # 1 of 5 rated, and no rating of the unit recorded: the distribution check stays silent.
     assert summary.text == TEXTS.get(
         "ringkasan",
         periode=TITLE,
@@ -230,7 +210,7 @@ async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database
             )
         ),
         predikat="Baik",  # Di Atas × Sesuai
-        distribusi=Markup(f"\n{advice}\n"),
+        distribusi=Markup(""),
     )
     assert summary.button_labels == [
         TEXTS.get("tombol_simpan"),
@@ -241,7 +221,7 @@ async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database
     bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_simpan"))
     saved, listing = await bot.api.wait_for_messages(ATASAN, 2)
     saved_text = TEXTS.get("tersimpan", nama="Siti Rahmawati", periode=TITLE, predikat="Baik")
-    assert saved.text == f"{saved_text}\n\n{advice}"
+    assert saved.text == saved_text
     assert listing.button_labels[1] == TEXTS.get(
         "tombol_pegawai_dinilai", nama="Siti Rahmawati", predikat="Baik"
     )

@@ -13,13 +13,13 @@ from kinerja_bot.core.rules.periods import PeriodError, parse_period
 from kinerja_bot.core.rules.predikat import OrganisationRating, Predikat, Rating
 from kinerja_bot.evaluation.service import (
     BERAKHLAK_CODES,
-    DEFAULT_ORGANISATION_RATING,
     NotAnEvaluationPeriod,
     distribution_check,
     evaluation_basis,
     offered_periods,
     parse_evaluation_period,
     save_evaluation,
+    set_organisation_rating,
     subordinate,
     subordinates,
     target_to_date,
@@ -174,7 +174,8 @@ async def test_distribution_counts_the_unit_and_the_pending_decision(database: D
     atasan, siti, budi, other = await team(database)
     period = parse_period("2026-Q2")
     async with database.session() as session:
-        for employee in (siti, budi):
+        await set_organisation_rating(session, siti.unit_id, 2026, OrganisationRating.BAIK)
+        for employee in (siti, budi, atasan):
             await save_evaluation(
                 session,
                 employee_id=id_of(employee),
@@ -187,24 +188,56 @@ async def test_distribution_counts_the_unit_and_the_pending_decision(database: D
                 now=NOW,
             )
         check = await distribution_check(session, siti.unit_id, period.label)
-        assert check.rating is DEFAULT_ORGANISATION_RATING is OrganisationRating.BAIK
-        assert (check.evaluated, check.headcount) == (2, 4)
-        assert check.counts == {Predikat.BAIK: 2}
-        # 100 % Baik (over 70 %), and nobody Butuh Perbaikan or Kurang: both rules broken.
-        assert [w.rule.min_share for w in check.warnings] == [0.5, None]
+        assert check.rating is OrganisationRating.BAIK
+        assert (check.evaluated, check.headcount) == (3, 4)
+        assert check.counts == {Predikat.BAIK: 3}
+        # 3 of 4 evaluated: silent until the whole unit is rated.
+        assert not check.complete and check.warnings == []
 
+        everyone = await distribution_check(
+            session, siti.unit_id, period.label, pending=(id_of(other), Predikat.BAIK)
+        )
+        # All 4 Baik (over 70 %), and nobody Butuh Perbaikan or Kurang: both rules broken.
+        assert everyone.complete
+        assert [w.rule.min_share for w in everyone.warnings] == [0.5, None]
         pending = await distribution_check(
             session, siti.unit_id, period.label, pending=(id_of(other), Predikat.BUTUH_PERBAIKAN)
         )
-        # 2 of 3 Baik (67 %) and one Butuh Perbaikan: the pattern of a "Baik" unit is kept.
-        assert pending.evaluated == 3 and pending.warnings == []
+        # 3 of 4 Baik (75 %, over 70 %) but one Butuh Perbaikan: one rule broken.
+        assert [w.rule.min_share for w in pending.warnings] == [0.5]
         replaced = await distribution_check(
             session, siti.unit_id, period.label, pending=(id_of(siti), Predikat.BUTUH_PERBAIKAN)
         )
-        assert replaced.evaluated == 2 and replaced.counts == {
-            Predikat.BAIK: 1,
+        assert replaced.evaluated == 3 and replaced.counts == {
+            Predikat.BAIK: 2,
             Predikat.BUTUH_PERBAIKAN: 1,
         }
         # Another period has nothing yet.
         empty = await distribution_check(session, siti.unit_id, "2026-Q3")
         assert empty.evaluated == 0 and empty.warnings == []
+
+
+async def test_distribution_is_silent_without_the_units_own_rating(database: Database) -> None:
+    atasan, siti, budi, other = await team(database)
+    period = parse_period("2026")
+    async with database.session() as session:
+        for employee in (siti, budi, atasan, other):
+            await save_evaluation(
+                session,
+                employee_id=id_of(employee),
+                period=period,
+                suggested=None,
+                result_rating=Rating.SESUAI,
+                behaviour_rating=Rating.SESUAI,
+                notes={},
+                decided_by_id=id_of(atasan),
+                now=NOW,
+            )
+        check = await distribution_check(session, siti.unit_id, period.label)
+        assert check.complete and check.rating is None and check.warnings == []
+        # The rating of another year does not count.
+        await set_organisation_rating(session, siti.unit_id, 2025, OrganisationRating.BAIK)
+        assert (await distribution_check(session, siti.unit_id, period.label)).warnings == []
+        await set_organisation_rating(session, siti.unit_id, 2026, OrganisationRating.ISTIMEWA)
+        check = await distribution_check(session, siti.unit_id, period.label)
+        assert check.rating is OrganisationRating.ISTIMEWA and len(check.warnings) == 1

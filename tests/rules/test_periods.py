@@ -16,6 +16,7 @@ from kinerja_bot.core.rules.periods import (
     format_date_id,
     parse_date_id,
     parse_period,
+    previous_period,
     week_end,
     week_start,
     wib_today,
@@ -210,3 +211,18 @@ def test_parse_date_id(text: str, expected: date) -> None:
 def test_parse_date_id_refuses(text: str) -> None:
     with pytest.raises(DateError, match="Contoh: 1-12-2026"):
         parse_date_id(text)
+
+
+@pytest.mark.parametrize(
+    ("label", "before"),
+    [
+        ("2026-S1", "2025-S2"),
+        ("2026-S2", "2026-S1"),
+        ("2026-Q1", "2025-Q4"),
+        ("2026", "2025"),
+        ("2026-01", "2025-12"),
+        ("2026-W01", "2025-W52"),
+    ],
+)
+def test_previous_period(label: str, before: str) -> None:
+    assert previous_period(parse_period(label)).label == before

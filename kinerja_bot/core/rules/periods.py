@@ -27,6 +27,7 @@ __all__ = [
     "format_date_id",
     "parse_date_id",
     "parse_period",
+    "previous_period",
     "week_end",
     "week_start",
     "wib_today",
@@ -216,6 +217,12 @@ def current_period(kind: PeriodKind | str, today: date) -> Period:
         return _month_period(today.year, today.month)
     iso_year, iso_week, _ = today.isocalendar()
     return _week_period(iso_year, iso_week)
+
+
+def previous_period(period: Period) -> Period:
+    """The period of the same kind just before: 2026-S1 → 2025-S2, 2026-Q1 → 2025-Q4,
+    2026 → 2025, 2026-01 → 2025-12, 2026-W01 → 2025-W52 (for trends and comparisons)."""
+    return current_period(period.kind, period.start - timedelta(days=1))
 
 
 def format_date_id(d: date, *, with_weekday: bool = False) -> str:

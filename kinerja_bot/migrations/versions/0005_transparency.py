@@ -4,7 +4,7 @@ The lead re-chains this revision after 0004 at merge.
 
 Revision ID: 0005_transparency
 Revises: 0003
-Create Date: 2026-11-30 05:15:14.478417
+Create Date: 2026-11-30 05:33:52.305223
 """
 
 from collections.abc import Sequence
@@ -44,6 +44,20 @@ def upgrade() -> None:
     with op.batch_alter_table("followupaction", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_followupaction_period"), ["period"], unique=False)
         batch_op.create_index(batch_op.f("ix_followupaction_unit_id"), ["unit_id"], unique=False)
+
+    op.create_table(
+        "unitrating",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("tahun", sa.Integer(), nullable=False),
+        sa.Column("rating", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("updated_at", kinerja_bot.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_unitrating_unit_id_unit")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unitrating")),
+        sa.UniqueConstraint("unit_id", "tahun", name=op.f("uq_unitrating_unit_id")),
+    )
+    with op.batch_alter_table("unitrating", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_unitrating_unit_id"), ["unit_id"], unique=False)
 
     with op.batch_alter_table("complaint", schema=None) as batch_op:
         batch_op.add_column(sa.Column("verify_by", sa.Date(), nullable=True))
@@ -86,6 +100,10 @@ def downgrade() -> None:
         batch_op.drop_column("reached_unit_at")
         batch_op.drop_column("verify_by")
 
+    with op.batch_alter_table("unitrating", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_unitrating_unit_id"))
+
+    op.drop_table("unitrating")
     with op.batch_alter_table("followupaction", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_followupaction_unit_id"))
         batch_op.drop_index(batch_op.f("ix_followupaction_period"))
