@@ -34,7 +34,7 @@ from kinerja_bot.core.update_processing import PerUserOrderedProcessor
 from kinerja_bot.development.handlers import build_development_handlers
 from kinerja_bot.evaluation.handlers import build_evaluation_handlers
 from kinerja_bot.exports.handlers import build_export_handlers
-from kinerja_bot.followup.handlers import build_followup_handlers
+from kinerja_bot.ikm.followup.handlers import build_followup_handlers
 from kinerja_bot.ikm.handlers import build_ikm_handlers
 from kinerja_bot.leave.handlers import build_leave_handlers
 from kinerja_bot.privacy.handlers import build_privacy_handlers

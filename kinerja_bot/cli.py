@@ -22,7 +22,7 @@ from kinerja_bot.demo import demo_command
 from kinerja_bot.evaluation.unit_rating import unit_rating_command
 from kinerja_bot.exports.command import KINDS as EXPORT_KINDS
 from kinerja_bot.exports.command import export_command
-from kinerja_bot.followup.command import add_command, list_command, status_command
+from kinerja_bot.ikm.followup.command import add_command, list_command, status_command
 from kinerja_bot.ikm.report import ikm_command
 from kinerja_bot.importing import KINDS as IMPORT_KINDS
 from kinerja_bot.importing import import_command

@@ -37,7 +37,7 @@ from kinerja_bot.core.texts import TextBook
 from kinerja_bot.development.texts import TEXTS as DEVELOPMENT
 from kinerja_bot.evaluation.handlers import TEXTS as EVALUATION
 from kinerja_bot.exports.handlers import TEXTS as FILES
-from kinerja_bot.followup.handlers import TEXTS as FOLLOWUP
+from kinerja_bot.ikm.followup.handlers import TEXTS as FOLLOWUP
 from kinerja_bot.ikm.texts import TEXTS as IKM
 from kinerja_bot.leave.handlers import TEXTS as LEAVE
 from kinerja_bot.reminders.jobs import TEXTS as REMINDERS

@@ -20,7 +20,7 @@ from kinerja_bot.core.rules.formatting import format_number_id, format_percent_i
 from kinerja_bot.core.rules.periods import Period, PeriodKind, current_period
 from kinerja_bot.core.rules.skm import IkmResult
 from kinerja_bot.core.texts import TextBook
-from kinerja_bot.followup import Progress, progress_of
+from kinerja_bot.ikm.followup import Progress, progress_of
 from kinerja_bot.ikm.tally import result_from_tally, tallies
 
 TEXTS = TextBook(

@@ -25,8 +25,8 @@ from kinerja_bot.core.rules.periods import current_period
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.timetable import last_run, next_run
 from kinerja_bot.development import jobs as development_jobs
-from kinerja_bot.followup import jobs as followup_jobs
 from kinerja_bot.ikm import jobs as ikm_jobs
+from kinerja_bot.ikm.followup import jobs as followup_jobs
 from kinerja_bot.privacy import jobs as privacy_jobs
 from kinerja_bot.reminders import jobs as reminder_jobs
 from kinerja_bot.summaries import jobs as summary_jobs

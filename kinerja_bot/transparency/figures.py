@@ -30,8 +30,8 @@ from kinerja_bot.core.models import (
 )
 from kinerja_bot.core.organisation import unit_tree_ids
 from kinerja_bot.core.rules.periods import Period, previous_period
-from kinerja_bot.followup import Progress, actions_of, progress_of
 from kinerja_bot.ikm import Rating, Tally, period_bounds, rating, tallies
+from kinerja_bot.ikm.followup import Progress, actions_of, progress_of
 
 TREND_LENGTH = 6
 

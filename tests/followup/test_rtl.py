@@ -10,7 +10,7 @@ from sqlmodel import select
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import FollowUpAction, FollowUpStatus
 from kinerja_bot.core.rules.periods import WIB
-from kinerja_bot.followup.command import TEXTS
+from kinerja_bot.ikm.followup.command import TEXTS
 from tests.survey.conftest import City
 from tests.survey.test_ikm import cli_env, run_cli, store  # noqa: F401  (cli_env: a fixture)
 

@@ -9,8 +9,8 @@ from sqlmodel import select
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import FollowUpAction, FollowUpStatus, id_of
 from kinerja_bot.core.rules.periods import WIB, wib_today
-from kinerja_bot.followup.handlers import TEXTS
-from kinerja_bot.followup.service import add_action
+from kinerja_bot.ikm.followup.handlers import TEXTS
+from kinerja_bot.ikm.followup.service import add_action
 from tests.conftest import RunningBot
 from tests.survey.conftest import HEAD, OUTSIDER, City, alert_for
 

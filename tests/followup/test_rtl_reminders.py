@@ -8,8 +8,8 @@ from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import FollowUpStatus, Unit, id_of
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.core.settings import Settings
-from kinerja_bot.followup.jobs import TEXTS, run_rtl_reminders
-from kinerja_bot.followup.service import add_action, set_status
+from kinerja_bot.ikm.followup.jobs import TEXTS, run_rtl_reminders
+from kinerja_bot.ikm.followup.service import add_action, set_status
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from tests.conftest import FakeClock, job_services
 from tests.survey.conftest import HEAD, City

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import id_of
 from kinerja_bot.core.rules.periods import WIB
-from kinerja_bot.followup.service import add_action
+from kinerja_bot.ikm.followup.service import add_action
 from kinerja_bot.skm_report.pdf import TEXTS
 from tests.survey.conftest import City
 from tests.survey.test_ikm import cli_env, example_responses, run_cli, store  # noqa: F401

@@ -25,9 +25,9 @@ from kinerja_bot.core.models import (
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.demo import DEMO_ACCOUNTS, load_demo
-from kinerja_bot.followup.service import add_action, set_status
 from kinerja_bot.ikm.digest import TEXTS as DIGEST_TEXTS
 from kinerja_bot.ikm.digest import run_ikm_digest
+from kinerja_bot.ikm.followup.service import add_action, set_status
 from kinerja_bot.summaries.weekly import TEXTS, build_summary, render, run_weekly_summary
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from tests.analysis.factories import add_response, scores

@@ -15,7 +15,7 @@ from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Employee, FollowUpStatus, SurveyResponse, id_of
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.core.settings import Settings
-from kinerja_bot.followup.service import add_action, set_status
+from kinerja_bot.ikm.followup.service import add_action, set_status
 from kinerja_bot.transparency.site import TEXTS, PageCache, build_site
 from tests.factories import add_unit
 from tests.survey.conftest import City, add_service

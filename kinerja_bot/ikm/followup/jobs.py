@@ -13,8 +13,8 @@ from kinerja_bot.core.organisation import unit_tree_ids
 from kinerja_bot.core.outbox import DeliveryReport, JobServices, Outgoing, deliver_all
 from kinerja_bot.core.rules.periods import PeriodKind, current_period
 from kinerja_bot.core.texts import TextBook
-from kinerja_bot.followup.handlers import line_of
-from kinerja_bot.followup.service import due_soon
+from kinerja_bot.ikm.followup.handlers import line_of
+from kinerja_bot.ikm.followup.service import due_soon
 
 REMINDER_JOB = "pengingat-rtl"
 DAYS_AHEAD = 7

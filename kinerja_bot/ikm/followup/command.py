@@ -24,7 +24,8 @@ from kinerja_bot.core.rules.periods import (
 from kinerja_bot.core.rules.skm import UNSUR_BY_CODE
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
-from kinerja_bot.followup.service import (
+from kinerja_bot.ikm import ikm_for_unit_tree
+from kinerja_bot.ikm.followup.service import (
     TINDAKAN_MAX_CHARS,
     UnknownUnsur,
     actions_of,
@@ -32,7 +33,6 @@ from kinerja_bot.followup.service import (
     progress_of,
     set_status,
 )
-from kinerja_bot.ikm import ikm_for_unit_tree
 
 TEXTS = TextBook(
     "rtl_cli",

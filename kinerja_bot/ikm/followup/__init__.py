@@ -6,6 +6,6 @@ Declared service: `progress_of` (the share done, for the IKM digest and the publ
 `actions_of` (the actions, for the public site).
 """
 
-from kinerja_bot.followup.service import Progress, actions_of, progress_of
+from kinerja_bot.ikm.followup.service import Progress, actions_of, progress_of
 
 __all__ = ["Progress", "actions_of", "progress_of"]

@@ -39,7 +39,7 @@ from kinerja_bot.core.telegram_ui import (
     take_press,
 )
 from kinerja_bot.core.texts import Markup, TextBook
-from kinerja_bot.followup.service import (
+from kinerja_bot.ikm.followup.service import (
     TINDAKAN_MAX_CHARS,
     actions_of,
     add_action,
