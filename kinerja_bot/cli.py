@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -125,12 +126,11 @@ def _retensi(args: argparse.Namespace, settings: Settings) -> None:
     retention_command(settings)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kinerja-bot", description="Administrasi Kinerja Bot (BKPSDM Kota Tangerang Selatan)."
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+Commands = Any  # argparse's subparsers action (a private type)
 
+
+def _organisation_commands(commands: Commands) -> None:
+    """The database, importing the organisation, activation codes, the demo and the chat."""
     db = commands.add_parser("db", help="basis data: `db upgrade` menerapkan migrasi")
     db.add_argument("aksi", choices=["upgrade"])
     db.set_defaults(run=_db_upgrade)
@@ -149,6 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
     aktivasi.add_argument("-o", "--output", metavar="FILE", default="kode-aktivasi.csv")
     aktivasi.set_defaults(run=_aktivasi)
 
+    demo = commands.add_parser("demo", help="muat data contoh Kota Tangerang Selatan")
+    demo.set_defaults(run=_demo)
+
+    chat = commands.add_parser("chat", help="bicara dengan bot di terminal, tanpa Telegram")
+    chat.add_argument("--telegram-id", type=int, default=None, help="id pengguna yang diperankan")
+    chat.add_argument("--name", default="Warga", help="nama depan pengguna yang diperankan")
+    chat.set_defaults(run=_chat)
+
+
+def _performance_commands(commands: Commands) -> None:
+    """Needs analysis, exports, scheduled jobs, a unit's own predikat."""
     analisis = commands.add_parser("analisis", help="analisis kebutuhan organisasi per unit")
     analisis.add_argument(
         "--periode", metavar="P", help="2026, 2026-S1, 2026-Q4, 2026-11 atau 2026-W48"
@@ -163,13 +174,6 @@ def build_parser() -> argparse.ArgumentParser:
     ekspor.add_argument("-o", "--output", metavar="FILE", required=True, help=".xlsx atau .csv")
     ekspor.set_defaults(run=_ekspor)
 
-    demo = commands.add_parser("demo", help="muat data contoh Kota Tangerang Selatan")
-    demo.set_defaults(run=_demo)
-
-    chat = commands.add_parser("chat", help="bicara dengan bot di terminal, tanpa Telegram")
-    chat.add_argument("--telegram-id", type=int, default=None, help="id pengguna yang diperankan")
-    chat.add_argument("--name", default="Warga", help="nama depan pengguna yang diperankan")
-    chat.set_defaults(run=_chat)
     jalankan = commands.add_parser("jalankan", help="jalankan satu tugas terjadwal sekarang")
     jalankan.add_argument("tugas", choices=list(JOBS_BY_NAME))
     jalankan.add_argument(
@@ -180,7 +184,22 @@ def build_parser() -> argparse.ArgumentParser:
     jadwal = commands.add_parser("jadwal", help="tampilkan waktu berikutnya setiap tugas terjadwal")
     jadwal.set_defaults(run=_jadwal)
 
-    # Citizens: IKM report, QR codes for the counters, unit roles, retention (docs/citizens.md).
+    unit_rating = commands.add_parser(
+        "predikat-unit", help="predikat kinerja organisasi satu unit per tahun (catat/lihat)"
+    )
+    unit_rating.add_argument("unit", metavar="KODE", help="kode unit")
+    unit_rating.add_argument("tahun", type=int, metavar="TAHUN")
+    unit_rating.add_argument(
+        "predikat",
+        nargs="?",
+        metavar="PREDIKAT",
+        help="Istimewa, Baik, Butuh Perbaikan, Kurang atau Sangat Kurang (kosong: lihat saja)",
+    )
+    unit_rating.set_defaults(run=_predikat_unit)
+
+
+def _citizen_commands(commands: Commands) -> None:
+    """IKM, RTL, the SKM report and site, QR codes, unit roles, retention (docs/citizens.md)."""
     ikm = commands.add_parser("ikm", help="Indeks Kepuasan Masyarakat per layanan dan unit")
     ikm.add_argument("--periode", metavar="P", help="2026, 2026-S1, 2026-Q4, 2026-11 atau 2026-W48")
     ikm.add_argument("--unit", metavar="KODE", help="hanya unit ini (dan sub-unitnya)")
@@ -208,19 +227,6 @@ def build_parser() -> argparse.ArgumentParser:
     rtl_list.add_argument("--unit", metavar="KODE", required=True)
     rtl_list.add_argument("--periode", metavar="P", help="periode SKM (bawaan: tahun ini)")
     rtl.set_defaults(run=_rtl)
-
-    unit_rating = commands.add_parser(
-        "predikat-unit", help="predikat kinerja organisasi satu unit per tahun (catat/lihat)"
-    )
-    unit_rating.add_argument("unit", metavar="KODE", help="kode unit")
-    unit_rating.add_argument("tahun", type=int, metavar="TAHUN")
-    unit_rating.add_argument(
-        "predikat",
-        nargs="?",
-        metavar="PREDIKAT",
-        help="Istimewa, Baik, Butuh Perbaikan, Kurang atau Sangat Kurang (kosong: lihat saja)",
-    )
-    unit_rating.set_defaults(run=_predikat_unit)
 
     report = commands.add_parser(
         "laporan-skm", help="Laporan Hasil SKM satu unit (PDF, templat KemenPANRB)"
@@ -250,6 +256,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     retensi = commands.add_parser("retensi", help="hapus data pribadi yang melewati masa simpan")
     retensi.set_defaults(run=_retensi)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kinerja-bot", description="Administrasi Kinerja Bot (BKPSDM Kota Tangerang Selatan)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+    _organisation_commands(commands)
+    _performance_commands(commands)
+    _citizen_commands(commands)
     return parser
 
 

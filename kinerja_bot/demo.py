@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kinerja_bot.core.cli_common import with_database
 from kinerja_bot.core.db import Database
@@ -645,13 +646,8 @@ async def add_development(
     missing. Returns the enrolments, learning records and appreciation added."""
     piak = [p for p in people if p.unit_kode == "DISDUKCAPIL-PIAK"]
     capil = [p for p in people if p.unit_kode == "DISDUKCAPIL-CAPIL"]
-    added = [0, 0, 0]
     async with database.session() as session:
         staff = {e.nip: e for e in (await session.exec(select(Employee))).all()}
-        offers = {o.kode: o for o in (await session.exec(select(TrainingOffer))).all()}
-        enrolled = {
-            (e.offer_id, e.employee_id) for e in (await session.exec(select(Enrolment))).all()
-        }
         certificates = set(
             (
                 await session.exec(
@@ -663,90 +659,120 @@ async def add_development(
         )
         wanted = [(piak[i], kode, status, reason) for i, kode, status, reason in ENROLMENTS]
         wanted.append((capil[-1], "PLT-SIAK", EnrolmentStatus.WAITING_LIST, None))
-        for person, kode, status, reason in wanted:
-            employee, offer = staff[person.nip], offers[kode]
-            if (id_of(offer), id_of(employee)) in enrolled:
-                continue
-            asked = datetime.combine(offer.mulai - timedelta(days=20), time(2), tzinfo=UTC)
-            decided = status in (
-                EnrolmentStatus.APPROVED,
-                EnrolmentStatus.DECLINED,
-                EnrolmentStatus.COMPLETED,
-            )
-            enrolment = Enrolment(
-                offer_id=id_of(offer),
-                employee_id=id_of(employee),
-                status=status,
-                requested_at=min(asked, datetime.now(UTC)),
-                submitted_at=None if status == EnrolmentStatus.WAITING_LIST else asked,
-                decided_at=asked + timedelta(days=1) if decided else None,
-                decided_by_id=employee.atasan_id if decided else None,
-                reason=reason,
-            )
-            session.add(enrolment)
-            added[0] += 1
-            certificate = f"demo-sertifikat-{kode}-{person.nip}"
-            if status == EnrolmentStatus.COMPLETED and certificate not in certificates:
-                await session.flush()
-                session.add(
-                    LearningRecord(
-                        employee_id=id_of(employee),
-                        enrolment_id=id_of(enrolment),
-                        nama=offer.nama,
-                        jenis=offer.jenis,
-                        jp=offer.jp,
-                        completed_on=offer.selesai,
-                        certificate_file_id=certificate,
-                        certificate_kind="document",
-                        certificate_name=f"sertifikat-{kode.lower()}.pdf",
-                        status=LearningStatus.VERIFIED,
-                    )
-                )
-                added[1] += 1
-        for index, nama, minutes, verified in SELF_LEARNING:
-            employee = staff[piak[index].nip]
-            certificate = f"demo-sertifikat-mandiri-{employee.nip}-{minutes}"
-            if certificate in certificates:
-                continue
+        enrolments, certified = await _demo_enrolments(session, staff, wanted, certificates)
+        learned = _demo_self_learning(session, [staff[p.nip] for p in piak], certificates, today)
+        thanked = await _demo_appreciation(session, [staff[p.nip] for p in piak], today)
+    return enrolments, certified + learned, thanked
+
+
+async def _demo_enrolments(
+    session: AsyncSession,
+    staff: dict[str, Employee],
+    wanted: list[tuple[DemoPerson, str, EnrolmentStatus, str | None]],
+    certificates: set[str],
+) -> tuple[int, int]:
+    """The enrolments not there yet, a certificate for each completed one."""
+    offers = {o.kode: o for o in (await session.exec(select(TrainingOffer))).all()}
+    enrolled = {(e.offer_id, e.employee_id) for e in (await session.exec(select(Enrolment))).all()}
+    added, certified = 0, 0
+    for person, kode, status, reason in wanted:
+        employee, offer = staff[person.nip], offers[kode]
+        if (id_of(offer), id_of(employee)) in enrolled:
+            continue
+        asked = datetime.combine(offer.mulai - timedelta(days=20), time(2), tzinfo=UTC)
+        decided = status in (
+            EnrolmentStatus.APPROVED,
+            EnrolmentStatus.DECLINED,
+            EnrolmentStatus.COMPLETED,
+        )
+        enrolment = Enrolment(
+            offer_id=id_of(offer),
+            employee_id=id_of(employee),
+            status=status,
+            requested_at=min(asked, datetime.now(UTC)),
+            submitted_at=None if status == EnrolmentStatus.WAITING_LIST else asked,
+            decided_at=asked + timedelta(days=1) if decided else None,
+            decided_by_id=employee.atasan_id if decided else None,
+            reason=reason,
+        )
+        session.add(enrolment)
+        added += 1
+        certificate = f"demo-sertifikat-{kode}-{person.nip}"
+        if status == EnrolmentStatus.COMPLETED and certificate not in certificates:
+            await session.flush()
             session.add(
                 LearningRecord(
                     employee_id=id_of(employee),
-                    nama=nama,
-                    jenis="nonklasikal",
-                    jp=jp_from_minutes(minutes),
-                    minutes=minutes,
-                    completed_on=today - timedelta(days=30),
+                    enrolment_id=id_of(enrolment),
+                    nama=offer.nama,
+                    jenis=offer.jenis,
+                    jp=offer.jp,
+                    completed_on=offer.selesai,
                     certificate_file_id=certificate,
-                    certificate_kind="photo",
-                    status=LearningStatus.VERIFIED if verified else LearningStatus.PENDING,
-                    verified_by_id=employee.atasan_id if verified else None,
+                    certificate_kind="document",
+                    certificate_name=f"sertifikat-{kode.lower()}.pdf",
+                    status=LearningStatus.VERIFIED,
                 )
             )
-            added[1] += 1
-        head = staff[piak[0].nip]
-        given = {
-            (a.receiver_id, a.given_on)
-            for a in (
-                await session.exec(select(Appreciation).where(Appreciation.giver_id == head.id))
-            ).all()
-        }
-        for days_ago, (index, note) in enumerate(APPRECIATION):
-            receiver = staff[piak[index].nip]
-            day = today - timedelta(days=days_ago)
-            if (id_of(receiver), day) in given:
-                continue
-            session.add(
-                Appreciation(
-                    giver_id=id_of(head),
-                    receiver_id=id_of(receiver),
-                    week_start=week_start(day),
-                    note=note,
-                    given_on=day,
-                    created_at=datetime.combine(day, time(3), tzinfo=UTC),
-                )
+            certified += 1
+    return added, certified
+
+
+def _demo_self_learning(
+    session: AsyncSession, piak: list[Employee], certificates: set[str], today: date
+) -> int:
+    """Learning outside the catalog (minutes ÷ 45), one verified by the atasan, one waiting."""
+    added = 0
+    for index, nama, minutes, verified in SELF_LEARNING:
+        employee = piak[index]
+        certificate = f"demo-sertifikat-mandiri-{employee.nip}-{minutes}"
+        if certificate in certificates:
+            continue
+        session.add(
+            LearningRecord(
+                employee_id=id_of(employee),
+                nama=nama,
+                jenis="nonklasikal",
+                jp=jp_from_minutes(minutes),
+                minutes=minutes,
+                completed_on=today - timedelta(days=30),
+                certificate_file_id=certificate,
+                certificate_kind="photo",
+                status=LearningStatus.VERIFIED if verified else LearningStatus.PENDING,
+                verified_by_id=employee.atasan_id if verified else None,
             )
-            added[2] += 1
-    return added[0], added[1], added[2]
+        )
+        added += 1
+    return added
+
+
+async def _demo_appreciation(session: AsyncSession, piak: list[Employee], today: date) -> int:
+    """Thanks from the unit's head, one a day, on the days not yet covered."""
+    head = piak[0]
+    given = {
+        (a.receiver_id, a.given_on)
+        for a in (
+            await session.exec(select(Appreciation).where(Appreciation.giver_id == head.id))
+        ).all()
+    }
+    added = 0
+    for days_ago, (index, note) in enumerate(APPRECIATION):
+        receiver = piak[index]
+        day = today - timedelta(days=days_ago)
+        if (id_of(receiver), day) in given:
+            continue
+        session.add(
+            Appreciation(
+                giver_id=id_of(head),
+                receiver_id=id_of(receiver),
+                week_start=week_start(day),
+                note=note,
+                given_on=day,
+                created_at=datetime.combine(day, time(3), tzinfo=UTC),
+            )
+        )
+        added += 1
+    return added
 
 
 async def load_demo(database: Database, today: date) -> str:

@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from kinerja_bot.core import models  # noqa: E402
 from kinerja_bot.core.db import Database  # noqa: E402
+from kinerja_bot.core.flood_control import TEXTS as FLOOD_TEXTS  # noqa: E402
 from kinerja_bot.core.migrate import upgrade  # noqa: E402
 from kinerja_bot.core.rules.periods import wib_today  # noqa: E402
 from kinerja_bot.core.telegram_ui import COMMON_TEXTS  # noqa: E402
@@ -62,6 +63,10 @@ STARTUP_METHODS = frozenset({"getMe", "setMyCommands", "deleteWebhook", "getMyCo
 LATE_ANSWER = 6.0
 ANSWER_WAIT = 30.0  # how long a simulated user waits for any answer before giving up
 GALAT = str(COMMON_TEXTS.get("galat"))
+GANGGUAN = str(COMMON_TEXTS.get("gangguan"))
+# "Busy, your answer follows": a notice, not the answer a person waits for.
+BUSY = str(FLOOD_TEXTS.get("sedang_ramai"))
+NOT_A_STEP = (GALAT, GANGGUAN, BUSY)
 
 
 class FaultyBotAPI(FakeBotAPI):
@@ -236,7 +241,7 @@ class Simulation:
         self.started, self.until = started, until
 
     def _state(self, user: int, query: str | None) -> tuple[int, int, bool]:
-        sent = self.api.sent_to(user)
+        sent = [m for m in self.api.sent_to(user) if m.plain_text != BUSY]
         answered = query is not None and self.api.callback_answer(query) is not None
         return len(sent), sum(m.edit_count for m in sent), answered
 
@@ -270,7 +275,9 @@ class Simulation:
 
     def newest(self, user: int) -> SentMessage | None:
         """The newest message to the user that is a step (not an error or edit notice)."""
-        shown = [m for m in self.api.sent_to(user) if not m.deleted and m.plain_text != GALAT]
+        shown = [
+            m for m in self.api.sent_to(user) if not m.deleted and m.plain_text not in NOT_A_STEP
+        ]
         return max(shown, key=lambda m: m.message_id, default=None)
 
     async def settle(self, user: int) -> None:

@@ -10,7 +10,8 @@ event loop.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -226,68 +227,97 @@ def _table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Table:
     return table
 
 
-def build_story(content: ReportContent, today: date) -> list[Any]:
-    s = _styles()
-    regular, _ = _fonts()
-    unit, period, total = content.unit.nama, content.period.title, content.total
-    result = total.result
-    story: list[Any] = [
-        Spacer(1, 5 * cm),
-        _p(TEXTS.get("judul"), s["title"]),
-        Spacer(1, 1 * cm),
-        _p(TEXTS.get("sampul_unit", unit=unit), s["cover"]),
-        _p(TEXTS.get("sampul_periode", periode=period), s["cover"]),
-        Spacer(1, 6 * cm),
-        _p(TEXTS.get("sampul_pemda"), s["cover"]),
-        _p(str(content.period.end.year), s["cover"]),
-        PageBreak(),
-    ]
+@dataclass
+class Story:
+    """The report being written: what it is about, its styles, and the flowables so far."""
 
-    def chapter(key: str) -> None:
-        story.append(_p(TEXTS.get(key), s["chapter"]))
+    content: ReportContent
+    today: date
+    styles: dict[str, ParagraphStyle]
+    font: str
+    parts: list[Any] = field(default_factory=list)
 
-    def section(key: str, text: str) -> None:
-        story.extend([_p(TEXTS.get(key), s["section"]), _p(text, s["body"])])
+    @property
+    def result(self) -> IkmResult:
+        return self.content.total.result
 
-    # BAB I
-    chapter("bab1")
-    section("latar_judul", TEXTS.get("latar", unit=unit, periode=period))
-    section("tujuan_judul", TEXTS.get("tujuan", unit=unit))
+    @property
+    def adequacy(self) -> str:
+        return TEXTS.get("sampel_cukup" if self.content.total.adequate else "sampel_kurang")
+
+    def text(self, text: str, style: str = "body") -> None:
+        self.parts.append(_p(text, self.styles[style]))
+
+    def chapter(self, key: str) -> None:
+        self.text(TEXTS.get(key), "chapter")
+
+    def section(self, key: str, text: str | None = None) -> None:
+        self.text(TEXTS.get(key), "section")
+        if text is not None:
+            self.text(text)
+
+    def table(self, rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> None:
+        self.parts.append(_table(rows, widths))
+
+
+def _cover(story: Story) -> None:
+    content = story.content
+    story.parts += [Spacer(1, 5 * cm)]
+    story.text(TEXTS.get("judul"), "title")
+    story.parts += [Spacer(1, 1 * cm)]
+    story.text(TEXTS.get("sampul_unit", unit=content.unit.nama), "cover")
+    story.text(TEXTS.get("sampul_periode", periode=content.period.title), "cover")
+    story.parts += [Spacer(1, 6 * cm)]
+    story.text(TEXTS.get("sampul_pemda"), "cover")
+    story.text(str(content.period.end.year), "cover")
+    story.parts.append(PageBreak())
+
+
+def _introduction(story: Story) -> None:
+    """BAB I Pendahuluan: background, purpose, scope (the services)."""
+    content = story.content
+    unit, period = content.unit.nama, content.period.title
+    story.chapter("bab1")
+    story.section("latar_judul", TEXTS.get("latar", unit=unit, periode=period))
+    story.section("tujuan_judul", TEXTS.get("tujuan", unit=unit))
     names = ", ".join(f"{r.nama} ({r.kode})" for r in content.services) or "-"
-    section("lingkup_judul", TEXTS.get("lingkup", jumlah=len(content.services), daftar=names))
-    # BAB II
-    chapter("bab2")
+    story.section("lingkup_judul", TEXTS.get("lingkup", jumlah=len(content.services), daftar=names))
+
+
+def _data_collection(story: Story) -> None:
+    """BAB II Pengumpulan Data: method and channels, period, sample size."""
+    content, total = story.content, story.content.total
+    story.chapter("bab2")
     channels = ", ".join(f"{name} {n}" for name, n in content.channels.items()) or "-"
-    section("metode_judul", TEXTS.get("metode", kanal=channels))
-    section(
-        "waktu_judul",
-        TEXTS.get(
-            "waktu",
-            periode=period,
-            mulai=format_date_id(content.period.start),
-            selesai=format_date_id(content.period.end),
-        ),
+    story.section("metode_judul", TEXTS.get("metode", kanal=channels))
+    dates = TEXTS.get(
+        "waktu",
+        periode=content.period.title,
+        mulai=format_date_id(content.period.start),
+        selesai=format_date_id(content.period.end),
     )
+    story.section("waktu_judul", dates)
     basis = (
         TEXTS.get("dasar_populasi", populasi=_n(total.population, 0))
         if total.population is not None
         else TEXTS.get("dasar_tidak_diketahui")
     )
-    adequacy = TEXTS.get("sampel_cukup" if total.adequate else "sampel_kurang")
-    section(
-        "sampel_judul",
-        TEXTS.get(
-            "sampel",
-            responden=_n(result.respondents, 0),
-            dasar=basis,
-            minimal=_n(total.required, 0),
-            cukup=adequacy,
-        ),
+    sample = TEXTS.get(
+        "sampel",
+        responden=_n(story.result.respondents, 0),
+        dasar=basis,
+        minimal=_n(total.required, 0),
+        cukup=story.adequacy,
     )
-    # BAB III
-    story.append(PageBreak())
-    chapter("bab3")
-    story.append(_p(TEXTS.get("unsur_judul"), s["section"]))
+    story.section("sampel_judul", sample)
+
+
+def _results(story: Story) -> None:
+    """BAB III Hasil Pengolahan: NRR per unsur, the IKM (or why it is withheld), per service."""
+    result, unit = story.result, story.content.unit.nama
+    story.parts.append(PageBreak())
+    story.chapter("bab3")
+    story.section("unsur_judul")
     header = [TEXTS.get(k) for k in ("tabel_kode", "tabel_unsur", "tabel_nrr", "tabel_tertimbang")]
     rows: list[list[Any]] = [[*header, TEXTS.get("tabel_mutu")]]
     for unsur in UNSUR:
@@ -295,13 +325,13 @@ def build_story(content: ReportContent, today: date) -> list[Any]:
         rows.append(
             [
                 unsur.code,
-                _p(unsur.name, s["cell"]),
+                _p(unsur.name, story.styles["cell"]),
                 _n(value, 3) if value is not None else "-",
                 _n(value / len(UNSUR), 3) if value is not None else "-",
                 unsur_grade(value).value if value is not None else "-",
             ]
         )
-    story.append(_table(rows, [1.3 * cm, 7.2 * cm, 2 * cm, 3 * cm, 1.6 * cm]))
+    story.table(rows, [1.3 * cm, 7.2 * cm, 2 * cm, 3 * cm, 1.6 * cm])
     if result.ikm is not None and result.mutu is not None:
         verdict = TEXTS.get(
             "ikm_nilai",
@@ -312,122 +342,131 @@ def build_story(content: ReportContent, today: date) -> list[Any]:
         )
     else:
         verdict = TEXTS.get("ikm_tertahan", unit=unit, alasan=withheld_reason(result))
-    story.extend([Spacer(1, 0.3 * cm), _p(verdict, s["body"])])
+    story.parts.append(Spacer(1, 0.3 * cm))
+    story.text(verdict)
     if result.nrr:
-        story.append(nrr_chart(result, regular))
-    story.append(_p(TEXTS.get("layanan_judul"), s["section"]))
-    service_rows: list[list[Any]] = [
-        [TEXTS.get(k) for k in ("tabel_layanan", "tabel_responden", "tabel_ikm", "tabel_mutu")]
-    ]
-    for each in content.services:
+        story.parts.append(nrr_chart(result, story.font))
+    _per_service(story)
+
+
+def _per_service(story: Story) -> None:
+    story.section("layanan_judul")
+    keys = ("tabel_layanan", "tabel_responden", "tabel_ikm", "tabel_mutu")
+    rows: list[list[Any]] = [[TEXTS.get(k) for k in keys]]
+    for each in story.content.services:
         shown = each.result
-        service_rows.append(
+        rows.append(
             [
-                _p(f"{each.nama} ({each.kode})", s["cell"]),
+                _p(f"{each.nama} ({each.kode})", story.styles["cell"]),
                 _n(shown.respondents, 0),
                 _n(shown.ikm, 2) if shown.ikm is not None else TEXTS.get("belum"),
                 f"{shown.mutu.value} ({shown.mutu.label})" if shown.mutu else "-",
             ]
         )
-    story.append(_table(service_rows, [8 * cm, 2.5 * cm, 3 * cm, 3 * cm]))
-    # BAB IV
-    chapter("bab4")
-    story.append(_p(TEXTS.get("kuat_lemah_judul"), s["section"]))
-    if result.nrr:
-        strongest = max(UNSUR_CODES, key=lambda c: (result.nrr.get(c, -1), -int(c[1:])))
-        weakest = min((c for c in UNSUR_CODES if c in result.nrr), key=lambda c: result.nrr[c])
-        names_by_code = {u.code: u.name for u in UNSUR}
-        story.append(
-            _p(
-                TEXTS.get(
-                    "kuat_lemah",
-                    kuat=f"{strongest} {names_by_code[strongest]}",
-                    nrr_kuat=_n(result.nrr[strongest], 3),
-                    lemah=f"{weakest} {names_by_code[weakest]}",
-                    nrr_lemah=_n(result.nrr[weakest], 3),
-                ),
-                s["body"],
-            )
+    story.table(rows, [8 * cm, 2.5 * cm, 3 * cm, 3 * cm])
+
+
+def _analysis(story: Story) -> None:
+    """BAB IV Analisis: strongest and weakest unsur, the RTL, the trend."""
+    story.chapter("bab4")
+    _strongest_and_weakest(story)
+    _followup_plan(story)
+    _trend(story)
+
+
+def _strongest_and_weakest(story: Story) -> None:
+    result = story.result
+    story.section("kuat_lemah_judul")
+    if not result.nrr:
+        return
+    strongest = max(UNSUR_CODES, key=lambda c: (result.nrr.get(c, -1), -int(c[1:])))
+    weakest = min((c for c in UNSUR_CODES if c in result.nrr), key=lambda c: result.nrr[c])
+    names_by_code = {u.code: u.name for u in UNSUR}
+    story.text(
+        TEXTS.get(
+            "kuat_lemah",
+            kuat=f"{strongest} {names_by_code[strongest]}",
+            nrr_kuat=_n(result.nrr[strongest], 3),
+            lemah=f"{weakest} {names_by_code[weakest]}",
+            nrr_lemah=_n(result.nrr[weakest], 3),
         )
-        below = [
-            c for c in UNSUR_CODES if c in result.nrr and unsur_grade(result.nrr[c]).value in "CD"
-        ]
-        story.append(
-            _p(
-                TEXTS.get("di_bawah_b", daftar=", ".join(below))
-                if below
-                else TEXTS.get("tidak_di_bawah_b"),
-                s["body"],
-            )
+    )
+    below = [c for c in UNSUR_CODES if c in result.nrr and unsur_grade(result.nrr[c]).value in "CD"]
+    story.text(
+        TEXTS.get("di_bawah_b", daftar=", ".join(below)) if below else TEXTS.get("tidak_di_bawah_b")
+    )
+
+
+def _followup_plan(story: Story) -> None:
+    story.section("rtl_judul")
+    if not story.content.actions:
+        story.text(TEXTS.get("rtl_kosong"))
+        return
+    keys = ("tabel_kode", "tabel_tindakan", "tabel_pj", "tabel_tenggat", "tabel_status")
+    rows: list[list[Any]] = [[TEXTS.get(k) for k in keys]]
+    for action in story.content.actions:
+        rows.append(
+            [
+                action.unsur,
+                _p(action.tindakan, story.styles["cell"]),
+                _p(action.penanggung_jawab, story.styles["cell"]),
+                format_date_id(action.tenggat),
+                action.status,
+            ]
         )
-    story.append(_p(TEXTS.get("rtl_judul"), s["section"]))
-    if content.actions:
-        keys = ("tabel_kode", "tabel_tindakan", "tabel_pj", "tabel_tenggat", "tabel_status")
-        action_rows: list[list[Any]] = [[TEXTS.get(k) for k in keys]]
-        for action in content.actions:
-            action_rows.append(
-                [
-                    action.unsur,
-                    _p(action.tindakan, s["cell"]),
-                    _p(action.penanggung_jawab, s["cell"]),
-                    format_date_id(action.tenggat),
-                    action.status,
-                ]
-            )
-        story.append(_table(action_rows, [1.3 * cm, 6.5 * cm, 3.7 * cm, 2.8 * cm, 2.3 * cm]))
-    else:
-        story.append(_p(TEXTS.get("rtl_kosong"), s["body"]))
-    story.append(_p(TEXTS.get("tren_judul"), s["section"]))
-    before = content.previous_total.result.ikm
-    label = content.previous.title
-    if before is None or result.ikm is None:
+    story.table(rows, [1.3 * cm, 6.5 * cm, 3.7 * cm, 2.8 * cm, 2.3 * cm])
+
+
+def _trend(story: Story) -> None:
+    """Against the previous period of the same length."""
+    current = story.result.ikm
+    before = story.content.previous_total.result.ikm
+    label = story.content.previous.title
+    if before is None or current is None:
         trend = TEXTS.get("tren_tanpa", periode_sebelum=label)
-    elif round(result.ikm - before, 2) == 0:
+    elif round(current - before, 2) == 0:
         trend = TEXTS.get("tren_tetap", periode_sebelum=label)
     else:
-        key = "tren_naik" if result.ikm > before else "tren_turun"
+        key = "tren_naik" if current > before else "tren_turun"
         trend = TEXTS.get(
-            key,
-            selisih=_n(abs(result.ikm - before), 2),
-            sebelum=_n(before, 2),
-            periode_sebelum=label,
+            key, selisih=_n(abs(current - before), 2), sebelum=_n(before, 2), periode_sebelum=label
         )
-    story.append(_p(trend, s["body"]))
-    # BAB V and the signature
-    chapter("bab5")
+    story.section("tren_judul", trend)
+
+
+def _conclusion(story: Story) -> None:
+    """BAB V Kesimpulan, then the signature block of the unit head."""
+    content, result = story.content, story.result
+    unit, period = content.unit.nama, content.period.title
+    story.chapter("bab5")
     if result.ikm is not None and result.mutu is not None:
-        story.append(
-            _p(
-                TEXTS.get(
-                    "kesimpulan_nilai",
-                    unit=unit,
-                    periode=period,
-                    mutu=result.mutu.value,
-                    mutu_nama=result.mutu.label,
-                    ikm=_n(result.ikm, 2),
-                    responden=_n(result.respondents, 0),
-                ),
-                s["body"],
+        story.text(
+            TEXTS.get(
+                "kesimpulan_nilai",
+                unit=unit,
+                periode=period,
+                mutu=result.mutu.value,
+                mutu_nama=result.mutu.label,
+                ikm=_n(result.ikm, 2),
+                responden=_n(result.respondents, 0),
             )
         )
         if result.weakest_unsur is not None:
-            story.append(
-                _p(
-                    TEXTS.get(
-                        "kesimpulan_rtl", lemah=result.weakest_unsur, jumlah=len(content.actions)
-                    ),
-                    s["body"],
-                )
-            )
+            lemah, jumlah = result.weakest_unsur, len(content.actions)
+            story.text(TEXTS.get("kesimpulan_rtl", lemah=lemah, jumlah=jumlah))
     else:
-        story.append(_p(TEXTS.get("kesimpulan_tertahan", unit=unit, periode=period), s["body"]))
-    story.append(
-        _p(TEXTS.get("kesimpulan_sampel", cukup=adequacy, minimal=_n(total.required, 0)), s["body"])
-    )
+        story.text(TEXTS.get("kesimpulan_tertahan", unit=unit, periode=period))
+    minimal = _n(content.total.required, 0)
+    story.text(TEXTS.get("kesimpulan_sampel", cukup=story.adequacy, minimal=minimal))
+    _signature(story)
+
+
+def _signature(story: Story) -> None:
+    s = story.styles
     signature: list[Any] = [Spacer(1, 1 * cm)]
-    signature.append(_p(TEXTS.get("ttd_tempat", tanggal=format_date_id(today)), s["sign"]))
-    if content.signatory is not None:
-        who = content.signatory
+    signature.append(_p(TEXTS.get("ttd_tempat", tanggal=format_date_id(story.today)), s["sign"]))
+    who = story.content.signatory
+    if who is not None:
         signature += [
             _p(TEXTS.get("ttd_jabatan", jabatan=who.jabatan), s["sign"]),
             Spacer(1, 2 * cm),
@@ -436,39 +475,61 @@ def build_story(content: ReportContent, today: date) -> list[Any]:
         ]
     else:
         signature.append(_p(TEXTS.get("ttd_kosong"), s["sign"]))
-    story.append(KeepTogether(signature))
-    # Lampiran
-    story += [PageBreak(), _p(TEXTS.get("lampiran"), s["chapter"])]
-    story.append(_p(TEXTS.get("konversi_judul"), s["section"]))
-    conversion_keys = (
+    story.parts.append(KeepTogether(signature))
+
+
+def _appendix(story: Story) -> None:
+    """Lampiran: the conversion table and the respondent × unsur matrix."""
+    story.parts.append(PageBreak())
+    story.text(TEXTS.get("lampiran"), "chapter")
+    story.section("konversi_judul")
+    keys = (
         "konversi_persepsi",
         "konversi_interval",
         "konversi_ikm",
         "konversi_mutu",
         "konversi_kinerja",
     )
-    conversion: list[list[Any]] = [[_p(TEXTS.get(k), s["cell"]) for k in conversion_keys]]
+    conversion: list[list[Any]] = [[_p(TEXTS.get(k), story.styles["cell"]) for k in keys]]
     conversion += [list(row) for row in CONVERSION_ROWS]
-    story.append(_table(conversion, [2.6 * cm, 3.6 * cm, 3.6 * cm, 2.6 * cm, 3.6 * cm]))
-    story.append(_p(TEXTS.get("matriks_judul"), s["section"]))
-    if content.matrix:
-        matrix: list[list[Any]] = [[TEXTS.get("matriks_no"), *UNSUR_CODES]]
-        for number, scores in enumerate(content.matrix, 1):
-            matrix.append([number, *("" if v is None else v for v in scores)])
-        sums = [
-            sum(v for v in column if v is not None) for column in zip(*content.matrix, strict=True)
-        ]
-        matrix.append([TEXTS.get("matriks_jumlah"), *sums])
-        matrix.append(
-            [
-                TEXTS.get("matriks_nrr"),
-                *(_n(result.nrr[c], 3) if c in result.nrr else "-" for c in UNSUR_CODES),
-            ]
-        )
-        story.append(_table(matrix, [2.6 * cm] + [1.55 * cm] * len(UNSUR_CODES)))
-    else:
-        story.append(_p(TEXTS.get("matriks_kosong"), s["body"]))
-    return story
+    story.table(conversion, [2.6 * cm, 3.6 * cm, 3.6 * cm, 2.6 * cm, 3.6 * cm])
+    _matrix(story)
+
+
+def _matrix(story: Story) -> None:
+    story.section("matriks_judul")
+    content, result = story.content, story.result
+    if not content.matrix:
+        story.text(TEXTS.get("matriks_kosong"))
+        return
+    matrix: list[list[Any]] = [[TEXTS.get("matriks_no"), *UNSUR_CODES]]
+    for number, scores in enumerate(content.matrix, 1):
+        matrix.append([number, *("" if v is None else v for v in scores)])
+    sums = [sum(v for v in column if v is not None) for column in zip(*content.matrix, strict=True)]
+    matrix.append([TEXTS.get("matriks_jumlah"), *sums])
+    nrr = (_n(result.nrr[c], 3) if c in result.nrr else "-" for c in UNSUR_CODES)
+    matrix.append([TEXTS.get("matriks_nrr"), *nrr])
+    story.table(matrix, [2.6 * cm] + [1.55 * cm] * len(UNSUR_CODES))
+
+
+# The KemenPANRB template, in order: cover, BAB I–V (with the signature), lampiran.
+CHAPTERS: tuple[Callable[[Story], None], ...] = (
+    _cover,
+    _introduction,
+    _data_collection,
+    _results,
+    _analysis,
+    _conclusion,
+    _appendix,
+)
+
+
+def build_story(content: ReportContent, today: date) -> list[Any]:
+    regular, _ = _fonts()
+    story = Story(content, today, _styles(), regular)
+    for chapter in CHAPTERS:
+        chapter(story)
+    return story.parts
 
 
 def write_report(path: Path, content: ReportContent, today: date) -> int:

@@ -191,26 +191,38 @@ class PageCache:
         return response
 
 
-def build_site(
-    database: Database, settings: Settings, *, cache: PageCache | None = None
-) -> Starlette:
-    """The site's ASGI application over this database."""
-    environment = _environment()
-    cache = cache or PageCache()
+class Site:
+    """The site's pages over one database: each route is one method."""
 
-    def html(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        body = environment.get_template(template).render(**context)
+    def __init__(self, database: Database, settings: Settings, cache: PageCache) -> None:
+        self.database = database
+        self.settings = settings
+        self.cache = cache
+        self.environment = _environment()
+
+    def app(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/", self.city),
+                Route("/unit/{kode}", self.unit_page),
+                Route("/layanan/{kode}", self.service_page),
+                Route("/layanan/{kode}/qr.svg", self.service_qr),
+                Route("/layar/{kode}", self.service_page),
+            ]
+        )
+
+    def html(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        body = self.environment.get_template(template).render(**context)
         headers = {"Cache-Control": f"public, max-age={CACHE_SECONDS}"} if status == 200 else {}
         return HTMLResponse(body, status_code=status, headers=headers)
 
-    def not_found() -> HTMLResponse:
-        return html("pesan.html", 404, pesan=TEXTS.get("tidak_ditemukan"), today=wib_today())
+    def not_found(self) -> HTMLResponse:
+        return self.html("pesan.html", 404, pesan=TEXTS.get("tidak_ditemukan"), today=wib_today())
 
-    def chosen_period(request: Request, today: date) -> Period:
-        text = request.query_params.get("periode")
-        return parse_period(text) if text else current_period(PeriodKind.YEAR, today)
-
-    def common(request: Request, today: date, period: Period, figures: Page) -> dict[str, Any]:
+    def common(
+        self, request: Request, today: date, period: Period, figures: Page
+    ) -> dict[str, Any]:
+        """What every page shows: the period and its choices, the figures, the trend chart."""
         points = [(p.period.label, p.ikm) for p in figures.trend]
         listed = "; ".join(
             f"{label} {format_number_id(value, 2) if value is not None else '-'}"
@@ -233,98 +245,99 @@ def build_site(
         }
 
     async def service_rows(
-        session: AsyncSession, services: list[Service], period: Period
+        self, session: AsyncSession, services: list[Service], period: Period
     ) -> list[Rating]:
-        by_service = await tallies(session, period, [id_of(s) for s in services], settings.tz)
+        ids = [id_of(s) for s in services]
+        by_service = await tallies(session, period, ids, self.settings.tz)
         return [rating(s.kode, s.nama, by_service.get(id_of(s), Tally()), [s]) for s in services]
 
     async def guarded(
-        request: Request, render: Callable[[date, Period], Awaitable[Response]]
+        self, request: Request, render: Callable[[date, Period], Awaitable[Response]]
     ) -> Response:
+        """The page for the asked period (400 for a bad one), from the cache when fresh."""
         today = wib_today()
+        text = request.query_params.get("periode")
         try:
-            period = chosen_period(request, today)
+            period = parse_period(text) if text else current_period(PeriodKind.YEAR, today)
         except PeriodError as error:
-            return html("pesan.html", 400, pesan=str(error), today=today)
-        return await cache.get(str(request.url), lambda: render(today, period))
+            return self.html("pesan.html", 400, pesan=str(error), today=today)
+        return await self.cache.get(str(request.url), lambda: render(today, period))
 
-    async def city(request: Request) -> Response:
+    async def city(self, request: Request) -> Response:
         async def render(today: date, period: Period) -> Response:
-            async with database.session() as session:
+            tz = self.settings.tz
+            async with self.database.session() as session:
                 scope = await city_scope(session, TEXTS.get("kota"))
-                figures = await page(session, scope, period, settings.tz, today)
-                roots = (
-                    await session.exec(
-                        select(Unit).where(col(Unit.parent_id).is_(None)).order_by(col(Unit.nama))
-                    )
-                ).all()
-                units = []
-                for unit in roots:
+                figures = await page(session, scope, period, tz, today)
+                roots = await session.exec(
+                    select(Unit).where(col(Unit.parent_id).is_(None)).order_by(col(Unit.nama))
+                )
+                rows = []
+                for unit in roots.all():
                     unit_services = await unit_scope(session, unit)
-                    if not unit_services.services:
-                        continue
-                    found = await scope_rating(session, unit_services, period, settings.tz)
-                    units.append((unit, found))
-            rows = [(unit.kode, unit.nama, found) for unit, found in units]
-            return html("kota.html", rows=rows, **common(request, today, period, figures))
+                    if unit_services.services:
+                        found = await scope_rating(session, unit_services, period, tz)
+                        rows.append((unit.kode, unit.nama, found))
+            return self.html("kota.html", rows=rows, **self.common(request, today, period, figures))
 
-        return await guarded(request, render)
+        return await self.guarded(request, render)
 
-    async def unit_page(request: Request) -> Response:
+    async def unit_page(self, request: Request) -> Response:
         kode = request.path_params["kode"]
 
         async def render(today: date, period: Period) -> Response:
-            async with database.session() as session:
+            async with self.database.session() as session:
                 unit = await unit_by_kode(session, kode)
                 if unit is None:
-                    return not_found()
+                    return self.not_found()
                 scope = await unit_scope(session, unit)
-                figures = await page(session, scope, period, settings.tz, today)
-                services = await service_rows(session, scope.services, period)
+                figures = await page(session, scope, period, self.settings.tz, today)
+                services = await self.service_rows(session, scope.services, period)
                 parent = await session.get(Unit, unit.parent_id) if unit.parent_id else None
-            return html(
+            return self.html(
                 "unit.html",
                 unit=unit,
                 parent=parent,
                 rows=[(r.kode, r.nama, r) for r in services],
-                **common(request, today, period, figures),
+                **self.common(request, today, period, figures),
             )
 
-        return await guarded(request, render)
+        return await self.guarded(request, render)
 
-    async def service_page(request: Request) -> Response:
+    async def service_page(self, request: Request) -> Response:
+        """A service's page, or its full-screen counter display (`/layar/…`)."""
         kode = request.path_params["kode"]
         template = "layar.html" if request.url.path.startswith("/layar/") else "layanan.html"
+        username = self.settings.bot_username
 
         async def render(today: date, period: Period) -> Response:
-            async with database.session() as session:
+            async with self.database.session() as session:
                 service = await service_by_kode(session, kode)
                 if service is None:
-                    return not_found()
+                    return self.not_found()
                 unit = await session.get(Unit, service.unit_id)
-                figures = await page(session, service_scope(service), period, settings.tz, today)
-            link = (
-                survey_link(settings.bot_username, service.kode) if settings.bot_username else None
-            )
-            return html(
+                scope = service_scope(service)
+                figures = await page(session, scope, period, self.settings.tz, today)
+            return self.html(
                 template,
                 service=service,
                 unit=unit,
-                link=link,
+                link=survey_link(username, service.kode) if username else None,
                 refresh=SCREEN_REFRESH_SECONDS,
-                **common(request, today, period, figures),
+                **self.common(request, today, period, figures),
             )
 
-        return await guarded(request, render)
+        return await self.guarded(request, render)
 
-    async def service_qr(request: Request) -> Response:
+    async def service_qr(self, request: Request) -> Response:
         kode = request.path_params["kode"]
-        async with database.session() as session:
+        async with self.database.session() as session:
             service = await service_by_kode(session, kode)
-        if service is None or not settings.bot_username:
-            return not_found()
+        username = self.settings.bot_username
+        if service is None or not username:
+            return self.not_found()
         image = qrcode.make(
-            survey_link(settings.bot_username, service.kode),
+            survey_link(username, service.kode),
             image_factory=qrcode.image.svg.SvgPathFillImage,
             box_size=10,
         )
@@ -334,12 +347,9 @@ def build_site(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    return Starlette(
-        routes=[
-            Route("/", city),
-            Route("/unit/{kode}", unit_page),
-            Route("/layanan/{kode}", service_page),
-            Route("/layanan/{kode}/qr.svg", service_qr),
-            Route("/layar/{kode}", service_page),
-        ]
-    )
+
+def build_site(
+    database: Database, settings: Settings, *, cache: PageCache | None = None
+) -> Starlette:
+    """The site's ASGI application over this database."""
+    return Site(database, settings, cache or PageCache()).app()
