@@ -49,10 +49,9 @@ from kinerja_bot.core.vocabulary import category_label
 from kinerja_bot.development import JP_PER_YEAR, PersonYear, meets_target
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.exports.workbook import Cell, Column, Kind, Table
+from kinerja_bot.reporting import evidence_in_words, feedback_in_words
 
 __all__ = [
-    "describe_evidence",
-    "describe_feedback",
     "described_development",
     "development_tables",
     "needs_table",
@@ -149,26 +148,6 @@ NEEDS_COLUMNS = (
     C("bukti", wrap=True),
     C("saran_tindak_lanjut", wrap=True),
 )
-
-
-# --- Evidence and feedback, in words ---------------------------------------------------------
-
-
-def describe_evidence(evidence: Evidence) -> str:
-    """One piece of bukti dukung in words: a photo with its date, a file name, a link, a text."""
-    day = wib_date(evidence.created_at).strftime("%d/%m/%Y")
-    if evidence.kind == "foto":
-        return TEXTS.get("bukti_foto", tanggal=day)
-    if evidence.kind == "dokumen":
-        return TEXTS.get("bukti_dokumen", nama=evidence.file_name or "-", tanggal=day)
-    if evidence.kind == "tautan":
-        return TEXTS.get("bukti_tautan", isi=evidence.content or "-")
-    return TEXTS.get("bukti_teks", isi=evidence.content or "-")
-
-
-def describe_feedback(feedback: Feedback, author: str) -> str:
-    day = wib_date(feedback.created_at).strftime("%d/%m/%Y")
-    return TEXTS.get("umpan_balik", tanggal=day, nama=author, teks=feedback.text)
 
 
 async def evidence_by_report(
@@ -273,14 +252,14 @@ async def reports_table(
                 indicator.satuan,
                 indicator.target,
                 report.realisasi,
-                "\n".join(describe_evidence(e) for e in evidence[id_of(report)]) or None,
+                "\n".join(evidence_in_words(e) for e in evidence[id_of(report)]) or None,
                 _category("kendala", report.kendala_kategori),
                 report.kendala,
                 _category("dukungan", report.dukungan_kategori),
                 report.dukungan,
                 report.submitted_at,
                 report.version,
-                "\n".join(describe_feedback(f, a) for f, a in feedback[id_of(report)]) or None,
+                "\n".join(feedback_in_words(f, a) for f, a in feedback[id_of(report)]) or None,
             )
         )
     return Table("laporan", REPORT_COLUMNS, rows)

@@ -46,8 +46,6 @@ from kinerja_bot.evaluation import (
     target_to_date,
 )
 from kinerja_bot.exports.datasets import (
-    describe_evidence,
-    describe_feedback,
     evidence_by_report,
     feedback_by_report,
 )
@@ -63,7 +61,12 @@ from kinerja_bot.exports.workbook import (
     sheet_title,
     write_csv,
 )
-from kinerja_bot.reporting import IndicatorProgress, indicator_progress
+from kinerja_bot.reporting import (
+    IndicatorProgress,
+    evidence_in_words,
+    feedback_in_words,
+    indicator_progress,
+)
 
 __all__ = [
     "RECAP_COLUMNS",
@@ -158,10 +161,10 @@ async def _notes_by_indicator(
     feedback_by_indicator: dict[int, list[str]] = defaultdict(list)
     for report in reports:
         evidence_by_indicator[report.indicator_id] += [
-            describe_evidence(e) for e in evidence[id_of(report)]
+            evidence_in_words(e) for e in evidence[id_of(report)]
         ]
         feedback_by_indicator[report.indicator_id] += [
-            describe_feedback(f, author) for f, author in feedback[id_of(report)]
+            feedback_in_words(f, author) for f, author in feedback[id_of(report)]
         ]
     return evidence_by_indicator, feedback_by_indicator
 

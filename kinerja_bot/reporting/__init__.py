@@ -10,6 +10,8 @@ from kinerja_bot.reporting.presentation import (
     describe,
     describe_evidence,
     describe_note,
+    evidence_in_words,
+    feedback_in_words,
 )
 from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
 
@@ -18,5 +20,7 @@ __all__ = [
     "describe",
     "describe_evidence",
     "describe_note",
+    "evidence_in_words",
+    "feedback_in_words",
     "indicator_progress",
 ]

@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from kinerja_bot.core.models import Evidence, Feedback
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import format_date_id, wib_today
 from kinerja_bot.core.telegram_ui import shorten
 from kinerja_bot.core.vocabulary import category_label, status_label
 from kinerja_bot.reporting.progress import IndicatorProgress
-from kinerja_bot.reporting.texts import PROGRESS_TEXTS, TEXTS
+from kinerja_bot.reporting.texts import FILE_TEXTS, PROGRESS_TEXTS, TEXTS
 
 
 def describe_evidence(evidence: Mapping[str, Any] | None) -> str:
@@ -70,3 +71,21 @@ def achievement_label(progress: IndicatorProgress) -> str:
     if progress.achievement_pct is None:
         return "–"
     return format_percent_id(progress.achievement_pct, 1, trim=True)
+
+
+def evidence_in_words(evidence: Evidence) -> str:
+    """One piece of bukti dukung in a file (spreadsheets): a photo with its date, a file name,
+    a link, a text."""
+    day = wib_today(evidence.created_at).strftime("%d/%m/%Y")
+    if evidence.kind == "foto":
+        return FILE_TEXTS.get("bukti_foto", tanggal=day)
+    if evidence.kind == "dokumen":
+        return FILE_TEXTS.get("bukti_dokumen", nama=evidence.file_name or "-", tanggal=day)
+    if evidence.kind == "tautan":
+        return FILE_TEXTS.get("bukti_tautan", isi=evidence.content or "-")
+    return FILE_TEXTS.get("bukti_teks", isi=evidence.content or "-")
+
+
+def feedback_in_words(feedback: Feedback, author: str) -> str:
+    day = wib_today(feedback.created_at).strftime("%d/%m/%Y")
+    return FILE_TEXTS.get("umpan_balik", tanggal=day, nama=author, teks=feedback.text)

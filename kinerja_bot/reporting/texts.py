@@ -84,3 +84,16 @@ PROGRESS_TEXTS = TextBook(
         "tombol_berikutnya": (),
     },
 )
+
+# Evidence and feedback in files (spreadsheets, the evaluation pack): plain, dated.
+FILE_TEXTS = TextBook(
+    "laporan_berkas",
+    {
+        "bukti_foto": ("tanggal",),
+        "bukti_dokumen": ("nama", "tanggal"),
+        "bukti_tautan": ("isi",),
+        "bukti_teks": ("isi",),
+        "umpan_balik": ("tanggal", "nama", "teks"),
+    },
+    html=False,
+)

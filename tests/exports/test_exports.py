@@ -25,6 +25,7 @@ from kinerja_bot.core.settings import Settings, get_settings
 from kinerja_bot.core.vocabulary import category_label
 from kinerja_bot.exports.datasets import tickets_table
 from kinerja_bot.exports.texts import TEXTS
+from kinerja_bot.reporting.texts import FILE_TEXTS
 from tests.exports.factories import world
 
 PERIOD = "2026-Q2"
@@ -110,16 +111,16 @@ async def test_laporan(
         "dokumen",
         3650,
         1250.5,
-        TEXTS.get("bukti_foto", tanggal="07/04/2026")
+        FILE_TEXTS.get("bukti_foto", tanggal="07/04/2026")
         + "\n"
-        + TEXTS.get("bukti_dokumen", nama="rekap-april.pdf", tanggal="07/04/2026"),
+        + FILE_TEXTS.get("bukti_dokumen", nama="rekap-april.pdf", tanggal="07/04/2026"),
         kendala_label("sdm"),
         "Petugas loket kurang",
         dukungan_label("pelatihan"),
         "Pelatihan pelayanan prima",
         datetime(2026, 4, 7, 10, 0),
         1,
-        TEXTS.get(
+        FILE_TEXTS.get(
             "umpan_balik", tanggal="08/04/2026", nama="Hendra Gunawan", teks="Bagus, pertahankan."
         ),
     ]
@@ -136,7 +137,7 @@ async def test_laporan(
         "menit",
         30,
         33,
-        TEXTS.get("bukti_tautan", isi="https://tangerangselatankota.go.id"),
+        FILE_TEXTS.get("bukti_tautan", isi="https://tangerangselatankota.go.id"),
         None,
         None,
         None,
@@ -479,10 +480,10 @@ async def test_evaluasi(
         1810,  # due by 30 June: 181 of 365 days
         1250.5,
         pytest.approx(1250.5 / 1810 * 100),
-        TEXTS.get("bukti_foto", tanggal="07/04/2026")
+        FILE_TEXTS.get("bukti_foto", tanggal="07/04/2026")
         + "\n"
-        + TEXTS.get("bukti_dokumen", nama="rekap-april.pdf", tanggal="07/04/2026"),
-        TEXTS.get(
+        + FILE_TEXTS.get("bukti_dokumen", nama="rekap-april.pdf", tanggal="07/04/2026"),
+        FILE_TEXTS.get(
             "umpan_balik", tanggal="08/04/2026", nama="Hendra Gunawan", teks="Bagus, pertahankan."
         ),
     ]
@@ -493,7 +494,7 @@ async def test_evaluasi(
         30,
         33,
         90,  # lower is better: (2 × 30 − 33) / 30
-        TEXTS.get("bukti_tautan", isi="https://tangerangselatankota.go.id"),
+        FILE_TEXTS.get("bukti_tautan", isi="https://tangerangselatankota.go.id"),
         TEXTS.get("kosong"),
     ]
     rating = row_of(form, TEXTS.get("form_rating_hasil"))
