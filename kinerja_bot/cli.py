@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 import kinerja_bot.app  # noqa: F401  (declares the bot's text books, checked at start)
 from kinerja_bot.activation import activation_command
 from kinerja_bot.analysis.command import analysis_command
 from kinerja_bot.complaints.roles import role_command
 from kinerja_bot.core.cli_common import TEXTS, CliError
+from kinerja_bot.core.db import is_missing_table
 from kinerja_bot.core.migrate import upgrade
 from kinerja_bot.core.models import FollowUpStatus, SurveyChannel
 from kinerja_bot.core.settings import ConfigError, Settings, get_settings
@@ -34,6 +37,8 @@ from kinerja_bot.skm_report.command import report_command
 from kinerja_bot.survey.qr import qr_command
 from kinerja_bot.terminal_chat import chat_command
 from kinerja_bot.transparency.command import DEFAULT_HOST, DEFAULT_PORT, web_command
+
+log = logging.getLogger(__name__)
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
@@ -281,5 +286,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(TEXTS.get("texts_error", message=str(error)))
     except CliError as error:
         sys.exit(str(error))
+    except DBAPIError as error:
+        # One line for the operator; the details (without SQL parameters) for whoever debugs.
+        log.debug("database error", exc_info=True)
+        key = "db_not_migrated" if is_missing_table(error) else "db_error"
+        sys.exit(TEXTS.get(key, detail=str(error.orig).splitlines()[0][:200]))
     except KeyboardInterrupt:
         sys.exit(130)

@@ -18,6 +18,8 @@ TEXTS = TextBook(
         "db_upgraded": ("url",),
         "config_error": ("message",),
         "texts_error": ("message",),
+        "db_not_migrated": ("detail",),
+        "db_error": ("detail",),
         "unknown_unit": ("kode",),
         "unknown_nip": ("nip",),
         "activation_written": ("count", "file", "skipped"),

@@ -145,3 +145,10 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def is_missing_table(error: BaseException) -> bool:
+    """The schema is not there: a database nobody has migrated yet (SQLite "no such table",
+    PostgreSQL "relation … does not exist")."""
+    text = str(getattr(error, "orig", error)).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
