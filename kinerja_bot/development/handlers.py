@@ -11,7 +11,7 @@ Every button naming an id is checked against the person pressing (see `service`)
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypedDict
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import Forbidden, TelegramError
@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.models import (
     Employee,
     Enrolment,
@@ -91,7 +92,20 @@ log = logging.getLogger(__name__)
 
 
 CERTIFICATE, TITLE, MINUTES, REASON = range(4)
-DRAFT = "pengembangan"
+
+
+class DevelopmentDraft(TypedDict, total=False):
+    """What the conversation collects: a decline's reason (for an enrolment or a record), or a
+    certificate for an enrolment, or learning outside the catalog (title, then minutes)."""
+
+    declining: str  # "enrolment" or "record": the atasan writes the reason
+    item_id: int  # the enrolment or record declined
+    enrolment_id: int  # the enrolment a certificate completes
+    title: str  # learning outside the catalog, or the enrolled course's name
+    minutes: int
+
+
+DRAFT = DraftSlot[DevelopmentDraft]("pengembangan.v2")
 CATALOG_PAGE = 6
 
 
@@ -431,17 +445,16 @@ async def start_declining(update: Update, context: BotContext) -> int:
         await take_press(update, TEXTS.get(refused.key))
         return ConversationHandler.END
     await take_press(update)
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {"tolak": "catatan" if verifying else "pendaftaran", "id": item_id}
+    DRAFT.new(context, {"declining": "record" if verifying else "enrolment", "item_id": item_id})
     await reply(update, TEXTS.get("tulis_alasan", nama=owner.nama, pelatihan=what))
     return REASON
 
 
 async def receive_reason(update: Update, context: BotContext) -> int:
     message = update.effective_message
-    draft = (context.user_data or {}).get(DRAFT) or {}
+    draft = DRAFT.get(context) or {}
     person = await current_person(update, context)
-    if message is None or message.text is None or "tolak" not in draft or person is None:
+    if message is None or message.text is None or "declining" not in draft or person is None:
         return ConversationHandler.END
     if person.employee is None:
         return ConversationHandler.END
@@ -450,13 +463,12 @@ async def receive_reason(update: Update, context: BotContext) -> int:
         await reply(update, TEXTS.get("alasan_terlalu_panjang", batas=REASON_LIMIT))
         return REASON
     atasan, now = person.employee, utcnow()
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
+    DRAFT.drop(context)
     try:
         async with context.db.session() as session:
-            if draft["tolak"] == "catatan":
+            if draft["declining"] == "record":
                 record, owner = await verify_record(
-                    session, atasan, draft["id"], approve=False, reason=reason, now=now
+                    session, atasan, draft["item_id"], approve=False, reason=reason, now=now
                 )
                 what, promoted = record.nama, None
                 text = TEXTS.get(
@@ -464,7 +476,7 @@ async def receive_reason(update: Update, context: BotContext) -> int:
                 )
             else:
                 decided = await decide_enrolment(
-                    session, atasan, draft["id"], approve=False, reason=reason, now=now
+                    session, atasan, draft["item_id"], approve=False, reason=reason, now=now
                 )
                 owner, what, promoted = decided.owner, decided.offer.nama, decided.promoted
                 text = TEXTS.get("ditolak_asn", atasan=atasan.nama, pelatihan=what, alasan=reason)
@@ -555,8 +567,7 @@ async def start_completion(update: Update, context: BotContext) -> int:
         await take_press(update, TEXTS.get(refused.key))
         return ConversationHandler.END
     await take_press(update)
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {"pendaftaran": enrolment_id, "nama": offer.nama}
+    DRAFT.new(context, {"enrolment_id": enrolment_id, "title": offer.nama})
     await reply(update, TEXTS.get("minta_sertifikat", nama=offer.nama))
     return CERTIFICATE
 
@@ -566,21 +577,20 @@ async def start_outside(update: Update, context: BotContext) -> int:
     if employee is None:
         return ConversationHandler.END
     await take_press(update)
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {}
+    DRAFT.new(context, {})
     await reply(update, TEXTS.get("minta_judul"))
     return TITLE
 
 
 async def receive_title(update: Update, context: BotContext) -> int:
     message = update.effective_message
-    if message is None or message.text is None or context.user_data is None:
+    if message is None or message.text is None:
         return ConversationHandler.END
     title = " ".join(message.text.split())
     if len(title) > TITLE_LIMIT:
         await reply(update, TEXTS.get("judul_terlalu_panjang", batas=TITLE_LIMIT))
         return TITLE
-    context.user_data[DRAFT] = {"nama": title}
+    DRAFT.new(context, {"title": title})
     await reply(update, TEXTS.get("minta_menit"))
     return MINUTES
 
@@ -597,7 +607,7 @@ def parse_minutes(text: str) -> int | None:
 
 async def receive_minutes(update: Update, context: BotContext) -> int:
     message = update.effective_message
-    if message is None or message.text is None or context.user_data is None:
+    if message is None or message.text is None:
         return ConversationHandler.END
     minutes = parse_minutes(message.text)
     if minutes is None:
@@ -608,10 +618,8 @@ async def receive_minutes(update: Update, context: BotContext) -> int:
             ),
         )
         return MINUTES
-    draft = dict(context.user_data.get(DRAFT) or {})
-    draft["menit"] = minutes
-    context.user_data[DRAFT] = draft
-    await reply(update, TEXTS.get("minta_sertifikat", nama=draft.get("nama", "")))
+    draft = DRAFT.new(context, {**(DRAFT.get(context) or {}), "minutes": minutes})
+    await reply(update, TEXTS.get("minta_sertifikat", nama=draft.get("title", "")))
     return CERTIFICATE
 
 
@@ -631,24 +639,25 @@ def certificate_of(message: Message) -> Certificate | None:
 async def receive_certificate(update: Update, context: BotContext) -> int:
     message = update.effective_message
     employee = await own_employee(update, context)
-    if message is None or employee is None or context.user_data is None:
+    if message is None or employee is None:
         return ConversationHandler.END
     certificate = certificate_of(message)
     if certificate is None:
         await reply(update, TEXTS.get("sertifikat_salah"))
         return CERTIFICATE
-    draft = context.user_data.pop(DRAFT, None) or {}
+    draft = DRAFT.get(context) or {}
+    DRAFT.drop(context)
     today = wib_today(utcnow())
     try:
         async with context.db.session() as session:
-            if "pendaftaran" in draft:
+            if "enrolment_id" in draft:
                 record = await complete_enrolment(
-                    session, employee, draft["pendaftaran"], certificate, today
+                    session, employee, draft["enrolment_id"], certificate, today
                 )
                 atasan = None
             else:
                 record, atasan = await record_outside_catalog(
-                    session, employee, draft["nama"], draft["menit"], certificate, today
+                    session, employee, draft["title"], draft["minutes"], certificate, today
                 )
             year = await development_year(session, id_of(employee), today.year)
     except Refused as refused:
@@ -757,12 +766,12 @@ async def still_writing(update: Update, context: BotContext) -> None:
 
 def awaited(context: BotContext) -> str:
     """The text that asks for what the conversation waits for, read from the draft."""
-    draft = (context.user_data or {}).get(DRAFT) or {}
-    if "tolak" in draft:
+    draft = DRAFT.get(context) or {}
+    if "declining" in draft:
         return "sedang_menulis_alasan"
-    if "pendaftaran" in draft or "menit" in draft:
+    if "enrolment_id" in draft or "minutes" in draft:
         return "sertifikat_salah"
-    return "minta_menit" if "nama" in draft else "minta_judul"
+    return "minta_menit" if "title" in draft else "minta_judul"
 
 
 def build_development_conversation() -> ConversationHandler[BotContext]:
@@ -784,7 +793,7 @@ def build_development_conversation() -> ConversationHandler[BotContext]:
             REASON: [MessageHandler(text, receive_reason)],
         },
         fallbacks=[
-            CommandHandler("batal", cancel_forgetting(DRAFT)),
+            CommandHandler("batal", cancel_forgetting(DRAFT.key)),
             MessageHandler(filters.ALL, still_writing),
         ],
         on_timeout=conversation_timed_out,

@@ -9,7 +9,7 @@ current year's SKM period. `kinerja-bot rtl tambah` records against any period.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from telegram import Update
 from telegram.ext import (
@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.models import FollowUpAction, FollowUpStatus, Unit, id_of, utcnow
 from kinerja_bot.core.organisation import unit_tree_ids
 from kinerja_bot.core.people import Person, current_person
@@ -73,7 +74,19 @@ TEXTS = TextBook(
     },
 )
 UNIT, UNSUR_STATE, ACTION, OWNER, DEADLINE = range(5)
-DRAFT_KEY = "rtl_baru"
+
+
+class ActionDraft(TypedDict, total=False):
+    """A new RTL action being recorded; keys named after the FollowUpAction columns."""
+
+    unit_id: int
+    unit_name: str
+    unsur: str
+    tindakan: str
+    penanggung_jawab: str
+
+
+DRAFT = DraftSlot[ActionDraft]("rtl_baru.v2")
 OWNER_MAX_CHARS = 200
 PREFIX = "rtl"
 STATUS_CODES = {"b": FollowUpStatus.IN_PROGRESS, "s": FollowUpStatus.DONE}
@@ -168,14 +181,14 @@ async def status_pressed(update: Update, context: BotContext) -> None:
 async def start_recording(update: Update, context: BotContext) -> int:
     """Catat tindakan baru: the unit (when the head leads several), then the unsur."""
     person = await current_person(update, context)
-    if person is None or not person.head_of_units or context.user_data is None:
+    if person is None or not person.head_of_units:
         await stale(update, TEXTS.get("peringatan_bukan_wewenang"))
         return ConversationHandler.END
     await take_press(update)
     async with context.db.session() as session:
         units = [await session.get(Unit, unit_id) for unit_id in sorted(person.head_of_units)]
     led = [unit for unit in units if unit is not None]
-    context.user_data[DRAFT_KEY] = {}
+    DRAFT.new(context, {})
     if len(led) == 1:
         return await ask_unsur(update, context, led[0])
     rows = [[(unit.nama[:60], f"{PREFIX}:u:{id_of(unit)}")] for unit in led]
@@ -184,10 +197,10 @@ async def start_recording(update: Update, context: BotContext) -> int:
 
 
 async def ask_unsur(update: Update, context: BotContext, unit: Unit) -> int:
-    draft = (context.user_data or {}).get(DRAFT_KEY)
+    draft = DRAFT.get(context)
     if draft is None:
         return ConversationHandler.END
-    draft["unit_id"], draft["unit"] = id_of(unit), unit.nama
+    draft["unit_id"], draft["unit_name"] = id_of(unit), unit.nama
     rows = [[(f"{u.code} {u.name}"[:60], f"{PREFIX}:x:{u.code}")] for u in UNSUR]
     await reply(update, TEXTS.get("pilih_unsur", unit=unit.nama), keyboard(rows))
     return UNSUR_STATE
@@ -212,7 +225,7 @@ async def unit_chosen(update: Update, context: BotContext) -> int:
 
 async def unsur_chosen(update: Update, context: BotContext) -> int:
     query = update.callback_query
-    draft = (context.user_data or {}).get(DRAFT_KEY)
+    draft = DRAFT.get(context)
     if query is None or query.data is None or draft is None or "unit_id" not in draft:
         await stale(update)
         return UNSUR_STATE
@@ -240,7 +253,7 @@ def _typed(update: Update) -> str | None:
 
 async def action_typed(update: Update, context: BotContext) -> int:
     text = _typed(update)
-    draft = (context.user_data or {}).get(DRAFT_KEY)
+    draft = DRAFT.get(context)
     if not text or draft is None:
         return ACTION
     if len(text) > TINDAKAN_MAX_CHARS:
@@ -255,13 +268,13 @@ async def action_typed(update: Update, context: BotContext) -> int:
 
 async def owner_typed(update: Update, context: BotContext) -> int:
     text = _typed(update)
-    draft = (context.user_data or {}).get(DRAFT_KEY)
+    draft = DRAFT.get(context)
     if not text or draft is None:
         return OWNER
     if len(text) > OWNER_MAX_CHARS:
         await reply(update, TEXTS.get("terlalu_panjang", panjang=len(text), batas=OWNER_MAX_CHARS))
         return OWNER
-    draft["pj"] = text
+    draft["penanggung_jawab"] = text
     await reply(update, TEXTS.get("minta_tenggat"))
     return DEADLINE
 
@@ -269,8 +282,8 @@ async def owner_typed(update: Update, context: BotContext) -> int:
 async def deadline_typed(update: Update, context: BotContext) -> int:
     text = _typed(update)
     person = await current_person(update, context)
-    draft = (context.user_data or {}).get(DRAFT_KEY)
-    if not text or draft is None or person is None or context.user_data is None:
+    draft = DRAFT.get(context)
+    if not text or draft is None or person is None:
         return DEADLINE
     try:
         deadline = parse_date_id(text)
@@ -282,7 +295,7 @@ async def deadline_typed(update: Update, context: BotContext) -> int:
         await reply(update, TEXTS.get("tanggal_lampau"))
         return DEADLINE
     if draft["unit_id"] not in person.head_of_units:  # no longer the head
-        context.user_data.pop(DRAFT_KEY, None)
+        DRAFT.drop(context)
         await reply(update, TEXTS.get("tidak_berhak"))
         return ConversationHandler.END
     period = str(today.year)
@@ -293,11 +306,11 @@ async def deadline_typed(update: Update, context: BotContext) -> int:
             period=period,
             unsur=draft["unsur"],
             tindakan=draft["tindakan"],
-            penanggung_jawab=draft["pj"],
+            penanggung_jawab=draft["penanggung_jawab"],
             tenggat=deadline,
             now=utcnow(),
         )
-    context.user_data.pop(DRAFT_KEY, None)
+    DRAFT.drop(context)
     await reply(
         update,
         TEXTS.get(
@@ -326,7 +339,7 @@ def build_recording_conversation() -> ConversationHandler[BotContext]:
             OWNER: [MessageHandler(typed, owner_typed)],
             DEADLINE: [MessageHandler(typed, deadline_typed)],
         },
-        fallbacks=[CommandHandler("batal", cancel_forgetting(DRAFT_KEY))],
+        fallbacks=[CommandHandler("batal", cancel_forgetting(DRAFT.key))],
         on_timeout=conversation_timed_out,
     )
 
