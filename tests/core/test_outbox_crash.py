@@ -112,7 +112,7 @@ async def run_process(
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
-        "from tests.scheduling.test_delivery_crash import main; main()",
+        "from tests.core.test_outbox_crash import main; main()",
         url,
         base_url,
         api.token,
