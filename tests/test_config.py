@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import time
+from pathlib import Path
+
 import pytest
 
 from kinerja_bot.core.settings import ConfigError, load_settings
@@ -63,6 +66,28 @@ def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     assert str(settings.tz) == "Asia/Makassar"
 
 
+def test_schedules_are_read_from_the_environment_already_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = settings_from(
+        monkeypatch,
+        SCHEDULE_REMINDERS="rabu 09:00, jumat 14:30",
+        SCHEDULE_SUMMARY="jumat 16:00",
+        SCHEDULE_RTL_REMINDERS="senin 08:00",
+        SCHEDULE_ESCALATION="07:30",
+    )
+    assert settings.schedule_reminders.slots == ((2, time(9, 0)), (4, time(14, 30)))
+    assert settings.schedule_rtl_reminders.slots == ((0, time(8, 0)),)
+    assert settings.schedule_escalation == time(7, 30)
+
+
+def test_the_example_env_file_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What an operator copies to .env starts the bot (every schedule in it is readable)."""
+    example = Path(__file__).resolve().parents[1] / ".env.example"
+    settings = load_settings(_env_file=example, telegram_bot_token="123:ABC")
+    assert settings.schedule_summary.slots == ((4, time(16, 0)),)
+
+
 def test_env_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("ADMIN_TELEGRAM_IDS", raising=False)
     env_file = tmp_path / ".env"
@@ -79,6 +104,8 @@ def test_env_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  #
         ("WEBHOOK_PORT", "seventy", "WEBHOOK_PORT"),
         ("DATABASE_URL", "mysql://x@y/z", "DATABASE_URL"),
         ("WEBHOOK_URL", "https://example.org/hook", "WEBHOOK_SECRET wajib diisi"),
+        ("SCHEDULE_REMINDERS", "kamis 9 pagi", "SCHEDULE_REMINDERS"),
+        ("SCHEDULE_ANALYSIS", "25:00", "SCHEDULE_ANALYSIS"),
     ],
 )
 def test_bad_value_gives_one_line_naming_the_variable(

@@ -34,8 +34,9 @@ def _time_of_day(value: object) -> object:
     return parse_time(value) if isinstance(value, str) else value
 
 
-# Schedules are read once, here: the rest of the bot gets them parsed.
-WeeklySchedule = Annotated[Schedule, BeforeValidator(_weekly)]
+# Schedules are read once, here: the rest of the bot gets them parsed. NoDecode: the text is
+# ours to read, not JSON (pydantic-settings would try JSON for a structured type).
+WeeklySchedule = Annotated[Schedule, NoDecode, BeforeValidator(_weekly)]
 TimeOfDay = Annotated[time, BeforeValidator(_time_of_day)]
 
 
