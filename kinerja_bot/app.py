@@ -32,6 +32,7 @@ from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
 from kinerja_bot.core.update_processing import PerUserOrderedProcessor
 from kinerja_bot.development.handlers import build_development_handlers
+from kinerja_bot.evaluation.competency_handlers import build_competency_handlers
 from kinerja_bot.evaluation.handlers import build_evaluation_handlers
 from kinerja_bot.exports.handlers import build_export_handlers
 from kinerja_bot.ikm.followup.handlers import build_followup_handlers
@@ -116,8 +117,11 @@ def register_handlers(application: KinerjaApplication) -> None:
         application.add_handler(handler)
     for handler in build_overview_handlers():
         application.add_handler(handler)
-    # Evaluation: the /nilai conversation, then /evaluasi and /laporansaya (files); /analisis.
+    # Evaluation: the /nilai and /kompetensi conversations, then /evaluasi and /laporansaya
+    # (files); /analisis.
     for handler in build_evaluation_handlers():
+        application.add_handler(handler)
+    for handler in build_competency_handlers():
         application.add_handler(handler)
     for handler in build_export_handlers():
         application.add_handler(handler)

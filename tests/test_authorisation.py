@@ -35,6 +35,7 @@ from kinerja_bot.core.rules.periods import wib_today
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
 from kinerja_bot.development.texts import TEXTS as DEVELOPMENT
+from kinerja_bot.evaluation.competency_handlers import TEXTS as COMPETENCY
 from kinerja_bot.evaluation.handlers import TEXTS as EVALUATION
 from kinerja_bot.exports.handlers import TEXTS as FILES
 from kinerja_bot.ikm.followup.handlers import TEXTS as FOLLOWUP
@@ -72,6 +73,7 @@ EXPECTED = {
     "/tim": "✗✗✗✓✓✗✓✗",
     "/cuti": "✗✗✓✓✓✓✓✗",
     "/nilai": "✗✗✗✓✓✗✗✗",
+    "/kompetensi": "✗✗✗✓✓✗✗✗",
     "/evaluasi": "✗✗✓✓✓✓✓✗",
     "/laporansaya": "✗✗✓✓✓✓✓✗",
     "/pengembangan": "✗✗✓✓✓✓✓✗",
@@ -117,6 +119,7 @@ def refusals(nip_and_name: tuple[str, str] | None) -> set[str]:
         (LEAVE, "bukan_pegawai"),
         (LEAVE, "peringatan_bukan_milik"),
         (EVALUATION, "bukan_atasan"),
+        (COMPETENCY, "bukan_atasan"),
         (FILES, "bukan_pegawai"),
         (DEVELOPMENT, "bukan_pegawai"),
         (ANALYSIS, "bukan_kepala"),

@@ -57,6 +57,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("cuti", employee),
     # Evaluation, needs analysis and personal files (evaluation/, analysis/).
     Command("nilai", atasan),
+    Command("kompetensi", atasan),
     Command("evaluasi", employee),
     Command("laporansaya", employee),
     Command("analisis", head_or_admin),

@@ -544,6 +544,22 @@ class Appreciation(SQLModel, table=True):
     created_at: datetime = timestamp(index=True)
 
 
+class CompetencyAssessment(SQLModel, table=True):
+    """The atasan's score of one competency of an ASN for a period (PermenPANRB 6/2022,
+    Format B.1.9): 1–5 with the reason; evaluated again, the row is replaced."""
+
+    __table_args__ = (UniqueConstraint("employee_id", "period", "kompetensi"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    employee_id: int = Field(foreign_key="employee.id", index=True)
+    period: str = Field(max_length=16, index=True)
+    kompetensi: str = Field(max_length=32)  # a CompetencyType
+    score: int
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    decided_by_id: int = Field(foreign_key="employee.id")
+    decided_at: datetime = timestamp()
+
+
 # --- Plumbing ------------------------------------------------------------------------------
 
 

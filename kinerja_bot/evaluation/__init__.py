@@ -1,6 +1,7 @@
 """Periodic evaluation: /nilai (atasan rate their subordinates). `service` holds the rules on
-the database, `handlers` the Telegram side (`build_evaluation_handlers`). An ASN's own files
-(/evaluasi, /laporansaya) and the evaluation pack spreadsheet are in `exports`.
+the database, `handlers` the Telegram side (`build_evaluation_handlers`); /kompetensi (the
+atasan's competency scores, Format B.1.9) is `competency` and `competency_handlers`. An ASN's
+own files (/evaluasi, /laporansaya) and the evaluation pack spreadsheet are in `exports`.
 See docs/evaluation.md."""
 
 from kinerja_bot.evaluation.service import (
