@@ -25,7 +25,7 @@ from kinerja_bot.core.models import Employee, TrainingOffer, Unit, id_of
 from kinerja_bot.core.outbox import DeliveryReport, Outgoing, deliver_all
 from kinerja_bot.core.rules.periods import Period, format_date_id
 from kinerja_bot.core.telegram_ui import Button, keyboard
-from kinerja_bot.core.texts import Markup
+from kinerja_bot.core.texts import BUTTON_LABEL_LIMIT, Markup
 from kinerja_bot.development import Match, format_jp
 
 OFFER_JOB = "tawaran"
@@ -77,7 +77,7 @@ def offer_keyboard(report: NeedsReport) -> tuple[str, list[list[Button]]] | None
             "tombol_tawarkan", nomor=number, kode=offer.kode, jumlah=len(need.concerned)
         )
         data = offer_data(report.period, id_of(unit.unit), need, offer.offer_id)
-        rows.append([(str(label), data)])
+        rows.append([(str(label)[:BUTTON_LABEL_LIMIT], data)])  # a long catalog code
     return TEXTS.get("tawarkan_judul", daftar=Markup("\n".join(lines))), rows
 
 
