@@ -142,6 +142,9 @@ class Need:
     base: int
     action: str
     evidence: Evidence
+    # The employees (ids) a course offered for this need goes to: the holders behind on the
+    # indicator, or those who asked for training; nobody for SKM unsur and obstacles.
+    concerned: tuple[int, ...] = ()
 
     @property
     def breadth(self) -> float:
@@ -340,6 +343,7 @@ def indicator_needs(
                     ),
                     top_obstacle=top_obstacle,
                 ),
+                concerned=tuple(sorted({i.indicator.employee_id for i in behind})),
             )
         )
     return needs
@@ -421,6 +425,7 @@ def support_needs(
                     people=tuple(names.get(e, "-") for e in people),
                     details=tuple(_most_frequent_texts(r.dukungan for r in items)[:3]),
                 ),
+                concerned=tuple(sorted(people)),
             )
         )
     return needs

@@ -28,7 +28,7 @@ from kinerja_bot.core.rules.skm import UNSUR_BY_CODE
 from kinerja_bot.core.texts import MESSAGE_LIMIT, Markup, TextBook
 from kinerja_bot.core.vocabulary import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
 from kinerja_bot.core.vocabulary import category_label as vocabulary_label
-from kinerja_bot.development import CatalogOffer, rank, reason_of
+from kinerja_bot.development import CatalogOffer, Match, rank, reason_of
 
 __all__ = [
     "TEXTS",
@@ -37,6 +37,7 @@ __all__ = [
     "need_texts",
     "needs_chart_png",
     "plain",
+    "proposed_offers",
     "render_needs_chart",
     "render_needs_report",
 ]
@@ -80,6 +81,14 @@ TEXTS = TextBook(
         "unit_di_luar": ("kode",),
         "pelatihan_cocok": ("daftar",),
         "pelatihan_baris": ("nama", "kode", "mulai", "alasan"),
+        "tawarkan_judul": ("daftar",),
+        "tawarkan_baris": ("nomor", "kode", "subjek", "unit"),
+        "tombol_tawarkan": ("nomor", "kode", "jumlah"),
+        "tawaran": ("unit", "subjek", "nama", "penyelenggara", "jp", "mulai", "selesai"),
+        "tombol_daftar_tawaran": (),
+        "tawaran_terkirim": ("nama", "terkirim", "sudah", "tak_terjangkau"),
+        "sudah_ditawarkan": ("nama",),
+        "peringatan_bukan_kepala": (),
     },
 )
 
@@ -202,10 +211,15 @@ def scope_text(report: NeedsReport) -> str:
     return TEXTS.get("cakupan_unit", unit=", ".join(unit.nama for unit in report.roots))
 
 
+def proposed_offers(need: Need, offers: Sequence[CatalogOffer]) -> list[Match]:
+    """The catalog offers proposed for a need, best first."""
+    signal = need_signal(need)
+    return rank(signal, offers, limit=OFFERS_PER_NEED) if signal and offers else []
+
+
 def offers_text(need: Need, offers: Sequence[CatalogOffer]) -> str | None:
     """The best catalog offers for a need, each with why it matched; None when none does."""
-    signal = need_signal(need)
-    matches = rank(signal, offers, limit=OFFERS_PER_NEED) if signal and offers else []
+    matches = proposed_offers(need, offers)
     if not matches:
         return None
     lines = [
