@@ -132,8 +132,9 @@ def render_candidates(unit: Unit, period: Period, candidates: Sequence[PersonEvi
         for p in candidates
     ]
     if not candidates:
-        lines.append(TEXTS.get("berprestasi_kosong"))
-    ikm = candidates[0].unit_ikm if candidates else None
+        return "\n".join([*lines, TEXTS.get("berprestasi_kosong")])
+    # Every candidate of one list carries the same unit IKM (the list's scope).
+    ikm = candidates[0].unit_ikm
     lines.append(
         TEXTS.get("berprestasi_ikm", ikm=format_number_id(ikm, 2))
         if ikm is not None
