@@ -1,7 +1,9 @@
-"""The quarterly needs analysis' place in the timetable (first working day of the quarter)."""
+"""The quarterly needs analysis and the ASN berprestasi candidates in the timetable (both on
+the first working day of the quarter, at SCHEDULE_ANALYSIS)."""
 
 from __future__ import annotations
 
+from kinerja_bot.analysis.berprestasi import run_berprestasi
 from kinerja_bot.analysis.quarterly import run_needs_analysis
 from kinerja_bot.core.jobs import ScheduledJob
 from kinerja_bot.core.rules.periods import PeriodKind
@@ -13,5 +15,11 @@ JOBS = (
         lambda s: daily(s.schedule_analysis, Rule.FIRST_WORKING_DAY_OF_QUARTER),
         PeriodKind.QUARTER,
         run_needs_analysis,
+    ),
+    ScheduledJob(
+        "berprestasi",
+        lambda s: daily(s.schedule_analysis, Rule.FIRST_WORKING_DAY_OF_QUARTER),
+        PeriodKind.QUARTER,
+        run_berprestasi,
     ),
 )

@@ -24,6 +24,7 @@ from enum import IntEnum, StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kinerja_bot.analysis.effect import DevelopmentEffect, development_effects
 from kinerja_bot.analysis.sources import (
     LoadedResponse,
     employees_in,
@@ -47,6 +48,7 @@ from kinerja_bot.core.rules.skm import (
 )
 from kinerja_bot.core.vocabulary import OBSTACLE_CATEGORIES, SUPPORT_CATEGORIES
 from kinerja_bot.development import DEVELOPMENT_REQUESTS, CatalogOffer, NeedSignal, open_catalog
+from kinerja_bot.recognition.service import Given, appreciation_for
 from kinerja_bot.reporting import (
     IndicatorProgress,
     indicator_progress,
@@ -166,6 +168,8 @@ class UnitNeeds:
     reporting_staff: int
     respondents: int
     needs: tuple[Need, ...]
+    # Apresiasi the unit's own staff received in the period, oldest first.
+    appreciation: tuple[Given, ...] = ()
 
     @property
     def rank_key(self) -> tuple[int, int, str]:
@@ -186,6 +190,8 @@ class NeedsReport:
     units: tuple[UnitNeeds, ...]
     # The training catalog still open on the day of the analysis, to propose offers per need.
     offers: tuple[CatalogOffer, ...] = ()
+    # Completed development tied to a need, with its indicators before and after.
+    effects: tuple[DevelopmentEffect, ...] = ()
 
     @property
     def with_needs(self) -> list[UnitNeeds]:
@@ -265,10 +271,15 @@ async def _build(
             *support_needs(unit_reports, names, reporting),
         ]
         needs.sort(key=lambda need: need.rank_key)
-        result.append(UnitNeeds(unit, len(staff), reporting, len(unit_responses), tuple(needs)))
+        staff_ids = [id_of(e) for e in staff]
+        thanks = await appreciation_for(session, staff_ids, period.start, as_of)
+        result.append(
+            UnitNeeds(unit, len(staff), reporting, len(unit_responses), tuple(needs), tuple(thanks))
+        )
     result.sort(key=lambda unit_needs: unit_needs.rank_key)
     offers = tuple(await open_catalog(session, today))
-    return NeedsReport(period, as_of, roots, tuple(result), offers)
+    effects = tuple(await development_effects(session, employees, progress, period, as_of))
+    return NeedsReport(period, as_of, roots, tuple(result), offers, effects)
 
 
 def need_signal(need: Need) -> NeedSignal | None:

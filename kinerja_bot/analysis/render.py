@@ -89,6 +89,31 @@ TEXTS = TextBook(
         "tawaran_terkirim": ("nama", "terkirim", "sudah", "tak_terjangkau"),
         "sudah_ditawarkan": ("nama",),
         "peringatan_bukan_kepala": (),
+        "apresiasi_judul": ("periode",),
+        "apresiasi_unit": ("unit", "jumlah"),
+        "apresiasi": ("pemberi", "penerima", "tanggal", "catatan"),
+        "apresiasi_lainnya": ("jumlah",),
+        "apresiasi_kosong": (),
+        "efek_judul": ("periode",),
+        "efek_pengembangan": ("nama", "pelatihan", "tanggal", "kaitan"),
+        "efek_indikator": ("indikator", "sebelum", "sesudah"),
+        "efek_kaitan_permintaan": (),
+        "efek_kaitan_indikator": (),
+        "efek_tanpa_angka": (),
+        "efek_kosong": (),
+        "berprestasi_judul": ("unit", "periode"),
+        "berprestasi_orang": (
+            "nama",
+            "nip",
+            "indikator",
+            "terendah",
+            "apresiasi",
+            "pengembangan",
+            "jp",
+        ),
+        "berprestasi_kosong": (),
+        "berprestasi_ikm": ("ikm",),
+        "berprestasi_ikm_belum": (),
     },
 )
 
@@ -99,6 +124,8 @@ NAMES_SHOWN = 5
 CHART_BARS = 10
 # How many catalog offers are proposed for one need.
 OFFERS_PER_NEED = 3
+# How many thanks are quoted per unit (the count covers all).
+APPRECIATION_PER_UNIT = 5
 LEVEL_COLORS = {Level.TINGGI: RED, Level.SEDANG: AMBER, Level.RENDAH: "#F0E442"}
 
 
@@ -270,6 +297,70 @@ def _unit_block(
     return lines
 
 
+def appreciation_block(report: NeedsReport) -> str:
+    """Apresiasi given in the period, per unit (the units whose staff received any)."""
+    lines = [TEXTS.get("apresiasi_judul", periode=report.period.title)]
+    thanked = sorted(
+        (unit for unit in report.units if unit.appreciation), key=lambda u: u.unit.kode
+    )
+    for unit in thanked:
+        lines.append(
+            TEXTS.get("apresiasi_unit", unit=unit.unit.nama, jumlah=len(unit.appreciation))
+        )
+        lines += [
+            TEXTS.get(
+                "apresiasi",
+                pemberi=given.giver,
+                penerima=given.receiver,
+                tanggal=format_date_id(given.given_on),
+                catatan=given.note,
+            )
+            for given in unit.appreciation[:APPRECIATION_PER_UNIT]
+        ]
+        if len(unit.appreciation) > APPRECIATION_PER_UNIT:
+            lines.append(
+                TEXTS.get(
+                    "apresiasi_lainnya", jumlah=len(unit.appreciation) - APPRECIATION_PER_UNIT
+                )
+            )
+    if not thanked:
+        lines.append(TEXTS.get("apresiasi_kosong"))
+    return "\n".join(lines)
+
+
+def _pct(value: float | None) -> str:
+    return TEXTS.get("efek_tanpa_angka") if value is None else format_percent_id(value, 1)
+
+
+def effect_block(report: NeedsReport) -> str:
+    """Completed development tied to a need: its indicators before and after, labelled as an
+    association (the heading says so), never as proof."""
+    lines = [TEXTS.get("efek_judul", periode=report.period.title)]
+    for effect in report.effects:
+        kaitan = "efek_kaitan_permintaan" if effect.asked_for_it else "efek_kaitan_indikator"
+        lines.append(
+            TEXTS.get(
+                "efek_pengembangan",
+                nama=effect.person,
+                pelatihan=effect.course,
+                tanggal=format_date_id(effect.completed_on),
+                kaitan=TEXTS.get(kaitan),
+            )
+        )
+        lines += [
+            TEXTS.get(
+                "efek_indikator",
+                indikator=change.name,
+                sebelum=_pct(change.before_pct),
+                sesudah=_pct(change.after_pct),
+            )
+            for change in effect.changes
+        ]
+    if not report.effects:
+        lines.append(TEXTS.get("efek_kosong"))
+    return "\n".join(lines)
+
+
 def render_needs_report(
     report: NeedsReport,
     *,
@@ -294,6 +385,8 @@ def render_needs_report(
     if report.with_needs and report.without_needs:
         names = ", ".join(unit.unit.nama for unit in report.without_needs)
         blocks.append(TEXTS.get("tanpa_kebutuhan", unit=names))
+    blocks.append(appreciation_block(report))
+    blocks.append(effect_block(report))
     return _pack(blocks, limit)
 
 

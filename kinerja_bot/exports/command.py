@@ -1,5 +1,5 @@
-"""`kinerja-bot ekspor laporan|skm|tiket|analisis|evaluasi|pengembangan --periode P [--unit
-KODE] -o FILE`."""
+"""`kinerja-bot ekspor laporan|skm|tiket|analisis|evaluasi|pengembangan|berprestasi --periode P
+[--unit KODE] -o FILE`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import asyncio
 from datetime import date, datetime
 from pathlib import Path
 
+from kinerja_bot.analysis.berprestasi import unit_candidates
 from kinerja_bot.analysis.needs import build_needs_report
-from kinerja_bot.analysis.sources import scope_of
+from kinerja_bot.analysis.sources import scope_of, units_in
 from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
 from kinerja_bot.core.cli_common import CliError, with_database
 from kinerja_bot.core.db import Database
@@ -19,6 +20,7 @@ from kinerja_bot.core.settings import Settings
 from kinerja_bot.development import development_by_person
 from kinerja_bot.evaluation import NotAnEvaluationPeriod, parse_evaluation_period
 from kinerja_bot.exports.datasets import (
+    berprestasi_table,
     development_tables,
     needs_table,
     reports_table,
@@ -33,7 +35,7 @@ from kinerja_bot.exports.evaluation_pack import (
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.exports.workbook import ExportFormatError, Table, output_format, write_tables
 
-KINDS = ("laporan", "skm", "tiket", "analisis", "evaluasi", "pengembangan")
+KINDS = ("laporan", "skm", "tiket", "analisis", "evaluasi", "pengembangan", "berprestasi")
 
 
 async def _unit_id(database: Database, kode: str | None) -> int | None:
@@ -61,6 +63,16 @@ async def build_tables(
         if kind == "pengembangan":
             people = await development_by_person(session, period.start.year, scope, today)
             return development_tables(people)
+        if kind == "berprestasi":
+            # Each unit's own staff, so nobody is listed twice.
+            candidates = [
+                person
+                for unit in sorted(await units_in(session, scope), key=lambda u: u.nama)
+                for person in await unit_candidates(
+                    session, unit, period, today=today, scope={id_of(unit)}
+                )
+            ]
+            return [berprestasi_table(candidates)]
         report = await build_needs_report(session, unit_id, period, today=today)
         return [needs_table(report)]
 

@@ -10,6 +10,7 @@ from datetime import date
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kinerja_bot.analysis.berprestasi import PersonEvidence
 from kinerja_bot.analysis.needs import NeedsReport
 from kinerja_bot.analysis.render import need_texts, plain
 from kinerja_bot.analysis.sources import (
@@ -422,6 +423,38 @@ def needs_table(report: NeedsReport) -> Table:
                 )
             )
     return Table("analisis", NEEDS_COLUMNS, rows)
+
+
+BERPRESTASI_COLUMNS = (
+    C("unit"),
+    C("nama"),
+    C("nip"),
+    C("indikator_sesuai_jadwal", Kind.INTEGER),
+    C("capaian_terendah", Kind.NUMBER),
+    C("apresiasi", Kind.INTEGER),
+    C("pengembangan_selesai", Kind.INTEGER),
+    C("jp", Kind.NUMBER),
+    C("ikm_unit", Kind.NUMBER),
+)
+
+
+def berprestasi_table(candidates: Iterable[PersonEvidence]) -> Table:
+    """The ASN berprestasi candidates with their evidence, unit by unit (alphabetical)."""
+    rows: list[Sequence[Cell]] = [
+        (
+            p.unit,
+            p.nama,
+            p.nip,
+            p.on_track,
+            p.lowest_pct,
+            p.appreciation,
+            p.developments,
+            p.jp,
+            p.unit_ikm,
+        )
+        for p in candidates
+    ]
+    return Table("berprestasi", BERPRESTASI_COLUMNS, rows)
 
 
 # --- Competency development ------------------------------------------------------------------

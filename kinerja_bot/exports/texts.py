@@ -18,6 +18,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "unit_kode",
         "unit",
         "atasan",
+        # ASN berprestasi candidates
+        "indikator_sesuai_jadwal",
+        "capaian_terendah",
+        "apresiasi",
+        "pengembangan_selesai",
+        "ikm_unit",
         # progress reports
         "minggu",
         "kode_iki",
@@ -113,6 +119,7 @@ SHEETS = (
     "rekap_evaluasi",
     "pengembangan_asn",
     "pengembangan_kegiatan",
+    "berprestasi",
 )
 
 FORM = {

@@ -133,4 +133,6 @@ async def test_chart_shows_the_top_needs(database: Database) -> None:
     empty = NeedsReport(report.period, TODAY, (), ())
     assert needs_chart_png(empty) is None
     (message,) = render_needs_report(empty)
-    assert message.endswith("\n\n" + TEXTS.get("tidak_ada_kebutuhan"))
+    assert "\n\n" + TEXTS.get("tidak_ada_kebutuhan") + "\n\n" in message
+    assert TEXTS.get("apresiasi_kosong") in message
+    assert message.endswith(TEXTS.get("efek_kosong"))
