@@ -27,6 +27,7 @@ from kinerja_bot.core.models import CompetencyType, Employee, id_of
 from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.periods import Period, PeriodError, parse_period, wib_today
 from kinerja_bot.core.telegram_ui import (
+    answer_with,
     callback_int,
     cancel_forgetting,
     conversation,
@@ -328,18 +329,6 @@ async def _lost(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def old_button(update: Update, context: BotContext) -> None:
-    await take_press(update, TEXTS.get("peringatan_tombol_lama"))
-
-
-async def not_expected(update: Update, context: BotContext) -> None:
-    await reply(update, TEXTS.get("pilih_tombol"))
-
-
-async def other_command(update: Update, context: BotContext) -> None:
-    await reply(update, TEXTS.get("sedang_menilai"))
-
-
 def _button(step: str, callback: Any, suffix: str = "") -> CallbackQueryHandler[BotContext, Any]:
     return CallbackQueryHandler(callback, pattern=f"^{PREFIX}:{step}{suffix}$")
 
@@ -362,9 +351,12 @@ def build_competency_conversation() -> ConversationHandler[Any]:
                 "batal", cancel_forgetting(COMPETENCY_DRAFT.key, book=TEXTS, key="dibatalkan")
             ),
             CommandHandler("kompetensi", start),
-            CallbackQueryHandler(old_button, pattern=f"^{PREFIX}:"),
-            MessageHandler(filters.COMMAND, other_command),
-            MessageHandler(~filters.COMMAND, not_expected),
+            # A button of an earlier step: answered, nothing changes.
+            CallbackQueryHandler(
+                alert_with(TEXTS, "peringatan_tombol_lama"), pattern=f"^{PREFIX}:"
+            ),
+            MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menilai")),
+            MessageHandler(~filters.COMMAND, answer_with(TEXTS, "pilih_tombol")),
         ],
         on_timeout=conversation_timed_out,
     )

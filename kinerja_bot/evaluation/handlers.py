@@ -23,6 +23,7 @@ from telegram.ext import (
 
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
+from kinerja_bot.core.guards import alert_with
 from kinerja_bot.core.models import Employee, Evaluation, id_of, utcnow
 from kinerja_bot.core.people import current_person
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
@@ -36,6 +37,7 @@ from kinerja_bot.core.rules.periods import (
 from kinerja_bot.core.rules.predikat import BERAKHLAK, Rating, predikat
 from kinerja_bot.core.telegram_ui import (
     Button,
+    answer_with,
     callback_int,
     conversation,
     conversation_timed_out,
@@ -662,20 +664,6 @@ async def _lost(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-async def old_button(update: Update, context: BotContext) -> None:
-    """A /nilai button from an earlier step: answer it, change nothing."""
-    await take_press(update, TEXTS.get("peringatan_tombol_lama"))
-
-
-async def not_expected(update: Update, context: BotContext) -> None:
-    """Text, media or a sticker where a button (or a note) is expected."""
-    await reply(update, TEXTS.get("pilih_tombol"))
-
-
-async def other_command(update: Update, context: BotContext) -> None:
-    await reply(update, TEXTS.get("sedang_menilai"))
-
-
 async def cancel(update: Update, context: BotContext) -> int:
     """/batal inside /nilai: saved ratings stay, the draft goes."""
     EVALUATION_DRAFT.drop(context)
@@ -709,9 +697,12 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
         fallbacks=[
             CommandHandler("batal", cancel),
             CommandHandler("nilai", start),
-            CallbackQueryHandler(old_button, pattern=f"^{PREFIX}:"),
-            MessageHandler(filters.COMMAND, other_command),
-            MessageHandler(~filters.COMMAND, not_expected),
+            # A button of an earlier step: answered, nothing changes.
+            CallbackQueryHandler(
+                alert_with(TEXTS, "peringatan_tombol_lama"), pattern=f"^{PREFIX}:"
+            ),
+            MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menilai")),
+            MessageHandler(~filters.COMMAND, answer_with(TEXTS, "pilih_tombol")),
         ],
         on_timeout=conversation_timed_out,
     )
