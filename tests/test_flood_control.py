@@ -52,14 +52,15 @@ def test_the_window_slides_and_one_refusal_per_burst_is_announced() -> None:
     assert guard.first_refusal(USER + 2) is True
 
 
-def test_idle_users_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kinerja_bot.core.flood_control.PRUNE_ABOVE", 5)
+def test_idle_users_are_forgotten_once_a_window_has_passed() -> None:
     clock = Clock()
     guard = FloodGuard(limit=3, window=10, clock=clock)
     for user in range(5):
         guard.admit(user)
-    clock.now += 20
+    clock.now += 5
     guard.admit(99)
+    assert set(guard._hits) == {0, 1, 2, 3, 4, 99}  # all still within their window
+    clock.now += 6
     guard.admit(100)
     assert set(guard._hits) == {99, 100}
 

@@ -46,8 +46,6 @@ log = logging.getLogger(__name__)
 
 # Its own handler group, before every feature (group 0) and before anything tests add at -1.
 FLOOD_GROUP = -100
-# Forget idle users once this many are tracked, so memory stays bounded.
-PRUNE_ABOVE = 10_000
 
 
 @dataclass
@@ -59,6 +57,7 @@ class FloodGuard:
     clock: Callable[[], float] = time.monotonic
     _hits: dict[int, deque[float]] = field(default_factory=dict)
     _warned: set[int] = field(default_factory=set)
+    _next_prune: float | None = None
 
     def admit(self, user_id: int) -> bool:
         """Count one update of this user; False when it is over the limit."""
@@ -67,8 +66,13 @@ class FloodGuard:
         while hits and hits[0] <= now - self.window:
             hits.popleft()
         hits.append(now)
-        if len(self._hits) > PRUNE_ABOVE:
+        # Once a window, forget the users idle for a whole window: their counts are empty
+        # anyway, and a city's worth of them would each keep a deque.
+        if self._next_prune is None:
+            self._next_prune = now + self.window
+        elif now >= self._next_prune:
             self._prune(now)
+            self._next_prune = now + self.window
         if len(hits) <= self.limit:
             self._warned.discard(user_id)
             return True
