@@ -19,6 +19,7 @@ from kinerja_bot.core.flood_control import (
     FloodHandler,
     PatientRateLimiter,
 )
+from kinerja_bot.core.outbox import SCHEDULED
 from kinerja_bot.core.settings import ConfigError, Settings, load_settings
 from kinerja_bot.general import TEXTS as GENERAL
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
@@ -196,3 +197,23 @@ async def test_only_users_waiting_long_for_a_reply_are_told_it_is_busy_once() ->
     assert all(replied_at[chat] >= at + NOTICE_GAP_SECONDS for at, chat in notices)
     assert notices[-1][0] < replied_at[21]  # the notices went ahead of the queue
     assert sorted(replied_at) == [*range(1, 101), 5000]
+
+
+async def test_scheduled_messages_wait_behind_every_reply() -> None:
+    clock = FakeClock()
+    limiter, calls = limiter_on(clock, per_second=10), TelegramCalls(clock)
+
+    async def scheduled(chat: int) -> None:
+        SCHEDULED.set(True)  # as the outbox does around each send (this task's context only)
+        data = {"chat_id": chat, "text": REPLY}
+        await limiter.process_request(calls, ("sendMessage", data), {}, "sendMessage", data, None)
+
+    broadcast = [asyncio.create_task(scheduled(chat)) for chat in range(5001, 5021)]
+    await asyncio.gather(*broadcast[:3])  # the broadcast has begun
+    await send_all(limiter, calls, list(range(1, 6)))  # five users ask for something meanwhile
+    await asyncio.gather(*broadcast)
+    order = [chat for _, chat, _ in calls.sent]
+    first_reply = order.index(1)
+    assert order[first_reply : first_reply + 5] == [1, 2, 3, 4, 5]  # straight after asking
+    assert first_reply < 10 and order[-1] > 5000  # ahead of most of the broadcast
+    assert sorted(order) == [*range(1, 6), *range(5001, 5021)]  # nothing dropped

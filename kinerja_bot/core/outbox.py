@@ -23,6 +23,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -48,6 +49,9 @@ BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0)
 CLAIM_LEASE = timedelta(minutes=2)
 # Enough concurrent senders that Telegram's latency, not we, is never the bottleneck.
 WORKERS = 30
+# True while a scheduled message is on its way: in the bot process, the rate limiter of its
+# Bot API calls (`flood_control.PatientRateLimiter`) lets every waiting reply go first.
+SCHEDULED = ContextVar("scheduled_send", default=False)
 
 
 @dataclass
@@ -319,10 +323,13 @@ def part_senders(outgoing: Outgoing) -> list[PartSender]:
 
 
 async def attempt(send: PartSender, bot: Bot) -> Message | TelegramError:
+    scheduled = SCHEDULED.set(True)
     try:
         return await send(bot)
     except TelegramError as error:
         return error
+    finally:
+        SCHEDULED.reset(scheduled)
 
 
 def describe(error: TelegramError) -> str:
