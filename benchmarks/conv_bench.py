@@ -205,7 +205,15 @@ async def kinerja_run(
     application = build_application(
         settings, request=LatentRequest(api, latency), database=database, rate_limit=False
     )
+    errors: list[object] = []
+
+    async def count(update: object, context: Any) -> None:
+        errors.append(context.error)
+
+    application.add_error_handler(count)
     timing = await drive(application, api, lapor, users, at_once=at_once)
+    if errors:  # the figures would flatter a bot that failed some users
+        raise AssertionError(f"{len(errors)} errors, the first: {errors[0]!r}")
     async with Database(url).session() as session:
         saved = (await session.exec(select(func.count()).select_from(ProgressReport))).one()
     if saved != len(users):

@@ -60,6 +60,12 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         self._stored_drafts: dict[int, str] = {}  # user id → the JSON of the stored row
         self._stored_states: dict[StateKey, object] = {}
         self._batch: _Batch | None = None
+        # Built once: SQLAlchemy then compiles each only once too (an upsert's `excluded`
+        # columns are a fresh alias of the table every time one is built).
+        self._upsert_draft = self._upsert(UserData, ["user_id"], ["data", "updated_at"])
+        self._upsert_state = self._upsert(
+            ConversationState, ["name", "key"], ["state", "updated_at"]
+        )
         self._commits: set[asyncio.Task[None]] = set()  # referenced while they run
 
     async def get_user_data(self) -> dict[int, UD]:
@@ -84,7 +90,7 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
             return
         row = {"user_id": user_id, "data": deepcopy(data), "updated_at": utcnow()}
         await self._write(
-            self._upsert(UserData, row, ["user_id"], ["data", "updated_at"]),
+            self._upsert_draft.values(**row),
             lambda: self._stored_drafts.__setitem__(user_id, encoded),
         )
 
@@ -123,16 +129,16 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
             return
         row = {"name": name, "key": where[1], "state": new_state, "updated_at": utcnow()}
         await self._write(
-            self._upsert(ConversationState, row, ["name", "key"], ["state", "updated_at"]),
+            self._upsert_state.values(**row),
             lambda: self._stored_states.__setitem__(where, new_state),
         )
 
     def _upsert(
-        self, table: type[Any], row: dict[str, Any], keys: list[str], values: list[str]
-    ) -> Executable:
+        self, table: type[Any], keys: list[str], values: list[str]
+    ) -> sqlite.Insert | postgresql.Insert:
         """INSERT … ON CONFLICT DO UPDATE: one statement, whether the row is there or not."""
         dialect = sqlite if is_sqlite(self.database.engine) else postgresql
-        statement = dialect.insert(table).values(**row)
+        statement = dialect.insert(table)
         return statement.on_conflict_do_update(
             index_elements=keys, set_={name: statement.excluded[name] for name in values}
         )
