@@ -5,6 +5,8 @@ chat); every call takes 100 ms of round-trip. Figures: `broadcast_msgs_per_s` (g
 90 % of the limit), `broadcast_429`, `broadcast_lost` (recipients without their reminder) and
 `broadcast_duplicates` (recipients who got it more than once), all three goal 0. SQLite in a
 temporary folder; with BENCH_DATABASE_URL also `broadcast_msgs_per_s_postgres`.
+`pacer_msgs_per_s` is the pacer alone: 30 senders, each send a 100 ms sleep, no database and
+no Bot API; the ceiling the pacing puts on a broadcast whatever else costs time.
 
     .venv/bin/python -m benchmarks.broadcast_bench [--quick]
 """
@@ -32,7 +34,7 @@ from benchmarks.common import (
     postgres_url,
 )
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.outbox import JobServices, Pacer
+from kinerja_bot.core.outbox import WORKERS, JobServices, Pacer
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.reminders.jobs import run_reminders
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
@@ -65,10 +67,25 @@ async def broadcast(database_url: str, count: int) -> Figures:
     }
 
 
+async def pacer_alone(count: int) -> float:
+    pacer = Pacer()
+    chats = iter(range(count))
+
+    async def sender() -> None:
+        for chat in chats:
+            async with pacer.turn(chat):
+                await asyncio.sleep(ROUND_TRIP)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(sender() for _ in range(WORKERS)))
+    return count / (time.perf_counter() - started)
+
+
 def run(quick: bool = False) -> Figures:
     count = 600 if quick else 3000
     with tempfile.TemporaryDirectory(prefix="kinerja-broadcast-") as folder:
         figures = asyncio.run(broadcast(fresh_sqlite(Path(folder), "broadcast"), count))
+    figures["pacer_msgs_per_s"] = round(asyncio.run(pacer_alone(300)), 2)
     database_url = postgres_url()
     if database_url is not None:
         on_postgres = asyncio.run(broadcast(fresh_postgres(database_url), count))

@@ -123,8 +123,11 @@ class Pacer:
                     self._last_to.get(chat_id, -1e9) + self.per_chat_seconds - now,
                 )
                 if wait <= 0:
-                    # After a quiet spell the next send goes at once, not a burst to catch up.
-                    self._next_start = max(self._next_start, now) + 1 / self.per_second
+                    # A turn given late (a busy event loop oversleeps) keeps the schedule, or
+                    # each delay would be lost for good; after a quiet spell the schedule
+                    # starts again from now, not with a burst to catch up.
+                    interval = 1 / self.per_second
+                    self._next_start = max(self._next_start, now - interval) + interval
                     self._last_to[chat_id] = now
                     return
                 await self.sleep(wait)
