@@ -56,12 +56,13 @@ def _sqlite_pragmas(busy_seconds: float, dbapi_connection: Any, _record: Any) ->
     cursor.close()
 
 
-# SQLite connections, all kept open: as many as SQLAlchemy's default pool allowed at once
-# (5, plus 10 overflow connections), but the overflow ones were closed after each burst and
-# opened again, with their pragmas, on the next (~57 openings in a benchmark run of 4,000
-# updates). Fewer connections would make sessions wait longer for one in a burst (30 s, then
-# "gangguan"); more would only make more writers wait in SQLite's busy handler.
-SQLITE_POOL_SIZE = 15
+# SQLite connections, all kept open. SQLAlchemy's default (5, plus 10 overflow connections
+# closed after each burst) opened ~57 connections, each with its pragmas, in a benchmark run
+# of 4,000 updates. And SQLite has one writer at a time: 15 connections writing at once wait in
+# its busy handler, which polls rather than queues, and under a burst some waited past their
+# busy timeout ("database is locked", measured with 15 kept open). Five serve one writer well;
+# more sessions wait for a connection in the pool, first come first served.
+SQLITE_POOL_SIZE = 5
 
 
 def _pool_options(url: str) -> dict[str, Any]:

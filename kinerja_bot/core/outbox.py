@@ -123,11 +123,10 @@ class Pacer:
                     self._last_to.get(chat_id, -1e9) + self.per_chat_seconds - now,
                 )
                 if wait <= 0:
-                    # A turn given late (a busy event loop oversleeps) keeps the schedule, or
-                    # each delay would be lost for good; after a quiet spell the schedule
-                    # starts again from now, not with a burst to catch up.
-                    interval = 1 / self.per_second
-                    self._next_start = max(self._next_start, now - interval) + interval
+                    # Spaced from this start, even when it came late (a busy event loop
+                    # oversleeps): catching up would bunch sends, and bunched arrivals are
+                    # what Telegram answers with 429.
+                    self._next_start = max(self._next_start, now) + 1 / self.per_second
                     self._last_to[chat_id] = now
                     return
                 await self.sleep(wait)
