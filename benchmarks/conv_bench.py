@@ -166,6 +166,15 @@ def echo_application(api: FakeBotAPI, latency: float) -> Application[Any, Any, A
 Journey = Callable[[Feed, int], Awaitable[None]]
 
 
+async def stopped(journey: Awaitable[None]) -> BaseException | None:
+    """The journey's end: None, or the exception that stopped it."""
+    try:
+        await journey
+    except Exception as error:
+        return error
+    return None
+
+
 async def drive(
     application: Application[Any, Any, Any, Any, Any, Any],
     api: FakeBotAPI,
@@ -186,10 +195,18 @@ async def drive(
         try:
             started, cpu = time.perf_counter(), time.process_time()
             if at_once:
-                await asyncio.gather(*(journey(feed, user) for user in users))
+                ended = await asyncio.gather(
+                    *(journey(feed, user) for user in users), return_exceptions=True
+                )
             else:
-                for user in users:
-                    await journey(feed, user)
+                ended = [await stopped(journey(feed, user)) for user in users]
+            # A user the bot failed (told "gangguan") cannot go on: counted by the caller
+            # (errors, missing reports); anything else is the benchmark's own bug.
+            for outcome in ended:
+                if isinstance(outcome, BaseException) and not isinstance(
+                    outcome, AssertionError | LookupError
+                ):
+                    raise outcome
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         finally:
             await application.updater.stop()
@@ -270,6 +287,7 @@ def run(quick: bool = False) -> Figures:
         )
         figures["inproc_updates_per_s_postgres"] = round(updates / on_postgres.wall, 1)
         figures["conv_errors_postgres"] = on_postgres.errors
+        figures["conv_reports_missing_postgres"] = on_postgres.missing
     return figures
 
 
