@@ -41,9 +41,10 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(BIN)/pytest -q
 
+## Every benchmark's named figures, also in bench/results.json (under 10 minutes; ARGS="--quick"
+## for smaller data; BENCH_DATABASE_URL=postgresql://... adds PostgreSQL, wiping that database).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/import_bench.py
-	$(BIN)/python benchmarks/broadcast_bench.py
+	$(BIN)/python -m benchmarks.run $(ARGS)
 
 ## Two minutes of 200 users against bot.py with Bot API faults, kills and a database cut
 ## (SOAK_DATABASE_URL=postgresql://...: that database is wiped). See docs/reliability.md.

@@ -10,6 +10,8 @@ imports the same files again (everything unchanged). Prints seconds per file and
 
 POSTGRES_SERVER_URL defaults to postgresql://postgres@127.0.0.1:5432; the database name in
 it, if any, is replaced by a temporary `kinerja_bench_<pid>`. Goal: under 30 s per backend.
+In `make bench` (`run`): `import_s`, the first import on SQLite, and `import_s_postgres` on
+BENCH_DATABASE_URL when set.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.common import Figures, fresh_postgres, fresh_sqlite, postgres_url
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.migrate import upgrade
 from kinerja_bot.importing import import_rows, read_table
@@ -214,6 +217,24 @@ def run_backend(name: str, url: str, files: dict[str, Path]) -> float:
         if attempt == "impor pertama":
             total = seconds
     return total
+
+
+def first_import(url: str, files: dict[str, Path]) -> float:
+    """Seconds to import every file into the (migrated, empty) database at `url`."""
+    return sum(timing[2] for timing in asyncio.run(import_all(url, files)))
+
+
+def run(quick: bool = False) -> Figures:
+    with tempfile.TemporaryDirectory(prefix="kinerja-bench-") as folder:
+        files = generate(Path(folder), 3_000 if quick else 15_000)
+        figures: Figures = {
+            "import_s": round(first_import(fresh_sqlite(Path(folder), "import"), files), 2)
+        }
+        database_url = postgres_url()
+        if database_url is not None:
+            seconds = first_import(fresh_postgres(database_url), files)
+            figures["import_s_postgres"] = round(seconds, 2)
+    return figures
 
 
 def main() -> None:

@@ -63,6 +63,9 @@ def configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     # httpx logs every request URL, and the token is part of the URL.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # APScheduler logs a line for every conversation step (its 30-minute timeout is a job,
+    # booked again at each step): noise in the log and a cost on the hottest path.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def load_or_exit() -> Settings:

@@ -19,6 +19,7 @@ from kinerja_bot.core.flood_control import (
     FloodHandler,
     PatientRateLimiter,
 )
+from kinerja_bot.core.outbox import SCHEDULED
 from kinerja_bot.core.settings import ConfigError, Settings, load_settings
 from kinerja_bot.general import TEXTS as GENERAL
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
@@ -52,14 +53,15 @@ def test_the_window_slides_and_one_refusal_per_burst_is_announced() -> None:
     assert guard.first_refusal(USER + 2) is True
 
 
-def test_idle_users_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kinerja_bot.core.flood_control.PRUNE_ABOVE", 5)
+def test_idle_users_are_forgotten_once_a_window_has_passed() -> None:
     clock = Clock()
     guard = FloodGuard(limit=3, window=10, clock=clock)
     for user in range(5):
         guard.admit(user)
-    clock.now += 20
+    clock.now += 5
     guard.admit(99)
+    assert set(guard._hits) == {0, 1, 2, 3, 4, 99}  # all still within their window
+    clock.now += 6
     guard.admit(100)
     assert set(guard._hits) == {99, 100}
 
@@ -195,3 +197,23 @@ async def test_only_users_waiting_long_for_a_reply_are_told_it_is_busy_once() ->
     assert all(replied_at[chat] >= at + NOTICE_GAP_SECONDS for at, chat in notices)
     assert notices[-1][0] < replied_at[21]  # the notices went ahead of the queue
     assert sorted(replied_at) == [*range(1, 101), 5000]
+
+
+async def test_scheduled_messages_wait_behind_every_reply() -> None:
+    clock = FakeClock()
+    limiter, calls = limiter_on(clock, per_second=10), TelegramCalls(clock)
+
+    async def scheduled(chat: int) -> None:
+        SCHEDULED.set(True)  # as the outbox does around each send (this task's context only)
+        data = {"chat_id": chat, "text": REPLY}
+        await limiter.process_request(calls, ("sendMessage", data), {}, "sendMessage", data, None)
+
+    broadcast = [asyncio.create_task(scheduled(chat)) for chat in range(5001, 5021)]
+    await asyncio.gather(*broadcast[:3])  # the broadcast has begun
+    await send_all(limiter, calls, list(range(1, 6)))  # five users ask for something meanwhile
+    await asyncio.gather(*broadcast)
+    order = [chat for _, chat, _ in calls.sent]
+    first_reply = order.index(1)
+    assert order[first_reply : first_reply + 5] == [1, 2, 3, 4, 5]  # straight after asking
+    assert first_reply < 10 and order[-1] > 5000  # ahead of most of the broadcast
+    assert sorted(order) == [*range(1, 6), *range(5001, 5021)]  # nothing dropped

@@ -42,15 +42,17 @@ def production_log(
     settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Callable[[], str]]:
     """The bot's own logging setup, writing to the captured stderr; restored afterwards."""
-    root, noisy = logging.getLogger(), logging.getLogger("httpx")
-    saved = (list(root.handlers), root.level, noisy.level)
+    root = logging.getLogger()
+    noisy = [logging.getLogger(name) for name in ("httpx", "apscheduler")]
+    saved = (list(root.handlers), root.level, [logger.level for logger in noisy])
     configure_logging(settings)
     try:
         yield lambda: capsys.readouterr().err
     finally:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
-        noisy.setLevel(saved[2])
+        for logger, level in zip(noisy, saved[2], strict=True):
+            logger.setLevel(level)
 
 
 def forbidden(token: str) -> list[str]:
@@ -112,6 +114,7 @@ async def test_journeys_and_failures_leave_no_personal_data_in_the_log(
     log = production_log()
     assert "Error while handling" in log and "OperationalError" in log  # the failures are there
     assert "Skipped update" in log
+    assert "Added job" not in log  # APScheduler's line for every conversation step
     assert [word for word in forbidden(bot.api.token) if word in log] == []
     bot.errors.clear()  # the two database failures were meant
 

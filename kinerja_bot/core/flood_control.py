@@ -14,6 +14,7 @@ tying up the bot and the database); the Bot API's own limits still apply on top.
 
 The other direction, the bot's own calls, goes through `PatientRateLimiter` (see app.py): one
 queue paced to Telegram's limits in which every reply waits its turn; nothing is dropped.
+Scheduled messages (the outbox's sends) wait in a lane of their own behind every reply.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseRateLimiter, TypeHandler
 
 from kinerja_bot.core.context import BotContext
+from kinerja_bot.core.outbox import SCHEDULED
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
 
@@ -46,8 +48,6 @@ log = logging.getLogger(__name__)
 
 # Its own handler group, before every feature (group 0) and before anything tests add at -1.
 FLOOD_GROUP = -100
-# Forget idle users once this many are tracked, so memory stays bounded.
-PRUNE_ABOVE = 10_000
 
 
 @dataclass
@@ -59,6 +59,7 @@ class FloodGuard:
     clock: Callable[[], float] = time.monotonic
     _hits: dict[int, deque[float]] = field(default_factory=dict)
     _warned: set[int] = field(default_factory=set)
+    _next_prune: float | None = None
 
     def admit(self, user_id: int) -> bool:
         """Count one update of this user; False when it is over the limit."""
@@ -67,8 +68,13 @@ class FloodGuard:
         while hits and hits[0] <= now - self.window:
             hits.popleft()
         hits.append(now)
-        if len(self._hits) > PRUNE_ABOVE:
+        # Once a window, forget the users idle for a whole window: their counts are empty
+        # anyway, and a city's worth of them would each keep a deque.
+        if self._next_prune is None:
+            self._next_prune = now + self.window
+        elif now >= self._next_prune:
             self._prune(now)
+            self._next_prune = now + self.window
         if len(hits) <= self.limit:
             self._warned.discard(user_id)
             return True
@@ -161,7 +167,9 @@ class PatientRateLimiter(BaseRateLimiter[int]):
     `per_second` calls a second, and in a group or channel one per `group_interval`. A 429
     holds the whole queue for its `retry_after`, slows the pace (Telegram's real limit can be
     lower), and the call goes again, first in line; it is never dropped (PTB's
-    `AIORateLimiter` gives up after its retries, and the reply is lost).
+    `AIORateLimiter` gives up after its retries, and the reply is lost). Scheduled messages
+    (sent by the outbox, `SCHEDULED`) queue in a lane of their own, served only when no reply
+    is ready to go: a broadcast to the whole city never keeps a user waiting for an answer.
     At most `queue_limit` calls wait; more wait to join. A user who is waiting for an answer
     (`awaiting_reply(chat_id)`) and whose turn is more than `notice_after` seconds away is told
     once, ahead of the queue, that it is busy ("sedang ramai").
@@ -188,6 +196,7 @@ class PatientRateLimiter(BaseRateLimiter[int]):
         self._room = asyncio.Semaphore(queue_limit)
         self._urgent: deque[_Turn] = deque()
         self._queue: deque[_Turn] = deque()
+        self._scheduled: deque[_Turn] = deque()
         self._chat_free_at: dict[int | str, float] = {}
         self._held_until = 0.0
         self._noticed: set[int | str] = set()
@@ -220,7 +229,7 @@ class PatientRateLimiter(BaseRateLimiter[int]):
         try:
             while True:
                 async with self._room:
-                    turn = self._line_up(chat_id, first=first)
+                    turn = self._line_up(chat_id, first=first, scheduled=SCHEDULED.get())
                     if self._wait_is_long(chat_id):
                         await self._tell_busy(chat_id, callback, kwargs)
                     await turn.granted
@@ -234,11 +243,19 @@ class PatientRateLimiter(BaseRateLimiter[int]):
 
     @property
     def waiting(self) -> int:
+        """Calls a reply lining up now waits behind (scheduled messages wait behind it)."""
         return len(self._urgent) + len(self._queue)
 
-    def _line_up(self, chat_id: int | str, *, first: bool = False, urgent: bool = False) -> _Turn:
+    def _line_up(
+        self,
+        chat_id: int | str,
+        *,
+        first: bool = False,
+        urgent: bool = False,
+        scheduled: bool = False,
+    ) -> _Turn:
         turn = _Turn(chat_id, asyncio.get_running_loop().create_future())
-        lane = self._urgent if urgent else self._queue
+        lane = self._urgent if urgent else self._scheduled if scheduled else self._queue
         if first:
             lane.appendleft(turn)
         else:
@@ -287,7 +304,7 @@ class PatientRateLimiter(BaseRateLimiter[int]):
 
     async def _dispatch(self) -> None:
         """Grant turns one by one: first-come (notices first), skipping chats still resting."""
-        while self._urgent or self._queue:
+        while self._urgent or self._queue or self._scheduled:
             now = self._clock()
             if self._held_until > now:
                 await self._sleep(self._held_until - now)
@@ -307,8 +324,10 @@ class PatientRateLimiter(BaseRateLimiter[int]):
             self.pace = min(self.per_second, self.pace + 1 / self.pace)
 
     def _next_ready(self, now: float) -> tuple[_Turn | None, bool]:
-        """The first turn whose chat may go now, and whether it is a notice."""
-        for urgent, lane in ((True, self._urgent), (False, self._queue)):
+        """The first turn whose chat may go now (notices, replies, then scheduled messages),
+        and whether it is a notice."""
+        lanes = ((True, self._urgent), (False, self._queue), (False, self._scheduled))
+        for urgent, lane in lanes:
             for turn in list(lane):
                 if turn.granted.done():  # its caller gave up (cancelled)
                     lane.remove(turn)

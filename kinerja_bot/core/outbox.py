@@ -1,15 +1,16 @@
 """Deliver scheduled messages exactly once per (job, period, recipient), within Telegram's limits.
 
 A message is one row in `delivery`; its parts (text messages, then the photo) go out in order.
-Each part is claimed (`mengirim`, `claimed_at`) only once the pacer has given its turn, right
-before the request, and recorded (`parts_sent`) as soon as Telegram accepted it. A claim is a
-compare-and-set on the row, so two senders never send the same part. A rerun goes on from the
+Each part is claimed (`mengirim`, `claimed_at`) right before it waits for the pacer's turn,
+and recorded (`parts_sent`) as soon as Telegram accepted it. A claim is a compare-and-set on
+the row, so two senders never send the same part. A rerun goes on from the
 first part not yet accepted and skips finished rows; `force` (the CLI's `--ulang`) sends again.
 A 429 waits its `retry_after` and is not counted as a failed attempt (Telegram said "later",
 not "no"); 5xx and network errors are retried with backoff, `MAX_ATTEMPTS` in all; 403 (the
 user blocked the bot) marks the recipient unreachable and the run goes on.
 
-A claim covers one request, which ends within `CLAIM_LEASE`. A claim older than that was left
+A claim covers the wait for a turn (sent on only while younger than half of `CLAIM_LEASE`)
+and one request, which ends within the other half. A claim older than that was left
 by a sender that died: the part is sent again. So after a crash at any moment, a rerun at once
 or later delivers every part; only a part Telegram accepted in the instant before the crash
 (before its row said so) arrives twice. A rerun that meets a live claim waits for it to end.
@@ -20,9 +21,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -39,9 +40,8 @@ from kinerja_bot.core.settings import Settings
 log = logging.getLogger(__name__)
 
 # Telegram allows about 30 messages a second to different chats and 1 a second to one chat;
-# stay just under both, measured over a sliding second.
+# stay just under both.
 MESSAGES_PER_SECOND = 29
-WINDOW_SECONDS = 1.0
 PER_CHAT_SECONDS = 1.05
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0)
@@ -49,6 +49,9 @@ BACKOFF_SECONDS = (1.0, 2.0, 4.0, 8.0)
 CLAIM_LEASE = timedelta(minutes=2)
 # Enough concurrent senders that Telegram's latency, not we, is never the bottleneck.
 WORKERS = 30
+# True while a scheduled message is on its way: in the bot process, the rate limiter of its
+# Bot API calls (`flood_control.PatientRateLimiter`) lets every waiting reply go first.
+SCHEDULED = ContextVar("scheduled_send", default=False)
 
 
 @dataclass
@@ -77,10 +80,15 @@ class DeliveryReport:
 
 
 class Pacer:
-    """Spaces sends: at most `per_second` in any sliding window, one per chat per interval.
+    """Spaces sends: one start every 1/`per_second` of a second, one per chat per interval.
 
-    Telegram counts a message when it arrives, which is after we start sending it, so a send
-    occupies the window from the moment it starts until a second after it has finished.
+    Telegram counts a message when it arrives, a round-trip share after it started; sends
+    started evenly spaced arrive evenly spaced, so no second ever holds more than
+    `per_second` (plus one for timer jitter, which the limit just under Telegram's leaves
+    room for). This pacer once counted each send from its start until a second after its
+    end instead, holding every send in the window for its round-trip as well: throughput
+    fell to per_second / (1 + round-trip). A chat's next message keeps its distance from the
+    end of the previous one, which has surely arrived.
     The clock and sleep are injectable, so tests run with a controlled clock; `now()` is the
     wall time on that clock, which claims are stamped and judged by.
     """
@@ -98,11 +106,9 @@ class Pacer:
         self.clock = clock
         self.sleep = sleep
         self._origin = (utcnow(), clock())
-        self._finished: deque[float] = deque()
-        self._in_flight = 0
+        self._next_start = clock()
         self._last_to: dict[int, float] = {}
         self._lock = asyncio.Lock()
-        self._send_ended = asyncio.Event()
 
     def now(self) -> datetime:
         wall, started = self._origin
@@ -112,20 +118,15 @@ class Pacer:
         async with self._lock:
             while True:
                 now = self.clock()
-                while self._finished and now - self._finished[0] >= WINDOW_SECONDS:
-                    self._finished.popleft()
-                if len(self._finished) + self._in_flight >= self.per_second and not self._finished:
-                    # Only sends still in flight fill the window: wait for one to end rather
-                    # than poll, so the time waited never depends on how busy the machine is.
-                    self._send_ended.clear()
-                    await self._send_ended.wait()
-                    continue
-                waits = [self._last_to.get(chat_id, -1e9) + self.per_chat_seconds - now]
-                if len(self._finished) + self._in_flight >= self.per_second:
-                    waits.append(self._finished[0] + WINDOW_SECONDS - now)
-                wait = max(waits)
+                wait = max(
+                    self._next_start - now,
+                    self._last_to.get(chat_id, -1e9) + self.per_chat_seconds - now,
+                )
                 if wait <= 0:
-                    self._in_flight += 1
+                    # Spaced from this start, even when it came late (a busy event loop
+                    # oversleeps): catching up would bunch sends, and bunched arrivals are
+                    # what Telegram answers with 429.
+                    self._next_start = max(self._next_start, now) + 1 / self.per_second
                     self._last_to[chat_id] = now
                     return
                 await self.sleep(wait)
@@ -137,11 +138,7 @@ class Pacer:
         try:
             yield
         finally:
-            finished = self.clock()
-            self._in_flight -= 1
-            self._finished.append(finished)
-            self._last_to[chat_id] = finished
-            self._send_ended.set()
+            self._last_to[chat_id] = self.clock()
 
     async def hold(self, seconds: float) -> None:
         """Telegram asked us to pause (429): nobody sends until it has passed."""
@@ -328,10 +325,13 @@ def part_senders(outgoing: Outgoing) -> list[PartSender]:
 
 
 async def attempt(send: PartSender, bot: Bot) -> Message | TelegramError:
+    scheduled = SCHEDULED.set(True)
     try:
         return await send(bot)
     except TelegramError as error:
         return error
+    finally:
+        SCHEDULED.reset(scheduled)
 
 
 def describe(error: TelegramError) -> str:
@@ -365,10 +365,19 @@ async def deliver_one(
         return DeliveryReport(skipped=1)
     sent_any, failures = False, 0
     while True:
-        async with pacer.turn(chat_id):
-            claim = await claim_part(database, row_id, len(senders), now=pacer.now())
-            if isinstance(claim, Claimed):
-                result = await attempt(senders[claim.part], bot)
+        # Claimed before its turn, so the request starts the moment the turn comes (the
+        # pacer counts starts). The turn is about a second away, unless Telegram asked for a
+        # pause: a claim grown older than half its lease is not sent on; it lapses, then
+        # this sender (or a rerun) takes it again.
+        claimed_at = pacer.now()
+        claim = await claim_part(database, row_id, len(senders), now=claimed_at)
+        if isinstance(claim, Claimed):
+            async with pacer.turn(chat_id):
+                fresh = pacer.now() - claimed_at < CLAIM_LEASE / 2
+                if fresh:
+                    result = await attempt(senders[claim.part], bot)
+            if not fresh:
+                continue
         if isinstance(claim, Finished):
             return DeliveryReport(sent=1) if sent_any else DeliveryReport(skipped=1)
         if isinstance(claim, Busy):

@@ -2,27 +2,51 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 from copy import deepcopy
+from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Executable
 from sqlmodel import col, delete, select
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from kinerja_bot.core.db import Database
+from kinerja_bot.core.db import Database, is_sqlite
 from kinerja_bot.core.models import ConversationState, UserData, utcnow
 
 UD = dict[Any, Any]
 Empty = dict[Any, Any]
+StateKey = tuple[str, str]
+
+
+@dataclass
+class _Batch:
+    """The writes of one persistence run, committed together in one transaction."""
+
+    statements: list[Executable] = field(default_factory=list)
+    # What the in-memory view of the tables becomes once the transaction has committed.
+    on_commit: list[Callable[[], object]] = field(default_factory=list)
+    done: asyncio.Future[None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
     """Stores conversations and user_data; chat, bot and callback data are not persisted.
 
-    Writes go straight to the database, so `flush` has nothing left to do; the application
-    calls `update_persistence` after every update, with that user's data marked (see
-    `app.persist_now`), so a killed process loses at most the update it was handling.
+    The application calls `update_persistence` after every update, with that user's data
+    marked (see `app.persist_now`), so a killed process loses at most the update it was
+    handling. That is PTB's hottest path, so a run costs one transaction at most: the writes
+    PTB asks for in one run (a draft, a conversation state or two) are gathered into one
+    batch, each an upsert, and a write of what the database already holds costs nothing.
+
+    What is stored is known from the start (`get_user_data`, `get_conversations`) and kept
+    up to date by every commit; only erasure (/hapusdata) and retention remove rows behind
+    its back, and both mean to: an unchanged draft is then not written again.
     """
 
     def __init__(self, database: Database) -> None:
@@ -33,30 +57,48 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
             update_interval=60,
         )
         self.database = database
+        self._stored_drafts: dict[int, str] = {}  # user id → the JSON of the stored row
+        self._stored_states: dict[StateKey, object] = {}
+        self._batch: _Batch | None = None
+        # Built once: SQLAlchemy then compiles each only once too (an upsert's `excluded`
+        # columns are a fresh alias of the table every time one is built).
+        self._upsert_draft = self._upsert(UserData, ["user_id"], ["data", "updated_at"])
+        self._upsert_state = self._upsert(
+            ConversationState, ["name", "key"], ["state", "updated_at"]
+        )
+        self._commits: set[asyncio.Task[None]] = set()  # referenced while they run
 
     async def get_user_data(self) -> dict[int, UD]:
         async with self.database.session() as session:
             rows = (await session.exec(select(UserData))).all()
+        self._stored_drafts = {row.user_id: _encoded(row.data) for row in rows}
         return {row.user_id: deepcopy(row.data) for row in rows}
 
     async def update_user_data(self, user_id: int, data: UD) -> None:
         """Store a user's drafts; nothing is kept for a user without any (the Telegram id is
         personal data, UU 27/2022)."""
-        async with self.database.session() as session:
-            row = await session.get(UserData, user_id)
-            if not data:
-                if row is not None:
-                    await session.delete(row)
-            elif row is None:
-                session.add(UserData(user_id=user_id, data=deepcopy(data)))
-            elif row.data != data:
-                row.data = deepcopy(data)
-                row.updated_at = utcnow()
-                session.add(row)
+        stored = self._stored_drafts.get(user_id)
+        if not data:
+            if stored is not None:
+                await self._write(
+                    delete(UserData).where(col(UserData.user_id) == user_id),
+                    lambda: self._stored_drafts.pop(user_id, None),
+                )
+            return
+        encoded = _encoded(data)
+        if encoded == stored:
+            return
+        row = {"user_id": user_id, "data": deepcopy(data), "updated_at": utcnow()}
+        await self._write(
+            self._upsert_draft.values(**row),
+            lambda: self._stored_drafts.__setitem__(user_id, encoded),
+        )
 
     async def drop_user_data(self, user_id: int) -> None:
-        async with self.database.session() as session:
-            await session.exec(delete(UserData).where(col(UserData.user_id) == user_id))
+        await self._write(
+            delete(UserData).where(col(UserData.user_id) == user_id),
+            lambda: self._stored_drafts.pop(user_id, None),
+        )
 
     async def refresh_user_data(self, user_id: int, user_data: UD) -> None:
         """The database is the only writer's store; nothing to refresh."""
@@ -66,29 +108,71 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
             rows = (
                 await session.exec(select(ConversationState).where(ConversationState.name == name))
             ).all()
+        for row in rows:
+            self._stored_states[(name, row.key)] = row.state
         return {tuple(json.loads(row.key)): row.state for row in rows}
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        encoded_key = json.dumps(list(key))
-        async with self.database.session() as session:
-            row = (
-                await session.exec(
-                    select(ConversationState).where(
-                        ConversationState.name == name, ConversationState.key == encoded_key
-                    )
-                )
-            ).first()
-            if new_state is None:
-                if row is not None:
-                    await session.delete(row)
-            elif row is None:
-                session.add(ConversationState(name=name, key=encoded_key, state=new_state))
-            elif row.state != new_state:
-                row.state = new_state
-                row.updated_at = utcnow()
-                session.add(row)
+        where = (name, json.dumps(list(key)))
+        stored = self._stored_states.get(where)
+        if new_state == stored:  # unchanged, or ended and never stored
+            return
+        if new_state is None:
+            await self._write(
+                delete(ConversationState).where(
+                    col(ConversationState.name) == name, col(ConversationState.key) == where[1]
+                ),
+                lambda: self._stored_states.pop(where, None),
+            )
+            return
+        row = {"name": name, "key": where[1], "state": new_state, "updated_at": utcnow()}
+        await self._write(
+            self._upsert_state.values(**row),
+            lambda: self._stored_states.__setitem__(where, new_state),
+        )
+
+    def _upsert(
+        self, table: type[Any], keys: list[str], values: list[str]
+    ) -> sqlite.Insert | postgresql.Insert:
+        """INSERT … ON CONFLICT DO UPDATE: one statement, whether the row is there or not."""
+        dialect = sqlite if is_sqlite(self.database.engine) else postgresql
+        statement = dialect.insert(table)
+        return statement.on_conflict_do_update(
+            index_elements=keys, set_={name: statement.excluded[name] for name in values}
+        )
+
+    async def _write(self, statement: Executable, on_commit: Callable[[], object]) -> None:
+        """Join the writes of this persistence run and wait until their transaction committed.
+
+        PTB starts a run's writes together (`asyncio.gather`): the first opens the batch and
+        commits it once the others have had their first step, i.e. joined it."""
+        batch = self._batch
+        if batch is None:
+            batch = self._batch = _Batch()
+            asyncio.get_running_loop().call_soon(self._commit_soon, batch)
+        batch.statements.append(statement)
+        batch.on_commit.append(on_commit)
+        await asyncio.shield(batch.done)
+
+    def _commit_soon(self, batch: _Batch) -> None:
+        self._batch = None
+        task = asyncio.ensure_future(self._commit(batch))
+        self._commits.add(task)
+        task.add_done_callback(self._commits.discard)
+
+    async def _commit(self, batch: _Batch) -> None:
+        try:
+            async with self.database.session() as session:
+                for statement in batch.statements:
+                    await session.exec(statement)  # type: ignore[call-overload]
+        except Exception as error:
+            batch.done.set_exception(error)
+            return
+        for change in batch.on_commit:
+            change()
+        batch.done.set_result(None)
 
     # Chat, bot and callback data are not stored (store_data says so); PTB still needs the API.
     async def get_chat_data(self) -> dict[int, Empty]:
@@ -120,3 +204,8 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
 
     async def flush(self) -> None:
         """Every write is already committed."""
+
+
+def _encoded(data: UD) -> str:
+    """A draft as the JSON column stores it, to tell whether it changed."""
+    return json.dumps(data, default=str)

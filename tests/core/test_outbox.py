@@ -10,7 +10,7 @@ from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Delivery, DeliveryStatus
 from kinerja_bot.core.outbox import (
     CLAIM_LEASE,
-    WINDOW_SECONDS,
+    PER_CHAT_SECONDS,
     Outgoing,
     deliver_all,
     split_blocks,
@@ -58,7 +58,7 @@ async def test_faults_are_absorbed_and_each_message_arrives_once(
         report = await deliver_all(
             services.bot, database, "pengingat", "2026-W49#1", messages(), pacer=services.pacer
         )
-        await clock.sleep(WINDOW_SECONDS)  # past the pacing window of the first run
+        await clock.sleep(PER_CHAT_SECONDS)  # past the first run's pacing
         after_first = clock()
         again = await deliver_all(
             services.bot, database, "pengingat", "2026-W49#1", messages(), pacer=services.pacer
