@@ -42,8 +42,14 @@ log = logging.getLogger(__name__)
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
-    upgrade(settings.database_url)
-    print(TEXTS.get("db_upgraded", url=_safe_url(settings.database_url)))
+    applied = upgrade(settings.database_url)
+    url = _safe_url(settings.database_url)
+    if not applied:
+        print(TEXTS.get("db_current", url=url))
+        return
+    print(TEXTS.get("db_upgraded", url=url, jumlah=len(applied)))
+    for revision in applied:
+        print(TEXTS.get("db_revision", revisi=revision))
 
 
 def _safe_url(url: str) -> str:

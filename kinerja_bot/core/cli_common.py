@@ -15,7 +15,9 @@ from kinerja_bot.core.texts import TextBook
 TEXTS = TextBook(
     "cli",
     {
-        "db_upgraded": ("url",),
+        "db_upgraded": ("url", "jumlah"),
+        "db_revision": ("revisi",),
+        "db_current": ("url",),
         "config_error": ("message",),
         "texts_error": ("message",),
         "db_not_migrated": ("detail",),
