@@ -40,6 +40,8 @@ from kinerja_bot.transparency.command import DEFAULT_HOST, DEFAULT_PORT, web_com
 
 log = logging.getLogger(__name__)
 
+DEFAULT_ACTIVATION_FILE = "kode-aktivasi.csv"
+
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
     applied = upgrade(settings.database_url)
@@ -61,7 +63,8 @@ def _impor(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _aktivasi(args: argparse.Namespace, settings: Settings) -> None:
-    activation_command(settings, unit=args.unit, nip=args.nip, output=args.output)
+    outputs = args.output or [DEFAULT_ACTIVATION_FILE]
+    activation_command(settings, unit=args.unit, nip=args.nip, outputs=outputs)
 
 
 def _analisis(args: argparse.Namespace, settings: Settings) -> None:
@@ -157,7 +160,13 @@ def _organisation_commands(commands: Commands) -> None:
     aktivasi = commands.add_parser("aktivasi", help="terbitkan kode aktivasi akun Telegram")
     aktivasi.add_argument("--unit", metavar="KODE", help="hanya pegawai unit ini (dan sub-unitnya)")
     aktivasi.add_argument("--nip", metavar="NIP", help="hanya pegawai dengan NIP ini")
-    aktivasi.add_argument("-o", "--output", metavar="FILE", default="kode-aktivasi.csv")
+    aktivasi.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        action="append",
+        help=f".csv, .xlsx, .pdf (slip cetak); boleh berulang. Bawaan {DEFAULT_ACTIVATION_FILE}",
+    )
     aktivasi.set_defaults(run=_aktivasi)
 
     demo = commands.add_parser("demo", help="muat data contoh Kota Tangerang Selatan")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from telegram import Bot
@@ -29,6 +30,10 @@ TEXTS = TextBook(
         "bot_username_missing": (),
         "file_missing": ("file",),
         "folder_missing": ("folder",),
+        "file_unwritable": ("file", "alasan"),
+        "activation_bad_suffix": ("file",),
+        "telegram_unreachable": (),
+        "token_rejected": (),
     },
     html=False,
 )
@@ -36,6 +41,28 @@ TEXTS = TextBook(
 
 class CliError(Exception):
     """An error the admin can fix; printed as one line, exit status 1."""
+
+
+def writable(target: Path) -> Path:
+    """`target`, once it is known it can be written (its folder exists and accepts the file);
+    else a CliError naming it. Checked before the work, so nothing is done for a file that
+    then fails; the probe leaves no file behind."""
+    if not target.parent.is_dir():
+        raise CliError(TEXTS.get("folder_missing", folder=str(target.parent)))
+    existed = target.exists()
+    try:
+        with target.open("ab"):
+            pass
+    except OSError as error:
+        raise CliError(unwritable(target, error)) from None
+    if not existed:
+        target.unlink()
+    return target
+
+
+def unwritable(target: Path | str, error: OSError) -> str:
+    """The one line for a file that cannot be written."""
+    return TEXTS.get("file_unwritable", file=str(target), alasan=error.strerror or str(error))
 
 
 async def with_database(settings: Settings, work: Callable[[Database], Awaitable[Any]]) -> Any:
