@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from telegram.error import InvalidToken, NetworkError
 
 import kinerja_bot.app  # noqa: F401  (declares the bot's text books, checked at start)
 from kinerja_bot.activation import activation_command
 from kinerja_bot.analysis.command import analysis_command
 from kinerja_bot.complaints.roles import role_command
-from kinerja_bot.core.cli_common import TEXTS, CliError
+from kinerja_bot.core.cli_common import TEXTS, CliError, database_folder_exists, unwritable
 from kinerja_bot.core.db import is_missing_table
 from kinerja_bot.core.migrate import upgrade
 from kinerja_bot.core.models import FollowUpStatus, SurveyChannel
@@ -44,6 +45,7 @@ DEFAULT_ACTIVATION_FILE = "kode-aktivasi.csv"
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
+    database_folder_exists(settings.database_url)
     applied = upgrade(settings.database_url)
     url = _safe_url(settings.database_url)
     if not applied:
@@ -306,5 +308,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         log.debug("database error", exc_info=True)
         key = "db_not_migrated" if is_missing_table(error) else "db_error"
         sys.exit(TEXTS.get(key, detail=str(error.orig).splitlines()[0][:200]))
+    except InvalidToken:
+        log.debug("Telegram rejected the token", exc_info=True)
+        sys.exit(TEXTS.get("token_rejected"))
+    except NetworkError:
+        log.debug("Telegram unreachable", exc_info=True)
+        sys.exit(TEXTS.get("telegram_unreachable"))
+    except OSError as error:
+        # A file that could not be written half-way, or a database server refusing the
+        # connection before its driver speaks (asyncpg raises the socket's own error).
+        log.debug("operating system error", exc_info=True)
+        if error.filename is not None:
+            sys.exit(unwritable(error.filename, error))
+        sys.exit(TEXTS.get("db_error", detail=error.strerror or str(error)))
     except KeyboardInterrupt:
         sys.exit(130)

@@ -6,8 +6,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
 from telegram import Bot
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.settings import Settings
@@ -31,6 +32,7 @@ TEXTS = TextBook(
         "file_missing": ("file",),
         "folder_missing": ("folder",),
         "file_unwritable": ("file", "alasan"),
+        "db_folder_missing": ("folder",),
         "activation_bad_suffix": ("file",),
         "telegram_unreachable": (),
         "token_rejected": (),
@@ -65,8 +67,21 @@ def unwritable(target: Path | str, error: OSError) -> str:
     return TEXTS.get("file_unwritable", file=str(target), alasan=error.strerror or str(error))
 
 
+def database_folder_exists(database_url: str) -> None:
+    """A SQLite file in a folder that does not exist is named here, in one line, before the
+    driver tries: aiosqlite's failed connect would leave its worker thread to complain about
+    the closed event loop after the CLI has answered."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    folder = Path(url.database).parent
+    if not folder.is_dir():
+        raise CliError(TEXTS.get("db_folder_missing", folder=str(folder)))
+
+
 async def with_database(settings: Settings, work: Callable[[Database], Awaitable[Any]]) -> Any:
     """Run `work` with a database that is disposed afterwards."""
+    database_folder_exists(settings.database_url)
     database = Database(settings.database_url)
     try:
         return await work(database)
@@ -84,5 +99,9 @@ async def bot_username(settings: Settings) -> str:
     try:
         async with bot:
             return bot.username
+    except InvalidToken:
+        raise CliError(TEXTS.get("token_rejected")) from None
+    except NetworkError:
+        raise CliError(TEXTS.get("telegram_unreachable")) from None
     except TelegramError:
         raise CliError(TEXTS.get("bot_username_missing")) from None

@@ -19,7 +19,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from sqlmodel import col, select
 
 from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
-from kinerja_bot.core.cli_common import CliError, bot_username, with_database
+from kinerja_bot.core.cli_common import CliError, bot_username, with_database, writable
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Service, Unit, id_of
 from kinerja_bot.core.organisation import service_by_kode, unit_by_kode, unit_tree_ids
@@ -201,8 +201,7 @@ def qr_command(settings: Settings, *, layanan: str | None, unit: str | None, out
     allowed = (".png", ".pdf") if layanan is not None else (".pdf",)
     if suffix not in allowed:
         raise CliError(QR_TEXTS.get("qr_bad_suffix", akhiran=" atau ".join(allowed)))
-    if not target.parent.is_dir():
-        raise CliError(CLI_TEXTS.get("folder_missing", folder=str(target.parent)))
+    writable(target)
 
     async def work(database: Database) -> list[QrTarget]:
         return await targets_for(database, settings, layanan=layanan, unit=unit)
