@@ -88,7 +88,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _jalankan(args: argparse.Namespace, settings: Settings) -> None:
-    run_command(settings, args.tugas, force=args.ulang)
+    run_command(settings, args.tugas, force=args.ulang, preview=args.pratinjau)
 
 
 def _jadwal(args: argparse.Namespace, settings: Settings) -> None:
@@ -200,6 +200,11 @@ def _performance_commands(commands: Commands) -> None:
     jalankan.add_argument("tugas", choices=list(JOBS_BY_NAME))
     jalankan.add_argument(
         "--ulang", action="store_true", help="kirim ulang walau sudah terkirim pada periode ini"
+    )
+    jalankan.add_argument(
+        "--pratinjau",
+        action="store_true",
+        help="tampilkan apa yang akan dikirim kepada siapa, tanpa mengirim atau mencatat apa pun",
     )
     jalankan.set_defaults(run=_jalankan)
 
