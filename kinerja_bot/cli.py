@@ -102,7 +102,15 @@ def _ikm(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _qr(args: argparse.Namespace, settings: Settings) -> None:
-    qr_command(settings, layanan=args.layanan, unit=args.unit, output=args.output)
+    qr_command(
+        settings,
+        layanan=args.layanan,
+        unit=args.unit,
+        output=args.output,
+        size=args.ukuran,
+        packed=args.lembar,
+        logo=args.logo,
+    )
 
 
 def _peran(args: argparse.Namespace, settings: Settings) -> None:
@@ -268,10 +276,15 @@ def _citizen_commands(commands: Commands) -> None:
     web.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"bawaan {DEFAULT_PORT}")
     web.set_defaults(run=_web)
 
-    qr = commands.add_parser("qr", help="kode QR survei untuk loket (PNG satu layanan, PDF unit)")
-    qr.add_argument("layanan", metavar="LAYANAN", nargs="?", help="kode layanan")
-    qr.add_argument("--unit", metavar="KODE", help="semua layanan unit ini, satu lembar PDF")
-    qr.add_argument("-o", "--output", metavar="FILE", required=True, help=".png atau .pdf")
+    qr = commands.add_parser("qr", help="kartu QR survei untuk loket (PDF vektor, atau PNG)")
+    qr.add_argument("layanan", metavar="LAYANAN", nargs="*", help="kode layanan (boleh beberapa)")
+    qr.add_argument("--unit", metavar="KODE", help="semua layanan unit ini dan sub-unitnya")
+    qr.add_argument("-o", "--output", metavar="FILE", required=True, help=".pdf (atau .png)")
+    qr.add_argument("--ukuran", choices=["A6", "A5"], default="A6", help="ukuran kartu (bawaan A6)")
+    qr.add_argument(
+        "--lembar", action="store_true", help="susun kartu di A4 (4 kartu A6 atau 2 kartu A5)"
+    )
+    qr.add_argument("--logo", metavar="FILE", help="logo kota di atas kartu (PNG, JPG atau SVG)")
     qr.set_defaults(run=_qr)
 
     peran = commands.add_parser("peran", help="tetapkan kepala unit atau pengelola pengaduan")

@@ -23,6 +23,7 @@ __all__ = [
     "centred_lines",
     "cut_lines",
     "draw_qr",
+    "fitting_size",
     "pdf_fonts",
     "wrap_text",
     "write_cards",
@@ -89,6 +90,11 @@ def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
     if current:
         lines.append(current)
     return lines
+
+
+def fitting_size(text: str, font: str, size: float, width: float) -> float:
+    """`size`, or smaller so that `text` fits `width` on one line (a link cannot wrap)."""
+    return min(size, size * width / max(pdfmetrics.stringWidth(text, font, size), 1e-6))
 
 
 def centred_lines(

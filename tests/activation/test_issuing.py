@@ -10,7 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
+import pypdfium2 as pdfium
 import pytest
+import zxingcpp
 from pypdf import PdfReader
 
 from kinerja_bot.activation.issuing import SLIP_TEXTS
@@ -138,5 +140,8 @@ async def test_one_run_writes_the_list_as_xlsx_and_printable_slips_with_the_same
         assert SLIP_TEXTS.get("nip", nip=nip) in text
         assert str(code) in text  # the codes of the list: one issue for both files
     assert text.count(SLIP_TEXTS.get("langkah_judul")) == 9
+    first_page = pdfium.PdfDocument(slips)[0].render(scale=3).to_pil()
+    read = sorted(result.text for result in zxingcpp.read_barcodes(first_page))
+    assert read == sorted(str(row[5]) for row in rows[:8])  # each slip's QR is its own link
     assert SLIP_TEXTS.get("langkah_3", bot="@KinerjaTangselBot") in text.replace("\n", " ")
     assert (slips.stat().st_mode & 0o777) == 0o600
