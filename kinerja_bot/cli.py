@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from telegram.error import InvalidToken, NetworkError
 
 import kinerja_bot.app  # noqa: F401  (declares the bot's text books, checked at start)
 from kinerja_bot.activation import activation_command
 from kinerja_bot.analysis.command import analysis_command
 from kinerja_bot.complaints.roles import role_command
-from kinerja_bot.core.cli_common import TEXTS, CliError
+from kinerja_bot.core.cli_common import TEXTS, CliError, database_folder_exists, unwritable
 from kinerja_bot.core.db import is_missing_table
 from kinerja_bot.core.migrate import upgrade
 from kinerja_bot.core.models import FollowUpStatus, SurveyChannel
@@ -40,10 +41,19 @@ from kinerja_bot.transparency.command import DEFAULT_HOST, DEFAULT_PORT, web_com
 
 log = logging.getLogger(__name__)
 
+DEFAULT_ACTIVATION_FILE = "kode-aktivasi.csv"
+
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
-    upgrade(settings.database_url)
-    print(TEXTS.get("db_upgraded", url=_safe_url(settings.database_url)))
+    database_folder_exists(settings.database_url)
+    applied = upgrade(settings.database_url)
+    url = _safe_url(settings.database_url)
+    if not applied:
+        print(TEXTS.get("db_current", url=url))
+        return
+    print(TEXTS.get("db_upgraded", url=url, jumlah=len(applied)))
+    for revision in applied:
+        print(TEXTS.get("db_revision", revisi=revision))
 
 
 def _safe_url(url: str) -> str:
@@ -55,7 +65,8 @@ def _impor(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _aktivasi(args: argparse.Namespace, settings: Settings) -> None:
-    activation_command(settings, unit=args.unit, nip=args.nip, output=args.output)
+    outputs = args.output or [DEFAULT_ACTIVATION_FILE]
+    activation_command(settings, unit=args.unit, nip=args.nip, outputs=outputs)
 
 
 def _analisis(args: argparse.Namespace, settings: Settings) -> None:
@@ -77,7 +88,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _jalankan(args: argparse.Namespace, settings: Settings) -> None:
-    run_command(settings, args.tugas, force=args.ulang)
+    run_command(settings, args.tugas, force=args.ulang, preview=args.pratinjau)
 
 
 def _jadwal(args: argparse.Namespace, settings: Settings) -> None:
@@ -91,7 +102,15 @@ def _ikm(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _qr(args: argparse.Namespace, settings: Settings) -> None:
-    qr_command(settings, layanan=args.layanan, unit=args.unit, output=args.output)
+    qr_command(
+        settings,
+        layanan=args.layanan,
+        unit=args.unit,
+        output=args.output,
+        size=args.ukuran,
+        packed=args.lembar,
+        logo=args.logo,
+    )
 
 
 def _peran(args: argparse.Namespace, settings: Settings) -> None:
@@ -151,7 +170,13 @@ def _organisation_commands(commands: Commands) -> None:
     aktivasi = commands.add_parser("aktivasi", help="terbitkan kode aktivasi akun Telegram")
     aktivasi.add_argument("--unit", metavar="KODE", help="hanya pegawai unit ini (dan sub-unitnya)")
     aktivasi.add_argument("--nip", metavar="NIP", help="hanya pegawai dengan NIP ini")
-    aktivasi.add_argument("-o", "--output", metavar="FILE", default="kode-aktivasi.csv")
+    aktivasi.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        action="append",
+        help=f".csv, .xlsx, .pdf (slip cetak); boleh berulang. Bawaan {DEFAULT_ACTIVATION_FILE}",
+    )
     aktivasi.set_defaults(run=_aktivasi)
 
     demo = commands.add_parser("demo", help="muat data contoh Kota Tangerang Selatan")
@@ -183,6 +208,11 @@ def _performance_commands(commands: Commands) -> None:
     jalankan.add_argument("tugas", choices=list(JOBS_BY_NAME))
     jalankan.add_argument(
         "--ulang", action="store_true", help="kirim ulang walau sudah terkirim pada periode ini"
+    )
+    jalankan.add_argument(
+        "--pratinjau",
+        action="store_true",
+        help="tampilkan apa yang akan dikirim kepada siapa, tanpa mengirim atau mencatat apa pun",
     )
     jalankan.set_defaults(run=_jalankan)
 
@@ -246,10 +276,15 @@ def _citizen_commands(commands: Commands) -> None:
     web.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"bawaan {DEFAULT_PORT}")
     web.set_defaults(run=_web)
 
-    qr = commands.add_parser("qr", help="kode QR survei untuk loket (PNG satu layanan, PDF unit)")
-    qr.add_argument("layanan", metavar="LAYANAN", nargs="?", help="kode layanan")
-    qr.add_argument("--unit", metavar="KODE", help="semua layanan unit ini, satu lembar PDF")
-    qr.add_argument("-o", "--output", metavar="FILE", required=True, help=".png atau .pdf")
+    qr = commands.add_parser("qr", help="kartu QR survei untuk loket (PDF vektor, atau PNG)")
+    qr.add_argument("layanan", metavar="LAYANAN", nargs="*", help="kode layanan (boleh beberapa)")
+    qr.add_argument("--unit", metavar="KODE", help="semua layanan unit ini dan sub-unitnya")
+    qr.add_argument("-o", "--output", metavar="FILE", required=True, help=".pdf (atau .png)")
+    qr.add_argument("--ukuran", choices=["A6", "A5"], default="A6", help="ukuran kartu (bawaan A6)")
+    qr.add_argument(
+        "--lembar", action="store_true", help="susun kartu di A4 (4 kartu A6 atau 2 kartu A5)"
+    )
+    qr.add_argument("--logo", metavar="FILE", help="logo kota di atas kartu (PNG, JPG atau SVG)")
     qr.set_defaults(run=_qr)
 
     peran = commands.add_parser("peran", help="tetapkan kepala unit atau pengelola pengaduan")
@@ -291,5 +326,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         log.debug("database error", exc_info=True)
         key = "db_not_migrated" if is_missing_table(error) else "db_error"
         sys.exit(TEXTS.get(key, detail=str(error.orig).splitlines()[0][:200]))
+    except InvalidToken:
+        log.debug("Telegram rejected the token", exc_info=True)
+        sys.exit(TEXTS.get("token_rejected"))
+    except NetworkError:
+        log.debug("Telegram unreachable", exc_info=True)
+        sys.exit(TEXTS.get("telegram_unreachable"))
+    except OSError as error:
+        # A file that could not be written half-way, or a database server refusing the
+        # connection before its driver speaks (asyncpg raises the socket's own error).
+        log.debug("operating system error", exc_info=True)
+        if error.filename is not None:
+            sys.exit(unwritable(error.filename, error))
+        sys.exit(TEXTS.get("db_error", detail=error.strerror or str(error)))
     except KeyboardInterrupt:
         sys.exit(130)

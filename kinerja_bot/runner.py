@@ -16,8 +16,9 @@ from urllib.parse import urlparse
 
 import tornado.httpserver
 import tornado.web
-from telegram import Update
-from telegram.error import InvalidToken
+from sqlalchemy.exc import DBAPIError
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
 
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.settings import ConfigError, Settings, get_settings
@@ -26,7 +27,16 @@ from kinerja_bot.core.texts import TextBook, TextError
 if TYPE_CHECKING:
     from kinerja_bot.core.context import KinerjaApplication
 
-TEXTS = TextBook("runner", {"token_missing": (), "token_rejected": ()}, html=False)
+TEXTS = TextBook(
+    "runner",
+    {
+        "token_missing": (),
+        "token_rejected": (),
+        "telegram_unreachable": ("alamat",),
+        "db_error": ("detail",),
+    },
+    html=False,
+)
 
 log = logging.getLogger("kinerja_bot")
 
@@ -66,6 +76,8 @@ def configure_logging(settings: Settings) -> None:
     # APScheduler logs a line for every conversation step (its 30-minute timeout is a job,
     # booked again at each step): noise in the log and a cost on the hottest path.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Alembic's chatter (plugins, dialect) hides what matters; `serve` logs what was applied.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def load_or_exit() -> Settings:
@@ -206,15 +218,31 @@ async def run_webhook(application: KinerjaApplication, settings: Settings) -> No
         await application.post_shutdown(application)
 
 
+async def check_telegram(settings: Settings) -> None:
+    """Ask Telegram who the bot is (getMe) before anything else: a refused token or an
+    unreachable Bot API is then one line, not PTB's retry loop with its traceback."""
+    assert settings.telegram_bot_token is not None
+    async with Bot(settings.telegram_bot_token.get_secret_value(), base_url=settings.base_url):
+        pass
+
+
 def main() -> None:
     settings = load_or_exit()
     configure_logging(settings)
     try:
         serve(settings)
     except InvalidToken:
-        # Its message quotes the whole token: never let Python print it.
-        log.critical("Telegram rejected TELEGRAM_BOT_TOKEN")
+        # Its message quotes the whole token: the details go through the redacting log only.
+        log.debug("Telegram rejected the token", exc_info=True)
         sys.exit(TEXTS.get("token_rejected"))
+    except NetworkError:
+        log.debug("Telegram unreachable", exc_info=True)
+        sys.exit(TEXTS.get("telegram_unreachable", alamat=urlparse(settings.base_url).netloc))
+    except DBAPIError as error:
+        # E.g. a migration refused by the database; the driver's first line, never the SQL.
+        log.debug("database error at start", exc_info=True)
+        detail = next(iter(str(error.orig).splitlines()), type(error.orig).__name__)
+        sys.exit(TEXTS.get("db_error", detail=detail[:200]))
     except Exception:
         # The traceback goes through the redacting formatter, not Python's own printer.
         log.critical("The bot stopped because of an error", exc_info=True)
@@ -222,12 +250,16 @@ def main() -> None:
 
 
 def serve(settings: Settings) -> None:
-    """Migrate, then long polling, or the webhook when WEBHOOK_URL is set."""
+    """Check Telegram, wait for the database, migrate, then long polling, or the webhook
+    when WEBHOOK_URL is set."""
     from kinerja_bot.app import build_application
     from kinerja_bot.core.migrate import upgrade
 
+    asyncio.run(check_telegram(settings))
     asyncio.run(wait_for_database(settings))
-    upgrade(settings.database_url)
+    applied = upgrade(settings.database_url)
+    if applied:
+        log.info("Database migrated: %s", ", ".join(r.split(":")[0] for r in applied))
     application = build_application(settings)
     if settings.webhook_url is not None:
         asyncio.run(run_webhook(application, settings))

@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 
 from kinerja_bot.cli import main
 from kinerja_bot.core.cli_common import TEXTS
+from kinerja_bot.core.migrate import alembic_config
 from kinerja_bot.core.settings import get_settings
 
 
@@ -34,3 +36,20 @@ def test_an_unmigrated_database_is_named_with_the_command_that_fixes_it(
         main(command)
     assert stopped.value.code == TEXTS.get("db_not_migrated", detail="")
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_db_upgrade_lists_what_it_applied_then_says_it_is_current(
+    empty_database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scripts = ScriptDirectory.from_config(alembic_config(f"sqlite:///{empty_database}"))
+    revisions = [script.revision for script in reversed(list(scripts.walk_revisions()))]
+    url = f"sqlite:///{empty_database}"
+
+    main(["db", "upgrade"])
+    first = capsys.readouterr().out.splitlines()
+    main(["db", "upgrade"])
+    second = capsys.readouterr().out.splitlines()
+
+    assert first[0] == TEXTS.get("db_upgraded", url=url, jumlah=len(revisions))
+    assert [line.split(":")[0].lstrip(" -") for line in first[1:]] == revisions
+    assert second == [TEXTS.get("db_current", url=url)]

@@ -17,6 +17,9 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Bring the database to `revision` (blocking: call it off the event loop)."""
-    command.upgrade(alembic_config(database_url), revision)
+def upgrade(database_url: str, revision: str = "head") -> list[str]:
+    """Bring the database to `revision` (blocking: call it off the event loop). Returns the
+    revisions applied, oldest first ("0007_competency <message>"), empty when already there."""
+    config = alembic_config(database_url)
+    command.upgrade(config, revision)
+    return list(config.attributes.get("applied", []))

@@ -11,7 +11,7 @@ from kinerja_bot.analysis.berprestasi import unit_candidates
 from kinerja_bot.analysis.needs import build_needs_report
 from kinerja_bot.analysis.sources import scope_of, units_in
 from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
-from kinerja_bot.core.cli_common import CliError, with_database
+from kinerja_bot.core.cli_common import CliError, with_database, writable
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import id_of
 from kinerja_bot.core.organisation import unit_by_kode
@@ -99,8 +99,7 @@ def export_command(
         output_format(target)
     except ExportFormatError:
         raise CliError(TEXTS.get("format_tidak_didukung", file=output)) from None
-    if not target.parent.is_dir():
-        raise CliError(CLI_TEXTS.get("folder_missing", folder=str(target.parent)))
+    writable(target)
     chosen = _period(kind, period)
     today = datetime.now(settings.tz).date()
 

@@ -18,6 +18,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "unit_kode",
         "unit",
         "atasan",
+        # activation codes (`kinerja-bot aktivasi -o FILE.xlsx|.csv`)
+        "kode_aktivasi",
+        "berlaku_sampai",
+        "tautan_aktivasi",
         # ASN berprestasi candidates
         "indikator_sesuai_jadwal",
         "capaian_terendah",
@@ -110,6 +114,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 } | {"nrr": ("kode", "nama"), "skor": ("kode", "nama")}
 
 SHEETS = (
+    "aktivasi",
     "laporan",
     "skm_layanan",
     "skm_unit",

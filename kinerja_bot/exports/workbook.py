@@ -3,9 +3,9 @@
 A `Table` is typed columns and rows of Python values. In .xlsx: numbers stay numbers and dates
 stay dates (shown with Indonesian-style formats; Excel then uses the reader's own separators),
 the header row is bold and frozen, every column has a filter and a width that fits its
-content. In .csv: UTF-8 without BOM, a header row, `,` between fields, numbers with a `.`
-decimal point and ISO dates (`2026-11-28`, `2026-11-28 09:15`), which any tool reads. Times
-are written in WIB without a zone, and the header says so.
+content. In .csv: the file an Indonesian Excel opens right (`kinerja_bot.core.excel_csv`:
+UTF-8 with BOM, `;`, decimal comma, `dd/mm/yyyy`, NIPs kept as text). Times are written in
+WIB without a zone, and the header says so.
 
 Headers and sheet names are in `percakapan/ekspor.yaml`: a column's header is
 `kolom_<key>`, filled with the column's `values` when the text has placeholders.
@@ -13,7 +13,6 @@ Headers and sheet names are in `percakapan/ekspor.yaml`: a column's header is
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -28,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kinerja_bot.core import excel_csv
 from kinerja_bot.core.db import private_file
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.exports.texts import TEXTS
@@ -45,7 +45,7 @@ __all__ = [
     "xlsx_bytes",
 ]
 
-Cell = str | int | float | date | datetime | None
+Cell = excel_csv.Cell
 
 SHEET_TITLE_LIMIT = 31
 # Rows in one Excel sheet (the header included); longer tables continue on the next sheet.
@@ -117,20 +117,6 @@ def excel_value(value: Cell) -> Cell:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(WIB).replace(tzinfo=None)
     return value
-
-
-def csv_value(value: Cell) -> str:
-    """A value as written in CSV: ISO dates, WIB times to the minute, `.` decimals."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        moment = value.astimezone(WIB) if value.tzinfo is not None else value
-        return moment.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value) if not value.is_integer() else str(int(value))
-    return str(value)
 
 
 _FORBIDDEN_IN_TITLES = re.compile(r"[\[\]:*?/\\]")
@@ -233,20 +219,8 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
 
 
 def write_csv(target: Path | IO[bytes], table: Table) -> None:
-    """Write one table as UTF-8 CSV with a header row."""
-    if isinstance(target, Path):
-        with private_file(target).open("wb") as handle:
-            write_csv(handle, table)
-        return
-    text = io.TextIOWrapper(target, encoding="utf-8", newline="")
-    try:
-        writer = csv.writer(text)
-        writer.writerow([column.header for column in table.columns])
-        for row in table.rows:
-            writer.writerow([csv_value(value) for value in row])
-        text.flush()
-    finally:
-        text.detach()
+    """Write one table as an Excel-ready CSV with a header row."""
+    excel_csv.write_csv(target, [column.header for column in table.columns], table.rows)
 
 
 def output_format(path: Path) -> str:

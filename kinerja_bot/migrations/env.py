@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from alembic import context
+from alembic.migration import MigrationInfo
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -14,12 +16,22 @@ from kinerja_bot.core.db import create_engine
 target_metadata = SQLModel.metadata
 
 
+def _record(ctx: Any, step: MigrationInfo, heads: Any, run_args: Any) -> None:
+    """Note each applied revision in the config, so `db upgrade` can say what it did."""
+    if step.is_upgrade:
+        revision = step.up_revision
+        context.config.attributes.setdefault("applied", []).append(
+            f"{revision.revision}: {revision.doc}" if revision.doc else revision.revision
+        )
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        on_version_apply=_record,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 from telegram import Bot
 
-from kinerja_bot.core.cli_common import CliError, with_database
+from kinerja_bot.core.cli_common import CliError, database_folder_exists, with_database
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import utcnow
 from kinerja_bot.core.outbox import DeliveryReport, JobServices, Pacer
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
+from kinerja_bot.scheduling.preview import Preview, chart_folder, plain, preview_job
 from kinerja_bot.scheduling.registry import JOBS_BY_NAME, run_job, upcoming
 
 TEXTS = TextBook(
@@ -25,6 +27,13 @@ TEXTS = TextBook(
         "judul_jadwal": ("zona",),
         "baris_jadwal": ("job", "waktu"),
         "tidak_terjadwal": ("job",),
+        "pratinjau_judul": ("job", "jumlah"),
+        "pratinjau_kosong": ("job",),
+        "pratinjau_penerima": ("penerima",),
+        "pratinjau_chat": ("chat",),
+        "pratinjau_tombol": ("tombol",),
+        "pratinjau_gambar": ("file",),
+        "pratinjau_folder": ("folder",),
     },
     html=False,
 )
@@ -32,8 +41,11 @@ TEXTS = TextBook(
 log = logging.getLogger(__name__)
 
 
-def run_command(settings: Settings, name: str, *, force: bool) -> None:
+def run_command(settings: Settings, name: str, *, force: bool, preview: bool = False) -> None:
     """Run one job now, with the same exactly-once guarantees as the schedule."""
+    if preview:
+        preview_command(settings, name)
+        return
     if settings.telegram_bot_token is None:
         raise CliError(TEXTS.get("butuh_token"))
     job = JOBS_BY_NAME[name]
@@ -63,6 +75,39 @@ def run_command(settings: Settings, name: str, *, force: bool) -> None:
             diblokir=len(report.blocked),
         )
     )
+
+
+def preview_command(settings: Settings, name: str) -> None:
+    """Print what the job would send to whom now; charts go to a fresh folder."""
+
+    async def work() -> Preview:
+        database_folder_exists(settings.database_url)
+        return await preview_job(JOBS_BY_NAME[name], settings, utcnow())
+
+    found = asyncio.run(work())
+    if not found.messages:
+        print(TEXTS.get("pratinjau_kosong", job=name))
+        return
+    recipients = len({sent.chat_id for sent in found.messages})
+    print(TEXTS.get("pratinjau_judul", job=name, jumlah=recipients))
+    folder: Path | None = None
+    for number, sent in enumerate(found.messages, start=1):
+        who = found.names.get(sent.chat_id)
+        chat = TEXTS.get("pratinjau_chat", chat=sent.chat_id)
+        print()
+        print(TEXTS.get("pratinjau_penerima", penerima=f"{who} ({chat})" if who else chat))
+        if sent.photo is not None:
+            folder = folder or chart_folder(name)
+            path = folder / f"{number:03d}-{sent.chat_id}.png"
+            path.write_bytes(sent.photo)
+            print(TEXTS.get("pratinjau_gambar", file=str(path)))
+        if sent.text:
+            print(plain(sent.text))
+        if sent.buttons:
+            print(TEXTS.get("pratinjau_tombol", tombol=" | ".join(sent.buttons)))
+    if folder is not None:
+        print()
+        print(TEXTS.get("pratinjau_folder", folder=str(folder)))
 
 
 def schedule_command(settings: Settings) -> None:

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from kinerja_bot.core.cli_common import TEXTS as COMMON_CLI_TEXTS
-from kinerja_bot.core.cli_common import CliError, with_database
+from kinerja_bot.core.cli_common import CliError, with_database, writable
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.organisation import unit_by_kode
 from kinerja_bot.core.rules.periods import PeriodError, parse_period, wib_today
@@ -20,8 +20,7 @@ def report_command(settings: Settings, *, periode: str, unit: str, output: str) 
     path = Path(output)
     if path.suffix.lower() != ".pdf":
         raise CliError(TEXTS.get("akhiran_salah", akhiran=path.suffix or output))
-    if not path.parent.exists():
-        raise CliError(COMMON_CLI_TEXTS.get("folder_missing", folder=str(path.parent)))
+    writable(path)
     try:
         period = parse_period(periode)
     except PeriodError as error:

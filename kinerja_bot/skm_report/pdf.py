@@ -23,8 +23,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
@@ -35,6 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from kinerja_bot.core.printing import pdf_fonts
 from kinerja_bot.core.rules.formatting import format_number_id
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.rules.skm import (
@@ -132,10 +131,6 @@ TEXTS = TextBook(
     html=False,
 )
 
-FONT_FILES = {
-    "DejaVu": Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    "DejaVu-Bold": Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-}
 # PermenPANRB 14/2017, lampiran: nilai persepsi, NI, NIK, mutu, kinerja unit pelayanan.
 CONVERSION_ROWS = (
     ("1", "1,00 – 2,5996", "25,00 – 64,99", "D", "Tidak baik"),
@@ -153,18 +148,8 @@ GRID = TableStyle(
 )
 
 
-def _fonts() -> tuple[str, str]:
-    """DejaVu when installed (it has Σ, ×, –), else the built-in Helvetica."""
-    if all(path.exists() for path in FONT_FILES.values()):
-        for name, path in FONT_FILES.items():
-            if name not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont(name, str(path)))
-        return "DejaVu", "DejaVu-Bold"
-    return "Helvetica", "Helvetica-Bold"
-
-
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    regular, bold = pdf_fonts()
     base = getSampleStyleSheet()
     body = ParagraphStyle(
         "isi", parent=base["BodyText"], fontName=regular, fontSize=10.5, leading=15
@@ -525,7 +510,7 @@ CHAPTERS: tuple[Callable[[Story], None], ...] = (
 
 
 def build_story(content: ReportContent, today: date) -> list[Any]:
-    regular, _ = _fonts()
+    regular, _ = pdf_fonts()
     story = Story(content, today, _styles(), regular)
     for chapter in CHAPTERS:
         chapter(story)
@@ -534,7 +519,7 @@ def build_story(content: ReportContent, today: date) -> list[Any]:
 
 def write_report(path: Path, content: ReportContent, today: date) -> int:
     """Write the PDF; returns its number of pages."""
-    regular, _ = _fonts()
+    regular, _ = pdf_fonts()
     pages = [0]
 
     def number_page(canvas: Any, document: Any) -> None:

@@ -155,10 +155,10 @@ async def test_laporan(
     # The same as CSV, with a unit filter that leaves only the other unit (no reports).
     as_csv = tmp_path / "laporan.csv"
     await export("laporan", "--periode", PERIOD, "-o", str(as_csv))
-    rows = list(csv.reader(io.StringIO(as_csv.read_text(encoding="utf-8"))))
+    rows = list(csv.reader(io.StringIO(as_csv.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0] == values(sheet, 1)
-    assert rows[1][:3] == ["2026-04-06", "198504122010012001", "Siti Rahmawati"]
-    assert rows[1][10:12] == ["3650", "1250.5"] and rows[1][17] == "2026-04-07 10:00"
+    assert rows[1][:3] == ["06/04/2026", "\t198504122010012001", "Siti Rahmawati"]
+    assert rows[1][10:12] == ["3650", "1250,5"] and rows[1][17] == "07/04/2026 10:00"
     other = tmp_path / "capil.xlsx"
     await export("laporan", "--periode", PERIOD, "--unit", "CAPIL", "-o", str(other))
     assert openpyxl.load_workbook(other).worksheets[0].max_row == 1
@@ -533,13 +533,14 @@ async def test_evaluasi(
 
     as_csv = tmp_path / "evaluasi.csv"
     await export("evaluasi", "--periode", PERIOD, "-o", str(as_csv))
-    rows = list(csv.DictReader(io.StringIO(as_csv.read_text(encoding="utf-8"))))
+    text = as_csv.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [r[TEXTS.get("kolom_nama")] for r in rows] == [
         "Budi Santoso",  # CAPIL sorts before PIAK
         "Hendra Gunawan",
         "Siti Rahmawati",
     ]
-    assert rows[2][TEXTS.get("kolom_dinilai_pada")] == "2026-07-02 09:00"
+    assert rows[2][TEXTS.get("kolom_dinilai_pada")] == "02/07/2026 09:00"
 
 
 async def test_mistakes_are_explained(database: Database, cli_env: None, tmp_path: Path) -> None:

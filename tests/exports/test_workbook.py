@@ -90,28 +90,28 @@ def test_xlsx_cells_are_typed_and_the_sheet_is_usable() -> None:
     assert all(8 <= width <= 60 for width in widths.values())
 
 
-def test_csv_is_utf8_with_a_header_row(tmp_path: Path) -> None:
+def test_csv_is_what_an_indonesian_excel_opens_right(tmp_path: Path) -> None:
     path = tmp_path / "laporan.csv"
     write_tables(path, [table(), Table("analisis", (Column("nama"),), [("ignored",)])])
     raw = path.read_bytes()
-    assert not raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == TEXTS.get("kolom_nip")
     assert rows[1] == [
-        "198504122010011001",
-        "2026-06-01",
-        "1250.5",
+        "\t198504122010011001",  # a tab keeps the 18 digits text in Excel
+        "01/06/2026",
+        "1250,5",
         "2",
-        "2026-06-02 10:15",
+        "02/06/2026 10:15",
         "Petugas loket kurang\nsaat jam sibuk",
-        "3.0644",
+        "3,0644",
     ]
-    assert rows[2] == ["198504122010011002", "2026-06-08", "0", "1", "", "", ""]
+    assert rows[2] == ["\t198504122010011002", "08/06/2026", "0", "1", "", "", ""]
     assert len(rows) == 3  # CSV holds the first table only
 
     buffer = io.BytesIO()
     write_csv(buffer, Table("laporan", (Column("kendala"),), [("Sarana & prasarana — rusak",)]))
-    assert buffer.getvalue().decode("utf-8").splitlines()[1] == "Sarana & prasarana — rusak"
+    assert buffer.getvalue().decode("utf-8-sig").splitlines()[1] == "Sarana & prasarana — rusak"
 
 
 def test_only_xlsx_and_csv(tmp_path: Path) -> None:

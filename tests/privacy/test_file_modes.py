@@ -52,10 +52,14 @@ async def test_activation_codes_file_is_owner_only(
     fresh, existing = tmp_path / "kode.csv", tmp_path / "lama.csv"
     existing.write_text("")
     existing.chmod(0o644)
+    slips, listing = tmp_path / "slip.pdf", tmp_path / "kode.xlsx"
     for target in (fresh, existing):
         await cli("aktivasi", "--unit", unit.kode, "-o", str(target))
-        assert "kode" in target.read_text().splitlines()[0]
+        assert "Kode" in target.read_text(encoding="utf-8-sig").splitlines()[0]
         assert mode(target) == 0o600, target
+    await cli("aktivasi", "--unit", unit.kode, "-o", str(slips), "-o", str(listing))
+    assert slips.read_bytes().startswith(b"%PDF")
+    assert mode(slips) == mode(listing) == 0o600
 
 
 @pytest.mark.parametrize(
