@@ -104,6 +104,7 @@ EXPECTED = {
     "tkt:t:{ticket}": "✗✗✗✗✗✓✓✓",  # close it (asks to confirm)
     "tkt:p:{ticket}": "✗✗✗✗✗✓✓✓",  # mark it in progress
     "tkt:ok:{answered}": "✗✓✗✗✗✗✗✗",  # the citizen accepts the answer
+    "tkt:bk:{answered}": "✗✓✗✗✗✗✗✗",  # the citizen asks to reopen (confirms next)
     "cuti:hapus:{leave}": "✗✗✓✗✗✗✗✗",  # delete the ASN's declared leave
 }
 
