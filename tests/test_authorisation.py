@@ -79,6 +79,7 @@ EXPECTED = {
     "/pengembangan": "✗✗✓✓✓✓✓✗",
     "/analisis": "✗✗✗✗✗✗✓✓",
     "/survei": "✓✓✓✓✓✓✓✓",
+    "/adu": "✓✓✓✓✓✓✓✓",  # a complaint without the survey
     "/tiket": "✓✓✓✓✓✓✓✓",  # each sees their own tickets, staff their units' open ones
     "/ikm": "✗✗✗✗✗✗✓✓",
     "/rtl": "✗✗✗✗✗✗✓✗",  # unit heads record and follow their RTL
@@ -106,6 +107,7 @@ EXPECTED = {
     "tkt:ok:{answered}": "✗✓✗✗✗✗✗✗",  # the citizen accepts the answer
     "tkt:bk:{answered}": "✗✓✗✗✗✗✗✗",  # the citizen asks to reopen (confirms next)
     "cuti:hapus:{leave}": "✗✗✓✗✗✗✗✗",  # delete the ASN's declared leave
+    "adu:mulai": "✓✓✓✓✓✓✓✓",  # start /adu from the reply to "saya mau mengadu"
 }
 
 

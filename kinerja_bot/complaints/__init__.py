@@ -6,12 +6,22 @@
 the scheduled work, `roles` the `kinerja-bot peran` command.
 """
 
-from kinerja_bot.complaints.filing import file_ticket, low_score_note, ticket_filed_text
+from kinerja_bot.complaints.direct import START_BUTTON as DIRECT_COMPLAINT_BUTTON
+from kinerja_bot.complaints.filing import (
+    consent_version,
+    contact_consent_view,
+    file_ticket,
+    low_score_note,
+    ticket_filed_text,
+)
 from kinerja_bot.complaints.service import COMPLAINT_MAX_CHARS, OverdueTicket, overdue_tickets
 
 __all__ = [
     "COMPLAINT_MAX_CHARS",
+    "DIRECT_COMPLAINT_BUTTON",
     "OverdueTicket",
+    "consent_version",
+    "contact_consent_view",
     "file_ticket",
     "low_score_note",
     "overdue_tickets",

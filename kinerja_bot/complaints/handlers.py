@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 
 from kinerja_bot.complaints.closing import tell_citizen_closed
+from kinerja_bot.complaints.direct import build_direct_complaint_conversation
 from kinerja_bot.complaints.filing import notify_unit
 from kinerja_bot.complaints.service import (
     ANSWER_MAX_CHARS,
@@ -663,6 +664,7 @@ def build_complaint_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     """The answer conversation first (it owns /batal while answering), then /tiket and buttons."""
     return [
         build_answer_conversation(),
+        build_direct_complaint_conversation(),
         CommandHandler("tiket", tiket_command),
         CallbackQueryHandler(list_page, pattern=r"^tkt:l:\d+$"),
         CallbackQueryHandler(view_ticket, pattern=r"^tkt:v:\d+$"),

@@ -32,6 +32,8 @@ COMMON_TEXTS = TextBook(
         "batal_selesai": (),
         "perintah_tidak_dikenal": ("perintah",),
         "teks_tidak_dipahami": (),
+        "mau_mengadu": (),
+        "tombol_adu": (),
         "peringatan_tombol_usang": (),
         "habis_waktu": (),
         "galat": (),
@@ -40,6 +42,7 @@ COMMON_TEXTS = TextBook(
         "pesan_diubah": (),
         "gangguan": (),
     },
+    data=("kata_pengaduan",),
 )
 
 Button = tuple[str, str]  # (label, callback data)

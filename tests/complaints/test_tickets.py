@@ -76,7 +76,7 @@ async def file_ticket(bot: RunningBot, *, contact: bool = True) -> SentMessage:
     assert ask.plain_text.startswith("Ceritakan pengaduan Anda")
     (consent,) = await bot.say(CITIZEN, COMPLAINT)
     assert "id chat Telegram" in consent.plain_text
-    label = SURVEY.get("tombol_setuju_kontak" if contact else "tombol_tanpa_kontak")
+    label = TEXTS.get("tombol_setuju_kontak" if contact else "tombol_tanpa_kontak")
     done = await tap(bot, CITIZEN, consent, label)
     await bot.api.wait_until(lambda: bot.api.unread(HANDLER))  # the unit's notification
     return done
@@ -104,7 +104,7 @@ async def test_from_ticket_to_answer_to_reopen_to_close(
     async with database.session() as session:
         (consent,) = (await session.exec(select(Consent))).all()
     assert (consent.telegram_id, consent.purpose) == (CITIZEN, PURPOSE_COMPLAINT_CONTACT)
-    assert consent.text_version == SURVEY.get("persetujuan_kontak_versi")
+    assert consent.text_version == TEXTS.get("persetujuan_kontak_versi")
     assert complaint.consent_id == consent.id
 
     # The unit's complaint handler is told at once, without the citizen's identity.
