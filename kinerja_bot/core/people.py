@@ -17,6 +17,7 @@ from telegram import Update
 
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.models import Employee, UnitRole, UnitRoleKind
+from kinerja_bot.core.organisation import unit_tree_ids
 from kinerja_bot.core.settings import Settings
 
 
@@ -120,3 +121,14 @@ async def unit_of_work(
 def forget_person(context: BotContext) -> None:
     """After the update changed who the user is (linked an account), look them up again."""
     context.person_of_update = None
+
+
+async def may_see_unit(session: AsyncSession, person: Person, unit_id: int) -> bool:
+    """Admins see any unit, heads the trees of the units they lead (/analisis, /ikm and
+    their spreadsheets)."""
+    if person.is_admin:
+        return True
+    for root in person.head_of_units:
+        if unit_id in await unit_tree_ids(session, root):
+            return True
+    return False

@@ -18,22 +18,12 @@ from kinerja_bot.core.organisation import (
     services_of_unit,
     units_with_services,
 )
-from kinerja_bot.core.telegram_ui import Button, keyboard, paginate, shorten
+from kinerja_bot.core.telegram_ui import Button, keyboard, page_row, paginate, shorten
 from kinerja_bot.core.texts import TextBook
 
-__all__ = ["LABEL_CHARS", "page_buttons", "service_page", "unit_page"]
+__all__ = ["LABEL_CHARS", "service_page", "unit_page"]
 
 LABEL_CHARS = 60
-
-
-def page_buttons(book: TextBook, page: int, pages: int, data: str) -> list[Button]:
-    """◀ / ▶ buttons; `data` has a `{}` for the page number."""
-    nav: list[Button] = []
-    if page > 0:
-        nav.append((book.get("tombol_sebelumnya"), data.format(page - 1)))
-    if page < pages - 1:
-        nav.append((book.get("tombol_berikutnya"), data.format(page + 1)))
-    return nav
 
 
 async def unit_page(
@@ -50,7 +40,7 @@ async def unit_page(
     rows: list[list[Button]] = [
         [(shorten(names[id_of(u)], LABEL_CHARS), f"{prefix}:u:{id_of(u)}")] for u in items
     ]
-    if nav := page_buttons(book, page, pages, f"{prefix}:up:{{}}"):
+    if nav := page_row(book, page, pages, f"{prefix}:up:{{}}"):
         rows.append(nav)
     return book.get("pilih_unit", halaman=page + 1, jumlah=pages), keyboard(rows)
 
@@ -69,7 +59,7 @@ async def service_page(
     rows: list[list[Button]] = [
         [(shorten(s.nama, LABEL_CHARS), f"{prefix}:s:{id_of(s)}")] for s in items
     ]
-    if nav := page_buttons(book, page, pages, f"{prefix}:sp:{unit_id}:{{}}"):
+    if nav := page_row(book, page, pages, f"{prefix}:sp:{unit_id}:{{}}"):
         rows.append(nav)
     rows.append([(book.get("tombol_unit_lain"), f"{prefix}:up:0")])
     text = book.get("pilih_layanan", unit=names[unit_id], halaman=page + 1, jumlah=pages)
