@@ -132,3 +132,20 @@ async def may_see_unit(session: AsyncSession, person: Person, unit_id: int) -> b
         if unit_id in await unit_tree_ids(session, root):
             return True
     return False
+
+
+async def visible_units(
+    session: AsyncSession, person: Person, root: int
+) -> tuple[bool, set[int] | None]:
+    """Whether the person may look at `root`'s tree (0: what they see by default), and its
+    unit ids: that tree, the trees of the units they lead, or every unit (None) for an admin."""
+    if root:
+        if not await may_see_unit(session, person, root):
+            return False, set()
+        return True, await unit_tree_ids(session, root)
+    if person.is_admin:
+        return True, None
+    scope: set[int] = set()
+    for unit_id in person.head_of_units:
+        scope |= await unit_tree_ids(session, unit_id)
+    return bool(scope), scope

@@ -9,17 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from kinerja_bot.analysis.browse import report_for
-from kinerja_bot.analysis.sources import Scope
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.guards import alert_with, is_asn, is_head_or_admin, only, refuse_with
 from kinerja_bot.core.models import Evaluation, id_of
-from kinerja_bot.core.organisation import unit_tree_ids
-from kinerja_bot.core.people import Person, may_see_unit
+from kinerja_bot.core.people import Person, visible_units
 from kinerja_bot.core.rules.periods import (
     Period,
     PeriodError,
@@ -146,21 +143,6 @@ async def own_reports(update: Update, context: BotContext, person: Person) -> No
     )
 
 
-async def _ikm_scope(session: AsyncSession, person: Person, root: int) -> tuple[bool, Scope]:
-    """Whether the person may download, and the units: a unit's tree, their own units' trees,
-    or everything for an admin (None)."""
-    if root:
-        if not await may_see_unit(session, person, root):
-            return False, set()
-        return True, await unit_tree_ids(session, root)
-    if person.is_admin:
-        return True, None
-    scope: set[int] = set()
-    for unit_id in person.head_of_units:
-        scope |= await unit_tree_ids(session, unit_id)
-    return bool(scope), scope
-
-
 @only(is_head_or_admin, alert_with(TEXTS, "peringatan_bukan_kepala"))
 async def full_list(update: Update, context: BotContext, person: Person) -> None:
     """📎 Daftar lengkap: the whole needs analysis or IKM behind a one-screen summary, as the
@@ -181,7 +163,7 @@ async def full_list(update: Update, context: BotContext, person: Person) -> None
             report = await report_for(session, person, period, root)
             tables = [needs_table(report)] if report is not None else None
         else:
-            allowed, scope = await _ikm_scope(session, person, root)
+            allowed, scope = await visible_units(session, person, root)
             tables = await skm_tables(session, period, scope=scope) if allowed else None
     if tables is None:
         await alert_with(TEXTS, "peringatan_bukan_kepala")(update, context)
