@@ -177,11 +177,17 @@ async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database
         alasan=TEXTS.get("alasan_atas"),
         sebelumnya="",
     )
+    back = "◀ " + TEXTS.get("kembali_bawahan")
     assert basis.button_labels == [
         rating_label(Rating.DI_ATAS, Rating.DI_ATAS),
         rating_label(Rating.SESUAI),
         rating_label(Rating.DI_BAWAH),
+        back,
     ]
+    # ◀ back to the team keeps nothing; the person can be chosen again.
+    again = await press(bot, ATASAN, basis, back)
+    assert again.text == listing.text
+    basis = await press(bot, ATASAN, again, TEXTS.get("tombol_pegawai", nama="Siti Rahmawati"))
 
     question = await press(bot, ATASAN, basis, rating_label(Rating.DI_ATAS, Rating.DI_ATAS))
     assert question.text == note_question(1)
