@@ -21,8 +21,13 @@ from sqlmodel import col, select
 from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
 from kinerja_bot.core.cli_common import CliError, bot_username, with_database
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Service, Unit, id_of
-from kinerja_bot.core.organisation import service_by_kode, unit_by_kode, unit_tree_ids
+from kinerja_bot.core.models import Service, id_of
+from kinerja_bot.core.organisation import (
+    citizen_unit_names,
+    service_by_kode,
+    unit_by_kode,
+    unit_tree_ids,
+)
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
 
@@ -182,7 +187,7 @@ async def targets_for(
             services = list((await session.exec(statement.order_by(col(Service.nama)))).all())
             if not services:
                 raise CliError(QR_TEXTS.get("qr_no_services", kode=unit))
-        units = {id_of(u): u.nama for u in (await session.exec(select(Unit))).all()}
+        units = await citizen_unit_names(session)  # the card is read by residents
     targets = []
     for service in services:
         if not PAYLOAD.fullmatch(service.kode):

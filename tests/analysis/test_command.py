@@ -57,7 +57,7 @@ async def test_a_head_gets_the_chart_and_one_screen_to_drill_into(
     report = await expected(database, [id_of(data.dinas)])
 
     bot.api.send_text(KEPALA, f"/analisis {PERIOD}")
-    chart, summary = await bot.api.wait_for_messages(KEPALA, 2)
+    chart, summary = await bot.api.wait_for_messages(KEPALA, 2, timeout=60)
     assert chart.kind == "photo"
     assert chart.plain_text == TEXTS.get("grafik_keterangan", periode=parse_period(PERIOD).title)
     assert chart.file_id is not None and is_image(bot.api.files[chart.file_id].content)
@@ -121,7 +121,7 @@ async def test_scope_is_checked(bot: RunningBot, database: Database) -> None:
 
     report = await expected(database, [id_of(data.seksi)])
     bot.api.send_text(KASI, f"/analisis seksi {PERIOD}")  # any order, any case
-    _, summary = await bot.api.wait_for_messages(KASI, 2)
+    _, summary = await bot.api.wait_for_messages(KASI, 2, timeout=60)
     assert summary.text == browse.summary_view(report, id_of(data.seksi))[0]
 
     # Forged presses for the parent unit: refused, in the browse and for the spreadsheet.
@@ -146,7 +146,7 @@ async def test_an_admin_sees_the_whole_city_or_one_unit(
     data = await known_needs_data(database)
     report = await expected(database, None)
     bot.api.send_text(ADMIN, f"/analisis {PERIOD}")
-    _, summary = await bot.api.wait_for_messages(ADMIN, 2)
+    _, summary = await bot.api.wait_for_messages(ADMIN, 2, timeout=60)
     assert summary.text == browse.summary_view(report, 0)[0]
     assert TEXTS.get("cakupan_kota") in summary.plain_text
 

@@ -66,7 +66,7 @@ async def setup(bot: RunningBot, database: Database) -> SentMessage:
             )
             bot.api.user(telegram_id)  # each has talked to the bot before
     bot.api.send_text(KEPALA, f"/analisis {PERIOD} BIDANG")
-    _, summary = await bot.api.wait_for_messages(KEPALA, 2)
+    _, summary = await bot.api.wait_for_messages(KEPALA, 2, timeout=60)
     async with database.session() as session:
         report = await build_needs_report(
             session, id_of(data.bidang), parse_period(PERIOD), today=wib_today()
