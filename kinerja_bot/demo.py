@@ -87,6 +87,15 @@ UNITS: tuple[tuple[str, str, str], ...] = (
     ("BKPSDM-PKASN", "Bidang Pengembangan Kompetensi ASN", "BKPSDM"),
 )
 
+# How residents name each OPD (the `singkatan` column of `impor unit`).
+SHORT_NAMES = {
+    "DISDUKCAPIL": "Disdukcapil",
+    "DINKES": "Dinkes",
+    "DINDIKBUD": "Dindikbud",
+    "DPMPTSP": "DPMPTSP",
+    "BKPSDM": "BKPSDM",
+}
+
 FIRST_NAMES = (
     "Siti",
     "Budi",
@@ -443,7 +452,10 @@ def organisation_rows(people: list[DemoPerson], year: int) -> dict[str, list[dic
                 }
             )
     return {
-        "unit": [{"kode": k, "nama": n, "induk_kode": p} for k, n, p in UNITS],
+        "unit": [
+            {"kode": k, "nama": n, "induk_kode": p, "singkatan": SHORT_NAMES.get(k, "")}
+            for k, n, p in UNITS
+        ],
         "pegawai": [
             {
                 "nip": p.nip,

@@ -4,19 +4,22 @@ stale buttons and the one error handler."""
 from __future__ import annotations
 
 import logging
+import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
+from kinerja_bot.complaints import DIRECT_COMPLAINT_BUTTON
 from kinerja_bot.core.commands import command_list
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.db import is_unavailable
 from kinerja_bot.core.people import current_person
 from kinerja_bot.core.telegram_ui import COMMON_TEXTS as TEXTS
+from kinerja_bot.core.telegram_ui import keyboard
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +117,23 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await message.reply_text(TEXTS.get("perintah_tidak_dikenal", perintah=command[:64]))
 
 
+def wants_to_complain(text: str, words: Iterable[str]) -> bool:
+    """Whether a typed message says "I want to complain": one of `words` as a whole word."""
+    typed = set(re.findall(r"\w+", text.casefold()))
+    return any(word.casefold() in typed for word in words)
+
+
 async def stray_message(update: Update, context: BotContext) -> None:
-    """Answer text or media that no conversation is waiting for."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(TEXTS.get("teks_tidak_dipahami"))
+    """Answer text or media that no conversation is waiting for; "saya mau mengadu" and the
+    like get /adu with its button instead of "not understood"."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.text and wants_to_complain(message.text, TEXTS.data("kata_pengaduan")):
+        button = keyboard([[(TEXTS.get("tombol_adu"), DIRECT_COMPLAINT_BUTTON)]])
+        await message.reply_text(TEXTS.get("mau_mengadu"), reply_markup=button)
+        return
+    await message.reply_text(TEXTS.get("teks_tidak_dipahami"))
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -79,6 +79,7 @@ EXPECTED = {
     "/pengembangan": "✗✗✓✓✓✓✓✗",
     "/analisis": "✗✗✗✗✗✗✓✓",
     "/survei": "✓✓✓✓✓✓✓✓",
+    "/adu": "✓✓✓✓✓✓✓✓",  # a complaint without the survey
     "/tiket": "✓✓✓✓✓✓✓✓",  # each sees their own tickets, staff their units' open ones
     "/ikm": "✗✗✗✗✗✗✓✓",
     "/rtl": "✗✗✗✗✗✗✓✗",  # unit heads record and follow their RTL
@@ -104,7 +105,13 @@ EXPECTED = {
     "tkt:t:{ticket}": "✗✗✗✗✗✓✓✓",  # close it (asks to confirm)
     "tkt:p:{ticket}": "✗✗✗✗✗✓✓✓",  # mark it in progress
     "tkt:ok:{answered}": "✗✓✗✗✗✗✗✗",  # the citizen accepts the answer
+    "tkt:bk:{answered}": "✗✓✗✗✗✗✗✗",  # the citizen asks to reopen (confirms next)
     "cuti:hapus:{leave}": "✗✗✓✗✗✗✗✗",  # delete the ASN's declared leave
+    "adu:mulai": "✓✓✓✓✓✓✓✓",  # start /adu from the reply to "saya mau mengadu"
+    "ana:l:2026-Q4:0:0": "✗✗✗✗✗✗✓✓",  # /analisis summary (units, needs: ana:u, ana:k)
+    "ikm:l:2026:0:0": "✗✗✗✗✗✗✓✓",  # /ikm summary (a unit, a service: ikm:u, ikm:s)
+    "xlsx:ana:2026-Q4:0": "✗✗✗✗✗✗✓✓",  # the full needs analysis as .xlsx
+    "xlsx:ikm:2026:0": "✗✗✗✗✗✗✓✓",  # the IKM and its answers as .xlsx
 }
 
 
@@ -123,6 +130,9 @@ def refusals(nip_and_name: tuple[str, str] | None) -> set[str]:
         (FILES, "bukan_pegawai"),
         (DEVELOPMENT, "bukan_pegawai"),
         (ANALYSIS, "bukan_kepala"),
+        (ANALYSIS, "peringatan_bukan_kepala"),
+        (FILES, "peringatan_bukan_kepala"),
+        (IKM, "peringatan_bukan_wewenang"),
         (IKM, "ikm_tidak_berhak"),
         (FOLLOWUP, "tidak_berhak"),
         (COMPLAINTS, "tidak_berhak"),

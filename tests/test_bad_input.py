@@ -356,7 +356,7 @@ SURVEY_STEPS = [
     press(SURVEY.get("tombol_lewati"), answers=TEXT_KINDS),  # SUGGESTION
     press(SURVEY.get("tombol_buat_tiket")),  # OFFER
     say("Antrean <b>3 jam</b> & petugas tidak ada"),  # COMPLAINT
-    press(SURVEY.get("tombol_setuju_kontak")),  # CONSENT
+    press(COMPLAINTS.get("tombol_setuju_kontak")),  # CONSENT
 ]
 
 

@@ -541,6 +541,29 @@ async def test_unit_parent_declared_later_in_the_same_file(database: Database) -
     assert by_kode["DINAS"].parent_id is None
 
 
+async def test_the_short_name_column_is_optional_and_kept_when_left_out(
+    database: Database,
+) -> None:
+    async def short_names() -> dict[str, str | None]:
+        async with database.engine.connect() as connection:
+            units = SQLModel.metadata.tables["unit"]
+            found = await connection.execute(select(units.c.kode, units.c.singkatan))
+            return {row.kode: row.singkatan for row in found}
+
+    named = [
+        unit("DINAS") | {"singkatan": "Disdukcapil"},
+        unit("BIDANG", "DINAS") | {"singkatan": ""},
+    ]
+    assert await import_rows(database, "unit", named) == ImportResult("unit", created=2)
+    assert await short_names() == {"DINAS": "Disdukcapil", "BIDANG": None}
+    # A file without the column leaves the stored short names alone.
+    await import_rows(database, "unit", [unit("DINAS"), unit("BIDANG", "DINAS")])
+    assert await short_names() == {"DINAS": "Disdukcapil", "BIDANG": None}
+    # An empty value clears it.
+    await import_rows(database, "unit", [unit("DINAS") | {"singkatan": ""}])
+    assert await short_names() == {"DINAS": None, "BIDANG": None}
+
+
 async def test_atasan_cycle_within_the_file(database: Database) -> None:
     await seed(database)
     rows = [pegawai(60, atasan=nip(61)), pegawai(61, atasan=nip(62)), pegawai(62, atasan=nip(60))]

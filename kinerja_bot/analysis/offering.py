@@ -26,12 +26,10 @@ from kinerja_bot.core.outbox import DeliveryReport, Outgoing, deliver_all
 from kinerja_bot.core.rules.periods import Period, format_date_id
 from kinerja_bot.core.telegram_ui import Button, keyboard
 from kinerja_bot.core.texts import BUTTON_LABEL_LIMIT, Markup
-from kinerja_bot.development import Match, format_jp
+from kinerja_bot.development import format_jp
 
 OFFER_JOB = "tawaran"
 CALLBACK_PREFIX = "ana:tw"
-# Offer buttons under one analysis: the most urgent needs' proposals come first.
-MAX_BUTTONS = 10
 
 
 def need_key(need: Need) -> str:
@@ -43,42 +41,19 @@ def offer_data(period: Period, unit_id: int, need: Need, offer_id: int) -> str:
     return f"{CALLBACK_PREFIX}:{unit_id}:{period.label}:{need_key(need)}:{offer_id}"
 
 
-def offerable(report: NeedsReport) -> list[tuple[UnitNeeds, Need, Match]]:
-    """Every proposed offer of a need that concerns somebody, most urgent needs first."""
-    found = [
-        (unit, need, match)
-        for unit in report.with_needs
-        for need in unit.needs
-        if need.concerned
-        for match in proposed_offers(need, report.offers)
-    ]
-    found.sort(key=lambda item: item[1].rank_key)
-    return found[:MAX_BUTTONS]
-
-
-def offer_keyboard(report: NeedsReport) -> tuple[str, list[list[Button]]] | None:
-    """The message and buttons under an analysis to offer its proposals; None if none."""
-    items = offerable(report)
-    if not items:
-        return None
-    lines, rows = [], []
-    for number, (unit, need, match) in enumerate(items, start=1):
-        offer = match.offer
-        lines.append(
-            TEXTS.get(
-                "tawarkan_baris",
-                nomor=number,
-                kode=offer.kode,
-                subjek=Markup(need_texts(need).subjek),
-                unit=unit.unit.nama,
-            )
-        )
+def need_offer_rows(report: NeedsReport, unit: UnitNeeds, need: Need) -> list[list[Button]]:
+    """One button per course proposed for the need, offering it to the people concerned
+    (none when the need concerns nobody by name, e.g. an SKM unsur)."""
+    if not need.concerned:
+        return []
+    rows: list[list[Button]] = []
+    for number, match in enumerate(proposed_offers(need, report.offers), start=1):
         label = TEXTS.get(
-            "tombol_tawarkan", nomor=number, kode=offer.kode, jumlah=len(need.concerned)
+            "tombol_tawarkan", nomor=number, kode=match.offer.kode, jumlah=len(need.concerned)
         )
-        data = offer_data(report.period, id_of(unit.unit), need, offer.offer_id)
+        data = offer_data(report.period, id_of(unit.unit), need, match.offer.offer_id)
         rows.append([(str(label)[:BUTTON_LABEL_LIMIT], data)])  # a long catalog code
-    return TEXTS.get("tawarkan_judul", daftar=Markup("\n".join(lines))), rows
+    return rows
 
 
 @dataclass(frozen=True)

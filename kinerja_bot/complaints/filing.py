@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 
 from sqlalchemy.exc import IntegrityError
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 
 from kinerja_bot.complaints.service import create_complaint, unit_contacts
 from kinerja_bot.complaints.texts import TEXTS, status_name
@@ -40,6 +40,20 @@ def ticket_filed_text(complaint: Complaint, *, contact: bool) -> str:
         tenggat=format_date_id(complaint.due_date, with_weekday=True),
         kontak=TEXTS.get("kontak_ya" if contact else "kontak_tidak"),
     )
+
+
+def contact_consent_view(prefix: str, retention_days: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The question whether to keep the chat id for the answer: `<prefix>:c:ya|tidak`. One
+    text (and its version, recorded with the consent) for every way of filing a ticket."""
+    rows = [
+        [(TEXTS.get("tombol_setuju_kontak"), f"{prefix}:c:ya")],
+        [(TEXTS.get("tombol_tanpa_kontak"), f"{prefix}:c:tidak")],
+    ]
+    return TEXTS.get("persetujuan_kontak", hari=retention_days), keyboard(rows)
+
+
+def consent_version() -> str:
+    return TEXTS.get("persetujuan_kontak_versi")
 
 
 async def file_ticket(

@@ -25,6 +25,8 @@ from telegram.ext import (
     filters,
 )
 
+from kinerja_bot.complaints.closing import tell_citizen_closed
+from kinerja_bot.complaints.direct import build_direct_complaint_conversation
 from kinerja_bot.complaints.filing import notify_unit
 from kinerja_bot.complaints.service import (
     ANSWER_MAX_CHARS,
@@ -40,6 +42,7 @@ from kinerja_bot.complaints.service import (
     is_staff,
     mark_in_progress,
     may_handle,
+    may_reopen,
     open_tickets,
     reopen_complaint,
     tickets_of_chat,
@@ -397,11 +400,10 @@ async def close_ticket(update: Update, context: BotContext) -> None:
             update, TEXTS.get("peringatan_status_berubah", status=status_name(error.status))
         )
         return
-    if complaint.chat_id is not None:
-        await send_to_person(
-            context.bot, complaint.chat_id, TEXTS.get("ditutup_untuk_warga", nomor=complaint.nomor)
-        )
     await show(update, *await staff_view(context, complaint))
+    await tell_citizen_closed(
+        context.bot, context.db, context.settings.tz, complaint, automatic=False
+    )
 
 
 def _employee_id(person: Person) -> int | None:
@@ -411,8 +413,54 @@ def _employee_id(person: Person) -> int | None:
 # --- The citizen's reply to an answer -----------------------------------------------------
 
 
+async def ask_reopen(update: Update, context: BotContext) -> None:
+    """Buka kembali under a closing notice: ask to confirm, while the window is open."""
+    user, ticket_id = update.effective_user, callback_int(update)
+    if ticket_id is None or user is None:
+        await stale(update)
+        return
+    async with context.db.session() as session:
+        complaint = await session.get(Complaint, ticket_id)
+    if complaint is None or complaint.chat_id != user.id:
+        await stale(update, TEXTS.get("peringatan_bukan_milik"))
+        return
+    tz = context.settings.tz
+    if not may_reopen(complaint, utcnow().astimezone(tz).date(), tz):
+        await stale(update, _not_reopenable(complaint))
+        return
+    markup = keyboard(
+        [
+            [(TEXTS.get("tombol_ya_buka_kembali"), f"tkt:no:{ticket_id}")],
+            [(TEXTS.get("tombol_biarkan_selesai"), f"tkt:bs:{ticket_id}")],
+        ]
+    )
+    await show(update, TEXTS.get("konfirmasi_buka_kembali", nomor=complaint.nomor), markup)
+
+
+async def keep_closed(update: Update, context: BotContext) -> None:
+    """Biarkan selesai: nothing changes; say so on the same message."""
+    user, ticket_id = update.effective_user, callback_int(update)
+    if ticket_id is None or user is None:
+        await stale(update)
+        return
+    async with context.db.session() as session:
+        complaint = await session.get(Complaint, ticket_id)
+    if complaint is None or complaint.chat_id != user.id:
+        await stale(update, TEXTS.get("peringatan_bukan_milik"))
+        return
+    await show(update, TEXTS.get("tetap_selesai", nomor=complaint.nomor))
+
+
+def _not_reopenable(complaint: Complaint) -> str:
+    """Why a reopen is refused: the window of a closed ticket passed, or another status."""
+    if complaint.status == ComplaintStatus.CLOSED:
+        return TEXTS.get("peringatan_batas_buka_lewat")
+    return TEXTS.get("peringatan_status_berubah", status=status_name(complaint.status))
+
+
 async def citizen_reply(update: Update, context: BotContext) -> None:
-    """Sudah selesai → SELESAI; Belum selesai → DIBUKA KEMBALI (the unit is told)."""
+    """Sudah selesai → SELESAI; Belum selesai (or Ya, buka kembali under a closing notice,
+    within its window) → DIBUKA KEMBALI (the unit is told)."""
     query, user, ticket_id = update.callback_query, update.effective_user, callback_int(update)
     if ticket_id is None:
         await stale(update)
@@ -427,8 +475,11 @@ async def citizen_reply(update: Update, context: BotContext) -> None:
             if complaint is None or complaint.chat_id != user.id:
                 await stale(update, TEXTS.get("peringatan_bukan_milik"))
                 return
-            if complaint.status != ComplaintStatus.ANSWERED:
+            if action == "ok" and complaint.status != ComplaintStatus.ANSWERED:
                 raise TransitionError(complaint)
+            if action != "ok" and not may_reopen(complaint, now.astimezone(tz).date(), tz):
+                await stale(update, _not_reopenable(complaint))
+                return
             if action == "ok":
                 note = TEXTS.get("catatan_dikonfirmasi_warga")
                 await close_complaint(session, complaint, now, note=note)
@@ -613,6 +664,7 @@ def build_complaint_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     """The answer conversation first (it owns /batal while answering), then /tiket and buttons."""
     return [
         build_answer_conversation(),
+        build_direct_complaint_conversation(),
         CommandHandler("tiket", tiket_command),
         CallbackQueryHandler(list_page, pattern=r"^tkt:l:\d+$"),
         CallbackQueryHandler(view_ticket, pattern=r"^tkt:v:\d+$"),
@@ -620,4 +672,6 @@ def build_complaint_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CallbackQueryHandler(ask_close, pattern=r"^tkt:t:\d+$"),
         CallbackQueryHandler(close_ticket, pattern=r"^tkt:tt:\d+$"),
         CallbackQueryHandler(citizen_reply, pattern=r"^tkt:(ok|no):\d+$"),
+        CallbackQueryHandler(ask_reopen, pattern=r"^tkt:bk:\d+$"),
+        CallbackQueryHandler(keep_closed, pattern=r"^tkt:bs:\d+$"),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+from kinerja_bot.complaints.closing import tell_citizen_closed
 from kinerja_bot.complaints.escalation import run_escalation
 from kinerja_bot.complaints.service import close_stale_tickets
 from kinerja_bot.complaints.texts import TEXTS
@@ -20,7 +21,6 @@ from kinerja_bot.core.jobs import ScheduledJob, Upkeep
 from kinerja_bot.core.models import Complaint, utcnow
 from kinerja_bot.core.rules.periods import PeriodKind
 from kinerja_bot.core.settings import Settings
-from kinerja_bot.core.telegram_ui import send_to_person
 from kinerja_bot.core.timetable import Rule, daily
 
 
@@ -39,9 +39,9 @@ async def close_stale(database: Database, settings: Settings, now: datetime) -> 
 async def auto_close_job(context: BotContext) -> None:
     """Job: close stale answered tickets and tell each citizen who left a contact."""
     for complaint in await close_stale(context.db, context.settings, utcnow()):
-        if complaint.chat_id is not None:
-            text = TEXTS.get("ditutup_otomatis_untuk_warga", nomor=complaint.nomor)
-            await send_to_person(context.bot, complaint.chat_id, text)
+        await tell_citizen_closed(
+            context.bot, context.db, context.settings.tz, complaint, automatic=True
+        )
 
 
 def close_stale_command(settings: Settings) -> int:

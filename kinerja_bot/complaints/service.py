@@ -45,6 +45,7 @@ from kinerja_bot.core.rules.workdays import (
     complaint_due_date,
     complaint_verify_by,
     hard_ceiling_date,
+    reopen_until,
     working_days_between,
 )
 
@@ -228,19 +229,37 @@ async def close_complaint(
     )
 
 
+def may_reopen(complaint: Complaint, today: date, tz: ZoneInfo) -> bool:
+    """Whether the citizen may still say "not solved": an answered ticket always, a closed one
+    until `reopen_until` its closing day."""
+    if complaint.status == ComplaintStatus.ANSWERED:
+        return True
+    return (
+        complaint.status == ComplaintStatus.CLOSED
+        and complaint.closed_at is not None
+        and today <= reopen_until(complaint.closed_at.astimezone(tz).date())
+    )
+
+
 async def reopen_complaint(
     session: AsyncSession, complaint: Complaint, now: datetime, tz: ZoneInfo, note: str | None
 ) -> None:
-    """DIJAWAB → DIBUKA KEMBALI (the citizen says it is not solved), due in 5 working days."""
+    """DIJAWAB, or SELESAI within its window (`may_reopen`) → DIBUKA KEMBALI (the citizen says
+    it is not solved), due in 5 working days."""
+    today = now.astimezone(tz).date()
+    allowed = (ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED)
+    if complaint.status not in allowed or not may_reopen(complaint, today, tz):
+        raise TransitionError(complaint)
     await _transition(
         session,
         complaint,
-        (ComplaintStatus.ANSWERED,),
+        allowed,
         ComplaintStatus.REOPENED,
         now,
         note=note,
-        due_date=complaint_due_date(now.astimezone(tz).date()),
+        due_date=complaint_due_date(today),
         escalated_at=None,
+        closed_at=None,
     )
 
 

@@ -65,6 +65,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("pengembangan", employee),
     # Citizens: survey, complaint tickets, privacy (survey/, complaints/, privacy/).
     Command("survei", everyone),
+    Command("adu", everyone),
     Command("tiket", everyone),
     Command("ikm", head_or_admin),
     Command("rtl", head),

@@ -159,6 +159,9 @@ class Unit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kode: str = Field(max_length=32, unique=True, index=True)
     nama: str = Field(max_length=200)
+    # The name residents know an OPD by ("Disdukcapil"); citizens see it before a sub-unit's
+    # name (`organisation.citizen_unit_names`).
+    singkatan: str | None = Field(default=None, max_length=40)
     parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.core.models import Service, Unit
+from kinerja_bot.core.models import Service, Unit, id_of
 
 
 def descendants(parent_of: dict[int, int | None], root: int) -> set[int]:
@@ -43,3 +43,39 @@ async def service_by_kode(session: AsyncSession, kode: str) -> Service | None:
         return exact
     statement = select(Service).where(func.upper(Service.kode) == kode.upper())
     return (await session.exec(statement)).first()
+
+
+async def units_with_services(session: AsyncSession) -> list[Unit]:
+    """Units that own at least one service."""
+    with_services = select(Service.unit_id).distinct()
+    statement = select(Unit).where(col(Unit.id).in_(with_services)).order_by(col(Unit.nama))
+    return list((await session.exec(statement)).all())
+
+
+async def services_of_unit(session: AsyncSession, unit_id: int) -> list[Service]:
+    statement = select(Service).where(Service.unit_id == unit_id).order_by(col(Service.nama))
+    return list((await session.exec(statement)).all())
+
+
+def citizen_name(unit: Unit, opd: Unit) -> str:
+    """A unit as residents know it: the OPD's short name (its full name when it has none),
+    then the sub-unit — "Disdukcapil — Bidang Pelayanan Pendaftaran Penduduk"; an OPD alone
+    is its short name."""
+    head = opd.singkatan or opd.nama
+    if id_of(unit) == id_of(opd):
+        return head
+    return f"{head} — {unit.singkatan or unit.nama}"
+
+
+async def citizen_unit_names(session: AsyncSession) -> dict[int, str]:
+    """Every unit's `citizen_name`, its OPD being the top of its tree (one query)."""
+    units = {id_of(unit): unit for unit in (await session.exec(select(Unit))).all()}
+
+    def opd_of(unit: Unit) -> Unit:
+        seen: set[int] = set()
+        while unit.parent_id is not None and unit.parent_id in units and id_of(unit) not in seen:
+            seen.add(id_of(unit))
+            unit = units[unit.parent_id]
+        return unit
+
+    return {unit_id: citizen_name(unit, opd_of(unit)) for unit_id, unit in units.items()}

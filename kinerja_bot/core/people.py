@@ -17,6 +17,7 @@ from telegram import Update
 
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.models import Employee, UnitRole, UnitRoleKind
+from kinerja_bot.core.organisation import unit_tree_ids
 from kinerja_bot.core.settings import Settings
 
 
@@ -120,3 +121,31 @@ async def unit_of_work(
 def forget_person(context: BotContext) -> None:
     """After the update changed who the user is (linked an account), look them up again."""
     context.person_of_update = None
+
+
+async def may_see_unit(session: AsyncSession, person: Person, unit_id: int) -> bool:
+    """Admins see any unit, heads the trees of the units they lead (/analisis, /ikm and
+    their spreadsheets)."""
+    if person.is_admin:
+        return True
+    for root in person.head_of_units:
+        if unit_id in await unit_tree_ids(session, root):
+            return True
+    return False
+
+
+async def visible_units(
+    session: AsyncSession, person: Person, root: int
+) -> tuple[bool, set[int] | None]:
+    """Whether the person may look at `root`'s tree (0: what they see by default), and its
+    unit ids: that tree, the trees of the units they lead, or every unit (None) for an admin."""
+    if root:
+        if not await may_see_unit(session, person, root):
+            return False, set()
+        return True, await unit_tree_ids(session, root)
+    if person.is_admin:
+        return True, None
+    scope: set[int] = set()
+    for unit_id in person.head_of_units:
+        scope |= await unit_tree_ids(session, unit_id)
+    return bool(scope), scope

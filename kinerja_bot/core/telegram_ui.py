@@ -32,6 +32,8 @@ COMMON_TEXTS = TextBook(
         "batal_selesai": (),
         "perintah_tidak_dikenal": ("perintah",),
         "teks_tidak_dipahami": (),
+        "mau_mengadu": (),
+        "tombol_adu": (),
         "peringatan_tombol_usang": (),
         "habis_waktu": (),
         "galat": (),
@@ -40,6 +42,7 @@ COMMON_TEXTS = TextBook(
         "pesan_diubah": (),
         "gangguan": (),
     },
+    data=("kata_pengaduan",),
 )
 
 Button = tuple[str, str]  # (label, callback data)
@@ -58,6 +61,23 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
 
 def one_per_row(buttons: Sequence[Button]) -> InlineKeyboardMarkup:
     return keyboard([[button] for button in buttons])
+
+
+def page_row(book: TextBook, page: int, pages: int, data: str) -> list[Button]:
+    """◀ / ▶ between pages (`tombol_sebelumnya`, `tombol_berikutnya` of the journey's book);
+    `data` has a `{}` for the page number. Empty on a single page."""
+    row: list[Button] = []
+    if page > 0:
+        row.append((book.get("tombol_sebelumnya"), data.format(page - 1)))
+    if page < pages - 1:
+        row.append((book.get("tombol_berikutnya"), data.format(page + 1)))
+    return row
+
+
+def back_button(label: str, data: str) -> list[Button]:
+    """A row with one button back to where a drill-down came from ("◀ Tim Anda", "◀ Daftar
+    unit"): every view below a list has one, so nobody has to type the command again."""
+    return [(f"◀ {label}", data)]
 
 
 def paginate(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> tuple[list[T], int, int]:

@@ -38,6 +38,7 @@ from kinerja_bot.core.rules.predikat import BERAKHLAK, Rating, predikat
 from kinerja_bot.core.telegram_ui import (
     Button,
     answer_with,
+    back_button,
     callback_int,
     conversation,
     conversation_timed_out,
@@ -83,6 +84,7 @@ TEXTS = TextBook(
         "tombol_pegawai": ("nama",),
         "tombol_pegawai_dinilai": ("nama", "predikat"),
         "tombol_selesai": (),
+        "kembali_bawahan": (),
         "selesai": ("periode", "dinilai", "jumlah"),
         "dasar_penilaian": (
             "nama",
@@ -181,13 +183,15 @@ def _rating_label(rating: Rating) -> str:
 
 
 def _rating_buttons(step: str, suggested: Rating | None = None) -> InlineKeyboardMarkup:
-    buttons: list[Button] = []
+    """The three ratings, one per row, and ◀ back to the team without saving."""
+    rows: list[list[Button]] = []
     for code, rating in RATING_CODES.items():
         label = _rating_label(rating)
         if rating is suggested:
             label = TEXTS.get("tombol_saran", label=label)
-        buttons.append((label, f"{PREFIX}:{step}:{code}"))
-    return one_per_row(buttons)
+        rows.append([(label, f"{PREFIX}:{step}:{code}")])
+    rows.append(back_button(TEXTS.get("kembali_bawahan"), f"{PREFIX}:d"))
+    return keyboard(rows)
 
 
 async def _atasan(update: Update, context: BotContext) -> Employee | None:
@@ -428,7 +432,12 @@ async def _ask_note(update: Update, draft: EvaluationDraft, employee: Employee) 
             nama=employee.nama,
             batas=NOTE_MAX_CHARS,
         ),
-        keyboard([[(TEXTS.get("tombol_lewati"), f"{PREFIX}:n:-")]]),
+        keyboard(
+            [
+                [(TEXTS.get("tombol_lewati"), f"{PREFIX}:n:-")],
+                back_button(TEXTS.get("kembali_bawahan"), f"{PREFIX}:d"),
+            ]
+        ),
     )
     return NOTE
 
@@ -655,6 +664,16 @@ async def drop_employee(update: Update, context: BotContext) -> int:
     return await show_employees(update, context)
 
 
+async def back_to_team(update: Update, context: BotContext) -> int:
+    """◀ Daftar bawahan while rating someone: nothing of this rating is kept; the team again."""
+    draft = EVALUATION_DRAFT.get(context)
+    await take_press(update)
+    if draft is None:
+        return await _lost(update, context)
+    _reset_employee(draft)
+    return await show_employees(update, context)
+
+
 async def _lost(update: Update, context: BotContext) -> int:
     """The draft is gone or incomplete (e.g. a very old button): start over."""
     if update.callback_query is not None:
@@ -689,9 +708,19 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
                 _button("e", choose_employee, r":\d+"),
                 _button("x", finish),
             ],
-            RESULT: [_button("h", choose_result, f":({_RATING_PATTERN})")],
-            NOTE: [MessageHandler(typed, receive_note), _button("n", skip_note, ":-")],
-            BEHAVIOUR: [_button("l", choose_behaviour, f":({_RATING_PATTERN})")],
+            RESULT: [
+                _button("h", choose_result, f":({_RATING_PATTERN})"),
+                _button("d", back_to_team),
+            ],
+            NOTE: [
+                MessageHandler(typed, receive_note),
+                _button("n", skip_note, ":-"),
+                _button("d", back_to_team),
+            ],
+            BEHAVIOUR: [
+                _button("l", choose_behaviour, f":({_RATING_PATTERN})"),
+                _button("d", back_to_team),
+            ],
             CONFIRM: [_button("s", save), _button("u", change), _button("b", drop_employee)],
         },
         fallbacks=[

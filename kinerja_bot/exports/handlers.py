@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlmodel import select
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from kinerja_bot.analysis.browse import report_for
 from kinerja_bot.core.context import BotContext
-from kinerja_bot.core.guards import is_asn, only, refuse_with
+from kinerja_bot.core.guards import alert_with, is_asn, is_head_or_admin, only, refuse_with
 from kinerja_bot.core.models import Evaluation, id_of
-from kinerja_bot.core.people import Person
+from kinerja_bot.core.people import Person, visible_units
 from kinerja_bot.core.rules.periods import (
     Period,
     PeriodError,
@@ -24,10 +25,10 @@ from kinerja_bot.core.rules.periods import (
     parse_period,
     wib_today,
 )
-from kinerja_bot.core.telegram_ui import reply
+from kinerja_bot.core.telegram_ui import callback_int, reply, stale
 from kinerja_bot.core.texts import TextBook
 from kinerja_bot.evaluation import NotAnEvaluationPeriod, parse_evaluation_period
-from kinerja_bot.exports.datasets import reports_table
+from kinerja_bot.exports.datasets import needs_table, reports_table, skm_tables
 from kinerja_bot.exports.evaluation_pack import evaluation_packs, evaluation_xlsx_bytes
 from kinerja_bot.exports.workbook import xlsx_bytes
 
@@ -42,8 +43,16 @@ TEXTS = TextBook(
         "evaluasi_status_belum": (),
         "laporansaya_keterangan": ("periode", "jumlah"),
         "laporansaya_kosong": ("periode",),
+        "daftar_keterangan": ("jenis", "periode", "jumlah"),
+        "jenis_analisis": (),
+        "jenis_ikm": (),
+        "peringatan_bukan_kepala": (),
     },
 )
+
+# The "📎 Daftar lengkap (.xlsx)" buttons under /analisis and /ikm: `xlsx:<what>:<period>:<root>`
+# (root as in analysis.browse: a unit's tree, or 0 for what the person sees by default).
+XLSX_PATTERN = r"^xlsx:(ana|ikm):[^:]+:\d+$"
 
 
 async def evaluation_period_or_explain(update: Update, text: str) -> Period | None:
@@ -134,6 +143,45 @@ async def own_reports(update: Update, context: BotContext, person: Person) -> No
     )
 
 
+@only(is_head_or_admin, alert_with(TEXTS, "peringatan_bukan_kepala"))
+async def full_list(update: Update, context: BotContext, person: Person) -> None:
+    """📎 Daftar lengkap: the whole needs analysis or IKM behind a one-screen summary, as the
+    spreadsheet `kinerja-bot ekspor analisis|skm` writes, checked again for this person."""
+    query, chat = update.callback_query, update.effective_chat
+    parts = (query.data or "").split(":") if query else []
+    root = callback_int(update)
+    if query is None or chat is None or root is None or len(parts) != 4:
+        await stale(update)
+        return
+    try:
+        period = parse_period(parts[2])
+    except PeriodError:
+        await stale(update)
+        return
+    async with context.db.session() as session:
+        if parts[1] == "ana":
+            report = await report_for(session, person, period, root)
+            tables = [needs_table(report)] if report is not None else None
+        else:
+            allowed, scope = await visible_units(session, person, root)
+            tables = await skm_tables(session, period, scope=scope) if allowed else None
+    if tables is None:
+        await alert_with(TEXTS, "peringatan_bukan_kepala")(update, context)
+        return
+    await query.answer()
+    content = await _in_thread(xlsx_bytes, tables)
+    await chat.send_document(
+        document=io.BytesIO(content),
+        filename=f"{'analisis' if parts[1] == 'ana' else 'ikm'}-{period.label}.xlsx",
+        caption=TEXTS.get(
+            "daftar_keterangan",
+            jenis=TEXTS.get(f"jenis_{'analisis' if parts[1] == 'ana' else 'ikm'}"),
+            periode=period.title,
+            jumlah=len(tables[0].rows),
+        ),
+    )
+
+
 async def _in_thread(function: Callable[..., bytes], *args: Any) -> bytes:
     """Spreadsheets are written in a worker thread: openpyxl blocks."""
     return await asyncio.to_thread(function, *args)
@@ -143,4 +191,5 @@ def build_export_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("evaluasi", own_evaluation),
         CommandHandler("laporansaya", own_reports),
+        CallbackQueryHandler(full_list, pattern=XLSX_PATTERN),
     ]

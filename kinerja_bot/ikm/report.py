@@ -19,7 +19,7 @@ from kinerja_bot.core.rules.formatting import format_number_id
 from kinerja_bot.core.rules.periods import Period, PeriodError, current_period, parse_period
 from kinerja_bot.core.rules.skm import MIN_RESPONSES_FOR_SCORE, UNSUR_BY_CODE, UNSUR_CODES
 from kinerja_bot.core.settings import Settings
-from kinerja_bot.core.texts import MESSAGE_LIMIT, Markup, TextBook
+from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.ikm.tally import Rating, UnitRatings, ikm_by_unit, ikm_for_unit_tree
 from kinerja_bot.ikm.texts import CLI_TEXTS
 
@@ -108,33 +108,6 @@ def report_blocks(
         heading = book.get("ikm_total_pohon", unit=tree_total.nama)
         blocks.append("\n".join(rating_lines(book, tree_total, heading)))
     return blocks
-
-
-def messages_of(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Pack blocks into as few messages as fit Telegram's limit; a block too long for one
-    message is split between its lines."""
-    messages: list[str] = []
-    current = ""
-
-    def add(piece: str, separator: str) -> None:
-        nonlocal current
-        candidate = f"{current}{separator}{piece}" if current else piece
-        if len(candidate) <= limit:
-            current = candidate
-            return
-        if current:
-            messages.append(current)
-        current = piece[:limit]
-
-    for block in blocks:
-        if len(block) <= limit:
-            add(block, "\n\n")
-            continue
-        for number, line in enumerate(block.split("\n")):
-            add(line, "\n\n" if number == 0 else "\n")
-    if current:
-        messages.append(current)
-    return messages
 
 
 async def build_report(

@@ -35,7 +35,15 @@ TEXTS = TextBook(
         "ikm_ringkas_nilai": ("ikm", "mutu"),
         "ikm_ringkas_belum": (),
         "ikm_ringkas_unsur_kosong": (),
-        "ikm_petunjuk_rinci": ("periode",),
+        "ikm_petunjuk_tombol": (),
+        "ikm_halaman": ("halaman", "jumlah"),
+        "ikm_total_unit_ringkas": (),
+        "kembali_daftar": (),
+        "kembali_unit": ("unit",),
+        "tombol_xlsx": (),
+        "tombol_sebelumnya": (),
+        "tombol_berikutnya": (),
+        "peringatan_bukan_wewenang": (),
     },
 )
 

@@ -13,8 +13,9 @@ Kinds and their columns (header row, case-insensitive; extra columns are ignored
 |           |              | kata_kunci, unsur, mulai, selesai, kuota, tautan              |
 
 `layanan` may have one more column, `pengguna_per_tahun` (yearly number of service users, a
-whole number, for the SKM sample size): it may be left out of the file altogether, and then
-the stored numbers stay as they are; an empty value clears it.
+whole number, for the SKM sample size), and `unit` one more, `singkatan` (the short name
+residents know an OPD by): either may be left out of the file altogether, and then the stored
+values stay as they are; an empty value clears it.
 
 Optional values (the column must still be there): `induk_kode`, `atasan_nip`, `iku_unit` (empty
 means none); `arah` (default `naik`), `cara_hitung` (default `kumulatif`), `jenis` (default

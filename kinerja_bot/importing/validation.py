@@ -82,12 +82,23 @@ class Problem(Exception):
 # --- Records -------------------------------------------------------------------------------
 
 
+class Absent(Enum):
+    """The value of an optional column that is not in the file: keep what is stored."""
+
+    ABSENT = "absent"
+
+
+ABSENT = Absent.ABSENT
+
+
 @dataclass(frozen=True, slots=True)
 class UnitRow:
     row: int
     kode: str
     nama: str
     induk_kode: str | None
+    # Optional column: the short name residents know the unit by; ABSENT keeps the stored.
+    singkatan: str | Absent | None = ABSENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,15 +126,6 @@ class IndicatorRow:
     cara_hitung: str
     jenis: str
     iku_unit: str | None
-
-
-class Absent(Enum):
-    """The value of an optional column that is not in the file: keep what is stored."""
-
-    ABSENT = "absent"
-
-
-ABSENT = Absent.ABSENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,6 +451,7 @@ SPECS: dict[str, KindSpec] = {
             Column("kode", text(Unit, "kode")),
             Column("nama", text(Unit, "nama")),
             Column("induk_kode", text(Unit, "kode"), required=False),
+            Column("singkatan", text(Unit, "singkatan"), required=False, optional_column=True),
         ),
         UnitRow,
         ("kode",),

@@ -197,7 +197,7 @@ async def _write_units(
     existing = {
         row.kode: row
         for row in await connection.execute(
-            select(table.c.id, table.c.kode, table.c.nama, table.c.parent_id)
+            select(table.c.id, table.c.kode, table.c.nama, table.c.parent_id, table.c.singkatan)
         )
     }
     kode_by_id = {row.id: kode for kode, row in existing.items()}
@@ -212,6 +212,7 @@ async def _write_units(
         {
             "kode": r.kode,
             "nama": r.nama,
+            "singkatan": None if isinstance(r.singkatan, Absent) else r.singkatan,
             # A parent already in the database is set at once; a new one in the second pass.
             "parent_id": ids.get(r.induk_kode) if r.induk_kode else None,
             **_timestamps(now),
@@ -230,9 +231,17 @@ async def _write_units(
         if old is None:
             continue
         parent_id = ids[record.induk_kode] if record.induk_kode else None
-        if (old.nama, old.parent_id) != (record.nama, parent_id):
+        # The optional column, when the file has it; else the stored value stays.
+        short = old.singkatan if isinstance(record.singkatan, Absent) else record.singkatan
+        if (old.nama, old.parent_id, old.singkatan) != (record.nama, parent_id, short):
             changed.append(
-                {"id": old.id, "nama": record.nama, "parent_id": parent_id, "updated_at": now}
+                {
+                    "id": old.id,
+                    "nama": record.nama,
+                    "singkatan": short,
+                    "parent_id": parent_id,
+                    "updated_at": now,
+                }
             )
     await _update(connection, Unit, parents)
     await _update(connection, Unit, changed, counter)

@@ -29,13 +29,16 @@ from telegram.ext import (
 
 from kinerja_bot.complaints import (
     COMPLAINT_MAX_CHARS,
+    consent_version,
+    contact_consent_view,
     file_ticket,
     low_score_note,
     ticket_filed_text,
 )
+from kinerja_bot.core import service_picker
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
-from kinerja_bot.core.models import Service, Unit, id_of, utcnow
+from kinerja_bot.core.models import Service, id_of, utcnow
 from kinerja_bot.core.organisation import service_by_kode
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.rules.skm import UNSUR_BY_CODE
@@ -46,8 +49,6 @@ from kinerja_bot.core.telegram_ui import (
     callback_int,
     conversation,
     keyboard,
-    paginate,
-    shorten,
     show,
     stale,
 )
@@ -59,9 +60,7 @@ from kinerja_bot.survey.service import (
     SUGGESTION_MAX_CHARS,
     low_unsur,
     next_allowed_day,
-    services_of_unit,
     submit_response,
-    units_with_services,
 )
 from kinerja_bot.survey.texts import TEXTS, profile_questions, questionnaire
 
@@ -69,7 +68,6 @@ log = logging.getLogger(__name__)
 
 CHOOSE, QUESTION, PROFILE, SUGGESTION, OFFER, COMPLAINT, CONSENT = range(7)
 DEEP_LINK = r"^/start(@\w+)?\s+layanan-"
-LABEL_CHARS = 60
 
 
 class Draft(TypedDict):
@@ -94,50 +92,18 @@ def _stale_alert() -> str:
     return COMMON_TEXTS.get("peringatan_tombol_usang")
 
 
-def _nav(page: int, pages: int, data: str) -> list[Button]:
-    """◀ / ▶ buttons; `data` has a `{}` for the page number."""
-    nav: list[Button] = []
-    if page > 0:
-        nav.append((TEXTS.get("tombol_sebelumnya"), data.format(page - 1)))
-    if page < pages - 1:
-        nav.append((TEXTS.get("tombol_berikutnya"), data.format(page + 1)))
-    return nav
-
-
 # --- Views ----------------------------------------------------------------------------------
 
 
 async def unit_list(context: BotContext, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    async with context.db.session() as session:
-        units = await units_with_services(session)
-    if not units:
-        return TEXTS.get("tidak_ada_layanan"), None
-    items, page, pages = paginate(units, page)
-    rows: list[list[Button]] = [
-        [(shorten(u.nama, LABEL_CHARS), f"svy:u:{id_of(u)}")] for u in items
-    ]
-    if nav := _nav(page, pages, "svy:up:{}"):
-        rows.append(nav)
-    return TEXTS.get("pilih_unit", halaman=page + 1, jumlah=pages), keyboard(rows)
+    view = await service_picker.unit_page(context.db, TEXTS, "svy", page)
+    return view if view is not None else (TEXTS.get("tidak_ada_layanan"), None)
 
 
 async def service_list(
     context: BotContext, unit_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup] | None:
-    async with context.db.session() as session:
-        unit = await session.get(Unit, unit_id)
-        services = await services_of_unit(session, unit_id)
-    if unit is None or not services:
-        return None
-    items, page, pages = paginate(services, page)
-    rows: list[list[Button]] = [
-        [(shorten(s.nama, LABEL_CHARS), f"svy:s:{id_of(s)}")] for s in items
-    ]
-    if nav := _nav(page, pages, f"svy:sp:{unit_id}:{{}}"):
-        rows.append(nav)
-    rows.append([(TEXTS.get("tombol_unit_lain"), "svy:up:0")])
-    text = TEXTS.get("pilih_layanan", unit=unit.nama, halaman=page + 1, jumlah=pages)
-    return text, keyboard(rows)
+    return await service_picker.service_page(context.db, TEXTS, "svy", unit_id, page)
 
 
 def question_view(draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
@@ -204,12 +170,7 @@ def offer_view(draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def consent_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
-    rows: list[list[Button]] = [
-        [(TEXTS.get("tombol_setuju_kontak"), "svy:c:ya")],
-        [(TEXTS.get("tombol_tanpa_kontak"), "svy:c:tidak")],
-    ]
-    text = TEXTS.get("persetujuan_kontak", hari=context.settings.personal_data_retention_days)
-    return text, keyboard(rows)
+    return contact_consent_view("svy", context.settings.personal_data_retention_days)
 
 
 def refusal(service_name: str, day: date, limit: int) -> str:
@@ -549,7 +510,7 @@ async def consent_answer(update: Update, context: BotContext) -> int:
         service_id=draft["service_id"],
         text=text,
         contact_chat_id=user.id if contact else None,
-        consent_version=TEXTS.get("persetujuan_kontak_versi"),
+        consent_version=consent_version(),
         note=low_score_note(draft.get("low", [])),
     )
     SURVEY_DRAFT.drop(context)

@@ -32,8 +32,13 @@ from svglib.svglib import svg2rlg
 from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
 from kinerja_bot.core.cli_common import CliError, bot_username, with_database, writable
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Service, Unit, id_of
-from kinerja_bot.core.organisation import service_by_kode, unit_by_kode, unit_tree_ids
+from kinerja_bot.core.models import Service, id_of
+from kinerja_bot.core.organisation import (
+    citizen_unit_names,
+    service_by_kode,
+    unit_by_kode,
+    unit_tree_ids,
+)
 from kinerja_bot.core.printing import (
     FONT_FILES,
     CardGrid,
@@ -282,7 +287,7 @@ async def targets_for(
             services = list((await session.exec(statement.order_by(col(Service.nama)))).all())
             if not services:
                 raise CliError(QR_TEXTS.get("qr_no_services", kode=unit))
-        units = {id_of(u): u.nama for u in (await session.exec(select(Unit))).all()}
+        units = await citizen_unit_names(session)  # the card is read by residents
     targets = []
     for service in services:
         if not PAYLOAD.fullmatch(service.kode):

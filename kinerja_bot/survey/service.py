@@ -17,10 +17,10 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.core.models import Service, SurveyAnswer, SurveyResponse, Unit, id_of
+from kinerja_bot.core.models import SurveyAnswer, SurveyResponse, id_of
 from kinerja_bot.core.rules.skm import SCORE_MIN, UNSUR_BY_CODE
 from kinerja_bot.core.settings import Settings
 
@@ -30,18 +30,6 @@ PAGE_SIZE = 8
 SUGGESTION_MAX_CHARS = 1000
 # The hash is hex HMAC-SHA256: 64 characters (the retention job recognises it by that length).
 HASH_LENGTH = 64
-
-
-async def units_with_services(session: AsyncSession) -> list[Unit]:
-    """Units that own at least one service, by name."""
-    with_services = select(Service.unit_id).distinct()
-    statement = select(Unit).where(col(Unit.id).in_(with_services)).order_by(col(Unit.nama))
-    return list((await session.exec(statement)).all())
-
-
-async def services_of_unit(session: AsyncSession, unit_id: int) -> list[Service]:
-    statement = select(Service).where(Service.unit_id == unit_id).order_by(col(Service.nama))
-    return list((await session.exec(statement)).all())
 
 
 def respondent_key(settings: Settings) -> bytes:

@@ -31,6 +31,7 @@ from kinerja_bot.core.rules.periods import format_date_id, week_end, week_start,
 from kinerja_bot.core.telegram_ui import (
     Button,
     answer_with,
+    back_button,
     callback_int,
     cancel_forgetting,
     conversation,
@@ -68,7 +69,9 @@ TEXTS = TextBook(
     {
         "bukan_atasan": (),
         "tim_kosong": (),
-        "ringkasan": ("minggu", "sudah", "jumlah", "daftar"),
+        "judul_tim": (),
+        "judul_unit": (),
+        "ringkasan": ("judul", "minggu", "sudah", "jumlah", "daftar"),
         "baris_sudah": ("nama", "laporan", "hijau", "kuning", "merah"),
         "baris_belum": ("nama",),
         "tombol_orang": ("tanda", "nama"),
@@ -151,8 +154,10 @@ def team_page(
         for w in weeks
     ]
     minggu = f"{format_date_id(week_start(today))} – {format_date_id(week_end(today))}"
+    title = TEXTS.get("judul_unit" if whole_unit else "judul_tim")
     text = TEXTS.get(
         "ringkasan",
+        judul=title,
         minggu=minggu,
         sudah=sum(w.reported for w in weeks),
         jumlah=len(weeks),
@@ -165,7 +170,7 @@ def team_page(
                 tanda="✅" if w.reported else "⏳",
                 nama=shorten(w.employee.nama, 28),
             ),
-            f"tim:org:{w.employee.id}",
+            f"tim:org:{w.employee.id}" + (":unit" if whole_unit else ""),
         )
         for w in weeks
     ]
@@ -239,8 +244,15 @@ def report_lines(week: MemberWeek, evidence: dict[int, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def back_to_team(whole_unit: bool) -> list[Button]:
+    """◀ back to the list the person was opened from: the team, or the whole unit."""
+    if whole_unit:
+        return back_button(TEXTS.get("judul_unit"), "tim:lingkup:unit")
+    return back_button(TEXTS.get("judul_tim"), "tim:buka")
+
+
 def person_page(
-    week: MemberWeek, evidence: dict[int, dict[str, Any]], jp: float
+    week: MemberWeek, evidence: dict[int, dict[str, Any]], jp: float, whole_unit: bool = False
 ) -> tuple[str, InlineKeyboardMarkup]:
     indicators = "\n\n".join(describe(p) for p in week.progress) or TEXTS.get("tanpa_indikator")
     text = TEXTS.get(
@@ -262,11 +274,12 @@ def person_page(
     if not week.reported:
         rows.append([(TEXTS.get("tombol_ingatkan"), f"tim:ingat:{week.employee.id}")])
     rows.append([(TEXTS.get("tombol_apresiasi_minggu"), f"apr:mg:{week.employee.id}")])
+    rows.append(back_to_team(whole_unit))
     return text, keyboard(rows)
 
 
 async def member_page(
-    context: BotContext, person: Person, employee_id: int
+    context: BotContext, person: Person, employee_id: int, whole_unit: bool = False
 ) -> tuple[str, InlineKeyboardMarkup] | None:
     """A team member's page, or None if this person does not supervise them."""
     async with context.db.session() as session:
@@ -277,17 +290,18 @@ async def member_page(
         (week,) = await team_week(session, [employee], today)
         evidence = await evidence_of(session, [id_of(r) for r in week.reports])
         jp = (await jp_totals(session, today.year, [id_of(employee)])).get(id_of(employee), 0.0)
-    return person_page(week, evidence, jp)
+    return person_page(week, evidence, jp, whole_unit)
 
 
 @only(is_asn, not_your_team)
 async def show_member(update: Update, context: BotContext, person: Person) -> None:
-    """A person's button on /tim."""
-    employee_id = callback_int(update)
-    if employee_id is None:
+    """A person's button on /tim (`tim:org:<id>`, `:unit` when listed with the whole unit)."""
+    employee_id = callback_int(update, 2)
+    query = update.callback_query
+    if employee_id is None or query is None:
         await stale(update)
         return
-    page = await member_page(context, person, employee_id)
+    page = await member_page(context, person, employee_id, (query.data or "").endswith(":unit"))
     if page is None:
         await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
         return
@@ -488,7 +502,7 @@ def build_team_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CommandHandler("tim", team_command),
         CallbackQueryHandler(open_team, pattern=r"^tim:buka$"),
         CallbackQueryHandler(switch_scope, pattern=r"^tim:lingkup:(unit|langsung)$"),
-        CallbackQueryHandler(show_member, pattern=r"^tim:org:\d+$"),
+        CallbackQueryHandler(show_member, pattern=r"^tim:org:\d+(:unit)?$"),
         CallbackQueryHandler(mark_read, pattern=r"^tim:baca:\d+$"),
         CallbackQueryHandler(nudge, pattern=r"^tim:ingat:\d+$"),
     ]

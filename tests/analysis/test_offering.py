@@ -5,24 +5,55 @@ from __future__ import annotations
 
 from sqlmodel import col, select, update
 
+from kinerja_bot.analysis.needs import NeedsReport, build_needs_report
 from kinerja_bot.analysis.offering import OFFER_JOB
-from kinerja_bot.analysis.render import TEXTS
+from kinerja_bot.analysis.render import TEXTS, need_texts, proposed_offers
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Delivery, Employee, Enrolment, TrainingOffer, id_of
+from kinerja_bot.core.rules.periods import parse_period, wib_today
+from kinerja_bot.core.texts import Markup
 from kinerja_bot.testing.records import SentMessage
 from tests.analysis.factories import PERIOD, known_needs_data
 from tests.analysis.test_command import make_head
 from tests.analysis.test_offers import add_catalog
 from tests.conftest import RunningBot
+from tests.survey.conftest import tap
 
 KEPALA = 7200001
 # Ani and Budi asked for "pelatihan pelayanan prima"; Citra and Dodi did not.
 ANI, BUDI, CITRA, DODI = 7200011, 7200012, 7200013, 7200014
-PRIMA_LABEL = TEXTS.get("tombol_tawarkan", nomor=2, kode="PLT-PRIMA", jumlah=2)
+PRIMA_LABEL = TEXTS.get("tombol_tawarkan", nomor=1, kode="PLT-PRIMA", jumlah=2)
+
+
+async def open_need(bot: RunningBot, summary: SentMessage, report: NeedsReport, kode: str) -> None:
+    """From the /analisis summary to the page of the need a catalog course `kode` is proposed
+    for, by pressing the buttons a head sees."""
+    for number, unit in enumerate(report.with_needs, start=1):
+        for position, need in enumerate(unit.needs, start=1):
+            if need.concerned and kode in {
+                m.offer.kode for m in proposed_offers(need, report.offers)
+            }:
+                await tap(
+                    bot,
+                    KEPALA,
+                    summary,
+                    TEXTS.get("tombol_unit", nomor=number, unit=unit.unit.nama),
+                )
+                words = need_texts(need)
+                label = TEXTS.get(
+                    "tombol_kebutuhan",
+                    nomor=position,
+                    ikon=Markup(words.ikon),
+                    subjek=Markup(words.subjek),
+                )
+                await tap(bot, KEPALA, summary, label)
+                return
+    raise AssertionError(f"no need proposes {kode}")
 
 
 async def setup(bot: RunningBot, database: Database) -> SentMessage:
-    """The known needs, the catalog, telegram ids for the staff; the head's offer buttons."""
+    """The known needs, the catalog, telegram ids for the staff; the head's offer buttons on
+    the page of the need "pelatihan pelayanan prima"."""
     data = await known_needs_data(database)
     await add_catalog(database)
     await make_head(database, data.bidang, KEPALA, "Hendra Kepala")
@@ -35,9 +66,14 @@ async def setup(bot: RunningBot, database: Database) -> SentMessage:
             )
             bot.api.user(telegram_id)  # each has talked to the bot before
     bot.api.send_text(KEPALA, f"/analisis {PERIOD} BIDANG")
-    return await bot.api.wait_until(
-        lambda: next((m for m in bot.api.unread(KEPALA) if PRIMA_LABEL in m.button_labels), None)
-    )
+    _, summary = await bot.api.wait_for_messages(KEPALA, 2, timeout=60)
+    async with database.session() as session:
+        report = await build_needs_report(
+            session, id_of(data.bidang), parse_period(PERIOD), today=wib_today()
+        )
+    await open_need(bot, summary, report, "PLT-PRIMA")
+    assert PRIMA_LABEL in summary.button_labels
+    return summary
 
 
 async def offer_rows(database: Database) -> list[Delivery]:
@@ -50,7 +86,6 @@ async def test_the_head_offers_once_and_the_requesters_can_enrol(
     bot: RunningBot, database: Database
 ) -> None:
     buttons = await setup(bot, database)
-    assert TEXTS.get("tombol_tawarkan", nomor=1, kode="PLT-DOK", jumlah=3) in buttons.button_labels
     bot.api.mark_read(KEPALA)
 
     bot.api.press_button(KEPALA, buttons, label=PRIMA_LABEL)

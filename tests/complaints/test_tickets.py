@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
+from kinerja_bot.complaints.closing import CLOSED_JOB
 from kinerja_bot.complaints.jobs import auto_close_job
 from kinerja_bot.complaints.service import ANSWER_MAX_CHARS
 from kinerja_bot.complaints.texts import TEXTS, status_name
@@ -16,10 +17,12 @@ from kinerja_bot.core.models import (
     ComplaintEvent,
     ComplaintStatus,
     Consent,
+    Delivery,
+    DeliveryStatus,
     utcnow,
 )
 from kinerja_bot.core.rules.periods import WIB, format_date_id
-from kinerja_bot.core.rules.workdays import complaint_due_date
+from kinerja_bot.core.rules.workdays import complaint_due_date, reopen_until
 from kinerja_bot.privacy.service import PURPOSE_COMPLAINT_CONTACT
 from kinerja_bot.survey.texts import TEXTS as SURVEY
 from kinerja_bot.testing.fake_bot_api import SentMessage
@@ -73,7 +76,7 @@ async def file_ticket(bot: RunningBot, *, contact: bool = True) -> SentMessage:
     assert ask.plain_text.startswith("Ceritakan pengaduan Anda")
     (consent,) = await bot.say(CITIZEN, COMPLAINT)
     assert "id chat Telegram" in consent.plain_text
-    label = SURVEY.get("tombol_setuju_kontak" if contact else "tombol_tanpa_kontak")
+    label = TEXTS.get("tombol_setuju_kontak" if contact else "tombol_tanpa_kontak")
     done = await tap(bot, CITIZEN, consent, label)
     await bot.api.wait_until(lambda: bot.api.unread(HANDLER))  # the unit's notification
     return done
@@ -101,7 +104,7 @@ async def test_from_ticket_to_answer_to_reopen_to_close(
     async with database.session() as session:
         (consent,) = (await session.exec(select(Consent))).all()
     assert (consent.telegram_id, consent.purpose) == (CITIZEN, PURPOSE_COMPLAINT_CONTACT)
-    assert consent.text_version == SURVEY.get("persetujuan_kontak_versi")
+    assert consent.text_version == TEXTS.get("persetujuan_kontak_versi")
     assert complaint.consent_id == consent.id
 
     # The unit's complaint handler is told at once, without the citizen's identity.
@@ -164,7 +167,7 @@ async def test_from_ticket_to_answer_to_reopen_to_close(
     ]
 
     # A reply button pressed again once the ticket is closed is refused politely.
-    alert = await alert_for(bot, CITIZEN, answer, f"tkt:no:{closed.id}")
+    alert = await alert_for(bot, CITIZEN, answer, f"tkt:ok:{closed.id}")
     assert alert == TEXTS.get(
         "peringatan_status_berubah", status=status_name(ComplaintStatus.CLOSED)
     )
@@ -231,7 +234,13 @@ async def test_tiket_list_and_buttons_are_checked_on_every_press(
     view = await tap(bot, HEAD, confirm, TEXTS.get("tombol_ya_tutup"))
     assert f"Status: {status_name(ComplaintStatus.CLOSED)}" in view.plain_text
     told = await bot.api.next_message(CITIZEN)
-    assert told.plain_text == plain(TEXTS.get("ditutup_untuk_warga", nomor=complaint.nomor))
+    closed = await ticket(database)
+    assert closed.closed_at is not None
+    last_day = reopen_until(closed.closed_at.astimezone(WIB).date())
+    assert told.plain_text == plain(
+        TEXTS.get("ditutup_untuk_warga", nomor=complaint.nomor, batas=format_date_id(last_day))
+    )
+    assert told.button_labels == [TEXTS.get("tombol_buka_kembali")]
     (listing,) = await bot.say(HANDLER, "/tiket")
     assert listing.plain_text == TEXTS.get("daftar_kosong")
 
@@ -292,12 +301,80 @@ async def test_the_auto_close_job_tells_the_citizen(
         session.add(complaint)
     await auto_close_job(BotContext(bot.application))
     told = await bot.api.next_message(CITIZEN)
+    closed = await ticket(database)
+    assert closed.status == ComplaintStatus.CLOSED and closed.closed_at is not None
+    last_day = reopen_until(closed.closed_at.astimezone(WIB).date())
     assert told.plain_text == plain(
-        TEXTS.get("ditutup_otomatis_untuk_warga", nomor=complaint.nomor)
+        TEXTS.get(
+            "ditutup_otomatis_untuk_warga", nomor=complaint.nomor, batas=format_date_id(last_day)
+        )
     )
-    assert (await ticket(database)).status == ComplaintStatus.CLOSED
+    assert told.button_labels == [TEXTS.get("tombol_buka_kembali")]
     await auto_close_job(BotContext(bot.application))  # idempotent: nothing more to tell
     assert bot.api.unread(CITIZEN) == []
+    async with database.session() as session:
+        (row,) = (await session.exec(select(Delivery))).all()
+    assert (row.job, row.chat_id, row.status) == (CLOSED_JOB, CITIZEN, DeliveryStatus.SENT)
+
+
+async def close_by_staff(bot: RunningBot, database: Database) -> SentMessage:
+    """The handler closes the citizen's new ticket; the closing notice the citizen gets."""
+    await file_ticket(bot)
+    complaint = await ticket(database)
+    bot.api.mark_read(HANDLER)
+    (listing,) = await bot.say(HANDLER, "/tiket")
+    view = await tap(bot, HANDLER, listing, listing.button_labels[0])
+    confirm = await tap(bot, HANDLER, view, TEXTS.get("tombol_tutup"))
+    await tap(bot, HANDLER, confirm, TEXTS.get("tombol_ya_tutup"))
+    told = await bot.api.next_message(CITIZEN)
+    assert told.plain_text.startswith(f"Tiket pengaduan {complaint.nomor} telah ditutup")
+    return told
+
+
+async def test_a_closed_ticket_is_reopened_from_its_closing_notice(
+    bot: RunningBot, database: Database, city: City
+) -> None:
+    told = await close_by_staff(bot, database)
+    complaint = await ticket(database)
+    # Second thoughts first: "Tidak" keeps it closed and says so.
+    confirm = await tap(bot, CITIZEN, told, TEXTS.get("tombol_buka_kembali"))
+    assert confirm.plain_text == plain(TEXTS.get("konfirmasi_buka_kembali", nomor=complaint.nomor))
+    kept = await tap(bot, CITIZEN, confirm, TEXTS.get("tombol_biarkan_selesai"))
+    assert kept.plain_text == plain(TEXTS.get("tetap_selesai", nomor=complaint.nomor))
+    assert (await ticket(database)).status == ComplaintStatus.CLOSED
+    # Then for real: reopened with a new due date, the unit told as for an answered ticket.
+    edits = told.edit_count
+    bot.api.press_button(CITIZEN, told, f"tkt:bk:{complaint.id}", check=False)
+    await bot.api.wait_until(lambda: told.edit_count > edits)
+    bot.api.press_button(CITIZEN, told, label=TEXTS.get("tombol_ya_buka_kembali"))
+    reopened = await bot.api.next_message(CITIZEN)
+    assert told.button_labels == []
+    assert reopened.plain_text.startswith(f"Tiket {complaint.nomor} dibuka kembali")
+    notice = await bot.api.next_message(HANDLER)
+    assert notice.plain_text.startswith(f"🔔 Tiket {complaint.nomor} dibuka kembali oleh warga")
+    again = await ticket(database)
+    assert again.status == ComplaintStatus.REOPENED and again.closed_at is None
+    assert again.due_date == complaint_due_date(utcnow().astimezone(WIB).date())
+    assert (await events(database))[-2:] == [ComplaintStatus.CLOSED, ComplaintStatus.REOPENED]
+    # Another citizen's forged press changes nothing.
+    (other,) = await bot.say(OTHER_CITIZEN, "/tiket")
+    alert = await alert_for(bot, OTHER_CITIZEN, other, f"tkt:bk:{complaint.id}")
+    assert alert == TEXTS.get("peringatan_bukan_milik")
+
+
+async def test_the_reopen_window_closes_after_ten_working_days(
+    bot: RunningBot, database: Database, city: City
+) -> None:
+    told = await close_by_staff(bot, database)
+    async with database.session() as session:
+        complaint = (await session.exec(select(Complaint))).one()
+        complaint.closed_at = utcnow() - timedelta(days=30)
+        session.add(complaint)
+    for data in (f"tkt:bk:{complaint.id}", f"tkt:no:{complaint.id}"):
+        alert = await alert_for(bot, CITIZEN, told, data)
+        assert alert == TEXTS.get("peringatan_batas_buka_lewat")
+    assert (await ticket(database)).status == ComplaintStatus.CLOSED
+    assert bot.api.unread(HANDLER) == []
 
 
 async def test_two_staff_sending_answers_at_once_the_citizen_gets_one(

@@ -12,19 +12,25 @@ from sqlmodel import select
 
 from kinerja_bot.analysis.render import plain
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Employee, Evaluation, Unit, id_of
+from kinerja_bot.core.models import Employee, Evaluation, Unit, id_of, utcnow
 from kinerja_bot.core.rules.achievement import OnTrackStatus
 from kinerja_bot.core.rules.periods import PeriodError, format_date_id, parse_period, wib_today
 from kinerja_bot.core.rules.predikat import (
     BERAKHLAK,
     PREDIKAT_MATRIX,
+    OrganisationRating,
     Rating,
 )
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import Markup
 from kinerja_bot.core.vocabulary import status_label
 from kinerja_bot.evaluation.handlers import TEXTS
-from kinerja_bot.evaluation.service import NOTE_MAX_CHARS, offered_periods
+from kinerja_bot.evaluation.service import (
+    NOTE_MAX_CHARS,
+    offered_periods,
+    save_evaluation,
+    set_organisation_rating,
+)
 from kinerja_bot.exports.handlers import TEXTS as FILES
 from kinerja_bot.exports.texts import TEXTS as EXPORT_TEXTS
 from kinerja_bot.general import TEXTS as GENERAL
@@ -177,11 +183,17 @@ async def test_an_atasan_rates_a_subordinate(bot: RunningBot, database: Database
         alasan=TEXTS.get("alasan_atas"),
         sebelumnya="",
     )
+    back = "◀ " + TEXTS.get("kembali_bawahan")
     assert basis.button_labels == [
         rating_label(Rating.DI_ATAS, Rating.DI_ATAS),
         rating_label(Rating.SESUAI),
         rating_label(Rating.DI_BAWAH),
+        back,
     ]
+    # ◀ back to the team keeps nothing; the person can be chosen again.
+    again = await press(bot, ATASAN, basis, back)
+    assert again.text == listing.text
+    basis = await press(bot, ATASAN, again, TEXTS.get("tombol_pegawai", nama="Siti Rahmawati"))
 
     question = await press(bot, ATASAN, basis, rating_label(Rating.DI_ATAS, Rating.DI_ATAS))
     assert question.text == note_question(1)
@@ -293,6 +305,46 @@ async def test_rating_again_replaces_the_decision(bot: RunningBot, database: Dat
     async with database.session() as session:
         rows = (await session.exec(select(Evaluation))).all()
     assert [(r.employee_id, r.predikat) for r in rows] == [(data.budi.id, "Kurang/Misconduct")]
+
+
+async def test_the_distribution_warning_waits_for_the_units_last_rating(
+    bot: RunningBot, database: Database
+) -> None:
+    """Unit rated Istimewa; everyone Baik breaks its pattern — but only once all five of the
+    unit are rated is that said, at the last one's summary and after saving it."""
+    data = await team(database)
+    period = parse_period(PERIOD)
+    async with database.session() as session:
+        await set_organisation_rating(session, data.unit.id, 2026, OrganisationRating.ISTIMEWA)
+        boss = (await session.exec(select(Employee).where(Employee.nama == "Atasan Lain"))).one()
+        for employee in (data.atasan, boss, data.outsider):  # rated by their own atasan
+            await save_evaluation(
+                session,
+                employee_id=id_of(employee),
+                period=period,
+                suggested=None,
+                result_rating=Rating.SESUAI,
+                behaviour_rating=Rating.SESUAI,
+                notes={},
+                decided_by_id=id_of(boss),
+                now=utcnow(),
+            )
+    warning_start = plain(TEXTS._load()["distribusi_peringatan"].split("{unit}")[0])
+
+    basis = await open_employee(bot, "Siti Rahmawati")
+    summary = await rate(bot, basis, Rating.SESUAI, Rating.SESUAI)
+    assert warning_start not in summary.plain_text  # 4 of 5: not yet
+    bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_simpan"))
+    saved, listing = await bot.api.wait_for_messages(ATASAN, 2)
+    assert warning_start not in saved.plain_text
+
+    budi = await press(bot, ATASAN, listing, TEXTS.get("tombol_pegawai", nama="Budi Santoso"))
+    summary = await rate(bot, budi, Rating.SESUAI, Rating.SESUAI, suggested=None)
+    assert warning_start in summary.plain_text  # the last one: the pattern is known
+    assert "5 dari 5 pegawai sudah dinilai" in summary.plain_text
+    bot.api.press_button(ATASAN, summary, label=TEXTS.get("tombol_simpan"))
+    saved, _ = await bot.api.wait_for_messages(ATASAN, 2)
+    assert warning_start in saved.plain_text
 
 
 async def test_forged_and_outdated_presses_are_refused(bot: RunningBot, database: Database) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import SQLModel, select
 
+from kinerja_bot.complaints.texts import TEXTS as COMPLAINTS
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
     ActivationFailure,
@@ -57,7 +58,7 @@ async def survey_with_ticket(bot: RunningBot, user: int) -> None:
         step = await tap(bot, user, step, step.button_labels[0])
     (offer,) = await bot.say(user, "Petugas membentak saya.")
     consent = await tap(bot, user, offer, SURVEY.get("tombol_buat_tiket"))
-    await tap(bot, user, consent, SURVEY.get("tombol_setuju_kontak"))
+    await tap(bot, user, consent, COMPLAINTS.get("tombol_setuju_kontak"))
     await bot.api.wait_until(lambda: bot.api.unread(HANDLER))
 
 
@@ -106,7 +107,7 @@ async def test_datasaya_sends_everything_kept_about_me(
     assert ticket["pengaduan"] == "Petugas membentak saya."
     (consent,) = data["persetujuan"]
     assert consent["tujuan"] == PURPOSE_COMPLAINT_CONTACT
-    assert consent["versi_teks"] == SURVEY.get("persetujuan_kontak_versi")
+    assert consent["versi_teks"] == COMPLAINTS.get("persetujuan_kontak_versi")
     assert data["survei"] == TEXTS.get("datasaya_catatan_survei")
 
 

@@ -69,6 +69,10 @@ async def city(database: Database) -> City:
     ktp = await add_service(database, disdukcapil, "L-KTP", "Perekaman KTP-el", pengguna=100)
     kk = await add_service(database, disdukcapil, "L-KK", "Penerbitan Kartu Keluarga")
     pkm = await add_service(database, puskesmas, "PKM-UMUM", "Poli Umum Puskesmas Pamulang")
+    async with database.session() as session:  # the names residents know them by
+        for unit, short in ((disdukcapil, "Disdukcapil"), (dinkes, "Dinkes")):
+            unit.singkatan = short
+            session.add(unit)
     handler = await add_employee(
         database,
         disdukcapil,

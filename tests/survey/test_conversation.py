@@ -144,12 +144,11 @@ async def test_deep_link_with_profile_and_a_suggestion(
 async def test_an_unknown_code_says_so_and_offers_the_list(bot: RunningBot, city: City) -> None:
     (reply,) = await bot.say(CITIZEN, "/start layanan-HILANG")
     assert reply.plain_text.startswith("Kode layanan HILANG tidak dikenal.")
-    units = reply.button_labels
-    assert "Dinas Kependudukan dan Pencatatan Sipil" in units
-    # A unit without services of its own is not listed; its sub-unit is.
-    assert "Dinas Kesehatan" not in units
-    assert "UPTD Puskesmas Pamulang" in units
-    services = await tap(bot, CITIZEN, reply, "Dinas Kependudukan dan Pencatatan Sipil")
+    # Units by the names residents know: the OPD's short name, a sub-unit after it. A unit
+    # without services of its own (Dinkes) is not listed; its sub-unit is.
+    assert reply.button_labels == ["Dinkes — UPTD Puskesmas Pamulang", "Disdukcapil"]
+    assert "/adu" in reply.plain_text  # the survey's intro points to the direct complaint
+    services = await tap(bot, CITIZEN, reply, "Disdukcapil")
     assert services.button_labels == [
         "Penerbitan Kartu Keluarga",
         "Perekaman KTP-el",

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import UTC, date, datetime
 
 import pytest
+from openpyxl import load_workbook
 
 from kinerja_bot.cli import main
 from kinerja_bot.core.db import Database
@@ -15,12 +17,11 @@ from kinerja_bot.core.rules.formatting import format_number_id
 from kinerja_bot.core.rules.periods import WIB, current_period, parse_period
 from kinerja_bot.core.rules.skm import MIN_RESPONSES_FOR_SCORE, UNSUR_BY_CODE, UNSUR_CODES, Mutu
 from kinerja_bot.core.settings import Settings, get_settings
-from kinerja_bot.ikm.report import messages_of
 from kinerja_bot.ikm.tally import ikm_by_unit, ikm_for_unit_tree
 from kinerja_bot.ikm.texts import CLI_TEXTS as CLI_BOOK
 from kinerja_bot.ikm.texts import TEXTS
 from tests.conftest import RunningBot
-from tests.survey.conftest import ADMIN, CITIZEN, HEAD, OUTSIDER, City
+from tests.survey.conftest import ADMIN, CITIZEN, HEAD, OUTSIDER, City, tap
 
 # DESIGN §3: 29 respondents, score sums per unsur U1…U9 → IKM 91.48, A.
 EXAMPLE_SUMS = (105, 101, 100, 116, 102, 105, 106, 105, 115)
@@ -175,7 +176,10 @@ async def test_an_unsur_without_answers_is_not_published(
     assert "IKM: 9" not in out  # no number at all, not even the index over 8 unsur
 
     (reply,) = await bot.say(HEAD, "/ikm")
-    assert plain(TEXTS.get("ikm_unsur_kosong", unsur="U9")) in reply.plain_text
+    assert TEXTS.get("ikm_ringkas_unsur_kosong") in reply.plain_text
+    units = await tap(bot, HEAD, reply, "Dinas Kependudukan dan Pencatatan Sipil")
+    service = await tap(bot, HEAD, units, "Perekaman KTP-el")
+    assert plain(TEXTS.get("ikm_unsur_kosong", unsur="U9")) in service.plain_text
     (reply,) = await bot.say(ADMIN, "/ikm")
     assert TEXTS.get("ikm_ringkas_unsur_kosong") in reply.plain_text
 
@@ -209,10 +213,47 @@ async def test_ikm_in_the_bot_for_heads_and_admins(
 
     (reply,) = await bot.say(HEAD, "/ikm")
     assert reply.plain_text.startswith(plain(TEXTS.get("ikm_judul", periode=period.title)))
-    assert plain(TEXTS.get("ikm_nilai", ikm="91,48", mutu="A", mutu_nama="Sangat Baik")) in (
-        reply.plain_text
+    # One screen: a line per unit with its button (no detail, no command to type), the file.
+    assert (
+        "Dinas Kependudukan dan Pencatatan Sipil (DISDUKCAPIL): 29 responden — IKM 91,48 (A)"
+        in (reply.plain_text)
     )
-    assert "Poli Umum" not in reply.plain_text  # not their unit
+    assert "Poli Umum" not in reply.plain_text and "Puskesmas" not in reply.plain_text
+    assert "/ikm" not in reply.plain_text and TEXTS.get("ikm_unsur_judul") not in reply.plain_text
+    assert reply.button_labels == [
+        "Dinas Kependudukan dan Pencatatan Sipil",
+        TEXTS.get("tombol_xlsx"),
+    ]
+    # A unit: its services; a service: everything, with NRR; ◀ back at each level.
+    unit = await tap(bot, HEAD, reply, "Dinas Kependudukan dan Pencatatan Sipil")
+    assert "Perekaman KTP-el (L-KTP): 29 responden — IKM 91,48 (A)" in unit.plain_text
+    assert unit.button_labels == [
+        "Penerbitan Kartu Keluarga",
+        "Perekaman KTP-el",
+        "◀ " + TEXTS.get("kembali_daftar"),
+    ]
+    service = await tap(bot, HEAD, unit, "Perekaman KTP-el")
+    assert plain(TEXTS.get("ikm_nilai", ikm="91,48", mutu="A", mutu_nama="Sangat Baik")) in (
+        service.plain_text
+    )
+    assert TEXTS.get("ikm_unsur_judul") in service.plain_text
+    back = "◀ " + TEXTS.get("kembali_unit", unit="Dinas Kependudukan dan Pencatatan Sipil")
+    unit = await tap(bot, HEAD, service, back)
+    assert unit.button_labels[-1] == "◀ " + TEXTS.get("kembali_daftar")
+    listing = await tap(bot, HEAD, unit, "◀ " + TEXTS.get("kembali_daftar"))
+    assert listing.text == reply.text
+    # The spreadsheet `kinerja-bot ekspor skm` writes, for their units only.
+    sheet = await tap(bot, HEAD, listing, TEXTS.get("tombol_xlsx"))
+    assert sheet.kind == "document" and sheet.file_id is not None
+    workbook = load_workbook(io.BytesIO(bot.api.files[sheet.file_id].content))
+    per_service = list(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert {row[0] for row in per_service} == {"L-KK", "L-KTP"}
+    # A forged press for another unit is refused.
+    query = bot.api.press_button(
+        HEAD, listing, f"ikm:u:{period.label}:{city.dinkes.id}:{city.dinkes.id}", check=False
+    )
+    answer = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
+    assert answer["text"] == TEXTS.get("peringatan_bukan_wewenang")
 
     (reply,) = await bot.say(HEAD, "/ikm DINKES")
     assert reply.plain_text == plain(TEXTS.get("ikm_unit_bukan_wewenang", kode="DINKES"))
@@ -223,18 +264,12 @@ async def test_ikm_in_the_bot_for_heads_and_admins(
     assert "Dinas Kependudukan dan Pencatatan Sipil (DISDUKCAPIL): 29 responden" in reply.plain_text
     assert "UPTD Puskesmas Pamulang (PKM-PAMULANG): 0 responden" in reply.plain_text
     (reply,) = await bot.say(ADMIN, f"/ikm {period.label} DINKES")
-    assert "Poli Umum Puskesmas Pamulang" in reply.plain_text
-    assert plain(TEXTS.get("ikm_belum_cukup", minimal=MIN_RESPONSES_FOR_SCORE)) in reply.plain_text
+    assert "UPTD Puskesmas Pamulang (PKM-PAMULANG): 0 responden" in reply.plain_text
+    unit = await tap(bot, ADMIN, reply, "UPTD Puskesmas Pamulang")
+    service = await tap(bot, ADMIN, unit, "Poli Umum Puskesmas Pamulang")
+    assert (
+        plain(TEXTS.get("ikm_belum_cukup", minimal=MIN_RESPONSES_FOR_SCORE)) in service.plain_text
+    )
 
     (reply,) = await bot.say(OUTSIDER, "/ikm")  # a complaint handler is not a unit head
     assert reply.plain_text == TEXTS.get("ikm_tidak_berhak")
-
-
-def test_long_reports_are_split_between_blocks_then_lines() -> None:
-    blocks = ["a" * 3000, "b" * 3000, "\n".join(["c" * 100] * 50)]
-    messages = messages_of(blocks)
-    assert [len(m) <= 4096 for m in messages] == [True] * len(messages)
-    assert messages[0] == "a" * 3000
-    assert messages[1].startswith("b" * 3000 + "\n\n" + "c" * 100 + "\n" + "c")
-    assert "".join(messages).count("c") == 5000
-    assert "\n\nc" not in "".join(messages[2:])

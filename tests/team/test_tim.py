@@ -75,10 +75,16 @@ async def alert_after(bot: RunningBot, user: int, message: SentMessage, data: st
 
 async def test_tim_shows_who_has_reported(bot: RunningBot, team: Team) -> None:
     (page,) = await bot.say(ATASAN, "/tim")
+    assert page.plain_text.startswith(TEXTS.get("judul_tim") + " — minggu")
     assert "1 dari 2 orang sudah melapor." in page.plain_text
     assert "✅ Siti Rahmawati — 1 laporan" in page.plain_text
     assert "⏳ Budi Santoso — belum melapor" in page.plain_text
     assert page.button_labels == ["⏳ Budi Santoso", "✅ Siti Rahmawati"]
+    # A person's page leads back to the team.
+    person = await press(bot, ATASAN, page, "✅ Siti Rahmawati")
+    assert person.button_labels[-1] == "◀ " + TEXTS.get("judul_tim")
+    again = await press(bot, ATASAN, person, "◀ " + TEXTS.get("judul_tim"))
+    assert again.text == page.text
     (refused,) = await bot.say(SITI, "/tim")
     assert refused.plain_text == TEXTS.get("bukan_atasan")
 
@@ -209,6 +215,15 @@ async def test_a_unit_head_may_see_the_whole_unit_tree(
         )
     (page,) = await bot.say(OUTSIDER, "/tim")
     assert "0 dari 1 orang sudah melapor." in page.plain_text
+    assert page.plain_text.startswith(TEXTS.get("judul_tim"))
     whole = await press(bot, OUTSIDER, page, TEXTS.get("tombol_seluruh_unit"))
+    # The title says what is shown: the whole unit, not "Tim Anda".
+    assert whole.plain_text.startswith(TEXTS.get("judul_unit") + " — minggu")
     assert "0 dari 2 orang sudah melapor." in whole.plain_text  # the unit head's own atasan too
     assert "Dr. Allin" in whole.plain_text
+    # A person opened from the whole unit leads back to the whole unit.
+    person = await press(bot, OUTSIDER, whole, "⏳ Dr. Allin")
+    back = "◀ " + TEXTS.get("judul_unit")
+    assert person.button_labels[-1] == back
+    again = await press(bot, OUTSIDER, person, back)
+    assert again.text == whole.text

@@ -136,6 +136,16 @@ def auto_close_date(answered_date: date, *, include_cuti_bersama: bool = True) -
     )
 
 
+def reopen_until(closed_date: date, *, include_cuti_bersama: bool = True) -> date:
+    """Return the last day a citizen may reopen a closed complaint (DIBUKA KEMBALI).
+
+    The same 10 working days a citizen has to reply to an answer before the ticket closes by
+    itself (`auto_close_date`), counted from the day it was closed: a citizen told of the
+    closing gets as long to say "not solved" as one told of an answer.
+    """
+    return auto_close_date(closed_date, include_cuti_bersama=include_cuti_bersama)
+
+
 def hard_ceiling_date(received_at_date: date) -> date:
     """Return the last day a complaint may stay open: 60 calendar days after it was received.
 

@@ -14,6 +14,7 @@ from kinerja_bot.core.rules.workdays import (
     hard_ceiling_date,
     holiday_name,
     is_working_day,
+    reopen_until,
     working_days_between,
 )
 
@@ -97,6 +98,13 @@ def test_complaint_due_date_without_cuti_bersama() -> None:
 )
 def test_auto_close_date(answered: date, closes: date) -> None:
     assert auto_close_date(answered) == closes
+
+
+def test_a_closed_ticket_may_be_reopened_for_ten_working_days() -> None:
+    # Closed on Friday 27 Nov 2026: ten working days on, skipping two weekends.
+    assert reopen_until(date(2026, 11, 27)) == date(2026, 12, 11)
+    # Closed before a long weekend: the holidays do not count either.
+    assert reopen_until(date(2026, 12, 23)) > date(2026, 12, 23) + timedelta(days=14)
 
 
 @pytest.mark.parametrize(
