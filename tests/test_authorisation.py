@@ -104,7 +104,7 @@ EXPECTED = {
     "tkt:t:{ticket}": "✗✗✗✗✗✓✓✓",  # close it (asks to confirm)
     "tkt:p:{ticket}": "✗✗✗✗✗✓✓✓",  # mark it in progress
     "tkt:ok:{answered}": "✗✓✗✗✗✗✗✗",  # the citizen accepts the answer
-    "cuti:hapus:{leave}": "✗✗✓✗✗✗✗✗",  # delete the ASN's declared leave
+    "cuti:hapus:{leave}": "✗✗✓✗✗✗✗✗",  # withdraw the ASN's declared leave (Tarik)
 }
 
 
@@ -259,7 +259,7 @@ def changed_state(role: str) -> set[str]:
         name
         for name, entry in (
             ("report read", "tim:baca:{report}"),
-            ("leave deleted", "cuti:hapus:{leave}"),
+            ("leave withdrawn", "cuti:hapus:{leave}"),
             ("ticket in progress", "tkt:p:{ticket}"),
             ("answer accepted", "tkt:ok:{answered}"),
         )
@@ -276,7 +276,7 @@ async def state_of(database: Database, world: World) -> set[str]:
     assert report is not None and new is not None and answered is not None
     changes = {
         "report read": report.acknowledged_at is not None,
-        "leave deleted": leave is None,
+        "leave withdrawn": leave is None,
         "ticket in progress": new.status != ComplaintStatus.RECEIVED,
         "answer accepted": answered.status != ComplaintStatus.ANSWERED,
     }

@@ -1,6 +1,6 @@
 """One home for the words every feature shares: the categories of a report's kendala and
-dukungan, and the on-track status of an indicator. The codes are here; the labels are in
-`percakapan/kosakata.yaml`; the status colours of the charts in `core/charts.py`."""
+dukungan, the kinds of leave, and the on-track status of an indicator. The codes are here; the
+labels are in `percakapan/kosakata.yaml`; the status colours of the charts in `core/charts.py`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ CATEGORIES = {"kendala": OBSTACLE_CATEGORIES, "dukungan": SUPPORT_CATEGORIES}
 WORDS = TextBook(
     "kosakata",
     {"status_tidak_ada": ()},
-    data=("kategori_kendala", "kategori_dukungan", "status"),
+    data=("kategori_kendala", "kategori_dukungan", "jenis_cuti", "status"),
 )
 
 
@@ -31,6 +31,12 @@ def category_label(kind: str, code: str | None) -> str:
     """The label of a `kendala` or `dukungan` category code (the code itself if unknown)."""
     labels: dict[str, str] = WORDS.data(f"kategori_{kind}")
     return labels.get(code or "", code or "")
+
+
+def leave_kind_label(code: str) -> str:
+    """`cuti tahunan`, `sakit`, `dinas luar`, `lainnya` (the code itself if unknown)."""
+    labels: dict[str, str] = WORDS.data("jenis_cuti")
+    return labels.get(code, code)
 
 
 def status_label(status: OnTrackStatus | None) -> str:
