@@ -92,6 +92,7 @@ PROGRESS_TEXTS = TextBook(
         "indikator": (
             "nama",
             "jenis",
+            "arah",
             "target",
             "realisasi",
             "satuan",
