@@ -182,7 +182,12 @@ async def submit_report(
     if indicator is None:
         return Submitted(SubmitOutcome.NOT_YOURS)
     if "merge" in draft and "this_week" in draft:
-        merged = await merge_into_week(session, employee, draft, now)
+        try:
+            merged = await merge_into_week(session, employee, draft, now)
+        except IntegrityError:
+            # The same draft merged twice at once: the other request did it.
+            await session.rollback()
+            return await submit_report(session, employee, draft, now)
         if merged is not None:
             return merged
     report = ProgressReport(
