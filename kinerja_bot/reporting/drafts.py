@@ -28,6 +28,7 @@ class ThisWeekDraft(TypedDict):
 
     report_id: int
     realisasi: float
+    sent_on: str  # its date, as shown
     editable: bool  # not yet read by the atasan and within the correction window
 
 

@@ -33,7 +33,6 @@ from kinerja_bot.core.models import Indicator, ProgressReport, id_of, utcnow
 from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import wib_today
-from kinerja_bot.core.rules.plausibility import Reason
 from kinerja_bot.core.telegram_ui import (
     Button,
     answer_with,
@@ -150,16 +149,9 @@ def summary_prompt(draft: ReportDraft) -> Prompt:
         buttons = [("tombol_kirim", "kirim"), ("tombol_ubah", "ubah"), ("tombol_batal", "batal")]
         row = [(TEXTS.get(label), f"lapor:{action}") for label, action in buttons]
         return summary_text(draft, TEXTS.get("tanya_kirim")), keyboard([row])
-    week_value = draft["realisasi"] + (
-        draft["this_week"]["realisasi"] if draft.get("merge") == Merge.ADD else 0.0
-    )
     question = TEXTS.get(
         found.reason,
-        nilai=format_number_id(
-            week_value if found.reason is Reason.WEEK_OVER_YEAR else draft["realisasi"],
-            2,
-            trim=True,
-        ),
+        nilai=format_number_id(found.figure, 2, trim=True),
         satuan=draft["satuan"],
         target=draft["target_text"],
         capaian="-"
@@ -175,6 +167,22 @@ def summary_prompt(draft: ReportDraft) -> Prompt:
             [(TEXTS.get("tombol_batal"), "lapor:batal")],
         ]
     )
+
+
+def same_week_prompt(draft: ReportDraft) -> Prompt:
+    """The indicator was reported this week already: replace that report or add to it."""
+    earlier = draft["this_week"]
+    text = TEXTS.get(
+        "minggu_ini_ada",
+        indikator=draft["indicator_name"],
+        nilai=format_number_id(earlier["realisasi"], 2, trim=True),
+        satuan=draft["satuan"],
+        tanggal=earlier["sent_on"],
+        catatan=Markup("" if earlier["editable"] else TEXTS.get("minggu_ini_terkunci")),
+    )
+    offers = merge_offers(draft["cara_hitung"], earlier["editable"])
+    buttons = [(TEXTS.get(f"tombol_{merge}"), f"lapor:minggu:{merge}") for merge in offers]
+    return text, keyboard([buttons, [(TEXTS.get("tombol_batal"), "lapor:batal")]])
 
 
 def change_prompt(draft: ReportDraft) -> Prompt:
@@ -193,6 +201,7 @@ PROMPTS: dict[int, Callable[[ReportDraft], Prompt]] = {
     SUPPORT_TEXT: lambda draft: note_prompt("dukungan", draft.get("dukungan_kategori")),
     SUMMARY: summary_prompt,
     CHANGE: change_prompt,
+    SAME_WEEK: same_week_prompt,
 }
 
 
@@ -334,26 +343,10 @@ async def choose_indicator(update: Update, context: BotContext, person: Person) 
     draft["this_week"] = {
         "report_id": id_of(earlier),
         "realisasi": earlier.realisasi,
+        "sent_on": wib_date(earlier.submitted_at),
         "editable": editable,
     }
-    return await offer_merge(update, draft, earlier)
-
-
-async def offer_merge(update: Update, draft: ReportDraft, earlier: ProgressReport) -> int:
-    """The indicator was reported this week already: replace that report or add to it."""
-    offers = merge_offers(draft["cara_hitung"], draft["this_week"]["editable"])
-    text = TEXTS.get(
-        "minggu_ini_ada",
-        indikator=draft["indicator_name"],
-        nilai=format_number_id(earlier.realisasi, 2, trim=True),
-        satuan=draft["satuan"],
-        tanggal=wib_date(earlier.submitted_at),
-        catatan=Markup("" if draft["this_week"]["editable"] else TEXTS.get("minggu_ini_terkunci")),
-    )
-    buttons = [(TEXTS.get(f"tombol_{merge}"), f"lapor:minggu:{merge}") for merge in offers]
-    await reply(update, text, keyboard([buttons, [(TEXTS.get("tombol_batal"), "lapor:batal")]]))
-    draft["step"] = SAME_WEEK
-    return SAME_WEEK
+    return await ask(SAME_WEEK, update, context, draft)
 
 
 async def choose_merge(update: Update, context: BotContext) -> int:

@@ -193,3 +193,15 @@ async def test_a_report_the_atasan_has_read_is_kept_and_the_addition_stored_besi
     await press(bot, summary, TEXTS.get("tombol_kirim"))
     rows = sorted(await reports(database), key=lambda r: r.submitted_at)
     assert [(r.realisasi, r.version) for r in rows] == [(120, 1), (30, 1)]
+
+
+async def test_the_same_week_question_survives_a_second_lapor(
+    bot: RunningBot, database: Database, siti: Employee
+) -> None:
+    ktp = await add_indicator(database, siti, target=1200)
+    await add_report(database, ktp, 120)
+    offer = await choose(bot)
+    (resume,) = await bot.say(ASN, "/lapor")
+    again = await press(bot, resume, TEXTS.get("tombol_lanjutkan"))
+    assert again.plain_text == offer.plain_text
+    assert again.button_labels == offer.button_labels

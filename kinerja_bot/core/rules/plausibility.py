@@ -32,6 +32,7 @@ class Reason(StrEnum):
 @dataclass(frozen=True)
 class Doubt:
     reason: Reason
+    figure: float  # the figure to repeat: the week's whole value for WEEK_OVER_YEAR
     achievement_pct: float | None  # against the yearly target, with this figure counted
 
 
@@ -57,10 +58,10 @@ def doubt(
     """
     pct = achievement_pct(realisation_after, target, direction)
     if is_percent_unit(unit) and value > PERCENT_CEILING:
-        return Doubt(Reason.PERCENT_OVER_100, pct)
+        return Doubt(Reason.PERCENT_OVER_100, value, pct)
     if Aggregation(aggregation) is Aggregation.CUMULATIVE and target > 0 and week_value > target:
-        return Doubt(Reason.WEEK_OVER_YEAR, pct)
+        return Doubt(Reason.WEEK_OVER_YEAR, week_value, pct)
     higher_is_better = Direction(direction) is Direction.HIGHER_IS_BETTER
     if higher_is_better and pct is not None and pct > IMPLAUSIBLE_ACHIEVEMENT_PCT:
-        return Doubt(Reason.ACHIEVEMENT_OVER_150, pct)
+        return Doubt(Reason.ACHIEVEMENT_OVER_150, value, pct)
     return None

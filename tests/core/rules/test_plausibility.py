@@ -58,7 +58,17 @@ def test_the_three_reasons(
 
 
 def test_a_week_adding_to_the_earlier_report_counts_the_week_as_a_whole() -> None:
-    assert ask(700, week_value=1300, realisation_after=1300) is Reason.WEEK_OVER_YEAR
+    found = doubt(
+        700,
+        unit="dokumen",
+        target=1200,
+        aggregation=SUM,
+        direction=UP,
+        week_value=1300,
+        realisation_after=1300,
+    )
+    assert found is not None and found.reason is Reason.WEEK_OVER_YEAR
+    assert found.figure == 1300  # the week's whole value is the one repeated
 
 
 def test_the_achievement_is_of_the_realisation_to_date() -> None:
