@@ -53,7 +53,8 @@ TEXTS = TextBook(
     {
         "bukan_pegawai": (),
         "daftar_cuti": ("daftar",),
-        "baris_cuti": ("jenis", "mulai", "selesai"),
+        "baris_cuti": ("jenis", "tanggal"),
+        "rentang": ("mulai", "selesai"),
         "tidak_ada_cuti": (),
         "minta_tanggal": (),
         "minta_selesai": ("mulai",),
@@ -63,13 +64,13 @@ TEXTS = TextBook(
         "terbalik": (),
         "tanggal_lampau": (),
         "terlalu_lama": ("hari",),
-        "minta_jenis": ("mulai", "selesai", "hari"),
+        "minta_jenis": ("tanggal", "hari"),
         "tombol_jenis": ("jenis",),
-        "tersimpan": ("jenis", "mulai", "selesai", "atasan"),
+        "tersimpan": ("jenis", "tanggal", "atasan"),
         "atasan_diberi_tahu": ("nama",),
-        "kabar_atasan": ("nama", "jenis", "mulai", "selesai", "hari"),
-        "kabar_atasan_ditarik": ("nama", "jenis", "mulai", "selesai"),
-        "kabar_atasan_dipersingkat": ("nama", "jenis", "mulai", "selesai", "sampai"),
+        "kabar_atasan": ("nama", "jenis", "tanggal", "hari"),
+        "kabar_atasan_ditarik": ("nama", "jenis", "tanggal"),
+        "kabar_atasan_dipersingkat": ("nama", "jenis", "tanggal", "sampai"),
         "tombol_tarik": ("mulai", "selesai"),
         "peringatan_ditarik": (),
         "peringatan_dipersingkat": ("sampai",),
@@ -98,6 +99,13 @@ def short(day: date) -> str:
     return day.strftime("%d/%m")
 
 
+def span(first: date, last: date) -> str:
+    """`1 Desember 2026`, or `28 Desember 2026 – 2 Januari 2027`."""
+    if first == last:
+        return format_date_id(first)
+    return TEXTS.get("rentang", mulai=format_date_id(first), selesai=format_date_id(last))
+
+
 def leave_list_view(leaves: list[Leave]) -> tuple[str, InlineKeyboardMarkup | None]:
     """Declared leave, one Tarik button each; or that there is none."""
     if not leaves:
@@ -106,8 +114,7 @@ def leave_list_view(leaves: list[Leave]) -> tuple[str, InlineKeyboardMarkup | No
         TEXTS.get(
             "baris_cuti",
             jenis=leave_kind_label(leave.kind),
-            mulai=format_date_id(leave.first_day),
-            selesai=format_date_id(leave.last_day),
+            tanggal=span(leave.first_day, leave.last_day),
         )
         for leave in leaves
     )
@@ -201,12 +208,7 @@ async def ask_kind(update: Update, draft: LeaveDraft) -> int:
     ]
     await reply(
         update,
-        TEXTS.get(
-            "minta_jenis",
-            mulai=format_date_id(first),
-            selesai=format_date_id(last),
-            hari=(last - first).days + 1,
-        ),
+        TEXTS.get("minta_jenis", tanggal=span(first, last), hari=(last - first).days + 1),
         keyboard([buttons[:2], buttons[2:]]),
     )
     return KIND
@@ -235,11 +237,7 @@ async def choose_kind(update: Update, context: BotContext, person: Person) -> in
     async with context.db.session() as session:
         await add_leave(session, person.asn, first, last, kind)
     LEAVE_DRAFT.drop(context)
-    days = {
-        "jenis": leave_kind_label(kind),
-        "mulai": format_date_id(first),
-        "selesai": format_date_id(last),
-    }
+    days = {"jenis": leave_kind_label(kind), "tanggal": span(first, last)}
     told = await tell_atasan(
         context, person.asn, "kabar_atasan", hari=(last - first).days + 1, **days
     )
@@ -261,11 +259,7 @@ async def withdraw(update: Update, context: BotContext, person: Person) -> None:
         await take_press(update, TEXTS.get("peringatan_bukan_milik"))
         return
     leave, kept = withdrawn.leave, withdrawn.kept_until
-    days = {
-        "jenis": leave_kind_label(leave.kind),
-        "mulai": format_date_id(leave.first_day),
-        "selesai": format_date_id(leave.last_day),
-    }
+    days = {"jenis": leave_kind_label(leave.kind), "tanggal": span(leave.first_day, leave.last_day)}
     if kept is None:
         await take_press(update, TEXTS.get("peringatan_ditarik"))
         await tell_atasan(context, person.asn, "kabar_atasan_ditarik", **days)

@@ -12,7 +12,7 @@ from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Employee, Leave, LeaveKind
 from kinerja_bot.core.rules.periods import format_date_id, wib_today
 from kinerja_bot.core.vocabulary import leave_kind_label
-from kinerja_bot.leave.handlers import TEXTS
+from kinerja_bot.leave.handlers import TEXTS, span
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from kinerja_bot.testing.formatting import parse_html
 from tests.conftest import RunningBot
@@ -45,7 +45,7 @@ def plain(html: str) -> str:
 
 
 def days(first: date, last: date) -> dict[str, str]:
-    return {"mulai": format_date_id(first), "selesai": format_date_id(last)}
+    return {"tanggal": span(first, last)}
 
 
 async def press(bot: RunningBot, user: int, message: SentMessage, label: str) -> SentMessage:
@@ -86,6 +86,8 @@ async def test_besok_then_only_one_day(bot: RunningBot, database: Database, siti
     (until,) = await bot.say(SITI, "besok")
     assert until.plain_text == plain(TEXTS.get("minta_selesai", mulai=format_date_id(tomorrow)))
     kind = await press(bot, SITI, until, TEXTS.get("tombol_sehari", tanggal=f"{tomorrow:%d/%m}"))
+    one_day = TEXTS.get("minta_jenis", tanggal=format_date_id(tomorrow), hari=1)
+    assert kind.plain_text == plain(one_day)  # one date, not "1 Desember – 1 Desember"
     await press(bot, SITI, kind, TEXTS.get("tombol_jenis", jenis="sakit"))
     (leave,) = await leaves(database)
     assert (leave.first_day, leave.last_day, leave.kind) == (tomorrow, tomorrow, LeaveKind.SICK)
