@@ -106,7 +106,7 @@ EXPECTED = {
     "tkt:p:{ticket}": "✗✗✗✗✗✓✓✓",  # mark it in progress
     "tkt:ok:{answered}": "✗✓✗✗✗✗✗✗",  # the citizen accepts the answer
     "tkt:bk:{answered}": "✗✓✗✗✗✗✗✗",  # the citizen asks to reopen (confirms next)
-    "cuti:hapus:{leave}": "✗✗✓✗✗✗✗✗",  # delete the ASN's declared leave
+    "cuti:hapus:{leave}": "✗✗✓✗✗✗✗✗",  # withdraw the ASN's declared leave (Tarik)
     "adu:mulai": "✓✓✓✓✓✓✓✓",  # start /adu from the reply to "saya mau mengadu"
     "ana:l:2026-Q4:0:0": "✗✗✗✗✗✗✓✓",  # /analisis summary (units, needs: ana:u, ana:k)
     "ikm:l:2026:0:0": "✗✗✗✗✗✗✓✓",  # /ikm summary (a unit, a service: ikm:u, ikm:s)
@@ -269,7 +269,7 @@ def changed_state(role: str) -> set[str]:
         name
         for name, entry in (
             ("report read", "tim:baca:{report}"),
-            ("leave deleted", "cuti:hapus:{leave}"),
+            ("leave withdrawn", "cuti:hapus:{leave}"),
             ("ticket in progress", "tkt:p:{ticket}"),
             ("answer accepted", "tkt:ok:{answered}"),
         )
@@ -286,7 +286,7 @@ async def state_of(database: Database, world: World) -> set[str]:
     assert report is not None and new is not None and answered is not None
     changes = {
         "report read": report.acknowledged_at is not None,
-        "leave deleted": leave is None,
+        "leave withdrawn": leave is None,
         "ticket in progress": new.status != ComplaintStatus.RECEIVED,
         "answer accepted": answered.status != ComplaintStatus.ANSWERED,
     }

@@ -469,7 +469,12 @@ async def test_nilai_in_every_state(bot: RunningBot, database: Database, bad: li
 
 # --- /cuti -----------------------------------------------------------------------------------
 
-CUTI = [say("/cuti", answers=frozenset()), say("1 Desember 2099"), say("5 Desember 2099")]
+CUTI = [
+    say("/cuti", answers=frozenset()),
+    say("1 Desember 2099"),  # DAYS
+    say("5 Desember 2099"),  # LAST_DAY
+    press_first(),  # KIND
+]
 
 
 @bounded(10)

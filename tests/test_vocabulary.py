@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from kinerja_bot.core.rules.achievement import OnTrackStatus
-from kinerja_bot.core.vocabulary import CATEGORIES, WORDS, category_label, status_label
+from kinerja_bot.core.texts import percakapan_dir
+from kinerja_bot.core.vocabulary import (
+    CATEGORIES,
+    WORDS,
+    category_label,
+    status_counts,
+    status_label,
+    status_legend,
+)
 
 
 def test_every_category_code_has_a_label_and_no_label_is_left_over() -> None:
@@ -21,3 +29,27 @@ def test_every_status_has_its_colour_word_and_none_reads_as_not_yet_computable()
     labels = [status_label(status) for status in OnTrackStatus]
     assert labels == ["🟢 sesuai jadwal", "🟡 perlu perhatian", "🔴 tertinggal"]
     assert status_label(None) == WORDS.get("status_tidak_ada")
+
+
+def test_a_status_is_its_colour_and_its_word_from_one_mapping() -> None:
+    words: dict[str, str] = WORDS.data("status")
+    icons: dict[str, str] = WORDS.data("status_ikon")
+    assert set(words) == set(icons) == {status.value for status in OnTrackStatus}
+    for status in OnTrackStatus:
+        assert status_label(status) == f"{icons[status.value]} {words[status.value]}"
+    assert status_legend() == " · ".join(status_label(status) for status in OnTrackStatus)
+    counts = {OnTrackStatus.SESUAI_JADWAL: 3, OnTrackStatus.TERTINGGAL: 1}
+    assert status_counts(counts) == " ".join(
+        f"{icons[s.value]} {counts.get(s, 0)}" for s in OnTrackStatus
+    )
+
+
+def test_no_other_text_spells_a_status_colour_itself() -> None:
+    """/tim and the weekly summary used to write 🟢 🟡 🔴 in their own texts."""
+    green = WORDS.data("status_ikon")[OnTrackStatus.SESUAI_JADWAL.value]
+    spelled = [
+        path.name
+        for path in percakapan_dir().glob("*.yaml")
+        if path.name != "kosakata.yaml" and green in path.read_text(encoding="utf-8")
+    ]
+    assert spelled == []

@@ -298,13 +298,28 @@ class Feedback(SQLModel, table=True):
     created_at: datetime = timestamp(index=True)
 
 
+class LeaveKind(StrEnum):
+    """Why an ASN is away (labels in `percakapan/kosakata.yaml`, `jenis_cuti`)."""
+
+    ANNUAL = "tahunan"
+    SICK = "sakit"
+    OFFICIAL_TRAVEL = "dinas_luar"
+    OTHER = "lainnya"
+
+
 class Leave(SQLModel, table=True):
-    """Cuti: days (inclusive, WIB) on which an ASN gets no reminders."""
+    """Cuti: days (inclusive, WIB) on which an ASN gets no reminders, whatever the kind."""
 
     id: int | None = Field(default=None, primary_key=True)
     employee_id: int = Field(foreign_key="employee.id", index=True)
     first_day: date
     last_day: date
+    # Leave recorded before kinds were asked is `lainnya`: nobody said which it was.
+    kind: str = Field(
+        default=LeaveKind.OTHER,
+        max_length=16,
+        sa_column_kwargs={"server_default": LeaveKind.OTHER.value},
+    )
     created_at: datetime = timestamp()
 
 

@@ -1,9 +1,12 @@
 """One home for the words every feature shares: the categories of a report's kendala and
-dukungan, and the on-track status of an indicator. The codes are here; the labels are in
-`percakapan/kosakata.yaml`; the status colours of the charts in `core/charts.py`."""
+dukungan, the kinds of leave, and the on-track status of an indicator. The codes are here; the
+labels are in `percakapan/kosakata.yaml`; the status colours of the charts in `core/charts.py`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from kinerja_bot.core.models import Direction
 from kinerja_bot.core.rules.achievement import OnTrackStatus
 from kinerja_bot.core.texts import TextBook
 
@@ -22,8 +25,8 @@ CATEGORIES = {"kendala": OBSTACLE_CATEGORIES, "dukungan": SUPPORT_CATEGORIES}
 
 WORDS = TextBook(
     "kosakata",
-    {"status_tidak_ada": ()},
-    data=("kategori_kendala", "kategori_dukungan", "status"),
+    {"status_tidak_ada": (), "arah_turun": (), "arah_turun_penjelasan": ()},
+    data=("kategori_kendala", "kategori_dukungan", "jenis_cuti", "status", "status_ikon"),
 )
 
 
@@ -33,7 +36,35 @@ def category_label(kind: str, code: str | None) -> str:
     return labels.get(code or "", code or "")
 
 
+def leave_kind_label(code: str) -> str:
+    """`cuti tahunan`, `sakit`, `dinas luar`, `lainnya` (the code itself if unknown)."""
+    labels: dict[str, str] = WORDS.data("jenis_cuti")
+    return labels.get(code, code)
+
+
 def status_label(status: OnTrackStatus | None) -> str:
     """`🟢 sesuai jadwal`, …; or that it cannot be computed yet."""
-    labels: dict[str, str] = WORDS.data("status")
-    return labels[status.value] if status is not None else WORDS.get("status_tidak_ada")
+    if status is None:
+        return WORDS.get("status_tidak_ada")
+    words: dict[str, str] = WORDS.data("status")
+    return f"{status_icon(status)} {words[status.value]}"
+
+
+def status_icon(status: OnTrackStatus) -> str:
+    icons: dict[str, str] = WORDS.data("status_ikon")
+    return icons[status.value]
+
+
+def status_legend() -> str:
+    """`🟢 sesuai jadwal · 🟡 perlu perhatian · 🔴 tertinggal`: what the colours of counts mean."""
+    return " · ".join(status_label(status) for status in OnTrackStatus)
+
+
+def status_counts(counts: Mapping[OnTrackStatus, int]) -> str:
+    """`🟢 3 🟡 1 🔴 0`: how many indicators have each status (missing ones count 0)."""
+    return " ".join(f"{status_icon(status)} {counts.get(status, 0)}" for status in OnTrackStatus)
+
+
+def direction_mark(direction: str) -> str:
+    """After a lower-is-better indicator's target: `↓ makin rendah makin baik`; else empty."""
+    return WORDS.get("arah_turun") if direction == Direction.LOWER_IS_BETTER else ""

@@ -1,7 +1,9 @@
-"""/cuti: declare leave so that reminders skip those days; list and delete one's own.
+"""/cuti: declare leave so that reminders skip those days; list and withdraw one's own.
 
-States: FIRST_DAY (typed date) → LAST_DAY (typed date) → saved. Leave already declared
-is listed with a **Hapus** button each.
+States: DAYS (typed: `besok`, `11/12`, `11/12–13/12`, … see core/rules/leave_days) → [LAST_DAY
+(typed, or Hanya 1 hari) when one day was typed] → KIND (cuti tahunan / sakit / dinas luar /
+lainnya) → saved, and the atasan told. Leave running or to come is listed with a **Tarik**
+button each (withdraw: the whole leave if it has not started, else the days still to come).
 """
 
 from __future__ import annotations
@@ -22,13 +24,10 @@ from telegram.ext import (
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.guards import alert_with, is_asn, only, refuse_with
-from kinerja_bot.core.models import Leave, utcnow
+from kinerja_bot.core.models import Employee, Leave, LeaveKind, utcnow
 from kinerja_bot.core.people import Person
-from kinerja_bot.core.rules.periods import (
-    DateError,
-    format_date_id,
-    parse_date_id,
-)
+from kinerja_bot.core.rules.leave_days import DayRangeError, parse_last_day, parse_leave_days
+from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.telegram_ui import (
     callback_int,
     cancel_forgetting,
@@ -36,53 +35,86 @@ from kinerja_bot.core.telegram_ui import (
     conversation_timed_out,
     keyboard,
     reply,
+    send_to_person,
     stale,
     take_press,
 )
-from kinerja_bot.core.texts import TextBook
-from kinerja_bot.leave.service import add_leave, current_leaves, remove_leave
+from kinerja_bot.core.texts import Markup, TextBook
+from kinerja_bot.core.vocabulary import leave_kind_label
+from kinerja_bot.leave.service import (
+    add_leave,
+    current_leaves,
+    linked_atasan,
+    withdraw_leave,
+)
 
 TEXTS = TextBook(
     "cuti",
     {
         "bukan_pegawai": (),
         "daftar_cuti": ("daftar",),
-        "baris_cuti": ("mulai", "selesai"),
+        "baris_cuti": ("jenis", "tanggal"),
+        "rentang": ("mulai", "selesai"),
         "tidak_ada_cuti": (),
-        "minta_mulai": (),
+        "minta_tanggal": (),
         "minta_selesai": ("mulai",),
+        "tombol_sehari": ("tanggal",),
+        "tidak_dikenal": (),
+        "tanggal_tidak_ada": (),
+        "terbalik": (),
         "tanggal_lampau": (),
-        "selesai_sebelum_mulai": ("mulai",),
         "terlalu_lama": ("hari",),
-        "tersimpan": ("mulai", "selesai"),
-        "tombol_hapus": ("mulai", "selesai"),
-        "peringatan_dihapus": (),
+        "minta_jenis": ("tanggal", "hari"),
+        "tombol_jenis": ("jenis",),
+        "tersimpan": ("jenis", "tanggal", "atasan"),
+        "atasan_diberi_tahu": ("nama",),
+        "kabar_atasan": ("nama", "jenis", "tanggal", "hari"),
+        "kabar_atasan_ditarik": ("nama", "jenis", "tanggal"),
+        "kabar_atasan_dipersingkat": ("nama", "jenis", "tanggal", "sampai"),
+        "tombol_tarik": ("mulai", "selesai"),
+        "peringatan_ditarik": (),
+        "peringatan_dipersingkat": ("sampai",),
         "peringatan_bukan_milik": (),
-        "tanggal_salah": ("alasan",),
     },
 )
 
-FIRST_DAY, LAST_DAY = range(2)
+DAYS, LAST_DAY, KIND = range(3)
 MAX_LEAVE_DAYS = 90
 
 
 class LeaveDraft(TypedDict):
-    first_day: str  # ISO date, JSON-safe
+    first_day: str  # ISO dates, JSON-safe
+    last_day: str
 
 
-LEAVE_DRAFT = DraftSlot[LeaveDraft]("cuti.v2")
+LEAVE_DRAFT = DraftSlot[LeaveDraft]("cuti.v3")
 not_an_asn = refuse_with(TEXTS, "bukan_pegawai", ConversationHandler.END)
 
 
+def today_in(context: BotContext) -> date:
+    return utcnow().astimezone(context.settings.tz).date()
+
+
+def short(day: date) -> str:
+    return day.strftime("%d/%m")
+
+
+def span(first: date, last: date) -> str:
+    """`1 Desember 2026`, or `28 Desember 2026 – 2 Januari 2027`."""
+    if first == last:
+        return format_date_id(first)
+    return TEXTS.get("rentang", mulai=format_date_id(first), selesai=format_date_id(last))
+
+
 def leave_list_view(leaves: list[Leave]) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Declared leave, one Hapus button each; or that there is none."""
+    """Declared leave, one Tarik button each; or that there is none."""
     if not leaves:
         return TEXTS.get("tidak_ada_cuti"), None
     lines = "\n".join(
         TEXTS.get(
             "baris_cuti",
-            mulai=format_date_id(leave.first_day),
-            selesai=format_date_id(leave.last_day),
+            jenis=leave_kind_label(leave.kind),
+            tanggal=span(leave.first_day, leave.last_day),
         )
         for leave in leaves
     )
@@ -90,97 +122,167 @@ def leave_list_view(leaves: list[Leave]) -> tuple[str, InlineKeyboardMarkup | No
         [
             (
                 TEXTS.get(
-                    "tombol_hapus",
-                    mulai=leave.first_day.strftime("%d/%m"),
-                    selesai=leave.last_day.strftime("%d/%m"),
+                    "tombol_tarik", mulai=short(leave.first_day), selesai=short(leave.last_day)
                 ),
                 f"cuti:hapus:{leave.id}",
             )
         ]
         for leave in leaves
     ]
-    return TEXTS.get("daftar_cuti", daftar=lines), keyboard(buttons)
+    return TEXTS.get("daftar_cuti", daftar=Markup(lines)), keyboard(buttons)
 
 
 @only(is_asn, not_an_asn)
 async def list_and_ask(update: Update, context: BotContext, person: Person) -> int:
-    """/cuti: show declared leave, ask for the first day of a new one."""
-    today = utcnow().astimezone(context.settings.tz).date()
+    """/cuti: show declared leave, ask for the days of a new one."""
     async with context.db.session() as session:
-        leaves = await current_leaves(session, person.asn, today)
+        leaves = await current_leaves(session, person.asn, today_in(context))
     await reply(update, *leave_list_view(leaves))
-    await reply(update, TEXTS.get("minta_mulai"))
-    return FIRST_DAY
+    await reply(update, TEXTS.get("minta_tanggal"))
+    return DAYS
 
 
-async def receive_first_day(update: Update, context: BotContext) -> int:
-    message = update.effective_message
-    if message is None or message.text is None:
-        return FIRST_DAY
-    try:
-        first = parse_date_id(message.text)
-    except DateError as error:
-        await reply(update, TEXTS.get("tanggal_salah", alasan=str(error)))
-        return FIRST_DAY
-    if first < utcnow().astimezone(context.settings.tz).date():
+async def refuse_days(update: Update, first: date, last: date, today: date) -> bool:
+    """Say why these days cannot be a leave; False when they can."""
+    if first < today:
         await reply(update, TEXTS.get("tanggal_lampau"))
-        return FIRST_DAY
-    LEAVE_DRAFT.new(context, {"first_day": first.isoformat()})
-    await reply(update, TEXTS.get("minta_selesai", mulai=format_date_id(first)))
-    return LAST_DAY
+    elif (last - first).days + 1 > MAX_LEAVE_DAYS:
+        await reply(update, TEXTS.get("terlalu_lama", hari=MAX_LEAVE_DAYS))
+    else:
+        return False
+    return True
 
 
-@only(is_asn, not_an_asn)
-async def receive_last_day(update: Update, context: BotContext, person: Person) -> int:
-    message, draft = update.effective_message, LEAVE_DRAFT.get(context)
+async def receive_days(update: Update, context: BotContext) -> int:
+    """One day (then: until when?) or a whole range (then: which kind?)."""
+    message, today = update.effective_message, today_in(context)
+    if message is None or message.text is None:
+        return DAYS
+    try:
+        first, last = parse_leave_days(message.text, today)
+    except DayRangeError as error:
+        await reply(update, TEXTS.get(error.code))
+        return DAYS
+    if await refuse_days(update, first, last, today):
+        return DAYS
+    draft = LEAVE_DRAFT.new(context, {"first_day": first.isoformat(), "last_day": last.isoformat()})
+    if first == last:
+        one_day = keyboard([[(TEXTS.get("tombol_sehari", tanggal=short(first)), "cuti:sehari")]])
+        await reply(update, TEXTS.get("minta_selesai", mulai=format_date_id(first)), one_day)
+        return LAST_DAY
+    return await ask_kind(update, draft)
+
+
+async def receive_last_day(update: Update, context: BotContext) -> int:
+    message, draft, today = update.effective_message, LEAVE_DRAFT.get(context), today_in(context)
     if message is None or message.text is None:
         return LAST_DAY
     if draft is None:
         return await not_an_asn(update, context)
     first = date.fromisoformat(draft["first_day"])
     try:
-        last = parse_date_id(message.text)
-    except DateError as error:
-        await reply(update, TEXTS.get("tanggal_salah", alasan=str(error)))
+        last = parse_last_day(message.text, first, today)
+    except DayRangeError as error:
+        await reply(update, TEXTS.get(error.code))
         return LAST_DAY
-    if last < first:
-        await reply(update, TEXTS.get("selesai_sebelum_mulai", mulai=format_date_id(first)))
+    if await refuse_days(update, first, last, today):
         return LAST_DAY
-    if (last - first).days + 1 > MAX_LEAVE_DAYS:
-        await reply(update, TEXTS.get("terlalu_lama", hari=MAX_LEAVE_DAYS))
-        return LAST_DAY
-    async with context.db.session() as session:
-        await add_leave(session, person.asn, first, last)
-    LEAVE_DRAFT.drop(context)
+    draft["last_day"] = last.isoformat()
+    return await ask_kind(update, draft)
+
+
+async def only_one_day(update: Update, context: BotContext) -> int:
+    """Hanya 1 hari: the day typed is the whole leave."""
+    draft = LEAVE_DRAFT.get(context)
+    await take_press(update)
+    if draft is None:
+        return await not_an_asn(update, context)
+    return await ask_kind(update, draft)
+
+
+async def ask_kind(update: Update, draft: LeaveDraft) -> int:
+    first, last = date.fromisoformat(draft["first_day"]), date.fromisoformat(draft["last_day"])
+    buttons = [
+        (TEXTS.get("tombol_jenis", jenis=leave_kind_label(kind)), f"cuti:jenis:{kind.value}")
+        for kind in LeaveKind
+    ]
     await reply(
-        update, TEXTS.get("tersimpan", mulai=format_date_id(first), selesai=format_date_id(last))
+        update,
+        TEXTS.get("minta_jenis", tanggal=span(first, last), hari=(last - first).days + 1),
+        keyboard([buttons[:2], buttons[2:]]),
     )
+    return KIND
+
+
+async def tell_atasan(context: BotContext, asn: Employee, key: str, **values: Any) -> str:
+    """Tell the ASN's atasan about their leave; the atasan's name if it was delivered, else
+    an empty string (no atasan, not linked, or the bot is blocked)."""
+    async with context.db.session() as session:
+        atasan = await linked_atasan(session, asn)
+    if atasan is None or atasan.telegram_id is None:
+        return ""
+    text = TEXTS.get(key, nama=asn.nama, **values)
+    return atasan.nama if await send_to_person(context.bot, atasan.telegram_id, text) else ""
+
+
+@only(is_asn, not_an_asn)
+async def choose_kind(update: Update, context: BotContext, person: Person) -> int:
+    """The kind, then save, tell the atasan, and confirm."""
+    draft, query = LEAVE_DRAFT.get(context), update.callback_query
+    await take_press(update)
+    if draft is None or query is None or query.data is None:
+        return await not_an_asn(update, context)
+    kind = LeaveKind(query.data.rsplit(":", 1)[-1])
+    first, last = date.fromisoformat(draft["first_day"]), date.fromisoformat(draft["last_day"])
+    async with context.db.session() as session:
+        await add_leave(session, person.asn, first, last, kind)
+    LEAVE_DRAFT.drop(context)
+    days = {"jenis": leave_kind_label(kind), "tanggal": span(first, last)}
+    told = await tell_atasan(
+        context, person.asn, "kabar_atasan", hari=(last - first).days + 1, **days
+    )
+    atasan = TEXTS.get("atasan_diberi_tahu", nama=told) if told else ""
+    await reply(update, TEXTS.get("tersimpan", atasan=Markup(atasan), **days))
     return ConversationHandler.END
 
 
 @only(is_asn, alert_with(TEXTS, "peringatan_bukan_milik"))
-async def delete_leave(update: Update, context: BotContext, person: Person) -> None:
-    """Hapus under a listed leave (only one's own)."""
+async def withdraw(update: Update, context: BotContext, person: Person) -> None:
+    """Tarik under a listed leave (only one's own): all of it, or the days still to come."""
     leave_id = callback_int(update)
     if leave_id is None:
         await stale(update)
         return
     async with context.db.session() as session:
-        removed = await remove_leave(session, person.asn, leave_id)
-    await take_press(
-        update, TEXTS.get("peringatan_dihapus" if removed else "peringatan_bukan_milik")
-    )
+        withdrawn = await withdraw_leave(session, person.asn, leave_id, today_in(context))
+    if withdrawn is None:
+        await take_press(update, TEXTS.get("peringatan_bukan_milik"))
+        return
+    leave, kept = withdrawn.leave, withdrawn.kept_until
+    days = {"jenis": leave_kind_label(leave.kind), "tanggal": span(leave.first_day, leave.last_day)}
+    if kept is None:
+        await take_press(update, TEXTS.get("peringatan_ditarik"))
+        await tell_atasan(context, person.asn, "kabar_atasan_ditarik", **days)
+    else:
+        await take_press(update, TEXTS.get("peringatan_dipersingkat", sampai=format_date_id(kept)))
+        await tell_atasan(
+            context, person.asn, "kabar_atasan_dipersingkat", sampai=format_date_id(kept), **days
+        )
 
 
 def build_leave_conversation() -> ConversationHandler[BotContext]:
-    """/cuti — states FIRST_DAY, LAST_DAY (typed dates)."""
+    """/cuti — states DAYS, LAST_DAY (typed, or Hanya 1 hari), KIND (buttons)."""
     typed = filters.TEXT & ~filters.COMMAND
     return conversation(
         "cuti",
         entry_points=[CommandHandler("cuti", list_and_ask)],
         states={
-            FIRST_DAY: [MessageHandler(typed, receive_first_day)],
-            LAST_DAY: [MessageHandler(typed, receive_last_day)],
+            DAYS: [MessageHandler(typed, receive_days)],
+            LAST_DAY: [
+                CallbackQueryHandler(only_one_day, pattern=r"^cuti:sehari$"),
+                MessageHandler(typed, receive_last_day),
+            ],
+            KIND: [CallbackQueryHandler(choose_kind, pattern=r"^cuti:jenis:[a-z_]+$")],
         },
         fallbacks=[CommandHandler("batal", cancel_forgetting(LEAVE_DRAFT.key))],
         on_timeout=conversation_timed_out,
@@ -188,7 +290,8 @@ def build_leave_conversation() -> ConversationHandler[BotContext]:
 
 
 def build_leave_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    # `cuti:hapus` kept as the data of Tarik: buttons on lists sent before still work.
     return [
         build_leave_conversation(),
-        CallbackQueryHandler(delete_leave, pattern=r"^cuti:hapus:\d+$"),
+        CallbackQueryHandler(withdraw, pattern=r"^cuti:hapus:\d+$"),
     ]

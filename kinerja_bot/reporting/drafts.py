@@ -23,6 +23,15 @@ class EvidenceDraft(TypedDict):
     content: NotRequired[str]
 
 
+class ThisWeekDraft(TypedDict):
+    """The report already sent this week on the chosen indicator."""
+
+    report_id: int
+    realisasi: float
+    sent_on: str  # its date, as shown
+    editable: bool  # not yet read by the atasan and within the correction window
+
+
 class ReportDraft(TypedDict):
     """A /lapor report being written; filled step by step."""
 
@@ -35,7 +44,11 @@ class ReportDraft(TypedDict):
     target: NotRequired[float]
     target_text: NotRequired[str]
     cara_hitung: NotRequired[str]
+    arah: NotRequired[str]
     realisasi_to_date: NotRequired[str]
+    realisation_before: NotRequired[float | None]  # to date, before this report
+    this_week: NotRequired[ThisWeekDraft]
+    merge: NotRequired[str]  # with this_week: "ganti" (replace) or "tambah" (add to it)
     realisasi: NotRequired[float]
     evidence: NotRequired[EvidenceDraft | None]
     kendala_kategori: NotRequired[str | None]

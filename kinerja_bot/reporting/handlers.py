@@ -1,10 +1,12 @@
 """/lapor and the correction of a sent report.
 
-/lapor states: CHOOSE (indicator buttons) → REALISATION (typed number) → EVIDENCE (photo,
-document, link, text or Lewati) → OBSTACLE (category or Tidak ada) → OBSTACLE_TEXT →
-SUPPORT (category or Tidak ada) → SUPPORT_TEXT → SUMMARY (Kirim / Ubah / Batal);
-Ubah → CHANGE (which part) → that step → back to SUMMARY. A second /lapor while one is open
-→ RESUME (Lanjutkan / Mulai ulang). The draft lives in user_data, persisted after every update.
+/lapor states: CHOOSE (indicator buttons) → [SAME_WEEK (Ganti / Tambahkan / Batal) when the
+indicator was already reported this week] → REALISATION (typed number, the unit may follow) →
+EVIDENCE (photo, document, link, text or Lewati) → OBSTACLE (category or Tidak ada) →
+OBSTACLE_TEXT → SUPPORT (category or Tidak ada) → SUPPORT_TEXT → SUMMARY (Kirim / Ubah /
+Batal; for an unlikely figure "Yakin?" with Ya, benar / Ubah angka / Batal); Ubah → CHANGE
+(which part) → that step → back to SUMMARY. A second /lapor while one is open → RESUME
+(Lanjutkan / Mulai ulang). The draft lives in user_data, persisted after every update.
 
 Correction states: FIELD (realisasi, kendala, dukungan) → VALUE → saved as a new version.
 """
@@ -29,7 +31,7 @@ from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.guards import is_asn, only
 from kinerja_bot.core.models import Indicator, ProgressReport, id_of, utcnow
 from kinerja_bot.core.people import Person
-from kinerja_bot.core.rules.formatting import format_number_id
+from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import wib_today
 from kinerja_bot.core.telegram_ui import (
     Button,
@@ -64,14 +66,18 @@ from kinerja_bot.reporting.service import (
     EDITABLE_FIELDS,
     TEXT_LIMIT,
     EditRefusal,
+    Merge,
     RealisationCheck,
     SubmitOutcome,
     check_realisation,
     correct_report,
+    draft_doubt,
     editable_report,
     evidence_from_text,
+    merge_offers,
     own_indicator,
     submit_report,
+    this_weeks_report,
 )
 from kinerja_bot.reporting.texts import TEXTS
 
@@ -86,7 +92,8 @@ from kinerja_bot.reporting.texts import TEXTS
     SUMMARY,
     CHANGE,
     RESUME,
-) = range(10)
+    SAME_WEEK,
+) = range(11)
 FIELD, VALUE = range(100, 102)
 TYPED = filters.TEXT & ~filters.COMMAND
 cancel_report = cancel_forgetting(REPORT_DRAFT.key)
@@ -135,9 +142,47 @@ def note_prompt(kind: str, category: str | None) -> Prompt:
 
 
 def summary_prompt(draft: ReportDraft) -> Prompt:
-    buttons = [("tombol_kirim", "kirim"), ("tombol_ubah", "ubah"), ("tombol_batal", "batal")]
-    row = [(TEXTS.get(label), f"lapor:{action}") for label, action in buttons]
-    return summary_text(draft), keyboard([row])
+    """The summary with Kirim / Ubah / Batal; for an unlikely figure, "Yakin?" instead, with
+    the figure repeated and a one-press way to type it again."""
+    found = draft_doubt(draft)
+    if found is None:
+        buttons = [("tombol_kirim", "kirim"), ("tombol_ubah", "ubah"), ("tombol_batal", "batal")]
+        row = [(TEXTS.get(label), f"lapor:{action}") for label, action in buttons]
+        return summary_text(draft, TEXTS.get("tanya_kirim")), keyboard([row])
+    question = TEXTS.get(
+        found.reason,
+        nilai=format_number_id(found.figure, 2, trim=True),
+        satuan=draft["satuan"],
+        target=draft["target_text"],
+        capaian="-"
+        if found.achievement_pct is None
+        else format_percent_id(found.achievement_pct, 1, trim=True),
+    )
+    return summary_text(draft, question), keyboard(
+        [
+            [
+                (TEXTS.get("tombol_yakin"), "lapor:kirim"),
+                (TEXTS.get("tombol_ubah_angka"), "lapor:ubah:realisasi"),
+            ],
+            [(TEXTS.get("tombol_batal"), "lapor:batal")],
+        ]
+    )
+
+
+def same_week_prompt(draft: ReportDraft) -> Prompt:
+    """The indicator was reported this week already: replace that report or add to it."""
+    earlier = draft["this_week"]
+    text = TEXTS.get(
+        "minggu_ini_ada",
+        indikator=draft["indicator_name"],
+        nilai=format_number_id(earlier["realisasi"], 2, trim=True),
+        satuan=draft["satuan"],
+        tanggal=earlier["sent_on"],
+        catatan=Markup("" if earlier["editable"] else TEXTS.get("minggu_ini_terkunci")),
+    )
+    offers = merge_offers(draft["cara_hitung"], earlier["editable"])
+    buttons = [(TEXTS.get(f"tombol_{merge}"), f"lapor:minggu:{merge}") for merge in offers]
+    return text, keyboard([buttons, [(TEXTS.get("tombol_batal"), "lapor:batal")]])
 
 
 def change_prompt(draft: ReportDraft) -> Prompt:
@@ -156,6 +201,7 @@ PROMPTS: dict[int, Callable[[ReportDraft], Prompt]] = {
     SUPPORT_TEXT: lambda draft: note_prompt("dukungan", draft.get("dukungan_kategori")),
     SUMMARY: summary_prompt,
     CHANGE: change_prompt,
+    SAME_WEEK: same_week_prompt,
 }
 
 
@@ -168,16 +214,33 @@ async def ask(step: int, update: Update, context: BotContext, draft: ReportDraft
     return step
 
 
-def summary_text(draft: ReportDraft) -> str:
+def summary_text(draft: ReportDraft, question: str) -> str:
     return TEXTS.get(
         "ringkasan",
         indikator=draft["indicator_name"],
         realisasi=format_number_id(draft["realisasi"], 2, trim=True),
         satuan=draft["satuan"],
+        minggu_ini=Markup(merge_note(draft)),
+        pertanyaan=Markup(question),
         bukti=describe_evidence(draft.get("evidence")),
         kendala=describe_note("kendala", draft.get("kendala_kategori"), draft.get("kendala")),
         dukungan=describe_note("dukungan", draft.get("dukungan_kategori"), draft.get("dukungan")),
     )
+
+
+def merge_note(draft: ReportDraft) -> str:
+    """What the figure does to this week's earlier report, for the summary; else nothing."""
+    if "this_week" not in draft or "merge" not in draft:
+        return ""
+    earlier = draft["this_week"]["realisasi"]
+    total = earlier + draft["realisasi"] if draft["merge"] == Merge.ADD else draft["realisasi"]
+    note = TEXTS.get(
+        f"ringkasan_{draft['merge']}",
+        lama=format_number_id(earlier, 2, trim=True),
+        baru=format_number_id(total, 2, trim=True),
+        satuan=draft["satuan"],
+    )
+    return f" {note}"  # after "Realisasi: … {satuan}" on the same line
 
 
 def after(step: int, draft: ReportDraft) -> int:
@@ -256,9 +319,12 @@ async def choose_indicator(update: Update, context: BotContext, person: Person) 
             await reply(update, TEXTS.get("bukan_milik"))
             return CHOOSE
         progress = await indicator_progress(session, [employee_id], today.year, today)
+        earlier, editable = await this_weeks_report(session, person.asn, indicator_id, utcnow())
     current = next(p for p in progress[employee_id] if p.indicator.id == indicator_id)
     draft.update(
         {
+            "arah": indicator.arah,
+            "realisation_before": current.realisation,
             "indicator_id": indicator_id,
             "indicator_name": indicator.nama,
             "satuan": indicator.satuan,
@@ -272,6 +338,27 @@ async def choose_indicator(update: Update, context: BotContext, person: Person) 
             ),
         }
     )
+    if earlier is None:
+        return await ask(REALISATION, update, context, draft)
+    draft["this_week"] = {
+        "report_id": id_of(earlier),
+        "realisasi": earlier.realisasi,
+        "sent_on": wib_date(earlier.submitted_at),
+        "editable": editable,
+    }
+    return await ask(SAME_WEEK, update, context, draft)
+
+
+async def choose_merge(update: Update, context: BotContext) -> int:
+    """Ganti or Tambahkan: remember it, then ask the figure."""
+    draft, query = REPORT_DRAFT.get(context), update.callback_query
+    await take_press(update)
+    if draft is None or query is None or query.data is None or "this_week" not in draft:
+        return await draft_lost(update, context)
+    merge = Merge(query.data.rsplit(":", 1)[-1])
+    if merge not in merge_offers(draft["cara_hitung"], draft["this_week"]["editable"]):
+        return await draft_lost(update, context)
+    draft["merge"] = merge
     return await ask(REALISATION, update, context, draft)
 
 
@@ -290,7 +377,7 @@ async def receive_realisation(update: Update, context: BotContext) -> int:
     draft, message = REPORT_DRAFT.get(context), update.effective_message
     if draft is None or message is None or message.text is None:
         return await draft_lost(update, context)
-    checked = check_realisation(message.text, draft["target"])
+    checked = check_realisation(message.text, draft["target"], draft["satuan"])
     if checked.value is None:
         await reply(
             update, refusal_text(checked, message.text, draft["target_text"], draft["satuan"])
@@ -393,15 +480,15 @@ async def send_report(update: Update, context: BotContext, person: Person) -> in
         return await draft_lost(update, context)
     async with context.db.session() as session:
         submitted = await submit_report(session, person.asn, draft, utcnow())
-    if submitted.outcome is SubmitOutcome.NOT_YOURS or submitted.report is None:
-        await reply(update, TEXTS.get("bukan_milik"))
+    report = submitted.report
+    if submitted.outcome in (SubmitOutcome.NOT_YOURS, SubmitOutcome.LOCKED) or report is None:
+        await reply(update, TEXTS.get(submitted.outcome))
     else:
-        summary = await standing(context, submitted.report.indicator_id)
-        key = "tersimpan" if submitted.outcome is SubmitOutcome.SAVED else "sudah_tersimpan"
+        summary = await standing(context, report.indicator_id)
         await reply(
             update,
-            TEXTS.get(key, ringkasan=Markup(summary)),
-            keyboard([[(TEXTS.get("tombol_koreksi"), f"lapor:kor:{submitted.report.id}")]]),
+            TEXTS.get(submitted.outcome, ringkasan=Markup(summary), versi=report.version),
+            keyboard([[(TEXTS.get("tombol_koreksi"), f"lapor:kor:{report.id}")]]),
         )
     REPORT_DRAFT.drop(context)
     return ConversationHandler.END
@@ -473,7 +560,7 @@ async def timed_out(update: Update, context: BotContext) -> None:
 
 
 def build_report_conversation() -> ConversationHandler[BotContext]:
-    """/lapor — states CHOOSE, REALISATION, EVIDENCE, OBSTACLE, OBSTACLE_TEXT, SUPPORT,
+    """/lapor — states CHOOSE, SAME_WEEK, REALISATION, EVIDENCE, OBSTACLE, OBSTACLE_TEXT, SUPPORT,
     SUPPORT_TEXT, SUMMARY, CHANGE, RESUME (see the module docstring)."""
     categories = r"^lapor:(kendala|dukungan):[a-z-]+$"
     return conversation(
@@ -484,6 +571,10 @@ def build_report_conversation() -> ConversationHandler[BotContext]:
         ],
         states={
             CHOOSE: [CallbackQueryHandler(choose_indicator, pattern=r"^lapor:ind:\d+$")],
+            SAME_WEEK: [
+                CallbackQueryHandler(choose_merge, pattern=r"^lapor:minggu:(ganti|tambah)$"),
+                CallbackQueryHandler(cancel_report, pattern=r"^lapor:batal$"),
+            ],
             REALISATION: [MessageHandler(TYPED, receive_realisation)],
             EVIDENCE: [
                 CallbackQueryHandler(skip_evidence, pattern=r"^lapor:lewati$"),
@@ -496,6 +587,8 @@ def build_report_conversation() -> ConversationHandler[BotContext]:
             SUMMARY: [
                 CallbackQueryHandler(send_report, pattern=r"^lapor:kirim$"),
                 CallbackQueryHandler(change, pattern=r"^lapor:ubah$"),
+                # Ubah angka under "Yakin?": straight to the figure.
+                CallbackQueryHandler(change_part, pattern=r"^lapor:ubah:realisasi$"),
                 CallbackQueryHandler(cancel_report, pattern=r"^lapor:batal$"),
             ],
             CHANGE: [CallbackQueryHandler(change_part, pattern=r"^lapor:ubah:[a-z]+$")],
@@ -597,7 +690,7 @@ async def receive_correction(update: Update, context: BotContext, person: Person
             )
             indicator = await session.get(Indicator, report.indicator_id) if report else None
         target = indicator.target if indicator else 0
-        checked = check_realisation(message.text, target)
+        checked = check_realisation(message.text, target, correction["satuan"])
         if checked.value is None:
             target_text = format_number_id(target, 2, trim=True)
             await reply(

@@ -8,10 +8,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.guards import alert_with, is_asn, only, refuse_with
-from kinerja_bot.core.models import Employee, Feedback, utcnow
+from kinerja_bot.core.models import Direction, Employee, Feedback, utcnow
 from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.periods import wib_today
 from kinerja_bot.core.telegram_ui import callback_int, keyboard, reply, show, stale
+from kinerja_bot.core.vocabulary import WORDS
 from kinerja_bot.reporting.presentation import describe, wib_date
 from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
 from kinerja_bot.reporting.service import latest_feedback
@@ -32,7 +33,8 @@ def render_page(
     parts = [
         TEXTS.get("judul", nama=employee.nama, tahun=year, halaman=page + 1, jumlah_halaman=pages)
     ]
-    for progress in items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+    shown = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    for progress in shown:
         block = describe(progress)
         latest = feedback.get(progress.indicator.id or 0)
         if latest is not None:
@@ -41,6 +43,8 @@ def render_page(
                 "umpan_balik", dari=author.nama, tanggal=wib_date(note.created_at), isi=note.text
             )
         parts.append(block)
+    if any(p.indicator.arah == Direction.LOWER_IS_BETTER for p in shown):
+        parts.append(WORDS.get("arah_turun_penjelasan"))
     navigation = []
     if page > 0:
         navigation.append((TEXTS.get("tombol_sebelumnya"), f"kin:hal:{page - 1}"))

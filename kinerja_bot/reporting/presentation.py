@@ -11,7 +11,7 @@ from kinerja_bot.core.models import Evidence, Feedback
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import format_date_id, wib_today
 from kinerja_bot.core.telegram_ui import shorten
-from kinerja_bot.core.vocabulary import category_label, status_label
+from kinerja_bot.core.vocabulary import category_label, direction_mark, status_label
 from kinerja_bot.reporting.progress import IndicatorProgress
 from kinerja_bot.reporting.texts import FILE_TEXTS, PROGRESS_TEXTS, TEXTS
 
@@ -41,10 +41,12 @@ def wib_date(moment: datetime) -> str:
 def describe(progress: IndicatorProgress) -> str:
     """One indicator's standing, as every journey words it."""
     indicator = progress.indicator
+    mark = direction_mark(indicator.arah)
     return PROGRESS_TEXTS.get(
         "indikator",
         nama=indicator.nama,
         jenis=indicator.jenis,
+        arah=f" · {mark}" if mark else "",
         target=format_number_id(indicator.target, 2, trim=True),
         realisasi=(
             "-"

@@ -13,6 +13,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kinerja_bot.core.models import (
+    Aggregation,
+    Direction,
     Employee,
     Evidence,
     Feedback,
@@ -21,8 +23,9 @@ from kinerja_bot.core.models import (
     ReportVersion,
     id_of,
 )
-from kinerja_bot.core.rules.numbers import NumberFormatError, parse_number
+from kinerja_bot.core.rules.numbers import NumberFormatError, parse_quantity
 from kinerja_bot.core.rules.periods import week_start, wib_today
+from kinerja_bot.core.rules.plausibility import Doubt, doubt
 from kinerja_bot.reporting.drafts import EvidenceDraft, ReportDraft
 
 # A realisation over 1000 × the yearly target is a typo (an extra 000), not an achievement.
@@ -31,6 +34,15 @@ ABSURD_FACTOR = 1000
 EDIT_WINDOW = timedelta(hours=48)
 TEXT_LIMIT = 1000
 EDITABLE_FIELDS = ("realisasi", "kendala", "dukungan")
+# The parts of a report a new one for the same week replaces (or, when adding, sets if given).
+NOTE_FIELDS = ("kendala_kategori", "kendala", "dukungan_kategori", "dukungan")
+
+
+class Merge(StrEnum):
+    """What a second report on an indicator in the same week does to the first."""
+
+    REPLACE = "ganti"
+    ADD = "tambah"
 
 
 class RealisationProblem(StrEnum):
@@ -46,10 +58,11 @@ class RealisationCheck:
     reason: str = ""
 
 
-def check_realisation(text: str, target: float) -> RealisationCheck:
-    """Read a typed realisation (Indonesian formats) and refuse the impossible."""
+def check_realisation(text: str, target: float, unit: str) -> RealisationCheck:
+    """Read a typed realisation (Indonesian formats, the unit may follow) and refuse the
+    impossible; the merely unlikely is asked about at the summary (`draft_doubt`)."""
     try:
-        value = parse_number(text)
+        value = parse_quantity(text, unit)
     except NumberFormatError as error:
         return RealisationCheck(problem=RealisationProblem.NOT_A_NUMBER, reason=error.reason)
     if value < 0:
@@ -57,6 +70,38 @@ def check_realisation(text: str, target: float) -> RealisationCheck:
     if target > 0 and value > ABSURD_FACTOR * target:
         return RealisationCheck(problem=RealisationProblem.ABSURD)
     return RealisationCheck(value=value)
+
+
+def merge_offers(aggregation: str, editable: bool) -> list[Merge]:
+    """What may be done with this week's report: replace it by a new version while it can
+    still be corrected; add to it for a count (a percentage or level is never summed). Once
+    it cannot be changed, a new report is kept beside it, which for a count adds to the
+    realisation and for a level becomes the latest value, i.e. replaces it."""
+    cumulative = Aggregation(aggregation) is Aggregation.CUMULATIVE
+    offers = [Merge.REPLACE] if editable or not cumulative else []
+    return [*offers, Merge.ADD] if cumulative else offers
+
+
+def draft_doubt(draft: ReportDraft) -> Doubt | None:
+    """Why the draft's realisation deserves a "Yakin?", counting this week's earlier report."""
+    typed, merge = draft["realisasi"], draft.get("merge")
+    earlier = draft["this_week"]["realisasi"] if "this_week" in draft else 0.0
+    week_value = typed + earlier if merge == Merge.ADD else typed
+    if Aggregation(draft["cara_hitung"]) is Aggregation.CUMULATIVE:
+        before = draft.get("realisation_before") or 0.0
+        replaced = earlier if merge == Merge.REPLACE else 0.0
+        after = before - replaced + typed
+    else:
+        after = typed
+    return doubt(
+        typed,
+        unit=draft["satuan"],
+        target=draft["target"],
+        aggregation=Aggregation(draft["cara_hitung"]),
+        direction=Direction(draft.get("arah", Direction.HIGHER_IS_BETTER)),
+        week_value=week_value,
+        realisation_after=after,
+    )
 
 
 def evidence_from_text(text: str) -> EvidenceDraft:
@@ -76,6 +121,28 @@ async def own_indicator(
     return indicator
 
 
+async def this_weeks_report(
+    session: AsyncSession, employee: Employee, indicator_id: int, now: datetime
+) -> tuple[ProgressReport | None, bool]:
+    """The latest report this week (WIB, Monday to Sunday) on the indicator, and whether it can
+    still be corrected."""
+    report = (
+        await session.exec(
+            select(ProgressReport)
+            .where(
+                ProgressReport.employee_id == employee.id,
+                ProgressReport.indicator_id == indicator_id,
+                ProgressReport.week_start == week_start(wib_today(now)),
+            )
+            .order_by(col(ProgressReport.submitted_at).desc(), col(ProgressReport.id).desc())
+        )
+    ).first()
+    if report is None:
+        return None, False
+    _, refusal = await editable_report(session, employee, id_of(report), now)
+    return report, refusal is None
+
+
 async def current_indicators(
     session: AsyncSession, employee: Employee, year: int
 ) -> list[Indicator]:
@@ -89,8 +156,10 @@ async def current_indicators(
 
 class SubmitOutcome(StrEnum):
     SAVED = "tersimpan"
+    REVISED = "koreksi_tersimpan"  # this week's report, as a new version
     ALREADY_SAVED = "sudah_tersimpan"
     NOT_YOURS = "bukan_milik"
+    LOCKED = "terkunci"  # replacing a count that can no longer be corrected
 
 
 @dataclass(frozen=True)
@@ -112,6 +181,15 @@ async def submit_report(
     indicator = await own_indicator(session, employee, draft["indicator_id"])
     if indicator is None:
         return Submitted(SubmitOutcome.NOT_YOURS)
+    if "merge" in draft and "this_week" in draft:
+        try:
+            merged = await merge_into_week(session, employee, draft, now)
+        except IntegrityError:
+            # The same draft merged twice at once: the other request did it.
+            await session.rollback()
+            return await submit_report(session, employee, draft, now)
+        if merged is not None:
+            return merged
     report = ProgressReport(
         indicator_id=id_of(indicator),
         employee_id=id_of(employee),
@@ -136,6 +214,33 @@ async def submit_report(
     if evidence:
         session.add(evidence_row(id_of(report), evidence, now))
     return Submitted(SubmitOutcome.SAVED, report)
+
+
+async def merge_into_week(
+    session: AsyncSession, employee: Employee, draft: ReportDraft, now: datetime
+) -> Submitted | None:
+    """Replace or add to this week's report as a new version of it; None when it can no longer
+    be changed and a report beside it does what was asked (see `merge_offers`)."""
+    merge, key = Merge(draft["merge"]), str(draft["id"])
+    report, refusal = await editable_report(session, employee, draft["this_week"]["report_id"], now)
+    if report is None or refusal is not None:
+        if merge is Merge.REPLACE and draft["cara_hitung"] == Aggregation.CUMULATIVE:
+            return Submitted(SubmitOutcome.LOCKED)
+        return None
+    value = draft["realisasi"] + (report.realisasi if merge is Merge.ADD else 0.0)
+    changes: dict[str, Any] = {"realisasi": value}
+    for field in NOTE_FIELDS:
+        new = draft.get(field)
+        if merge is Merge.REPLACE or new is not None:
+            changes[field] = new
+    revise_report(session, employee, report, changes, now)
+    # The draft's key now names this version: a retried Kirim finds it and adds nothing twice.
+    report.submission_key = key
+    await session.flush()
+    evidence = draft.get("evidence")
+    if evidence:
+        session.add(evidence_row(id_of(report), evidence, now))
+    return Submitted(SubmitOutcome.REVISED, report)
 
 
 def evidence_row(report_id: int, evidence: EvidenceDraft, now: datetime) -> Evidence:
@@ -185,8 +290,21 @@ async def correct_report(
         return report, refusal
     if field not in EDITABLE_FIELDS:
         raise ValueError(f"{field} cannot be corrected")
-    old = getattr(report, field)
-    setattr(report, field, value)
+    revise_report(session, employee, report, {field: value}, now)
+    return report, None
+
+
+def revise_report(
+    session: AsyncSession,
+    employee: Employee,
+    report: ProgressReport,
+    changes: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Apply `changes` as the report's next version; the version row keeps each old value."""
+    kept = {field: [getattr(report, field), value] for field, value in changes.items()}
+    for field, value in changes.items():
+        setattr(report, field, value)
     report.version += 1
     report.updated_at = now
     session.add(report)
@@ -196,10 +314,9 @@ async def correct_report(
             version=report.version,
             changed_by_id=id_of(employee),
             changed_at=now,
-            changes={field: [old, value]},
+            changes={field: old_new for field, old_new in kept.items() if old_new[0] != old_new[1]},
         )
     )
-    return report, None
 
 
 async def latest_feedback(

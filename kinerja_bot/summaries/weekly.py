@@ -31,7 +31,7 @@ from kinerja_bot.core.rules.periods import WIB, Period, PeriodKind, current_peri
 from kinerja_bot.core.rules.skm import UNSUR_BY_CODE, IkmResult
 from kinerja_bot.core.telegram_ui import keyboard, shorten
 from kinerja_bot.core.texts import Markup, TextBook
-from kinerja_bot.core.vocabulary import category_label
+from kinerja_bot.core.vocabulary import category_label, status_counts, status_legend
 from kinerja_bot.development import JP_PER_YEAR, format_jp, jp_totals, nudge_season
 from kinerja_bot.ikm.tally import ikm_for_unit_tree
 from kinerja_bot.recognition.service import Given, appreciation_for
@@ -45,8 +45,8 @@ TEXTS = TextBook(
         "tingkat_lapor": ("sudah", "jumlah", "persen"),
         "belum_lapor": ("daftar",),
         "dua_minggu": ("daftar",),
-        "per_orang_judul": (),
-        "per_orang": ("nama", "hijau", "kuning", "merah", "capaian"),
+        "per_orang_judul": ("legenda",),
+        "per_orang": ("nama", "status", "capaian"),
         "tertinggal_judul": (),
         "tertinggal": ("nama", "indikator", "capaian"),
         "kendala_judul": (),
@@ -206,7 +206,7 @@ def reporting_block(summary: TeamSummary) -> str:
 
 def people_block(summary: TeamSummary) -> str:
     """Each person's indicators by status, and their mean against the pro-rata target."""
-    lines = [TEXTS.get("per_orang_judul")]
+    lines = [TEXTS.get("per_orang_judul", legenda=status_legend())]
     for member in summary.members:
         counts = {s: sum(p.status == s for p in member.progress) for s in OnTrackStatus}
         average = mean_prorata(member)
@@ -214,9 +214,7 @@ def people_block(summary: TeamSummary) -> str:
             TEXTS.get(
                 "per_orang",
                 nama=member.employee.nama,
-                hijau=counts[OnTrackStatus.SESUAI_JADWAL],
-                kuning=counts[OnTrackStatus.PERLU_PERHATIAN],
-                merah=counts[OnTrackStatus.TERTINGGAL],
+                status=status_counts(counts),
                 capaian="-" if average is None else format_percent_id(average, 0),
             )
         )

@@ -44,6 +44,7 @@ from kinerja_bot.core.telegram_ui import (
     take_press,
 )
 from kinerja_bot.core.texts import Markup, TextBook
+from kinerja_bot.core.vocabulary import status_counts
 from kinerja_bot.development import jp_bar, jp_totals
 from kinerja_bot.reporting import describe, describe_evidence, describe_note
 from kinerja_bot.team.service import (
@@ -72,7 +73,7 @@ TEXTS = TextBook(
         "judul_tim": (),
         "judul_unit": (),
         "ringkasan": ("judul", "minggu", "sudah", "jumlah", "daftar"),
-        "baris_sudah": ("nama", "laporan", "hijau", "kuning", "merah"),
+        "baris_sudah": ("nama", "laporan", "status"),
         "baris_belum": ("nama",),
         "tombol_orang": ("tanda", "nama"),
         "tombol_seluruh_unit": (),
@@ -131,16 +132,12 @@ THREAD_DRAFT = DraftSlot[ThreadDraft]("umpan_balik.v2")
 # --- Pages ---------------------------------------------------------------------------------
 
 
-def status_counts(week: MemberWeek) -> dict[str, int]:
+def week_statuses(week: MemberWeek) -> str:
     counts = dict.fromkeys(OnTrackStatus, 0)
     for progress in week.progress:
         if progress.status is not None:
             counts[progress.status] += 1
-    return {
-        "hijau": counts[OnTrackStatus.SESUAI_JADWAL],
-        "kuning": counts[OnTrackStatus.PERLU_PERHATIAN],
-        "merah": counts[OnTrackStatus.TERTINGGAL],
-    }
+    return status_counts(counts)
 
 
 def team_page(
@@ -148,7 +145,9 @@ def team_page(
 ) -> tuple[str, InlineKeyboardMarkup]:
     today = wib_today(utcnow())
     lines = [
-        TEXTS.get("baris_sudah", nama=w.employee.nama, laporan=len(w.reports), **status_counts(w))
+        TEXTS.get(
+            "baris_sudah", nama=w.employee.nama, laporan=len(w.reports), status=week_statuses(w)
+        )
         if w.reported
         else TEXTS.get("baris_belum", nama=w.employee.nama)
         for w in weeks

@@ -1,5 +1,5 @@
 """Reminders: only linked ASN without a report this week, never on weekends, holidays or
-leave, at most two a week; snoozing; /cuti; and catching up after downtime."""
+leave (of any kind), at most two a week; snoozing; and catching up after downtime."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ import pytest
 from sqlmodel import select
 
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Delivery, DeliveryStatus, Employee, Leave
+from kinerja_bot.core.models import Delivery, DeliveryStatus, Employee, Leave, LeaveKind
 from kinerja_bot.core.outbox import CLAIM_LEASE, JobServices, deliver_all
 from kinerja_bot.core.rules.periods import WIB
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.timetable import parse_weekly
-from kinerja_bot.leave.handlers import TEXTS as CUTI
 from kinerja_bot.reminders.jobs import TEXTS, reminder_for, run_due_snoozes, run_reminders
 from kinerja_bot.reminders.service import SNOOZE_JOB
 from kinerja_bot.scheduling.registry import JOBS_BY_NAME, catch_up, missed_and_current
@@ -69,8 +68,11 @@ async def test_only_those_who_should_be_reminded_are(
     await add_report(database, indicator, 10, at=THURSDAY_9 - timedelta(days=2))  # Tuesday
     async with database.session() as session:
         session.add(
-            Leave(
-                employee_id=staff.rina.id, first_day=date(2026, 12, 1), last_day=date(2026, 12, 5)
+            Leave(  # any kind of leave, here dinas luar, means no reminders
+                employee_id=staff.rina.id,
+                first_day=date(2026, 12, 1),
+                last_day=date(2026, 12, 5),
+                kind=LeaveKind.OFFICIAL_TRAVEL,
             )
         )
     async with job_services(settings, database, api, clock) as services:
@@ -204,32 +206,3 @@ async def test_a_snooze_left_mid_send_by_a_crash_is_sent_by_the_next_check(
         again = await run_due_snoozes(services, now + timedelta(minutes=62))
     assert due.sent == 1 and again.sent == 0
     assert len(api.sent_to(SITI)) == 2  # the reminder, then the snoozed one once
-
-
-async def test_cuti_is_declared_listed_and_deleted(
-    bot: RunningBot, database: Database, staff: Staff
-) -> None:
-    await bot.say(SITI, "/cuti", replies=2)
-    (reply,) = await bot.say(SITI, "kemarin")
-    assert reply.plain_text.startswith("Tanggal 'kemarin' tidak dikenal.")
-    (reply,) = await bot.say(SITI, "1-1-2020")
-    assert reply.plain_text == CUTI.get("tanggal_lampau")
-    (reply,) = await bot.say(SITI, "1 Desember 2099")
-    assert "Mulai 1 Desember 2099" in reply.plain_text
-    (reply,) = await bot.say(SITI, "30 November 2099")
-    assert reply.plain_text.startswith("Tanggal terakhir tidak boleh sebelum tanggal mulai")
-    (reply,) = await bot.say(SITI, "05/12/2099")
-    assert reply.plain_text == CUTI.get(
-        "tersimpan", mulai="1 Desember 2099", selesai="5 Desember 2099"
-    )
-    listing, _ = await bot.say(SITI, "/cuti", replies=2)
-    assert "• 1 Desember 2099 – 5 Desember 2099" in listing.plain_text
-    await bot.say(BUDI, "/batal")
-    query = bot.api.press_button(BUDI, listing, listing.callback_data[0], check=False)
-    refused = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
-    assert refused["text"] == CUTI.get("peringatan_bukan_milik")
-    query = bot.api.press_button(SITI, listing, label=listing.button_labels[0])
-    deleted = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
-    assert deleted["text"] == CUTI.get("peringatan_dihapus")
-    async with database.session() as session:
-        assert (await session.exec(select(Leave))).all() == []

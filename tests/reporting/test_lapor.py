@@ -52,7 +52,7 @@ async def press(
     return await bot.api.wait_for_messages(ASN, replies)
 
 
-async def to_summary(bot: RunningBot, realisation: str = "1.250,5") -> SentMessage:
+async def to_summary(bot: RunningBot, realisation: str = "1.150,5") -> SentMessage:
     """Walk /lapor with a realisation, a link, an obstacle and no support, to the summary."""
     (choose,) = await bot.say(ASN, "/lapor")
     await press(bot, choose, choose.button_labels[0])
@@ -126,7 +126,15 @@ async def test_bad_realisation_gets_its_message_and_the_question_again(
 
 
 @pytest.mark.parametrize(
-    ("typed", "value"), [("12,5", 12.5), ("1.250", 1250), ("1.250,5", 1250.5), ("1250", 1250)]
+    ("typed", "value"),
+    [
+        ("12,5", 12.5),
+        ("1.150", 1150),
+        ("1.150,5", 1150.5),
+        ("1150", 1150),
+        ("48 dokumen", 48),  # the unit typed after the number
+        ("24,5 Dokumen", 24.5),
+    ],
 )
 async def test_indonesian_number_formats(
     bot: RunningBot, database: Database, ktp: Indicator, typed: str, value: float

@@ -19,6 +19,10 @@ English settings produce `12.5`, so a lone dot is read by how many digits follow
 | `Rp 1.500.000`| 1500000    | a leading `Rp` / `Rp.` (rupiah) is dropped                  |
 | `-3`, `+3`    | -3, 3      | a sign is allowed (also `−`, U+2212); callers decide ranges |
 
+`parse_quantity(text, unit)` also takes the indicator's unit typed after the number, the way
+people write a quantity: `48 dokumen`, `24,5 menit`, `85 persen` (`%` is always accepted by
+`parse_number`). Any other word is refused (`satuan_lain`): `1,5 juta` must never be read as 1.5.
+
 Rejected, each with its own reason: empty text, `abc`, `1,2,3` (two commas), `1.25.0` and
 `12.34,5` (dots not separating groups of 3), `1,250.5` (English thousands commas: ambiguous
 with the Indonesian decimal comma, so refused instead of guessed), `1,5E+17` (scientific
@@ -31,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["REASONS", "NumberFormatError", "parse_number"]
+__all__ = ["REASONS", "NumberFormatError", "is_percent_unit", "parse_number", "parse_quantity"]
 
 # The Indonesian reason for every error code; user-facing code may map `code` to its own texts.
 REASONS: dict[str, str] = {
@@ -43,7 +47,11 @@ REASONS: dict[str, str] = {
     "format_campuran": "gunakan titik untuk ribuan dan koma untuk desimal, contoh 1.250,5",
     "notasi_ilmiah": "notasi ilmiah (E+) tidak diterima, tulis angkanya lengkap",
     "terlalu_besar": "angka terlalu besar",
+    "satuan_lain": "setelah angka hanya boleh satuan indikator ini",
 }
+
+# Ways a percentage unit is written in indicator lists.
+PERCENT_UNITS = frozenset({"%", "persen", "prosen"})
 
 _SPACES = "\u00a0\u202f\u2009"  # no-break, narrow no-break and thin spaces (Excel, Word)
 _CURRENCY = re.compile(r"^rp\.?\s*", re.IGNORECASE)
@@ -51,6 +59,8 @@ _SPACE_GROUPED = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?")
 _SCIENTIFIC = re.compile(r"\d+(?:[.,]\d+)?e[+-]?\d+", re.IGNORECASE)
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 _DIGITS = re.compile(r"\d+")
+# A number, then words: the number part is everything up to the first letter.
+_TRAILING_WORDS = re.compile(r"^(?P<number>[^a-zA-Z]*?)\s*(?P<words>[a-zA-Z][a-zA-Z\s./-]*)$")
 
 
 class NumberFormatError(ValueError):
@@ -94,6 +104,27 @@ def parse_number(text: str) -> float:
     if not math.isfinite(value):
         raise NumberFormatError("terlalu_besar", original)
     return value
+
+
+def is_percent_unit(unit: str) -> bool:
+    """`%`, `persen`: the unit of an indicator whose values are percentages."""
+    return unit.strip().casefold() in PERCENT_UNITS
+
+
+def parse_quantity(text: str, unit: str) -> float:
+    """`parse_number`, also accepting the indicator's `unit` (or its first word) after the
+    number, in any letter case: `48 dokumen`, `48 Dokumen` for unit `dokumen KTP-el`."""
+    match = _TRAILING_WORDS.match(text.strip())
+    if match is None or not match["number"].strip() or _CURRENCY.match(text.strip()):
+        return parse_number(text)
+    words = " ".join(match["words"].casefold().split())
+    wanted = " ".join(unit.casefold().split())
+    accepted = {wanted, wanted.split(" ")[0]} if wanted else set()
+    if is_percent_unit(unit):
+        accepted |= PERCENT_UNITS
+    if words not in accepted:
+        raise NumberFormatError("satuan_lain", text)
+    return parse_number(match["number"])
 
 
 def _plain_decimal(body: str, original: str) -> str:

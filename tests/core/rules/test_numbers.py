@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kinerja_bot.core.rules.numbers import REASONS, NumberFormatError, parse_number
+from kinerja_bot.core.rules.numbers import REASONS, NumberFormatError, parse_number, parse_quantity
 
 
 @pytest.mark.parametrize(
@@ -117,6 +117,7 @@ def test_every_reason_is_reachable() -> None:
         "format_campuran",
         "notasi_ilmiah",
         "terlalu_besar",
+        "satuan_lain",  # parse_quantity, below
     }
 
 
@@ -127,3 +128,39 @@ def test_round_trip_with_the_formatter() -> None:
     for value in (0.75, 12.5, 1250.0, 1250.5, 1250000.0, -3.25, 999999.99):
         shown = format_number_id(value, 2, trim=True)
         assert parse_number(shown) == pytest.approx(value), shown
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("48 dokumen", "dokumen", 48.0),
+        ("48 Dokumen", "dokumen", 48.0),
+        ("24,5 menit", "menit", 24.5),
+        ("1.250,5 dokumen", "dokumen KTP-el", 1250.5),
+        ("1.250 dokumen ktp-el", "dokumen KTP-el", 1250.0),
+        ("85 %", "%", 85.0),
+        ("85%", "persen", 85.0),
+        ("85 persen", "%", 85.0),
+        ("12", "dokumen", 12.0),
+        ("Rp 1.500.000", "rupiah", 1500000.0),
+    ],
+)
+def test_quantity_with_the_unit_after_the_number(text: str, unit: str, expected: float) -> None:
+    assert parse_quantity(text, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "code"),
+    [
+        ("1,5 juta", "dokumen", "satuan_lain"),  # never 1.5
+        ("12 orang", "dokumen", "satuan_lain"),
+        ("12 persen", "dokumen", "satuan_lain"),
+        ("dua belas", "dokumen", "bukan_angka"),
+        ("dokumen", "dokumen", "bukan_angka"),
+        ("1,2,3 dokumen", "dokumen", "koma_ganda"),
+    ],
+)
+def test_quantity_refuses_other_words(text: str, unit: str, code: str) -> None:
+    with pytest.raises(NumberFormatError) as caught:
+        parse_quantity(text, unit)
+    assert caught.value.code == code
