@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func
@@ -21,12 +23,29 @@ from kinerja_bot.core.models import (
     UnitRole,
 )
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.telegram_ui import COMMON_TEXTS as COMMON
 from kinerja_bot.demo import DEMO_ACCOUNTS, load_demo
+from kinerja_bot.privacy.handlers import EXPORT_FILE
+from kinerja_bot.reporting.texts import TEXTS as REPORT_TEXTS
+from kinerja_bot.team.handlers import TEXTS as TEAM_TEXTS
 from kinerja_bot.terminal_chat import TEXTS as CHAT_TEXTS
-from kinerja_bot.terminal_chat import render, run_chat
+from kinerja_bot.terminal_chat import render, render_answer, run_chat
 from kinerja_bot.testing.fake_bot_api import SentMessage
 
 TODAY = date(2026, 11, 28)
+
+
+def typed(monkeypatch: pytest.MonkeyPatch, entries: Iterable[str]) -> None:
+    """The person at the terminal types these lines, then Ctrl-D."""
+    lines = iter(entries)
+
+    def fake_input(prompt: str = "") -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr(builtins, "input", fake_input)
 
 
 async def count(database: Database, model: type) -> int:
@@ -137,3 +156,62 @@ async def test_terminal_chat_without_a_token_runs_the_survey_and_shows_edits(
     assert "Pilih layanan yang Anda terima" in out  # the unit list, edited in place
     assert "Pertanyaan 1/9" in out
     assert "Maaf, terjadi kesalahan" not in out
+
+
+async def test_a_number_typed_while_the_bot_waits_for_text_is_text(
+    settings: Settings,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    await load_demo(database, TODAY)
+    # "1" presses the first indicator (the latest message has buttons); "12" answers the
+    # number step, which has none: once taken as button 12 ("no such button"), now the
+    # report goes on to the evidence step. "#1" then presses Lewati, ":teks 5" is text.
+    typed(monkeypatch, ["/lapor", "1", "12", "#1", ":teks 5"])
+    await run_chat(settings, 100001, "Agus", tmp_path)
+    out = capsys.readouterr().out
+    assert CHAT_TEXTS.get("tidak_ada_tombol") not in out
+    assert REPORT_TEXTS.get("minta_bukti") in out
+    after_evidence = out.split(REPORT_TEXTS.get("minta_bukti"))[-1]
+    assert "Sarana-prasarana" in after_evidence  # Lewati pressed: the obstacle step
+    assert "#3 selalu menekan tombol 3" in out  # the help says how to disambiguate
+
+
+async def test_chat_shows_alerts_saves_files_and_notes_failures_in_one_line(
+    settings: Settings,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    await load_demo(database, TODAY)
+    # The unit head reminds Agus (account 100001), whom this fake Telegram does not know:
+    # the bot logs the failed delivery and answers the press with an alert.
+    typed(monkeypatch, ["/tim", "3", "1", "1", "/lapor", "/batal", "#1", "/datasaya"])
+    await run_chat(settings, 100002, "Budi", tmp_path / "berkas")
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "Traceback" not in out + captured.err
+    note = CHAT_TEXTS.get("catatan", teks="could not deliver to chat 100001 (Chat not found)")
+    assert note in out.splitlines()
+    alert = TEAM_TEXTS.get("peringatan_gagal_terkirim")
+    assert render_answer({"text": alert, "show_alert": True}) in out.splitlines()
+    stale = CHAT_TEXTS.get("peringatan", teks=COMMON.get("peringatan_tombol_usang"))
+    assert stale in out.splitlines()  # "#1" pressed the indicator list /batal left behind
+    saved = saved_files(tmp_path / "berkas")
+    assert [path.name.split("-", 1)[1] for path in saved] == [EXPORT_FILE]
+    assert b'"nip"' in saved[0].read_bytes().lower()
+    assert CHAT_TEXTS.get("disimpan", path=str(saved[0])) in out.splitlines()
+
+
+def saved_files(folder: Path) -> list[Path]:
+    return sorted(folder.iterdir())
+
+
+def test_pop_ups_and_alerts_read_differently() -> None:
+    assert render_answer({"text": "Tersimpan"}) == CHAT_TEXTS.get("popup", teks="Tersimpan")
+    alert = render_answer({"text": "Tidak boleh", "show_alert": True})
+    assert alert == CHAT_TEXTS.get("peringatan", teks="Tidak boleh")
+    assert render_answer({}) is None
