@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Collection, Iterable
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func
-from sqlmodel import col, select
+from sqlalchemy import Date, func
+from sqlmodel import SQLModel, col, select
 
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
+    Appreciation,
+    CompetencyAssessment,
     Employee,
     Feedback,
     Indicator,
+    LearningRecord,
     ProgressReport,
     Service,
     SurveyResponse,
+    TrainingOffer,
     Unit,
     UnitRole,
+    UTCDateTime,
 )
+from kinerja_bot.core.rules.periods import PeriodKind, current_period
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.telegram_ui import COMMON_TEXTS as COMMON
 from kinerja_bot.demo import DEMO_ACCOUNTS, load_demo
@@ -33,6 +39,20 @@ from kinerja_bot.terminal_chat import render, render_answer, run_chat
 from kinerja_bot.testing.fake_bot_api import SentMessage
 
 TODAY = date(2026, 11, 28)
+WIB = timezone(timedelta(hours=7))
+# Dates that name what is planned, not what happened: they may lie ahead.
+PLANNED = {
+    ("trainingoffer", "mulai"),
+    ("trainingoffer", "selesai"),
+    ("complaint", "due_date"),
+    ("complaint", "verify_by"),
+    ("followupaction", "tenggat"),
+    ("activationcode", "expires_at"),
+    ("leave", "first_day"),
+    ("leave", "last_day"),
+}
+# Tables of the organisation and the catalog, stamped with the clock when imported.
+IMPORTED = {"unit", "employee", "indicator", "service", "unitrole", "trainingoffer"}
 
 
 def typed(monkeypatch: pytest.MonkeyPatch, entries: Iterable[str]) -> None:
@@ -215,3 +235,59 @@ def test_pop_ups_and_alerts_read_differently() -> None:
     alert = render_answer({"text": "Tidak boleh", "show_alert": True})
     assert alert == CHAT_TEXTS.get("peringatan", teks="Tidak boleh")
     assert render_answer({}) is None
+
+
+async def dated_after(database: Database, now: datetime, skip: Collection[str] = ()) -> list[str]:
+    """Every date and timestamp column of every table whose latest value is after `now`
+    (dates: after today in WIB)."""
+    today = now.astimezone(WIB).date()
+    found = []
+    async with database.session() as session:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name in skip:
+                continue
+            for column in table.columns:
+                if (table.name, column.name) in PLANNED:
+                    continue
+                if isinstance(column.type, UTCDateTime):
+                    bound: date | datetime = now
+                elif isinstance(column.type, Date):
+                    bound = today
+                else:
+                    continue
+                latest = (await session.exec(select(func.max(column)))).one()
+                if latest is not None and latest > bound:
+                    found.append(f"{table.name}.{column.name} = {latest}")
+    return found
+
+
+async def test_demo_data_never_lies_about_the_future(database: Database) -> None:
+    now = datetime.now(UTC)
+    await load_demo(database, now.astimezone(WIB).date(), now)
+    assert await dated_after(database, datetime.now(UTC)) == []
+
+
+async def test_demo_at_a_quarters_first_morning_stays_in_the_past_and_in_the_quarter(
+    database: Database,
+) -> None:
+    # 07:30 WIB on 1 October: the office has not opened, the quarter is an hour old.
+    now = datetime(2026, 10, 1, 7, 30, tzinfo=WIB)
+    await load_demo(database, now.date(), now)
+    assert await dated_after(database, now, skip=IMPORTED) == []
+    quarter = current_period(PeriodKind.QUARTER, now.date())
+    async with database.session() as session:
+        thanked = (await session.exec(select(Appreciation.given_on))).all()
+        learned = (
+            await session.exec(
+                select(LearningRecord.completed_on).where(
+                    col(LearningRecord.enrolment_id).is_(None)
+                )
+            )
+        ).all()
+        scored = (await session.exec(select(CompetencyAssessment))).all()
+        offers = (await session.exec(select(TrainingOffer))).all()
+    assert thanked and all(day in quarter for day in thanked)
+    assert learned and all(day in quarter for day in learned)
+    assert {row.period for row in scored} == {quarter.label}
+    assert {row.score for row in scored} >= {2, 3, 4}  # gaps (below 3) and strengths
+    assert any(offer.mulai > now.date() for offer in offers)  # the catalog plans ahead

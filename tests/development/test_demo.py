@@ -49,4 +49,7 @@ async def test_the_demo_shows_the_whole_development_loop(database: Database) -> 
 
     again = await load_demo(database, TODAY)
     assert await counts(database) == first
-    assert "ditambahkan 0 pendaftaran, 0 kegiatan belajar bersertifikat dan 0 apresiasi" in again
+    assert (
+        "ditambahkan 0 pendaftaran, 0 kegiatan belajar bersertifikat, 0 apresiasi dan 0 nilai"
+        in again
+    )
