@@ -1,6 +1,7 @@
 """One home for the words every feature shares: the categories of a report's kendala and
-dukungan, and the on-track status of an indicator. The codes are here; the labels are in
-`percakapan/kosakata.yaml`; the status colours of the charts in `core/charts.py`."""
+dukungan, the competency types, and the on-track status of an indicator. The codes are here;
+the labels are in `percakapan/kosakata.yaml`; the status colours of the charts in
+`core/charts.py`."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ CATEGORIES = {"kendala": OBSTACLE_CATEGORIES, "dukungan": SUPPORT_CATEGORIES}
 WORDS = TextBook(
     "kosakata",
     {"status_tidak_ada": ()},
-    data=("kategori_kendala", "kategori_dukungan", "status"),
+    data=("kategori_kendala", "kategori_dukungan", "kompetensi", "status"),
 )
 
 
@@ -31,6 +32,12 @@ def category_label(kind: str, code: str | None) -> str:
     """The label of a `kendala` or `dukungan` category code (the code itself if unknown)."""
     labels: dict[str, str] = WORDS.data(f"kategori_{kind}")
     return labels.get(code or "", code or "")
+
+
+def competency_label(code: str) -> str:
+    """`Teknis`, `Manajerial`, `Sosial-kultural` for a CompetencyType code (else the code)."""
+    labels: dict[str, str] = WORDS.data("kompetensi")
+    return labels.get(code, code)
 
 
 def status_label(status: OnTrackStatus | None) -> str:

@@ -41,6 +41,7 @@ from kinerja_bot.core.telegram_ui import (
     take_press,
 )
 from kinerja_bot.core.texts import Markup, TextBook
+from kinerja_bot.core.vocabulary import competency_label
 from kinerja_bot.evaluation.competency import (
     COMPETENCIES,
     REASON_MAX_CHARS,
@@ -78,7 +79,6 @@ TEXTS = TextBook(
         "tombol_batal": (),
         "tersimpan": ("nama", "periode"),
         "dibatalkan": (),
-        **{f"kompetensi_{kind.value.replace('-', '_')}": () for kind in CompetencyType},
         "diterima": ("periode", "atasan", "rincian"),
         "peringatan_bukan_bawahan": (),
         "peringatan_tombol_lama": (),
@@ -106,10 +106,6 @@ COMPETENCY_DRAFT = DraftSlot[CompetencyDraft]("kompetensi.v1")
 
 refuse = refuse_with(TEXTS, "bukan_atasan", ConversationHandler.END)
 not_theirs = alert_with(TEXTS, "peringatan_bukan_bawahan")
-
-
-def competency_label(kind: CompetencyType) -> str:
-    return TEXTS.get(f"kompetensi_{kind.value.replace('-', '_')}")
 
 
 def described(scores: list[CompetencyScore]) -> Markup:

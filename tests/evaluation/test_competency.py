@@ -9,13 +9,14 @@ from sqlmodel import col, select
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import CompetencyAssessment, CompetencyType, Employee, id_of
 from kinerja_bot.core.rules.periods import parse_period
+from kinerja_bot.core.vocabulary import competency_label
 from kinerja_bot.evaluation.competency import (
     REASON_MAX_CHARS,
     CompetencyScore,
     IncompleteAssessment,
     scored,
 )
-from kinerja_bot.evaluation.competency_handlers import TEXTS, competency_label, described
+from kinerja_bot.evaluation.competency_handlers import TEXTS, described
 from kinerja_bot.general import TEXTS as GENERAL
 from tests.conftest import RunningBot
 from tests.evaluation.test_conversation import ATASAN, OUTSIDER, PERIOD, SITI, linked, press, team
