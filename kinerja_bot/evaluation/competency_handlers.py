@@ -84,6 +84,7 @@ TEXTS = TextBook(
         "peringatan_tombol_lama": (),
         "mulai_lagi": (),
         "pilih_tombol": (),
+        "alasan_teks": (),
         "sedang_menilai": (),
     },
 )
@@ -339,7 +340,11 @@ def build_competency_conversation() -> ConversationHandler[Any]:
             PERIOD: [_button("p", choose_period, r":[0-9A-Za-z-]{4,8}")],
             EMPLOYEE: [_button("e", choose_employee, r":\d+")],
             SCORE: [_button("n", choose_score, r":\d")],
-            REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, receive_reason)],
+            REASON: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, receive_reason),
+                # A photo or a sticker where the reason is typed: say so, not "press a button".
+                MessageHandler(~filters.COMMAND & ~filters.TEXT, answer_with(TEXTS, "alasan_teks")),
+            ],
             CONFIRM: [_button("s", save), _button("b", drop)],
         },
         fallbacks=[

@@ -137,6 +137,7 @@ TEXTS = TextBook(
         "peringatan_bukan_bawahan": (),
         "peringatan_tombol_lama": (),
         "pilih_tombol": (),
+        "catatan_teks": (),
         "sedang_menilai": (),
         "batal": (),
         "mulai_lagi": (),
@@ -690,7 +691,14 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
                 _button("x", finish),
             ],
             RESULT: [_button("h", choose_result, f":({_RATING_PATTERN})")],
-            NOTE: [MessageHandler(typed, receive_note), _button("n", skip_note, ":-")],
+            NOTE: [
+                MessageHandler(typed, receive_note),
+                _button("n", skip_note, ":-"),
+                # A photo or a sticker where a note is typed: say so, not "press a button".
+                MessageHandler(
+                    ~filters.COMMAND & ~filters.TEXT, answer_with(TEXTS, "catatan_teks")
+                ),
+            ],
             BEHAVIOUR: [_button("l", choose_behaviour, f":({_RATING_PATTERN})")],
             CONFIRM: [_button("s", save), _button("u", change), _button("b", drop_employee)],
         },

@@ -79,6 +79,10 @@ async def test_an_atasan_scores_a_subordinate_and_the_asn_receives_it(
         assert asked.text == TEXTS.get(
             "tanya_alasan", kompetensi=competency_label(kind), skor=score, batas=REASON_MAX_CHARS
         )
+        if number == 1:  # a photo where the reason is typed: told to type it, not to press
+            bot.api.send_photo(ATASAN)
+            told = await bot.api.next_message(ATASAN)
+            assert told.plain_text == TEXTS.get("alasan_teks")
         (question,) = await bot.say(ATASAN, reason)
     summary = question
     expected = [CompetencyScore(kind, score, reason) for kind, (score, reason) in ANSWERS.items()]

@@ -357,8 +357,8 @@ async def test_change_cancel_and_stray_input(bot: RunningBot, database: Database
     assert reply.plain_text == TEXTS.get(
         "catatan_terlalu_panjang", panjang=NOTE_MAX_CHARS + 1, batas=NOTE_MAX_CHARS
     )
-    bot.api.send_photo(ATASAN)
-    assert (await bot.api.next_message(ATASAN)).plain_text == TEXTS.get("pilih_tombol")
+    bot.api.send_photo(ATASAN)  # the note is typed (or skipped), never a photo
+    assert (await bot.api.next_message(ATASAN)).plain_text == TEXTS.get("catatan_teks")
     summary = await rate_from_note(bot, question, Rating.DI_ATAS)
     assert predikat_line("Butuh Perbaikan") in summary.plain_text.splitlines()
 
