@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import kinerja_bot
+from kinerja_bot.core.models import CompetencyType
 from kinerja_bot.core.rules.achievement import OnTrackStatus
-from kinerja_bot.core.vocabulary import CATEGORIES, WORDS, category_label, status_label
+from kinerja_bot.core.vocabulary import (
+    CATEGORIES,
+    WORDS,
+    category_label,
+    competency_label,
+    status_label,
+)
 
 
 def test_every_category_code_has_a_label_and_no_label_is_left_over() -> None:
@@ -21,3 +31,29 @@ def test_every_status_has_its_colour_word_and_none_reads_as_not_yet_computable()
     labels = [status_label(status) for status in OnTrackStatus]
     assert labels == ["🟢 sesuai jadwal", "🟡 perlu perhatian", "🔴 tertinggal"]
     assert status_label(None) == WORDS.get("status_tidak_ada")
+
+
+def test_every_competency_type_has_its_one_label() -> None:
+    labels: dict[str, str] = WORDS.data("kompetensi")
+    assert set(labels) == {kind.value for kind in CompetencyType}
+    assert all(competency_label(kind) == labels[kind.value] for kind in CompetencyType)
+
+
+def test_no_other_text_copies_a_shared_label() -> None:
+    """Status words and the distinctive category labels live in kosakata.yaml only: a copy
+    elsewhere (a legend, a prompt) would drift from what the buttons and reports say."""
+    shared = [status_label(status) for status in OnTrackStatus] + [
+        label
+        for kind in CATEGORIES
+        for label in WORDS.data(f"kategori_{kind}").values()
+        if not label.isalpha()  # "Sarana-prasarana", "Regulasi/SOP", "Teknologi informasi"
+    ]
+    folder = Path(kinerja_bot.__file__).parent.parent / "percakapan"
+    copies = [
+        f"{path.name}: {label}"
+        for path in sorted(folder.glob("*.yaml"))
+        if path.name != "kosakata.yaml"
+        for label in shared
+        if label in path.read_text(encoding="utf-8")
+    ]
+    assert copies == []

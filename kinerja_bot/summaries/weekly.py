@@ -31,7 +31,7 @@ from kinerja_bot.core.rules.periods import WIB, Period, PeriodKind, current_peri
 from kinerja_bot.core.rules.skm import UNSUR_BY_CODE, IkmResult
 from kinerja_bot.core.telegram_ui import keyboard, shorten
 from kinerja_bot.core.texts import Markup, TextBook
-from kinerja_bot.core.vocabulary import category_label
+from kinerja_bot.core.vocabulary import category_label, status_label
 from kinerja_bot.development import JP_PER_YEAR, format_jp, jp_totals, nudge_season
 from kinerja_bot.ikm.tally import ikm_for_unit_tree
 from kinerja_bot.recognition.service import Given, appreciation_for
@@ -45,7 +45,7 @@ TEXTS = TextBook(
         "tingkat_lapor": ("sudah", "jumlah", "persen"),
         "belum_lapor": ("daftar",),
         "dua_minggu": ("daftar",),
-        "per_orang_judul": (),
+        "per_orang_judul": ("legenda",),
         "per_orang": ("nama", "hijau", "kuning", "merah", "capaian"),
         "tertinggal_judul": (),
         "tertinggal": ("nama", "indikator", "capaian"),
@@ -206,7 +206,9 @@ def reporting_block(summary: TeamSummary) -> str:
 
 def people_block(summary: TeamSummary) -> str:
     """Each person's indicators by status, and their mean against the pro-rata target."""
-    lines = [TEXTS.get("per_orang_judul")]
+    # The legend is the shared status vocabulary (kosakata.yaml), never a copy of it.
+    legend = " · ".join(status_label(status) for status in OnTrackStatus)
+    lines = [TEXTS.get("per_orang_judul", legenda=legend)]
     for member in summary.members:
         counts = {s: sum(p.status == s for p in member.progress) for s in OnTrackStatus}
         average = mean_prorata(member)
