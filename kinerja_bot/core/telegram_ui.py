@@ -33,6 +33,7 @@ COMMON_TEXTS = TextBook(
         "perintah_tidak_dikenal": ("perintah",),
         "teks_tidak_dipahami": (),
         "peringatan_tombol_usang": (),
+        "peringatan_tombol_langkah_lalu": (),
         "habis_waktu": (),
         "galat": (),
         "hanya_chat_pribadi": ("tautan",),

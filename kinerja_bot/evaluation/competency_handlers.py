@@ -27,6 +27,7 @@ from kinerja_bot.core.models import CompetencyType, Employee, id_of
 from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.periods import Period, PeriodError, parse_period, wib_today
 from kinerja_bot.core.telegram_ui import (
+    COMMON_TEXTS,
     answer_with,
     callback_int,
     cancel_forgetting,
@@ -81,7 +82,6 @@ TEXTS = TextBook(
         "dibatalkan": (),
         "diterima": ("periode", "atasan", "rincian"),
         "peringatan_bukan_bawahan": (),
-        "peringatan_tombol_lama": (),
         "mulai_lagi": (),
         "pilih_tombol": (),
         "alasan_teks": (),
@@ -354,7 +354,7 @@ def build_competency_conversation() -> ConversationHandler[Any]:
             CommandHandler("kompetensi", start),
             # A button of an earlier step: answered, nothing changes.
             CallbackQueryHandler(
-                alert_with(TEXTS, "peringatan_tombol_lama"), pattern=f"^{PREFIX}:"
+                alert_with(COMMON_TEXTS, "peringatan_tombol_langkah_lalu"), pattern=f"^{PREFIX}:"
             ),
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menilai")),
             MessageHandler(~filters.COMMAND, answer_with(TEXTS, "pilih_tombol")),

@@ -36,6 +36,7 @@ from kinerja_bot.core.rules.periods import (
 )
 from kinerja_bot.core.rules.predikat import BERAKHLAK, Rating, predikat
 from kinerja_bot.core.telegram_ui import (
+    COMMON_TEXTS,
     Button,
     answer_with,
     callback_int,
@@ -135,7 +136,6 @@ TEXTS = TextBook(
         "distribusi_sesuai": (),
         "dibatalkan_pegawai": ("nama",),
         "peringatan_bukan_bawahan": (),
-        "peringatan_tombol_lama": (),
         "pilih_tombol": (),
         "catatan_teks": (),
         "sedang_menilai": (),
@@ -707,7 +707,7 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
             CommandHandler("nilai", start),
             # A button of an earlier step: answered, nothing changes.
             CallbackQueryHandler(
-                alert_with(TEXTS, "peringatan_tombol_lama"), pattern=f"^{PREFIX}:"
+                alert_with(COMMON_TEXTS, "peringatan_tombol_langkah_lalu"), pattern=f"^{PREFIX}:"
             ),
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menilai")),
             MessageHandler(~filters.COMMAND, answer_with(TEXTS, "pilih_tombol")),

@@ -21,6 +21,7 @@ from kinerja_bot.core.rules.predikat import (
     Rating,
 )
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.telegram_ui import COMMON_TEXTS
 from kinerja_bot.core.texts import Markup
 from kinerja_bot.core.vocabulary import status_label
 from kinerja_bot.evaluation.handlers import TEXTS
@@ -323,7 +324,7 @@ async def test_forged_and_outdated_presses_are_refused(bot: RunningBot, database
     # A button from an earlier step answers politely and changes nothing.
     query = bot.api.press_button(ATASAN, listing, f"nilai:e:{id_of(data.budi)}", check=False)
     answer = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
-    assert answer["text"] == TEXTS.get("peringatan_tombol_lama")
+    assert answer["text"] == COMMON_TEXTS.get("peringatan_tombol_langkah_lalu")
 
 
 async def test_who_may_rate_and_which_periods(bot: RunningBot, database: Database) -> None:
