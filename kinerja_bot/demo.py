@@ -330,6 +330,9 @@ CATALOG = (
      "teknis", "arsip;kearsipan;digitalisasi", "", -60, 10, ""),
     ("PLT-COACH", "Coaching Kepemimpinan Pengawas", "BKPSDM Kota Tangerang Selatan",
      "nonklasikal", "coaching", "12", "manajerial", "kepemimpinan;coaching", "", -120, 30, "15"),
+    ("PLT-ETIKA", "Etika dan Komunikasi Pelayanan", "BKPSDM Kota Tangerang Selatan",
+     "klasikal", "pelatihan", "16", "sosial-kultural", "etika pelayanan;komunikasi;keluhan",
+     "U7;U8", -45, 2, "30"),
 )  # fmt: skip
 # Development in the PIAK unit, so /pengembangan and /tim show every state: (staff index in
 # the unit — 0 is its head, -1 the demo account 100001 — offer, enrolment status, reason).
@@ -338,6 +341,8 @@ ENROLMENTS = (
     (-1, "PLT-ARSIP", EnrolmentStatus.COMPLETED, None),
     (2, "PLT-PRIMA", EnrolmentStatus.APPROVED, None),
     (2, "PLT-SIAK", EnrolmentStatus.PENDING, None),
+    # A course for SKM unsur (U7, U8): the analysis shows the unit's score before and after.
+    (2, "PLT-ETIKA", EnrolmentStatus.COMPLETED, None),
     (1, "PLT-SIAK", EnrolmentStatus.APPROVED, None),
     (1, "PLT-SOP", EnrolmentStatus.DECLINED, "Bergantian: triwulan ini giliran rekan seksi lain."),
     (0, "PLT-COACH", EnrolmentStatus.COMPLETED, None),

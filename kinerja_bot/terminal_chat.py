@@ -157,7 +157,9 @@ class TerminalChat:
         """The file of a photo or document the bot sent, written to the chat's folder."""
         assert message.file_id is not None
         stored = self.api.files[message.file_id]
-        name = stored.file_name or Path(stored.file_path).name
+        # A photo is re-encoded by Telegram: its upload name means nothing any more.
+        name = Path(stored.file_path).name if message.kind == "photo" else stored.file_name
+        name = name or Path(stored.file_path).name
         path = self.folder / f"{message.message_id}-{name}"
         path.write_bytes(stored.content)
         return path
