@@ -124,11 +124,8 @@ class TerminalChat:
     async def show_replies(self) -> None:
         """Print what the bot sends, edits or pops up, once it has handled the input and been
         quiet for a moment: a reply in two steps (a button's keyboard removed, then a new
-        message) is shown whole, so the next number presses the right buttons."""
-        with contextlib.suppress(TimeoutError):
-            await self.api.wait_until(
-                lambda: self.changed() or self.answer(), timeout=REPLY_TIMEOUT
-            )
+        message) is shown whole, so the next number presses the right buttons; input the bot
+        does not answer costs no wait."""
         deadline = asyncio.get_running_loop().time() + REPLY_TIMEOUT
         idle_checks = 0
         # Twice idle in a row: an update just taken from the queue is not yet marked busy.

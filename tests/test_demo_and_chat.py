@@ -122,15 +122,7 @@ async def test_terminal_chat_shows_replies_as_plain_text(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     await load_demo(database, TODAY)
-    lines = iter(["/start", "/bantuan", ":berkas /tidak/ada.pdf", ":keluar"])
-
-    def fake_input(prompt: str = "") -> str:
-        try:
-            return next(lines)
-        except StopIteration:
-            raise EOFError from None
-
-    monkeypatch.setattr(builtins, "input", fake_input)
+    typed(monkeypatch, ["/start", "/bantuan", ":berkas /tidak/ada.pdf", ":keluar"])
     await run_chat(settings, 100001, "Demo")
     out = capsys.readouterr().out
     assert "🤖 Halo, " in out and "Akun Anda sudah tertaut" in out
@@ -161,15 +153,7 @@ async def test_terminal_chat_without_a_token_runs_the_survey_and_shows_edits(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     await load_demo(database, TODAY)
-    lines = iter(["/survei", "1", "1"])
-
-    def fake_input(prompt: str = "") -> str:
-        try:
-            return next(lines)
-        except StopIteration:
-            raise EOFError from None
-
-    monkeypatch.setattr(builtins, "input", fake_input)
+    typed(monkeypatch, ["/survei", "1", "1"])
     tokenless = settings.model_copy(update={"telegram_bot_token": None})
     await run_chat(tokenless, 424242, "Rudi")
     out = capsys.readouterr().out
