@@ -84,7 +84,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> None:
-    chat_command(settings, telegram_id=args.telegram_id, name=args.name)
+    chat_command(settings, telegram_id=args.telegram_id, name=args.name, folder=args.berkas)
 
 
 def _jalankan(args: argparse.Namespace, settings: Settings) -> None:
@@ -185,6 +185,12 @@ def _organisation_commands(commands: Commands) -> None:
     chat = commands.add_parser("chat", help="bicara dengan bot di terminal, tanpa Telegram")
     chat.add_argument("--telegram-id", type=int, default=None, help="id pengguna yang diperankan")
     chat.add_argument("--name", default="Warga", help="nama depan pengguna yang diperankan")
+    chat.add_argument(
+        "--berkas",
+        type=Path,
+        default=None,
+        help="folder untuk berkas yang dikirim bot (bawaan: folder sementara baru)",
+    )
     chat.set_defaults(run=_chat)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,6 +20,8 @@ from kinerja_bot.core.cli_common import with_database
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
     Appreciation,
+    CompetencyAssessment,
+    CompetencyType,
     Employee,
     Enrolment,
     EnrolmentStatus,
@@ -38,7 +40,7 @@ from kinerja_bot.core.models import (
     id_of,
 )
 from kinerja_bot.core.rules.formatting import format_number_id
-from kinerja_bot.core.rules.periods import week_start
+from kinerja_bot.core.rules.periods import PeriodKind, current_period, week_start
 from kinerja_bot.core.rules.skm import UNSUR_CODES
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
@@ -59,6 +61,7 @@ TEXTS = TextBook(
             "pendaftaran",
             "kegiatan",
             "apresiasi",
+            "kompetensi",
             "akun",
         )
     },
@@ -66,6 +69,7 @@ TEXTS = TextBook(
 )
 
 WIB = timedelta(hours=7)
+WIB_ZONE = timezone(WIB)
 # Demo Telegram accounts, so `kinerja-bot chat --telegram-id N` acts as a linked ASN at once.
 DEMO_ACCOUNTS = {100001: "DISDUKCAPIL-PIAK", 100002: "DISDUKCAPIL", 100003: "PKM-PAMULANG"}
 
@@ -335,6 +339,9 @@ CATALOG = (
      "teknis", "arsip;kearsipan;digitalisasi", "", -60, 10, ""),
     ("PLT-COACH", "Coaching Kepemimpinan Pengawas", "BKPSDM Kota Tangerang Selatan",
      "nonklasikal", "coaching", "12", "manajerial", "kepemimpinan;coaching", "", -120, 30, "15"),
+    ("PLT-ETIKA", "Etika dan Komunikasi Pelayanan", "BKPSDM Kota Tangerang Selatan",
+     "klasikal", "pelatihan", "16", "sosial-kultural", "etika pelayanan;komunikasi;keluhan",
+     "U7;U8", -45, 2, "30"),
 )  # fmt: skip
 # Development in the PIAK unit, so /pengembangan and /tim show every state: (staff index in
 # the unit — 0 is its head, -1 the demo account 100001 — offer, enrolment status, reason).
@@ -343,6 +350,8 @@ ENROLMENTS = (
     (-1, "PLT-ARSIP", EnrolmentStatus.COMPLETED, None),
     (2, "PLT-PRIMA", EnrolmentStatus.APPROVED, None),
     (2, "PLT-SIAK", EnrolmentStatus.PENDING, None),
+    # A course for SKM unsur (U7, U8): the analysis shows the unit's score before and after.
+    (2, "PLT-ETIKA", EnrolmentStatus.COMPLETED, None),
     (1, "PLT-SIAK", EnrolmentStatus.APPROVED, None),
     (1, "PLT-SOP", EnrolmentStatus.DECLINED, "Bergantian: triwulan ini giliran rekan seksi lain."),
     (0, "PLT-COACH", EnrolmentStatus.COMPLETED, None),
@@ -356,6 +365,21 @@ APPRECIATION = (
     (-1, "Terima kasih, laporan KTP-el minggu ini lengkap dengan bukti dukung."),
     (1, "Antrean pagi tertangani dengan baik, terima kasih."),
 )
+# /kompetensi (Format B.1.9) of the current quarter by the PIAK head: (staff index in PIAK,
+# score per CompetencyType in order teknis, manajerial, sosial-kultural). Scores below 3 are
+# the competency gaps the AKPK sheet shows.
+COMPETENCY_SCORES = (
+    (-1, (4, 3, 4)),
+    (1, (2, 3, 3)),
+    (2, (3, 2, 4)),
+)
+COMPETENCY_REASONS = {
+    1: "Masih memerlukan pendampingan penuh.",
+    2: "Perlu bimbingan pada sebagian besar tugas.",
+    3: "Memenuhi standar jabatan.",
+    4: "Di atas standar, mampu membimbing rekan.",
+    5: "Menjadi rujukan di unit.",
+}
 FEEDBACK = (
     "Terima kasih, capaian minggu ini baik. Pertahankan.",
     "Tolong lampirkan bukti dukung yang lebih lengkap minggu depan.",
@@ -483,8 +507,11 @@ def realisation(indicator: Indicator, rng: random.Random) -> float:
     return float(max(0, round(weekly * rng.uniform(0.7, 1.5))))
 
 
-async def add_history(database: Database, today: date) -> tuple[int, int]:
-    """Reports with feedback for the last weeks, and survey responses; only what is missing."""
+async def add_history(database: Database, now: datetime) -> tuple[int, int]:
+    """Reports with feedback for the last weeks, and survey responses; only what is missing.
+    Nothing is dated after `now`: a report later today, feedback on it tomorrow or a survey
+    answered this afternoon would be the demo lying about the future."""
+    today = now.astimezone(WIB_ZONE).date()
     reports = responses = 0
     async with database.session() as session:
         known = set(
@@ -510,6 +537,8 @@ async def add_history(database: Database, today: date) -> tuple[int, int]:
                 if key in known or rng.random() > 0.9 or day > today:
                     continue
                 at = datetime.combine(day, time(9 + rng.randint(0, 7)), tzinfo=UTC) - WIB
+                if at > now:
+                    continue
                 obstacle = rng.choice(OBSTACLES) if rng.random() < 0.3 else None
                 support = rng.choice(SUPPORT) if rng.random() < 0.2 else None
                 report = ProgressReport(
@@ -534,7 +563,7 @@ async def add_history(database: Database, today: date) -> tuple[int, int]:
                             report_id=id_of(report),
                             author_id=employee.atasan_id,
                             text=rng.choice(FEEDBACK),
-                            created_at=at + timedelta(days=1),
+                            created_at=min(at + timedelta(days=1), now),
                         )
                     )
         services = (await session.exec(select(Service))).all()
@@ -557,6 +586,8 @@ async def add_history(database: Database, today: date) -> tuple[int, int]:
                 at = datetime.combine(
                     today - timedelta(days=rng.randint(0, 60)), time(3), tzinfo=UTC
                 )
+                if at > now:  # this morning's answers, before the office opened
+                    at -= timedelta(days=1)
                 response = SurveyResponse(
                     service_id=id_of(service), submitted_at=at, respondent_hash=marker
                 )
@@ -651,11 +682,13 @@ def catalog_rows(today: date) -> list[dict[str, str]]:
 
 
 async def add_development(
-    database: Database, people: list[DemoPerson], today: date
-) -> tuple[int, int, int]:
-    """Enrolments in every state, certificates, learning outside the catalog and appreciation
-    in the PIAK unit (someone over 20 JP, someone under), and a waiting list; only what is
-    missing. Returns the enrolments, learning records and appreciation added."""
+    database: Database, people: list[DemoPerson], now: datetime
+) -> tuple[int, int, int, int]:
+    """Enrolments in every state, certificates, learning outside the catalog, appreciation
+    and /kompetensi scores in the PIAK unit (someone over 20 JP, someone under), and a
+    waiting list; learning, thanks and scores within the current quarter, so the quarterly
+    analysis and the AKPK sheet show them. Only what is missing. Returns the enrolments,
+    learning records, appreciation and competency scores added."""
     piak = [p for p in people if p.unit_kode == "DISDUKCAPIL-PIAK"]
     capil = [p for p in people if p.unit_kode == "DISDUKCAPIL-CAPIL"]
     async with database.session() as session:
@@ -671,10 +704,12 @@ async def add_development(
         )
         wanted = [(piak[i], kode, status, reason) for i, kode, status, reason in ENROLMENTS]
         wanted.append((capil[-1], "PLT-SIAK", EnrolmentStatus.WAITING_LIST, None))
-        enrolments, certified = await _demo_enrolments(session, staff, wanted, certificates)
-        learned = _demo_self_learning(session, [staff[p.nip] for p in piak], certificates, today)
-        thanked = await _demo_appreciation(session, [staff[p.nip] for p in piak], today)
-    return enrolments, certified + learned, thanked
+        enrolments, certified = await _demo_enrolments(session, staff, wanted, certificates, now)
+        piak_staff = [staff[p.nip] for p in piak]
+        learned = _demo_self_learning(session, piak_staff, certificates, now)
+        thanked = await _demo_appreciation(session, piak_staff, now)
+        scored = await _demo_competency(session, piak_staff, now)
+    return enrolments, certified + learned, thanked, scored
 
 
 async def _demo_enrolments(
@@ -682,6 +717,7 @@ async def _demo_enrolments(
     staff: dict[str, Employee],
     wanted: list[tuple[DemoPerson, str, EnrolmentStatus, str | None]],
     certificates: set[str],
+    now: datetime,
 ) -> tuple[int, int]:
     """The enrolments not there yet, a certificate for each completed one."""
     offers = {o.kode: o for o in (await session.exec(select(TrainingOffer))).all()}
@@ -691,7 +727,11 @@ async def _demo_enrolments(
         employee, offer = staff[person.nip], offers[kode]
         if (id_of(offer), id_of(employee)) in enrolled:
             continue
-        asked = datetime.combine(offer.mulai - timedelta(days=20), time(2), tzinfo=UTC)
+        # Asked 20 days before the start, at the latest two days ago: decided the day after.
+        asked = min(
+            datetime.combine(offer.mulai - timedelta(days=20), time(2), tzinfo=UTC),
+            now - timedelta(days=2),
+        )
         decided = status in (
             EnrolmentStatus.APPROVED,
             EnrolmentStatus.DECLINED,
@@ -701,7 +741,7 @@ async def _demo_enrolments(
             offer_id=id_of(offer),
             employee_id=id_of(employee),
             status=status,
-            requested_at=min(asked, datetime.now(UTC)),
+            requested_at=asked,
             submitted_at=None if status == EnrolmentStatus.WAITING_LIST else asked,
             decided_at=asked + timedelta(days=1) if decided else None,
             decided_by_id=employee.atasan_id if decided else None,
@@ -724,6 +764,7 @@ async def _demo_enrolments(
                     certificate_kind="document",
                     certificate_name=f"sertifikat-{kode.lower()}.pdf",
                     status=LearningStatus.VERIFIED,
+                    created_at=min(datetime.combine(offer.selesai, time(3), tzinfo=UTC), now),
                 )
             )
             certified += 1
@@ -731,9 +772,13 @@ async def _demo_enrolments(
 
 
 def _demo_self_learning(
-    session: AsyncSession, piak: list[Employee], certificates: set[str], today: date
+    session: AsyncSession, piak: list[Employee], certificates: set[str], now: datetime
 ) -> int:
-    """Learning outside the catalog (minutes ÷ 45), one verified by the atasan, one waiting."""
+    """Learning outside the catalog (minutes ÷ 45), one verified by the atasan, one waiting;
+    completed this quarter (a month ago, or the quarter's first day)."""
+    today = now.astimezone(WIB_ZONE).date()
+    done = max(today - timedelta(days=30), current_period(PeriodKind.QUARTER, today).start)
+    recorded = min(datetime.combine(done, time(3), tzinfo=UTC), now)
     added = 0
     for index, nama, minutes, verified in SELF_LEARNING:
         employee = piak[index]
@@ -747,19 +792,24 @@ def _demo_self_learning(
                 jenis="nonklasikal",
                 jp=jp_from_minutes(minutes),
                 minutes=minutes,
-                completed_on=today - timedelta(days=30),
+                completed_on=done,
                 certificate_file_id=certificate,
                 certificate_kind="photo",
                 status=LearningStatus.VERIFIED if verified else LearningStatus.PENDING,
                 verified_by_id=employee.atasan_id if verified else None,
+                verified_at=now if verified else None,
+                created_at=recorded,
             )
         )
         added += 1
     return added
 
 
-async def _demo_appreciation(session: AsyncSession, piak: list[Employee], today: date) -> int:
-    """Thanks from the unit's head, one a day, on the days not yet covered."""
+async def _demo_appreciation(session: AsyncSession, piak: list[Employee], now: datetime) -> int:
+    """Thanks from the unit's head, one a day back from today within the quarter, on the days
+    not yet covered."""
+    today = now.astimezone(WIB_ZONE).date()
+    first = current_period(PeriodKind.QUARTER, today).start
     head = piak[0]
     given = {
         (a.receiver_id, a.given_on)
@@ -770,7 +820,7 @@ async def _demo_appreciation(session: AsyncSession, piak: list[Employee], today:
     added = 0
     for days_ago, (index, note) in enumerate(APPRECIATION):
         receiver = piak[index]
-        day = today - timedelta(days=days_ago)
+        day = max(today - timedelta(days=days_ago), first)
         if (id_of(receiver), day) in given:
             continue
         session.add(
@@ -780,24 +830,59 @@ async def _demo_appreciation(session: AsyncSession, piak: list[Employee], today:
                 week_start=week_start(day),
                 note=note,
                 given_on=day,
-                created_at=datetime.combine(day, time(3), tzinfo=UTC),
+                created_at=min(datetime.combine(day, time(3), tzinfo=UTC), now),
             )
         )
         added += 1
     return added
 
 
-async def load_demo(database: Database, today: date) -> str:
-    """Load everything; returns the summary to print."""
+async def _demo_competency(session: AsyncSession, piak: list[Employee], now: datetime) -> int:
+    """The PIAK head's /kompetensi scores of the current quarter, for people not yet scored."""
+    period = current_period(PeriodKind.QUARTER, now.astimezone(WIB_ZONE).date()).label
+    head = piak[0]
+    scored = set(
+        (
+            await session.exec(
+                select(CompetencyAssessment.employee_id).where(
+                    CompetencyAssessment.period == period
+                )
+            )
+        ).all()
+    )
+    added = 0
+    for index, scores in COMPETENCY_SCORES:
+        employee = piak[index]
+        if employee.id in scored:
+            continue
+        for kompetensi, score in zip(CompetencyType, scores, strict=True):
+            session.add(
+                CompetencyAssessment(
+                    employee_id=id_of(employee),
+                    period=period,
+                    kompetensi=kompetensi.value,
+                    score=score,
+                    reason=COMPETENCY_REASONS[score],
+                    decided_by_id=id_of(head),
+                    decided_at=now,
+                )
+            )
+            added += 1
+    return added
+
+
+async def load_demo(database: Database, today: date, now: datetime | None = None) -> str:
+    """Load everything as of `now` (default: noon WIB of `today`); returns the summary."""
+    now = now or datetime.combine(today, time(12), tzinfo=WIB_ZONE)
     people = build_people()
     counts: dict[str, int] = {}
     for kind, rows in organisation_rows(people, today.year).items():
         await import_rows(database, kind, rows)
         counts[kind] = len(rows)
-    reports, responses = await add_history(database, today)
+    reports, responses = await add_history(database, now)
     catalog = catalog_rows(today)
     await import_rows(database, "pelatihan", catalog)
-    enrolments, learning, thanks = await add_development(database, people, today)
+    enrolments, learning, thanks, scores = await add_development(database, people, now)
     await assign_roles(database, people)
     accounts = await link_demo_accounts(database, people)
     return TEXTS.get(
@@ -812,14 +897,15 @@ async def load_demo(database: Database, today: date) -> str:
         pendaftaran=enrolments,
         kegiatan=learning,
         apresiasi=thanks,
+        kompetensi=scores,
         akun="\n".join(f"  {line}" for line in accounts),
     )
 
 
 def demo_command(settings: Settings) -> None:
-    today = datetime.now(settings.tz).date()
+    now = datetime.now(UTC)
 
     async def work(database: Database) -> str:
-        return await load_demo(database, today)
+        return await load_demo(database, now.astimezone(settings.tz).date(), now)
 
     print(asyncio.run(with_database(settings, work)))

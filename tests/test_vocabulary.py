@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from kinerja_bot.core.models import CompetencyType
 from kinerja_bot.core.rules.achievement import OnTrackStatus
 from kinerja_bot.core.texts import percakapan_dir
 from kinerja_bot.core.vocabulary import (
     CATEGORIES,
     WORDS,
     category_label,
+    competency_label,
     status_counts,
     status_label,
     status_legend,
@@ -53,3 +55,28 @@ def test_no_other_text_spells_a_status_colour_itself() -> None:
         if path.name != "kosakata.yaml" and green in path.read_text(encoding="utf-8")
     ]
     assert spelled == []
+
+
+def test_every_competency_type_has_its_one_label() -> None:
+    labels: dict[str, str] = WORDS.data("kompetensi")
+    assert set(labels) == {kind.value for kind in CompetencyType}
+    assert all(competency_label(kind) == labels[kind.value] for kind in CompetencyType)
+
+
+def test_no_other_text_copies_a_shared_label() -> None:
+    """Status words and the distinctive category labels live in kosakata.yaml only: a copy
+    elsewhere (a legend, a prompt) would drift from what the buttons and reports say."""
+    shared = [status_label(status) for status in OnTrackStatus] + [
+        label
+        for kind in CATEGORIES
+        for label in WORDS.data(f"kategori_{kind}").values()
+        if not label.isalpha()  # "Sarana-prasarana", "Regulasi/SOP", "Teknologi informasi"
+    ]
+    copies = [
+        f"{path.name}: {label}"
+        for path in sorted(percakapan_dir().glob("*.yaml"))
+        if path.name != "kosakata.yaml"
+        for label in shared
+        if label in path.read_text(encoding="utf-8")
+    ]
+    assert copies == []

@@ -6,6 +6,7 @@ done), never a public ranking — the list is alphabetical and goes only to the 
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -94,11 +95,17 @@ async def unit_candidates(
             )
         )
     ).all()
+    learned: dict[int, list[LearningRecord]] = defaultdict(list)
+    for record in learning:
+        learned[record.employee_id].append(record)
+    # One query for the whole unit tree, not one per person.
+    thanked = Counter(
+        given.receiver_id for given in await appreciation_for(session, ids, period.start, as_of)
+    )
     found = []
     for employee in employees:
         statuses = [p for p in progress.get(id_of(employee), []) if p.status is not None]
-        mine = [r for r in learning if r.employee_id == id_of(employee)]
-        thanks = await appreciation_for(session, [id_of(employee)], period.start, as_of)
+        mine = learned[id_of(employee)]
         person = PersonEvidence(
             nama=employee.nama,
             nip=employee.nip,
@@ -106,7 +113,7 @@ async def unit_candidates(
             indicators=len(statuses),
             on_track=sum(1 for p in statuses if p.status is OnTrackStatus.SESUAI_JADWAL),
             lowest_pct=min((p.prorata_pct or 0.0 for p in statuses), default=None),
-            appreciation=len(thanks),
+            appreciation=thanked[id_of(employee)],
             developments=len(mine),
             jp=sum(r.jp for r in mine),
             unit_ikm=skm.result.ikm,

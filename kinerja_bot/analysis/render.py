@@ -112,6 +112,7 @@ TEXTS = TextBook(
         "efek_judul": ("periode",),
         "efek_pengembangan": ("nama", "pelatihan", "tanggal", "kaitan"),
         "efek_indikator": ("indikator", "sebelum", "sesudah"),
+        "efek_unsur": ("kode", "unsur", "sebelum", "n_sebelum", "sesudah", "n_sesudah"),
         "efek_kaitan_permintaan": (),
         "efek_kaitan_indikator": (),
         "efek_tanpa_angka": (),
@@ -347,6 +348,10 @@ def _pct(value: float | None) -> str:
     return TEXTS.get("efek_tanpa_angka") if value is None else format_percent_id(value, 1)
 
 
+def _score(value: float | None) -> str:
+    return TEXTS.get("efek_tanpa_angka") if value is None else format_number_id(value, 2)
+
+
 def effect_block(report: NeedsReport) -> str:
     """Completed development tied to a need: its indicators before and after, labelled as an
     association (the heading says so), never as proof."""
@@ -370,6 +375,18 @@ def effect_block(report: NeedsReport) -> str:
                 sesudah=_pct(change.after_pct),
             )
             for change in effect.changes
+        ]
+        lines += [
+            TEXTS.get(
+                "efek_unsur",
+                kode=change.code,
+                unsur=change.name,
+                sebelum=_score(change.before),
+                n_sebelum=change.answered_before,
+                sesudah=_score(change.after),
+                n_sesudah=change.answered_after,
+            )
+            for change in effect.unsur
         ]
     if not report.effects:
         lines.append(TEXTS.get("efek_kosong"))

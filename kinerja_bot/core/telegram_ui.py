@@ -35,6 +35,7 @@ COMMON_TEXTS = TextBook(
         "mau_mengadu": (),
         "tombol_adu": (),
         "peringatan_tombol_usang": (),
+        "peringatan_tombol_langkah_lalu": (),
         "habis_waktu": (),
         "galat": (),
         "hanya_chat_pribadi": ("tautan",),

@@ -1,6 +1,7 @@
 """One home for the words every feature shares: the categories of a report's kendala and
-dukungan, the kinds of leave, and the on-track status of an indicator. The codes are here; the
-labels are in `percakapan/kosakata.yaml`; the status colours of the charts in `core/charts.py`."""
+dukungan, the kinds of leave, the competency types, and the on-track status of an indicator.
+The codes are here; the labels are in `percakapan/kosakata.yaml`; the status colours of the
+charts in `core/charts.py`."""
 
 from __future__ import annotations
 
@@ -26,7 +27,14 @@ CATEGORIES = {"kendala": OBSTACLE_CATEGORIES, "dukungan": SUPPORT_CATEGORIES}
 WORDS = TextBook(
     "kosakata",
     {"status_tidak_ada": (), "arah_turun": (), "arah_turun_penjelasan": ()},
-    data=("kategori_kendala", "kategori_dukungan", "jenis_cuti", "status", "status_ikon"),
+    data=(
+        "kategori_kendala",
+        "kategori_dukungan",
+        "jenis_cuti",
+        "kompetensi",
+        "status",
+        "status_ikon",
+    ),
 )
 
 
@@ -39,6 +47,12 @@ def category_label(kind: str, code: str | None) -> str:
 def leave_kind_label(code: str) -> str:
     """`cuti tahunan`, `sakit`, `dinas luar`, `lainnya` (the code itself if unknown)."""
     labels: dict[str, str] = WORDS.data("jenis_cuti")
+    return labels.get(code, code)
+
+
+def competency_label(code: str) -> str:
+    """`Teknis`, `Manajerial`, `Sosial-kultural` for a CompetencyType code (else the code)."""
+    labels: dict[str, str] = WORDS.data("kompetensi")
     return labels.get(code, code)
 
 

@@ -10,7 +10,12 @@ way a match is explained, for the needs analysis; the year per person (`akpk`) f
 the JP totals and their bar for the weekly summary and the /tim person page.
 """
 
-from kinerja_bot.development.akpk import Activity, PersonYear, development_by_person
+from kinerja_bot.development.akpk import (
+    Activity,
+    PersonYear,
+    competency_gaps,
+    development_by_person,
+)
 from kinerja_bot.development.matching import CatalogOffer, Match, NeedSignal, rank
 from kinerja_bot.development.rules import (
     JP_PER_YEAR,
@@ -30,6 +35,7 @@ __all__ = [
     "Match",
     "NeedSignal",
     "PersonYear",
+    "competency_gaps",
     "development_by_person",
     "format_jp",
     "jp_bar",

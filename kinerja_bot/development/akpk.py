@@ -1,6 +1,7 @@
 """The year's development per person, for BKPSDM: every activity with its JP (the SIASN
-riwayat diklat record), ≥ 20 JP or not, and the AKPK input per unit: the competency gap (what
-the person asked for in /lapor), the performance gap (indicators behind their pro-rata target),
+riwayat diklat record), ≥ 20 JP or not, and the AKPK input per unit: the competency gap (the
+atasan's /kompetensi scores below 3 this year, and what the person asked for in /lapor), the
+performance gap (indicators behind their pro-rata target),
 and a proposed route (the best open catalog offer for those gaps).
 
 Plain functions on a session; `exports` writes them as spreadsheets.
@@ -17,6 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kinerja_bot.core.models import (
+    CompetencyAssessment,
     Employee,
     Enrolment,
     LearningRecord,
@@ -31,6 +33,8 @@ from kinerja_bot.development.service import open_catalog, requests_by_person
 from kinerja_bot.reporting import indicator_progress
 
 BEHIND = (OnTrackStatus.TERTINGGAL, OnTrackStatus.PERLU_PERHATIAN)
+# Format B.1.9 scores 1–5; 3 meets the standard of the position, below it is a gap.
+COMPETENCY_STANDARD = 3
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class PersonYear:
     total: float
     activities: list[Activity]
     requests: list[str]  # kesenjangan kompetensi, in the person's words
+    competencies: dict[str, int]  # the atasan's latest score this year per CompetencyType
     behind: list[tuple[str, float | None]]  # kesenjangan kinerja: indicator, capaian/pro-rata
     proposal: Match | None  # the best open catalog offer for both gaps
 
@@ -66,6 +71,7 @@ async def development_by_person(
     ids = [id_of(e) for e, _ in people]
     activities = await _activities(session, ids, year)
     requests = await requests_by_person(session, ids, year)
+    scores = await latest_competency_scores(session, ids, year)
     as_of = min(today, date(year, 12, 31))
     progress = await indicator_progress(session, ids, year, as_of)
     catalog = await open_catalog(session, today)
@@ -91,11 +97,36 @@ async def development_by_person(
                 jp_total(counted, year),
                 mine,
                 asked,
+                scores.get(employee_id, {}),
                 behind,
                 best[0] if best else None,
             )
         )
     return result
+
+
+def competency_gaps(scores: dict[str, int]) -> dict[str, int]:
+    """The competencies scored below the standard of the position."""
+    return {kind: score for kind, score in scores.items() if score < COMPETENCY_STANDARD}
+
+
+async def latest_competency_scores(
+    session: AsyncSession, employee_ids: list[int], year: int
+) -> dict[int, dict[str, int]]:
+    """Per person and competency, the latest /kompetensi score of a period of the year
+    (a triwulan or the year itself), in one query."""
+    rows = await session.exec(
+        select(CompetencyAssessment)
+        .where(
+            col(CompetencyAssessment.employee_id).in_(employee_ids),
+            col(CompetencyAssessment.period).startswith(str(year)),
+        )
+        .order_by(col(CompetencyAssessment.decided_at), col(CompetencyAssessment.id))
+    )
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows.all():
+        found[row.employee_id][row.kompetensi] = row.score  # later rows win
+    return found
 
 
 async def _activities(

@@ -4,6 +4,7 @@ atasan's competency scores, Format B.1.9) is `competency` and `competency_handle
 own files (/evaluasi, /laporansaya) and the evaluation pack spreadsheet are in `exports`.
 See docs/evaluation.md."""
 
+from kinerja_bot.evaluation.competency import competency_scores_for
 from kinerja_bot.evaluation.service import (
     NotAnEvaluationPeriod,
     assessment_date,
@@ -17,6 +18,7 @@ from kinerja_bot.evaluation.service import (
 __all__ = [
     "NotAnEvaluationPeriod",
     "assessment_date",
+    "competency_scores_for",
     "evaluations_for",
     "parse_evaluation_period",
     "save_evaluation",

@@ -6,7 +6,7 @@ The rule (`scored`) is pure; `save_competency_scores` and `competency_scores` wo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from sqlmodel import col, delete, select
@@ -77,8 +77,19 @@ async def save_competency_scores(
 async def competency_scores(
     session: AsyncSession, employee_id: int, period_label: str
 ) -> list[CompetencyAssessment]:
+    return (await competency_scores_for(session, [employee_id], period_label)).get(employee_id, [])
+
+
+async def competency_scores_for(
+    session: AsyncSession, employee_ids: Collection[int], period_label: str
+) -> dict[int, list[CompetencyAssessment]]:
+    """The period's scores per person, each in the fixed order of the competencies."""
     statement = select(CompetencyAssessment).where(
-        CompetencyAssessment.employee_id == employee_id,
+        col(CompetencyAssessment.employee_id).in_(list(employee_ids)),
         CompetencyAssessment.period == period_label,
     )
-    return list((await session.exec(statement)).all())
+    order = {kind.value: index for index, kind in enumerate(COMPETENCIES)}
+    found: dict[int, list[CompetencyAssessment]] = {}
+    for row in sorted((await session.exec(statement)).all(), key=lambda r: order[r.kompetensi]):
+        found.setdefault(row.employee_id, []).append(row)
+    return found

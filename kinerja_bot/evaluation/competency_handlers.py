@@ -27,6 +27,7 @@ from kinerja_bot.core.models import CompetencyType, Employee, id_of
 from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.periods import Period, PeriodError, parse_period, wib_today
 from kinerja_bot.core.telegram_ui import (
+    COMMON_TEXTS,
     answer_with,
     callback_int,
     cancel_forgetting,
@@ -41,6 +42,7 @@ from kinerja_bot.core.telegram_ui import (
     take_press,
 )
 from kinerja_bot.core.texts import Markup, TextBook
+from kinerja_bot.core.vocabulary import competency_label
 from kinerja_bot.evaluation.competency import (
     COMPETENCIES,
     REASON_MAX_CHARS,
@@ -78,12 +80,11 @@ TEXTS = TextBook(
         "tombol_batal": (),
         "tersimpan": ("nama", "periode"),
         "dibatalkan": (),
-        **{f"kompetensi_{kind.value.replace('-', '_')}": () for kind in CompetencyType},
         "diterima": ("periode", "atasan", "rincian"),
         "peringatan_bukan_bawahan": (),
-        "peringatan_tombol_lama": (),
         "mulai_lagi": (),
         "pilih_tombol": (),
+        "alasan_teks": (),
         "sedang_menilai": (),
     },
 )
@@ -106,10 +107,6 @@ COMPETENCY_DRAFT = DraftSlot[CompetencyDraft]("kompetensi.v1")
 
 refuse = refuse_with(TEXTS, "bukan_atasan", ConversationHandler.END)
 not_theirs = alert_with(TEXTS, "peringatan_bukan_bawahan")
-
-
-def competency_label(kind: CompetencyType) -> str:
-    return TEXTS.get(f"kompetensi_{kind.value.replace('-', '_')}")
 
 
 def described(scores: list[CompetencyScore]) -> Markup:
@@ -343,7 +340,11 @@ def build_competency_conversation() -> ConversationHandler[Any]:
             PERIOD: [_button("p", choose_period, r":[0-9A-Za-z-]{4,8}")],
             EMPLOYEE: [_button("e", choose_employee, r":\d+")],
             SCORE: [_button("n", choose_score, r":\d")],
-            REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, receive_reason)],
+            REASON: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, receive_reason),
+                # A photo or a sticker where the reason is typed: say so, not "press a button".
+                MessageHandler(~filters.COMMAND & ~filters.TEXT, answer_with(TEXTS, "alasan_teks")),
+            ],
             CONFIRM: [_button("s", save), _button("b", drop)],
         },
         fallbacks=[
@@ -353,7 +354,7 @@ def build_competency_conversation() -> ConversationHandler[Any]:
             CommandHandler("kompetensi", start),
             # A button of an earlier step: answered, nothing changes.
             CallbackQueryHandler(
-                alert_with(TEXTS, "peringatan_tombol_lama"), pattern=f"^{PREFIX}:"
+                alert_with(COMMON_TEXTS, "peringatan_tombol_langkah_lalu"), pattern=f"^{PREFIX}:"
             ),
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menilai")),
             MessageHandler(~filters.COMMAND, answer_with(TEXTS, "pilih_tombol")),

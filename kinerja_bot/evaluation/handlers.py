@@ -36,6 +36,7 @@ from kinerja_bot.core.rules.periods import (
 )
 from kinerja_bot.core.rules.predikat import BERAKHLAK, Rating, predikat
 from kinerja_bot.core.telegram_ui import (
+    COMMON_TEXTS,
     Button,
     answer_with,
     back_button,
@@ -137,8 +138,8 @@ TEXTS = TextBook(
         "distribusi_sesuai": (),
         "dibatalkan_pegawai": ("nama",),
         "peringatan_bukan_bawahan": (),
-        "peringatan_tombol_lama": (),
         "pilih_tombol": (),
+        "catatan_teks": (),
         "sedang_menilai": (),
         "batal": (),
         "mulai_lagi": (),
@@ -716,6 +717,10 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
                 MessageHandler(typed, receive_note),
                 _button("n", skip_note, ":-"),
                 _button("d", back_to_team),
+                # A photo or a sticker where a note is typed: say so, not "press a button".
+                MessageHandler(
+                    ~filters.COMMAND & ~filters.TEXT, answer_with(TEXTS, "catatan_teks")
+                ),
             ],
             BEHAVIOUR: [
                 _button("l", choose_behaviour, f":({_RATING_PATTERN})"),
@@ -728,7 +733,7 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
             CommandHandler("nilai", start),
             # A button of an earlier step: answered, nothing changes.
             CallbackQueryHandler(
-                alert_with(TEXTS, "peringatan_tombol_lama"), pattern=f"^{PREFIX}:"
+                alert_with(COMMON_TEXTS, "peringatan_tombol_langkah_lalu"), pattern=f"^{PREFIX}:"
             ),
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menilai")),
             MessageHandler(~filters.COMMAND, answer_with(TEXTS, "pilih_tombol")),

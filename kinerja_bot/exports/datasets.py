@@ -27,6 +27,7 @@ from kinerja_bot.analysis.sources import (
     wib_date,
 )
 from kinerja_bot.core.models import (
+    CompetencyType,
     Complaint,
     Employee,
     Evidence,
@@ -46,8 +47,8 @@ from kinerja_bot.core.rules.skm import (
     required_sample,
     sample_adequate,
 )
-from kinerja_bot.core.vocabulary import category_label
-from kinerja_bot.development import JP_PER_YEAR, PersonYear, meets_target
+from kinerja_bot.core.vocabulary import category_label, competency_label
+from kinerja_bot.development import JP_PER_YEAR, PersonYear, competency_gaps, meets_target
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.exports.workbook import Cell, Column, Kind, Table
 from kinerja_bot.reporting import evidence_in_words, feedback_in_words
@@ -488,6 +489,7 @@ AKPK_COLUMNS = (
     C("nip"),
     C("nama"),
     C("jabatan"),
+    C("nilai_kompetensi", wrap=True),
     C("kesenjangan_kompetensi", wrap=True),
     C("kesenjangan_kinerja", wrap=True),
     C("usulan_pengembangan", wrap=True),
@@ -503,9 +505,22 @@ _LEARNING_STATUS = {
 }
 
 
-def described_development(person: PersonYear) -> tuple[str, str, str]:
-    """The AKPK words of one person: competency gap, performance gap, proposed offer."""
-    competency = "; ".join(person.requests)
+COMPETENCY_ORDER = {kind.value: index for index, kind in enumerate(CompetencyType)}
+
+
+def _scores_in_words(scores: dict[str, int]) -> str:
+    return "; ".join(
+        TEXTS.get("nilai_kompetensi", kompetensi=competency_label(kind), nilai=score)
+        for kind, score in sorted(scores.items(), key=lambda item: COMPETENCY_ORDER[item[0]])
+    )
+
+
+def described_development(person: PersonYear) -> tuple[str, str, str, str]:
+    """The AKPK words of one person: competency scores, competency gap (scores below the
+    standard, then the person's own requests), performance gap, proposed offer."""
+    scores = _scores_in_words(person.competencies)
+    gaps = _scores_in_words(competency_gaps(person.competencies))
+    competency = "; ".join(part for part in (gaps, *person.requests) if part)
     performance = "; ".join(
         TEXTS.get(
             "kesenjangan_indikator",
@@ -516,7 +531,7 @@ def described_development(person: PersonYear) -> tuple[str, str, str]:
     )
     proposal = person.proposal
     offered = f"{proposal.offer.nama} [{proposal.offer.kode}]" if proposal else ""
-    return competency, performance, offered
+    return scores, competency, performance, offered
 
 
 def development_tables(people: Sequence[PersonYear]) -> list[Table]:
@@ -559,13 +574,14 @@ def development_tables(people: Sequence[PersonYear]) -> list[Table]:
         sheet = akpk.setdefault(
             unit.kode, Table("akpk", AKPK_COLUMNS, title_values={"unit": unit.kode})
         )
-        competency, performance, offered = described_development(person)
+        scores, competency, performance, offered = described_development(person)
         proposal = person.proposal
         sheet.rows.append(
             (
                 employee.nip,
                 employee.nama,
                 employee.jabatan,
+                scores or None,
                 competency or None,
                 performance or None,
                 offered or None,

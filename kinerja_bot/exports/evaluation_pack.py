@@ -7,7 +7,8 @@ HASIL KERJA (A. utama, B. tambahan): RHK pimpinan yang diintervensi, RHK, aspek,
 yearly target, target due by the assessment date, realisasi berdasarkan bukti dukung, capaian,
 the evidence, and the continuous feedback given on the period's reports; rating hasil kerja
 (and the bot's suggestion); PERILAKU KERJA: the 7 BerAKHLAK values with the atasan's note;
-rating perilaku kerja; predikat kinerja; place, date and the assessor.
+rating perilaku kerja; predikat kinerja; the atasan's competency evaluation of the period
+(/kompetensi, Format B.1.9: each competency 1–5 with the reason); place, date and the assessor.
 
 Achievement numbers come from `reporting.progress` as of the assessment date (the end of the
 period, or today while it runs); see docs/evaluation.md.
@@ -31,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kinerja_bot.analysis.sources import Scope, employees_in, reports_in, wib_date
 from kinerja_bot.core.db import private_file
 from kinerja_bot.core.models import (
+    CompetencyAssessment,
     Employee,
     Evaluation,
     IndicatorKind,
@@ -39,8 +41,10 @@ from kinerja_bot.core.models import (
 )
 from kinerja_bot.core.rules.periods import Period, format_date_id
 from kinerja_bot.core.rules.predikat import BERAKHLAK, Rating
+from kinerja_bot.core.vocabulary import competency_label
 from kinerja_bot.evaluation import (
     assessment_date,
+    competency_scores_for,
     evaluations_for,
     suggestion,
     target_to_date,
@@ -119,6 +123,7 @@ class EvaluationPack:
     indicators: tuple[PackIndicator, ...]
     evaluation: Evaluation | None
     suggested: Rating | None
+    competencies: tuple[CompetencyAssessment, ...] = ()
 
 
 async def _employees(
@@ -185,6 +190,7 @@ async def evaluation_packs(
     as_of = assessment_date(period, today)
     progress = await indicator_progress(session, ids, period.start.year, as_of)
     evaluations = await evaluations_for(session, ids, period.label)
+    competencies = await competency_scores_for(session, ids, period.label)
     people, units = await _people_and_units(session, employees, evaluations)
     evidence_by_indicator, feedback_by_indicator = await _notes_by_indicator(session, period, ids)
 
@@ -220,6 +226,7 @@ async def evaluation_packs(
                 ),
                 evaluation=evaluation,
                 suggested=suggested,
+                competencies=tuple(competencies.get(employee_id, [])),
             )
         )
     return packs
@@ -434,6 +441,26 @@ def _behaviour(form: FormWriter, pack: EvaluationPack) -> None:
     form.blank()
 
 
+def _competencies(form: FormWriter, pack: EvaluationPack) -> None:
+    """The atasan's competency evaluation of the period: score and reason per competency."""
+    form.section(TEXTS.get("form_kompetensi"))
+    form.next_row()
+    form.put("A", TEXTS.get("form_no"), bold=True, fill=True, center=True)
+    form.put("B", TEXTS.get("form_kol_kompetensi"), until="C", bold=True, fill=True, center=True)
+    form.put("D", TEXTS.get("form_kol_nilai"), bold=True, fill=True, center=True)
+    form.put("E", TEXTS.get("form_kol_alasan"), until=LAST, bold=True, fill=True, center=True)
+    if not pack.competencies:
+        form.next_row()
+        form.put("A", TEXTS.get("form_tanpa_kompetensi"), until=LAST)
+    for number, row in enumerate(pack.competencies, start=1):
+        form.next_row()
+        form.put("A", number)
+        form.put("B", competency_label(row.kompetensi), until="C")
+        form.put("D", row.score, center=True)
+        form.put("E", row.reason, until=LAST)
+    form.blank()
+
+
 def _rating_row(
     form: FormWriter, label: str, value: str | None, *, fill_label: bool = False
 ) -> None:
@@ -464,6 +491,7 @@ FORM_SECTIONS: tuple[Callable[[FormWriter, EvaluationPack], None], ...] = (
     _identities,
     _results,
     _behaviour,
+    _competencies,
     _signature,
 )
 

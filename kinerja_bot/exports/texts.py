@@ -104,6 +104,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "menit",
         "status_verifikasi",
         "sertifikat",
+        "nilai_kompetensi",
         "kesenjangan_kompetensi",
         "kesenjangan_kinerja",
         "usulan_pengembangan",
@@ -164,6 +165,11 @@ FORM = {
     "form_pejabat": (),
     "form_nip_pejabat": ("nip",),
     "form_belum_dinilai": (),
+    "form_kompetensi": (),
+    "form_kol_kompetensi": (),
+    "form_kol_nilai": (),
+    "form_kol_alasan": (),
+    "form_tanpa_kompetensi": (),
     "form_tanpa_indikator": (),
 }
 
@@ -179,6 +185,7 @@ VALUES = {
     "unsur": ("kode", "nama"),
     "lembar_akpk": ("unit",),
     "kesenjangan_indikator": ("indikator", "persen"),
+    "nilai_kompetensi": ("kompetensi", "nilai"),
     "status_diverifikasi": (),
     "status_menunggu": (),
     "status_ditolak": (),

@@ -13,7 +13,11 @@ from kinerja_bot.reporting.presentation import (
     evidence_in_words,
     feedback_in_words,
 )
-from kinerja_bot.reporting.progress import IndicatorProgress, indicator_progress
+from kinerja_bot.reporting.progress import (
+    IndicatorProgress,
+    indicator_progress,
+    indicator_progress_on_days,
+)
 
 __all__ = [
     "IndicatorProgress",
@@ -23,4 +27,5 @@ __all__ = [
     "evidence_in_words",
     "feedback_in_words",
     "indicator_progress",
+    "indicator_progress_on_days",
 ]

@@ -6,7 +6,7 @@ One query serves /kinerja, /tim, the weekly summary, the evaluation and the need
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -77,6 +77,19 @@ async def indicator_progress(
     Reports from weeks after `as_of` are ignored, so a past date shows the past.
     """
     ids = list(employee_ids)
+    on_days = await indicator_progress_on_days(session, {i: [as_of] for i in ids}, year)
+    return {employee_id: on_days[(employee_id, as_of)] for employee_id in ids}
+
+
+async def indicator_progress_on_days(
+    session: AsyncSession, days: Mapping[int, Collection[date]], year: int
+) -> dict[tuple[int, date], list[IndicatorProgress]]:
+    """Progress of every indicator of each employee in `year` as of each of their days, keyed
+    by (employee id, day): two queries, however many people and days."""
+    ids = list(days)
+    latest = max((day for wanted in days.values() for day in wanted), default=None)
+    if latest is None:
+        return {}
     indicators = (
         await session.exec(
             select(Indicator)
@@ -88,18 +101,21 @@ async def indicator_progress(
         await session.exec(
             select(ProgressReport).where(
                 col(ProgressReport.indicator_id).in_([id_of(i) for i in indicators]),
-                col(ProgressReport.week_start) <= as_of,
+                col(ProgressReport.week_start) <= latest,
             )
         )
     ).all()
     by_indicator: dict[int, list[ProgressReport]] = defaultdict(list)
     for report in reports:
         by_indicator[report.indicator_id].append(report)
-    result: dict[int, list[IndicatorProgress]] = {employee_id: [] for employee_id in ids}
+    result: dict[tuple[int, date], list[IndicatorProgress]] = {
+        (employee_id, day): [] for employee_id, wanted in days.items() for day in wanted
+    }
     for indicator in indicators:
-        result[indicator.employee_id].append(
-            summarise(indicator, by_indicator[id_of(indicator)], as_of)
-        )
+        mine = by_indicator[id_of(indicator)]
+        for day in days[indicator.employee_id]:
+            due = [report for report in mine if report.week_start <= day]
+            result[(indicator.employee_id, day)].append(summarise(indicator, due, day))
     return result
 
 

@@ -4,19 +4,30 @@ unit's list, once) and the export checked cell by cell."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
+from sqlalchemy import event
+from sqlmodel import select
 
-from kinerja_bot.analysis.berprestasi import PersonEvidence, is_candidate, run_berprestasi
+from kinerja_bot.analysis.berprestasi import (
+    PersonEvidence,
+    is_candidate,
+    run_berprestasi,
+    unit_candidates,
+)
+from kinerja_bot.analysis.effect import development_effects
 from kinerja_bot.analysis.render import TEXTS
 from kinerja_bot.cli import main
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Employee, UnitRole, UnitRoleKind, id_of
-from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.models import Employee, Unit, UnitRole, UnitRoleKind, id_of
+from kinerja_bot.core.rules.periods import WIB, parse_period
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.reporting import indicator_progress
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from tests.analysis.test_command import cli_env
 from tests.analysis.test_effect_and_thanks import complete, thank
@@ -139,3 +150,47 @@ async def test_export_lists_the_candidates_cell_by_cell(
     ]
     assert all(r[4] is not None and r[4] >= 100 for r in body)
     assert all(r[8] is None for r in body)
+
+
+@contextmanager
+def counted_statements(database: Database) -> Iterator[list[str]]:
+    """The SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+
+
+async def statements_for_unit(database: Database) -> int:
+    """How many statements the candidates and the development effects of BID-A take."""
+    quarter = parse_period("2026-Q3")
+    async with database.session() as session:
+        unit = (await session.exec(select(Unit).where(Unit.kode == "BID-A"))).one()
+        staff = (await session.exec(select(Employee).where(Employee.unit_id == unit.id))).all()
+        with counted_statements(database) as statements:
+            await unit_candidates(session, unit, quarter, today=date(2026, 10, 1))
+            after = await indicator_progress(session, [id_of(e) for e in staff], 2026, quarter.end)
+            await development_effects(session, staff, after, quarter, quarter.end)
+    return len(statements)
+
+
+async def test_candidates_and_effects_take_the_same_queries_for_four_or_twelve_people(
+    database: Database,
+) -> None:
+    await two_units(database)
+    few = await statements_for_unit(database)
+    async with database.session() as session:
+        unit = (await session.exec(select(Unit).where(Unit.kode == "BID-A"))).one()
+        head = (await session.exec(select(Employee).where(Employee.nama == "Kepala A"))).one()
+    for number in range(8):
+        person = await add_employee(database, unit, nama=f"Staf {number}", atasan=head)
+        await on_track(database, person, 400)
+        await thank(database, head, person, date(2026, 8, 11), "Terima kasih")
+        await complete(database, person, "Pelayanan Prima", date(2026, 8, 21))
+    assert await statements_for_unit(database) == few

@@ -3,25 +3,36 @@ and the effect of completed development tied to a need (before/after, as an asso
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from kinerja_bot.analysis.effect import IndicatorChange, linked_changes
+from sqlmodel import select
+
+from kinerja_bot.analysis.effect import (
+    IndicatorChange,
+    UnsurChange,
+    linked_changes,
+    unsur_changes,
+)
 from kinerja_bot.analysis.needs import build_needs_report
 from kinerja_bot.analysis.render import TEXTS, render_needs_report
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
     Appreciation,
     Employee,
+    Enrolment,
+    EnrolmentStatus,
     Indicator,
     LearningRecord,
     LearningStatus,
+    Service,
+    TrainingOffer,
     id_of,
 )
 from kinerja_bot.core.rules.achievement import OnTrackStatus
-from kinerja_bot.core.rules.formatting import format_percent_id
+from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import format_date_id, parse_period
 from kinerja_bot.reporting import IndicatorProgress
-from tests.analysis.factories import PERIOD, TODAY, known_needs_data, wib
+from tests.analysis.factories import PERIOD, TODAY, add_response, known_needs_data, scores, wib
 from tests.factories import add_employee
 
 
@@ -180,3 +191,89 @@ def test_linked_indicators_are_the_lagging_ones_unless_the_person_asked() -> Non
         IndicatorChange("I2", 100.0, None),
     )
     assert linked_changes(before[1:], after, asked_for_it=False) == ()
+
+
+async def complete_course(
+    database: Database, employee: Employee, kode: str, unsur: str, day: date
+) -> None:
+    """A catalog course that strengthens `unsur`, enrolled in and completed on `day`."""
+    async with database.session() as session:
+        offer = TrainingOffer(
+            kode=kode,
+            nama=f"Kursus {kode}",
+            penyelenggara="BPSDM",
+            jenis="klasikal",
+            bentuk="pelatihan",
+            jp=8,
+            kompetensi="sosial-kultural",
+            kata_kunci="pelayanan",
+            unsur=unsur,
+            mulai=day - timedelta(days=2),
+            selesai=day,
+        )
+        session.add(offer)
+        await session.flush()
+        enrolment = Enrolment(
+            offer_id=id_of(offer), employee_id=id_of(employee), status=EnrolmentStatus.COMPLETED
+        )
+        session.add(enrolment)
+        await session.flush()
+        session.add(
+            LearningRecord(
+                employee_id=id_of(employee),
+                enrolment_id=id_of(enrolment),
+                nama=offer.nama,
+                jenis="klasikal",
+                jp=8,
+                completed_on=day,
+                certificate_file_id="file-2",
+                certificate_kind="document",
+                status=LearningStatus.VERIFIED,
+            )
+        )
+
+
+async def test_a_course_for_an_skm_unsur_shows_the_units_score_before_and_after(
+    database: Database,
+) -> None:
+    known = await known_needs_data(database)
+    # Gita has no indicators: only the unsur tie the course to a need of her unit (BIDANG,
+    # whose 10 answers of 1–10 May score U6 Kompetensi Pelaksana 2, i.e. 50,00).
+    gita = await add_employee(database, known.bidang, nama="Gita Baru")
+    await complete_course(database, gita, "PLT-U6", "U6; u9", date(2026, 6, 1))
+    async with database.session() as session:
+        service = (await session.exec(select(Service))).one()
+    for day in range(5):  # after the course: five answers scoring U6 3 (75,00)
+        await add_response(database, service, scores(4, U6=3), wib(date(2026, 6, 5 + day)))
+    async with database.session() as session:
+        report = await build_needs_report(session, None, parse_period(PERIOD), today=TODAY)
+    text = "\n\n".join(render_needs_report(report))
+
+    (effect,) = [e for e in report.effects if e.person == "Gita Baru"]
+    assert effect.changes == ()
+    assert effect.unsur == (
+        UnsurChange("U6", "Kompetensi Pelaksana", 50.0, 75.0, 10, 5),
+        UnsurChange("U9", "Sarana dan Prasarana", 100.0, 100.0, 10, 5),
+    )
+    assert "asosiasi, bukan bukti" in text
+    assert (
+        TEXTS.get(
+            "efek_unsur",
+            kode="U6",
+            unsur="Kompetensi Pelaksana",
+            sebelum=format_number_id(50.0, 2),
+            n_sebelum=10,
+            sesudah=format_number_id(75.0, 2),
+            n_sesudah=5,
+        )
+        in text
+    )
+
+
+def test_unsur_scores_need_enough_answers_and_skip_what_nobody_answered() -> None:
+    before = [{"U6": 2}] * 4 + [{"U6": 3}]
+    after = [{"U6": 4}] * 4  # four answers: not a survey yet
+    assert unsur_changes(["U6", "U7"], before, after) == (
+        UnsurChange("U6", "Kompetensi Pelaksana", 55.0, None, 5, 4),
+    )
+    assert unsur_changes(["U6"], [], []) == ()

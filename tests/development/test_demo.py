@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlmodel import func, select
 
+from kinerja_bot.analysis.needs import build_needs_report
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
     Appreciation,
@@ -18,6 +19,7 @@ from kinerja_bot.core.models import (
     Unit,
     id_of,
 )
+from kinerja_bot.core.rules.periods import PeriodKind, current_period
 from kinerja_bot.demo import load_demo
 from kinerja_bot.development.service import development_year
 
@@ -35,7 +37,7 @@ async def counts(database: Database) -> dict[str, int]:
 async def test_the_demo_shows_the_whole_development_loop(database: Database) -> None:
     summary = await load_demo(database, TODAY)
     first = await counts(database)
-    assert first["TrainingOffer"] == 6 and first["Appreciation"] == 2
+    assert first["TrainingOffer"] == 7 and first["Appreciation"] == 2
     async with database.session() as session:
         statuses = set((await session.exec(select(Enrolment.status))).all())
         piak = (await session.exec(select(Unit).where(Unit.kode == "DISDUKCAPIL-PIAK"))).one()
@@ -45,8 +47,19 @@ async def test_the_demo_shows_the_whole_development_loop(database: Database) -> 
     assert statuses == {str(s) for s in EnrolmentStatus} - {EnrolmentStatus.CANCELLED}
     assert any(total >= 20 for total in totals) and any(total < 20 for total in totals)
     assert all(c.startswith("demo-sertifikat-") for c in certificates)
-    assert "katalog 6 pelatihan" in summary
+    assert "katalog 7 pelatihan" in summary
+    # The quarter's analysis of the unit shows a course's effect on its SKM unsur.
+    async with database.session() as session:
+        report = await build_needs_report(
+            session, id_of(piak), current_period(PeriodKind.QUARTER, TODAY), today=TODAY
+        )
+    (etika,) = [e for e in report.effects if e.course == "Etika dan Komunikasi Pelayanan"]
+    assert [change.code for change in etika.unsur] == ["U7", "U8"]
+    assert all(c.answered_before and c.answered_after for c in etika.unsur)
 
     again = await load_demo(database, TODAY)
     assert await counts(database) == first
-    assert "ditambahkan 0 pendaftaran, 0 kegiatan belajar bersertifikat dan 0 apresiasi" in again
+    assert (
+        "ditambahkan 0 pendaftaran, 0 kegiatan belajar bersertifikat, 0 apresiasi dan 0 nilai"
+        in again
+    )

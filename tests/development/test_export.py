@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +15,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kinerja_bot.cli import main
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
+    CompetencyAssessment,
+    CompetencyType,
+    Employee,
     Enrolment,
     EnrolmentStatus,
     LearningRecord,
@@ -24,6 +27,7 @@ from kinerja_bot.core.models import (
 )
 from kinerja_bot.core.rules.periods import parse_period, wib_today
 from kinerja_bot.core.settings import Settings, get_settings
+from kinerja_bot.core.vocabulary import competency_label
 from kinerja_bot.exports.texts import TEXTS
 from tests.factories import add_employee, add_indicator, add_report, add_unit
 
@@ -47,6 +51,31 @@ def header(*keys: str) -> list[str]:
     return [TEXTS.get(f"kolom_{key}") for key in keys]
 
 
+def scored(
+    employee: Employee, atasan: Employee, period: str, scores: tuple[int, int, int], day: date
+) -> list[CompetencyAssessment]:
+    """One /kompetensi evaluation: a score per competency (teknis, manajerial, sosial-kultural)."""
+    return [
+        CompetencyAssessment(
+            employee_id=id_of(employee),
+            period=period,
+            kompetensi=kind.value,
+            score=score,
+            reason="Alasan atasan",
+            decided_by_id=id_of(atasan),
+            decided_at=datetime.combine(day, time(), tzinfo=UTC),
+        )
+        for kind, score in zip(CompetencyType, scores, strict=True)
+    ]
+
+
+def in_words(*scores: tuple[str, int]) -> str:
+    return "; ".join(
+        TEXTS.get("nilai_kompetensi", kompetensi=competency_label(kind), nilai=score)
+        for kind, score in scores
+    )
+
+
 def offer(kode: str, nama: str, start: date, topics: str, jp: float) -> TrainingOffer:
     return TrainingOffer(
         kode=kode,
@@ -66,7 +95,9 @@ def offer(kode: str, nama: str, start: date, topics: str, jp: float) -> Training
 async def world(database: Database) -> None:
     """BAPPEDA: Hendra (behind on an indicator, no learning) and Siti (a catalog course of
     24 JP, learning outside the catalog waiting for verification, asked for Excel training).
-    DINKES: Budi (20 JP outside the catalog, verified; a declined record)."""
+    DINKES: Budi (20 JP outside the catalog, verified; a declined record).
+    /kompetensi: Siti scored in Q1 and again in Q2 (the later counts: teknis 2, below the
+    standard of 3, is her competency gap); Hendra scored only last year (not this year's)."""
     bappeda = await add_unit(database, "BAPPEDA", "Badan Perencanaan Pembangunan Daerah")
     dinkes = await add_unit(database, "DINKES", "Dinas Kesehatan")
     hendra = await add_employee(
@@ -86,6 +117,9 @@ async def world(database: Database) -> None:
             "PLT-02", "Analisis Data dengan Excel", wib_today() + timedelta(days=20), "excel", 16
         )
         session.add_all([past, future])
+        session.add_all(scored(siti, hendra, f"{YEAR}-Q1", (1, 4, 3), date(YEAR, 3, 30)))
+        session.add_all(scored(siti, hendra, f"{YEAR}-Q2", (2, 4, 3), date(YEAR, 6, 30)))
+        session.add_all(scored(hendra, hendra, f"{YEAR - 1}", (1, 1, 1), date(YEAR - 1, 12, 30)))
         await session.flush()
         enrolment = Enrolment(
             offer_id=id_of(past), employee_id=id_of(siti), status=EnrolmentStatus.COMPLETED
@@ -301,6 +335,7 @@ async def test_jp_activities_and_akpk_cell_by_cell(
         "nip",
         "nama",
         "jabatan",
+        "nilai_kompetensi",
         "kesenjangan_kompetensi",
         "kesenjangan_kinerja",
         "usulan_pengembangan",
@@ -310,15 +345,16 @@ async def test_jp_activities_and_akpk_cell_by_cell(
         "kekurangan_jp",
     )
     hendra = values(akpk, 2)
-    assert hendra[:4] == ["198001012005011001", "Hendra Gunawan", "Kepala Bidang", None]
-    assert str(hendra[4]).startswith("Dokumen perencanaan disusun (")
-    assert str(hendra[4]).endswith("% dari target pro-rata)")
-    assert hendra[5:] == [None, None, None, 0, 20]
+    assert hendra[:5] == ["198001012005011001", "Hendra Gunawan", "Kepala Bidang", None, None]
+    assert str(hendra[5]).startswith("Dokumen perencanaan disusun (")
+    assert str(hendra[5]).endswith("% dari target pro-rata)")
+    assert hendra[6:] == [None, None, None, 0, 20]
     assert values(akpk, 3) == [
         "198502022010012002",
         "Siti Rahmawati",
         "Analis Kependudukan",
-        "Pelatihan Excel untuk analisis",
+        in_words(("teknis", 2), ("manajerial", 4), ("sosial-kultural", 3)),
+        in_words(("teknis", 2)) + "; Pelatihan Excel untuk analisis",
         None,
         "Analisis Data dengan Excel [PLT-02]",
         "klasikal",

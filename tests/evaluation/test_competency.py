@@ -9,13 +9,14 @@ from sqlmodel import col, select
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import CompetencyAssessment, CompetencyType, Employee, id_of
 from kinerja_bot.core.rules.periods import parse_period
+from kinerja_bot.core.vocabulary import competency_label
 from kinerja_bot.evaluation.competency import (
     REASON_MAX_CHARS,
     CompetencyScore,
     IncompleteAssessment,
     scored,
 )
-from kinerja_bot.evaluation.competency_handlers import TEXTS, competency_label, described
+from kinerja_bot.evaluation.competency_handlers import TEXTS, described
 from kinerja_bot.general import TEXTS as GENERAL
 from tests.conftest import RunningBot
 from tests.evaluation.test_conversation import ATASAN, OUTSIDER, PERIOD, SITI, linked, press, team
@@ -78,6 +79,10 @@ async def test_an_atasan_scores_a_subordinate_and_the_asn_receives_it(
         assert asked.text == TEXTS.get(
             "tanya_alasan", kompetensi=competency_label(kind), skor=score, batas=REASON_MAX_CHARS
         )
+        if number == 1:  # a photo where the reason is typed: told to type it, not to press
+            bot.api.send_photo(ATASAN)
+            told = await bot.api.next_message(ATASAN)
+            assert told.plain_text == TEXTS.get("alasan_teks")
         (question,) = await bot.say(ATASAN, reason)
     summary = question
     expected = [CompetencyScore(kind, score, reason) for kind, (score, reason) in ANSWERS.items()]

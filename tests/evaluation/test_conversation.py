@@ -22,6 +22,7 @@ from kinerja_bot.core.rules.predikat import (
     Rating,
 )
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.telegram_ui import COMMON_TEXTS
 from kinerja_bot.core.texts import Markup
 from kinerja_bot.core.vocabulary import status_label
 from kinerja_bot.evaluation.handlers import TEXTS
@@ -375,7 +376,7 @@ async def test_forged_and_outdated_presses_are_refused(bot: RunningBot, database
     # A button from an earlier step answers politely and changes nothing.
     query = bot.api.press_button(ATASAN, listing, f"nilai:e:{id_of(data.budi)}", check=False)
     answer = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
-    assert answer["text"] == TEXTS.get("peringatan_tombol_lama")
+    assert answer["text"] == COMMON_TEXTS.get("peringatan_tombol_langkah_lalu")
 
 
 async def test_who_may_rate_and_which_periods(bot: RunningBot, database: Database) -> None:
@@ -409,8 +410,8 @@ async def test_change_cancel_and_stray_input(bot: RunningBot, database: Database
     assert reply.plain_text == TEXTS.get(
         "catatan_terlalu_panjang", panjang=NOTE_MAX_CHARS + 1, batas=NOTE_MAX_CHARS
     )
-    bot.api.send_photo(ATASAN)
-    assert (await bot.api.next_message(ATASAN)).plain_text == TEXTS.get("pilih_tombol")
+    bot.api.send_photo(ATASAN)  # the note is typed (or skipped), never a photo
+    assert (await bot.api.next_message(ATASAN)).plain_text == TEXTS.get("catatan_teks")
     summary = await rate_from_note(bot, question, Rating.DI_ATAS)
     assert predikat_line("Butuh Perbaikan") in summary.plain_text.splitlines()
 

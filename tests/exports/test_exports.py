@@ -7,7 +7,7 @@ import asyncio
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -20,9 +20,10 @@ from kinerja_bot.analysis.render import need_texts, plain
 from kinerja_bot.cli import main
 from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
 from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import CompetencyAssessment, CompetencyType, id_of
 from kinerja_bot.core.rules.periods import format_date_id, parse_period
 from kinerja_bot.core.settings import Settings, get_settings
-from kinerja_bot.core.vocabulary import category_label
+from kinerja_bot.core.vocabulary import category_label, competency_label
 from kinerja_bot.exports.datasets import tickets_table
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.reporting.texts import FILE_TEXTS
@@ -385,6 +386,21 @@ async def test_evaluasi(
     database: Database, cli_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = await world(database)
+    # The atasan's /kompetensi for Siti: this period's scores are on her form, Q1's are not.
+    async with database.session() as session:
+        for period, scores in ((PERIOD, (2, 4, 3)), ("2026-Q1", (5, 5, 5))):
+            session.add_all(
+                CompetencyAssessment(
+                    employee_id=id_of(data.siti),
+                    period=period,
+                    kompetensi=kind.value,
+                    score=score,
+                    reason=f"Alasan {kind.value} {period}",
+                    decided_by_id=id_of(data.atasan),
+                    decided_at=datetime(2026, 6, 30, 3, tzinfo=UTC),
+                )
+                for kind, score in zip(CompetencyType, scores, strict=True)
+            )
     target = tmp_path / "evaluasi.xlsx"
     await export("evaluasi", "--periode", PERIOD, "--unit", "PIAK", "-o", str(target))
     assert capsys.readouterr().out.strip() == TEXTS.get(
@@ -519,7 +535,17 @@ async def test_evaluasi(
     assert form[f"J{row_of(form, TEXTS.get('form_predikat'))}"].value == "Baik"
     signed = [c.value for c in form["J"] if c.value and str(c.value).startswith("Tangerang")]
     assert signed == [TEXTS.get("form_tempat_tanggal", tanggal=format_date_id(date(2026, 7, 2)))]
-    assert form.max_row == row_of(form, TEXTS.get("form_predikat")) + 7
+    competency = row_of(form, TEXTS.get("form_kompetensi"))
+    assert competency == row_of(form, TEXTS.get("form_predikat")) + 2
+    assert [form[f"{c}{competency + 1}"].value for c in "ABDE"] == [
+        TEXTS.get(key) for key in ("form_no", "form_kol_kompetensi", "form_kol_nilai")
+    ] + [TEXTS.get("form_kol_alasan")]
+    assert [[form[f"{c}{competency + offset}"].value for c in "ABDE"] for offset in (2, 3, 4)] == [
+        [1, competency_label("teknis"), 2, f"Alasan teknis {PERIOD}"],
+        [2, competency_label("manajerial"), 4, f"Alasan manajerial {PERIOD}"],
+        [3, competency_label("sosial-kultural"), 3, f"Alasan sosial-kultural {PERIOD}"],
+    ]
+    assert form.max_row == competency + 4 + 7
     assert form[f"J{form.max_row}"].value == TEXTS.get("form_nip_pejabat", nip=data.atasan.nip)
 
     # The atasan's own sheet: nobody rated him, he has no indicators.
@@ -529,6 +555,9 @@ async def test_evaluasi(
     )
     assert own[f"J{row_of(own, TEXTS.get('form_predikat'))}"].value == TEXTS.get(
         "form_belum_dinilai"
+    )
+    assert own[f"A{row_of(own, TEXTS.get('form_kompetensi')) + 2}"].value == TEXTS.get(
+        "form_tanpa_kompetensi"
     )
 
     as_csv = tmp_path / "evaluasi.csv"
