@@ -31,6 +31,7 @@ from kinerja_bot.core.models import (
     utcnow,
 )
 from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.survey_tally import Counted, add_to_tallies
 from kinerja_bot.importing.messages import TEXTS, ImportRejected, ImportResult, RowError
 from kinerja_bot.importing.progress import bar, wants_progress
 from kinerja_bot.importing.reading import Cell
@@ -441,6 +442,13 @@ async def _write_survey(
         for code, value in sorted(record.scores.items())
     ]
     await _insert(connection, SurveyAnswer, answers)
+    await add_to_tallies(
+        connection,
+        (
+            Counted(r["service_id"], r["submitted_at"], r["channel"], record.scores)
+            for r, (record, _) in zip(responses, new, strict=True)
+        ),
+    )
     return _result(parsed, len(new), 0)
 
 
