@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Bot
-from telegram.error import TelegramError
-
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
@@ -51,6 +48,11 @@ async def bot_username(settings: Settings) -> str:
         return settings.bot_username
     if settings.telegram_bot_token is None:
         raise CliError(TEXTS.get("bot_username_missing"))
+    # Imported here: python-telegram-bot takes a second to import, and most commands never
+    # talk to Telegram.
+    from telegram import Bot
+    from telegram.error import TelegramError
+
     bot = Bot(settings.telegram_bot_token.get_secret_value(), base_url=settings.base_url)
     try:
         async with bot:

@@ -445,8 +445,13 @@ async def _write_survey(
     await add_to_tallies(
         connection,
         (
-            Counted(r["service_id"], r["submitted_at"], r["channel"], record.scores)
-            for r, (record, _) in zip(responses, new, strict=True)
+            Counted(
+                services[record.layanan_kode],
+                anonymous_noon(record.tanggal),
+                record.kanal,
+                record.scores,
+            )
+            for record, _ in new
         ),
     )
     return _result(parsed, len(new), 0)

@@ -97,6 +97,7 @@ class Given:
     receiver: str
     note: str
     given_on: date
+    receiver_id: int
 
 
 async def appreciation_for(
@@ -120,4 +121,7 @@ async def appreciation_for(
         id_of(e): e.nama
         for e in (await session.exec(select(Employee).where(col(Employee.id).in_(ids)))).all()
     }
-    return [Given(names[a.giver_id], names[a.receiver_id], a.note, a.given_on) for a in found]
+    return [
+        Given(names[a.giver_id], names[a.receiver_id], a.note, a.given_on, a.receiver_id)
+        for a in found
+    ]

@@ -77,17 +77,20 @@ async def indicator_progress(
     Reports from weeks after `as_of` are ignored, so a past date shows the past.
     """
     ids = list(employee_ids)
+    theirs = (col(Indicator.employee_id).in_(ids), Indicator.tahun == year)
     indicators = (
         await session.exec(
             select(Indicator)
-            .where(col(Indicator.employee_id).in_(ids), Indicator.tahun == year)
+            .where(*theirs)
             .order_by(col(Indicator.employee_id), col(Indicator.jenis).desc(), col(Indicator.kode))
         )
     ).all()
+    # A subquery, not the list of indicator ids: a city's teams have more indicators than a
+    # statement may have parameters.
     reports = (
         await session.exec(
             select(ProgressReport).where(
-                col(ProgressReport.indicator_id).in_([id_of(i) for i in indicators]),
+                col(ProgressReport.indicator_id).in_(select(Indicator.id).where(*theirs)),
                 col(ProgressReport.week_start) <= as_of,
             )
         )

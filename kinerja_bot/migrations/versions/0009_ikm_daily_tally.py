@@ -39,6 +39,7 @@ def upgrade() -> None:
             ["service_id"], ["service.id"], name=op.f("fk_surveytally_service_id_service")
         ),
         sa.PrimaryKeyConstraint("bucket", "service_id", "channel", name=op.f("pk_surveytally")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "surveyscoretally",
@@ -54,6 +55,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(
             "bucket", "service_id", "channel", "unsur", name=op.f("pk_surveyscoretally")
         ),
+        sqlite_with_rowid=False,
     )
     bucket = BUCKET[op.get_bind().dialect.name]
     op.execute(
