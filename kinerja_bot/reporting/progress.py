@@ -9,7 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
+from sqlalchemy import select as columns
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,9 +39,28 @@ class IndicatorProgress:
     last_report_id: int | None
 
 
-def summarise(
-    indicator: Indicator, reports: Sequence[ProgressReport], as_of: date
-) -> IndicatorProgress:
+class Reported(Protocol):
+    """What the progress of an indicator needs of each report."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def week_start(self) -> date: ...
+    @property
+    def submitted_at(self) -> datetime: ...
+    @property
+    def realisasi(self) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFacts:
+    id: int
+    week_start: date
+    submitted_at: datetime
+    realisasi: float
+
+
+def summarise(indicator: Indicator, reports: Sequence[Reported], as_of: date) -> IndicatorProgress:
     """Progress of one indicator from its reports (any order) as of `as_of`."""
     ordered = sorted(reports, key=lambda r: (r.week_start, r.submitted_at))
     aggregation, direction = Aggregation(indicator.cara_hitung), Direction(indicator.arah)
@@ -85,19 +106,29 @@ async def indicator_progress(
             .order_by(col(Indicator.employee_id), col(Indicator.jenis).desc(), col(Indicator.kode))
         )
     ).all()
-    # A subquery, not the list of indicator ids: a city's teams have more indicators than a
-    # statement may have parameters.
-    reports = (
-        await session.exec(
-            select(ProgressReport).where(
-                col(ProgressReport.indicator_id).in_(select(Indicator.id).where(*theirs)),
-                col(ProgressReport.week_start) <= as_of,
-            )
+    # Only the columns the progress needs, not whole reports: a city's year of reports is
+    # more than half a million rows, and building an ORM object for each took most of the
+    # weekly summary's time. A subquery, not the list of indicator ids: a city's teams have
+    # more indicators than a statement may have parameters.
+    connection = await session.connection()
+    reports = await connection.execute(
+        columns(
+            col(ProgressReport.indicator_id),
+            col(ProgressReport.id),
+            col(ProgressReport.week_start),
+            col(ProgressReport.submitted_at),
+            col(ProgressReport.realisasi),
+        ).where(
+            col(ProgressReport.indicator_id).in_(select(Indicator.id).where(*theirs)),
+            col(ProgressReport.week_start) <= as_of,
         )
-    ).all()
-    by_indicator: dict[int, list[ProgressReport]] = defaultdict(list)
-    for report in reports:
-        by_indicator[report.indicator_id].append(report)
+    )
+    by_indicator: dict[int, list[ReportFacts]] = defaultdict(list)
+    for indicator_id, report_id, monday, submitted_at, realisasi in reports.all():
+        if report_id is not None:
+            by_indicator[indicator_id].append(
+                ReportFacts(report_id, monday, submitted_at, realisasi)
+            )
     result: dict[int, list[IndicatorProgress]] = {employee_id: [] for employee_id in ids}
     for indicator in indicators:
         result[indicator.employee_id].append(
