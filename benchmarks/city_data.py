@@ -210,9 +210,7 @@ async def write_survey(writer: Writer, service_ids: list[int], count: int) -> No
     for response, its_answers in survey_rows(service_ids, count):
         responses.append(response)
         answers.extend(its_answers)
-    await writer.rows(
-        "surveyresponse", ("id", "service_id", "submitted_at", "channel"), responses
-    )
+    await writer.rows("surveyresponse", ("id", "service_id", "submitted_at", "channel"), responses)
     del responses
     await writer.rows("surveyanswer", ("id", "response_id", "unsur", "score"), answers)
 

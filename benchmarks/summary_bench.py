@@ -37,9 +37,10 @@ from city_data import (
     write_units_and_services,
 )
 
+from kinerja_bot.core.charts import bar_chart_png
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.rules.periods import WIB, week_start
-from kinerja_bot.summaries.weekly import atasan_with_team, build_summaries, chart, render
+from kinerja_bot.summaries.weekly import atasan_with_team, build_summaries, chart_bars, render
 
 TEAM = 14  # staff per atasan: 1,000 atasan and 14,000 staff make 15,000
 INDICATORS = 3
@@ -209,12 +210,19 @@ async def measure(backend: str, atasan: int, responses: int) -> dict[str, Any]:
     return {"seconds": seconds, "statements": statements, "summaries": summaries}
 
 
-async def chart_ms(summaries: list[Any], count: int) -> float:
-    await chart(summaries[0])  # the first chart pays for importing the renderer
-    started = time.perf_counter()
+def chart_ms(summaries: list[Any], count: int) -> tuple[float, float]:
+    """CPU and wall milliseconds per summary chart (CPU is what a chart costs; on a shared
+    machine the wall clock also counts the other processes)."""
+    bars, options = chart_bars(summaries[0])
+    bar_chart_png(bars, **options)  # the first chart pays for importing the renderer
+    cpu, wall = time.process_time(), time.perf_counter()
     for summary in summaries[:count]:
-        await chart(summary)
-    return (time.perf_counter() - started) / count * 1000
+        bars, options = chart_bars(summary)
+        bar_chart_png(bars, **options)
+    return (
+        (time.process_time() - cpu) / count * 1000,
+        (time.perf_counter() - wall) / count * 1000,
+    )
 
 
 def run(quick: bool = False) -> dict[str, float | int]:
@@ -225,7 +233,8 @@ def run(quick: bool = False) -> dict[str, float | int]:
     figures["summary_s_sqlite"] = round(base["seconds"], 2)
     figures["summary_queries_per_atasan"] = round(base["statements"] / atasan, 3)
     figures["summary_statements"] = base["statements"]
-    figures["chart_ms"] = round(asyncio.run(chart_ms(base["summaries"], 20 if quick else 50)), 1)
+    cpu, wall = chart_ms(base["summaries"], 20 if quick else 50)
+    figures["chart_ms"], figures["chart_wall_ms"] = round(cpu, 1), round(wall, 1)
     double = asyncio.run(measure("sqlite", 2 * atasan, responses))
     figures["summary_scaling"] = round(double["seconds"] / base["seconds"], 2)
     if postgres_server() is None:

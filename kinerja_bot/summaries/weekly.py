@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -423,8 +424,8 @@ def buttons(summary: TeamSummary) -> InlineKeyboardMarkup:
     return keyboard(rows)
 
 
-async def chart(summary: TeamSummary) -> bytes:
-    """Achievement against the pro-rata target per person, rendered off the event loop."""
+def chart_bars(summary: TeamSummary) -> tuple[list[Bar], dict[str, Any]]:
+    """Achievement against the pro-rata target per person: the bars and the chart's texts."""
     bars = []
     # A chart holds MAX_BARS people; a larger team shows those furthest behind.
     members = sorted(summary.members, key=lambda m: mean_prorata(m) or 0.0)[:MAX_BARS]
@@ -438,14 +439,19 @@ async def chart(summary: TeamSummary) -> bytes:
             )
         )
     title = f"{format_date_id(summary.week.start)} – {format_date_id(summary.week.end)}"
-    return await render_bar_chart(
-        bars,
-        title=TEXTS.get("grafik_judul", minggu=title),
-        value_label=TEXTS.get("grafik_sumbu"),
-        reference=100.0,
-        reference_label=TEXTS.get("grafik_acuan"),
-        suffix="%",
-    )
+    return bars, {
+        "title": TEXTS.get("grafik_judul", minggu=title),
+        "value_label": TEXTS.get("grafik_sumbu"),
+        "reference": 100.0,
+        "reference_label": TEXTS.get("grafik_acuan"),
+        "suffix": "%",
+    }
+
+
+async def chart(summary: TeamSummary) -> bytes:
+    """The summary's chart, rendered off the event loop."""
+    bars, options = chart_bars(summary)
+    return await render_bar_chart(bars, **options)
 
 
 async def atasan_with_team(session: AsyncSession) -> list[Employee]:
