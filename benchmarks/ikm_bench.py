@@ -4,8 +4,8 @@ The raw responses are written into the schema before the tally migration, which 
 the tallies (`ikm_backfill_s_*`). Then, in process, the IKM of every service and unit for one
 month and for the whole year, as `/ikm` and `kinerja-bot ikm` compute it (`ikm_month_s`,
 `ikm_year_s`, on SQLite; with BENCH_DATABASE_URL also `*_postgres`); and the start-up of the
-CLI: `kinerja-bot ikm --help` in a new process (`cli_ikm_start_s`). Goals: a month < 2 s, a year
-< 1 s.
+CLI: `kinerja-bot ikm --help` in a new process (`cli_ikm_start_s`, CPU seconds; `_wall_s`).
+Goals: a month < 2 s, a year < 1 s.
 
     .venv/bin/python benchmarks/ikm_bench.py [--quick]
 """
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import resource
 import subprocess
 import sys
 import time
@@ -37,6 +39,7 @@ from kinerja_bot.core.db import Database
 from kinerja_bot.core.rules.periods import WIB, PeriodKind, current_period
 from kinerja_bot.ikm.tally import ikm_by_unit
 
+ROOT = Path(__file__).resolve().parent.parent
 RESPONSES = 1_000_000
 QUICK_RESPONSES = 50_000
 
@@ -74,18 +77,25 @@ async def measure(backend: str, responses: int) -> dict[str, float | int]:
     }
 
 
-def cli_start() -> float:
-    """Seconds until `kinerja-bot ikm --help` has answered, in a fresh interpreter."""
-    best = float("inf")
+def cli_start(source: Path = ROOT) -> tuple[float, float]:
+    """CPU and wall seconds until `kinerja-bot ikm --help` has answered, in a fresh
+    interpreter (best of three; CPU is the child's user + system time)."""
+    cpu = wall = float("inf")
     for _ in range(3):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "kinerja_bot", "ikm", "--help"],
             check=True,
             stdout=subprocess.DEVNULL,
+            cwd=source,
+            env={**os.environ, "PYTHONPATH": str(source)},
         )
-        best = min(best, time.perf_counter() - started)
-    return best
+        wall = min(wall, time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        cpu = min(cpu, used)
+    return cpu, wall
 
 
 def run(quick: bool = False) -> dict[str, float | int]:
@@ -99,7 +109,8 @@ def run(quick: bool = False) -> dict[str, float | int]:
     # The headline figures are SQLite's (the slower backend here).
     figures["ikm_month_s"] = figures["ikm_month_s_sqlite"]
     figures["ikm_year_s"] = figures["ikm_year_s_sqlite"]
-    figures["cli_ikm_start_s"] = round(cli_start(), 3)
+    cpu, wall = cli_start()
+    figures["cli_ikm_start_s"], figures["cli_ikm_start_wall_s"] = round(cpu, 3), round(wall, 3)
     return figures
 
 
