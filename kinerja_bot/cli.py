@@ -3,50 +3,72 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from telegram.error import InvalidToken, NetworkError
 
-import kinerja_bot.app  # noqa: F401  (declares the bot's text books, checked at start)
-from kinerja_bot.activation import activation_command
-from kinerja_bot.analysis.command import analysis_command
-from kinerja_bot.complaints.roles import role_command
-from kinerja_bot.core.cli_common import TEXTS, CliError, database_folder_exists, unwritable
+from kinerja_bot.core.cli_common import (
+    TEXTS,
+    CliError,
+    database_folder_exists,
+    telegram_failure,
+    unwritable,
+)
 from kinerja_bot.core.db import is_missing_table
-from kinerja_bot.core.migrate import upgrade
 from kinerja_bot.core.models import FollowUpStatus, SurveyChannel
 from kinerja_bot.core.settings import ConfigError, Settings, get_settings
 from kinerja_bot.core.texts import TextBook, TextError
-from kinerja_bot.demo import demo_command
-from kinerja_bot.evaluation.unit_rating import unit_rating_command
-from kinerja_bot.exports.command import KINDS as EXPORT_KINDS
-from kinerja_bot.exports.command import export_command
-from kinerja_bot.ikm.followup.command import add_command, list_command, status_command
-from kinerja_bot.ikm.report import ikm_command
-from kinerja_bot.importing import KINDS as IMPORT_KINDS
-from kinerja_bot.importing import import_command
-from kinerja_bot.privacy.jobs import retention_command
-from kinerja_bot.scheduling.commands import run_command, schedule_command
-from kinerja_bot.scheduling.registry import JOBS_BY_NAME
-from kinerja_bot.skm_report.command import report_command
-from kinerja_bot.survey.qr import qr_command
-from kinerja_bot.terminal_chat import chat_command
-from kinerja_bot.transparency.command import DEFAULT_HOST, DEFAULT_PORT, web_command
 
 log = logging.getLogger(__name__)
 
+# Where `kinerja-bot web` serves the transparency site unless told otherwise.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
 DEFAULT_ACTIVATION_FILE = "kode-aktivasi.csv"
+
+
+def command(module: str, name: str) -> Callable[..., Any]:
+    """A subcommand's implementation, imported only when that subcommand runs: importing every
+    feature and the whole bot took most of the CLI's start-up. The text books declared by
+    what was imported are checked before the command does anything."""
+    implementation: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    TextBook.validate_all()
+    return implementation
+
+
+class Later(Sequence[str]):
+    """Argument choices read from a module only when argparse needs them (to check a value or
+    to show a subcommand's help), so that building the parser imports nothing heavy. Give the
+    argument a metavar: without one argparse lists the choices while building the parser."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def _values(self) -> list[str]:
+        return list(getattr(importlib.import_module(self.module), self.name))
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._values()[index]
+
+    def __len__(self) -> int:
+        return len(self._values())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._values()
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
     database_folder_exists(settings.database_url)
-    applied = upgrade(settings.database_url)
+    applied = command("kinerja_bot.core.migrate", "upgrade")(settings.database_url)
     url = _safe_url(settings.database_url)
     if not applied:
         print(TEXTS.get("db_current", url=url))
@@ -61,48 +83,55 @@ def _safe_url(url: str) -> str:
 
 
 def _impor(args: argparse.Namespace, settings: Settings) -> None:
-    import_command(args.jenis, Path(args.file), settings)
+    command("kinerja_bot.importing", "import_command")(args.jenis, Path(args.file), settings)
 
 
 def _aktivasi(args: argparse.Namespace, settings: Settings) -> None:
-    outputs = args.output or [DEFAULT_ACTIVATION_FILE]
-    activation_command(settings, unit=args.unit, nip=args.nip, outputs=outputs)
+    command("kinerja_bot.activation", "activation_command")(
+        settings, unit=args.unit, nip=args.nip, outputs=args.output or [DEFAULT_ACTIVATION_FILE]
+    )
 
 
 def _analisis(args: argparse.Namespace, settings: Settings) -> None:
-    analysis_command(settings, period=args.periode, unit=args.unit)
+    command("kinerja_bot.analysis.command", "analysis_command")(
+        settings, period=args.periode, unit=args.unit
+    )
 
 
 def _ekspor(args: argparse.Namespace, settings: Settings) -> None:
-    export_command(
+    command("kinerja_bot.exports.command", "export_command")(
         settings, kind=args.jenis, period=args.periode, unit=args.unit, output=args.output
     )
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> None:
-    demo_command(settings)
+    command("kinerja_bot.demo", "demo_command")(settings)
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> None:
-    chat_command(settings, telegram_id=args.telegram_id, name=args.name, folder=args.berkas)
+    command("kinerja_bot.terminal_chat", "chat_command")(
+        settings, telegram_id=args.telegram_id, name=args.name, folder=args.berkas
+    )
 
 
 def _jalankan(args: argparse.Namespace, settings: Settings) -> None:
-    run_command(settings, args.tugas, force=args.ulang, preview=args.pratinjau)
+    command("kinerja_bot.scheduling.commands", "run_command")(
+        settings, args.tugas, force=args.ulang, preview=args.pratinjau
+    )
 
 
 def _jadwal(args: argparse.Namespace, settings: Settings) -> None:
-    schedule_command(settings)
+    command("kinerja_bot.scheduling.commands", "schedule_command")(settings)
 
 
 def _ikm(args: argparse.Namespace, settings: Settings) -> None:
-    ikm_command(
+    command("kinerja_bot.ikm.report", "ikm_command")(
         settings, periode=args.periode, unit=args.unit, layanan=args.layanan, kanal=args.kanal
     )
 
 
 def _qr(args: argparse.Namespace, settings: Settings) -> None:
-    qr_command(
+    command("kinerja_bot.survey.qr", "qr_command")(
         settings,
         layanan=args.layanan,
         unit=args.unit,
@@ -114,12 +143,14 @@ def _qr(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _peran(args: argparse.Namespace, settings: Settings) -> None:
-    role_command(settings, action=args.peran, nip=args.nip, unit=args.unit, remove=args.hapus)
+    command("kinerja_bot.complaints.roles", "role_command")(
+        settings, action=args.peran, nip=args.nip, unit=args.unit, remove=args.hapus
+    )
 
 
 def _rtl(args: argparse.Namespace, settings: Settings) -> None:
     if args.aksi == "tambah":
-        add_command(
+        command("kinerja_bot.ikm.followup.command", "add_command")(
             settings,
             unit=args.unit,
             periode=args.periode,
@@ -129,25 +160,35 @@ def _rtl(args: argparse.Namespace, settings: Settings) -> None:
             tenggat=args.tenggat,
         )
     elif args.aksi == "status":
-        status_command(settings, action_id=args.id, status=args.status)
+        command("kinerja_bot.ikm.followup.command", "status_command")(
+            settings, action_id=args.id, status=args.status
+        )
     else:
-        list_command(settings, unit=args.unit, periode=args.periode)
+        command("kinerja_bot.ikm.followup.command", "list_command")(
+            settings, unit=args.unit, periode=args.periode
+        )
 
 
 def _predikat_unit(args: argparse.Namespace, settings: Settings) -> None:
-    unit_rating_command(settings, unit=args.unit, tahun=args.tahun, predikat=args.predikat)
+    command("kinerja_bot.evaluation.unit_rating", "unit_rating_command")(
+        settings, unit=args.unit, tahun=args.tahun, predikat=args.predikat
+    )
 
 
 def _laporan_skm(args: argparse.Namespace, settings: Settings) -> None:
-    report_command(settings, periode=args.periode, unit=args.unit, output=args.output)
+    command("kinerja_bot.skm_report.command", "report_command")(
+        settings, periode=args.periode, unit=args.unit, output=args.output
+    )
 
 
 def _web(args: argparse.Namespace, settings: Settings) -> None:
-    web_command(settings, host=args.host, port=args.port)
+    command("kinerja_bot.transparency.command", "web_command")(
+        settings, host=args.host, port=args.port
+    )
 
 
 def _retensi(args: argparse.Namespace, settings: Settings) -> None:
-    retention_command(settings)
+    command("kinerja_bot.privacy.jobs", "retention_command")(settings)
 
 
 Commands = Any  # argparse's subparsers action (a private type)
@@ -163,7 +204,12 @@ def _organisation_commands(commands: Commands) -> None:
         "impor",
         help="impor unit, pegawai, indikator, layanan, skm (kuesioner kertas) atau pelatihan",
     )
-    impor.add_argument("jenis", choices=list(IMPORT_KINDS))
+    impor.add_argument(
+        "jenis",
+        metavar="JENIS",
+        choices=Later("kinerja_bot.importing", "KINDS"),
+        help="%(choices)s",
+    )
     impor.add_argument("file", metavar="FILE", help="berkas .csv atau .xlsx")
     impor.set_defaults(run=_impor)
 
@@ -204,14 +250,24 @@ def _performance_commands(commands: Commands) -> None:
     analisis.set_defaults(run=_analisis)
 
     ekspor = commands.add_parser("ekspor", help="ekspor data ke .xlsx atau .csv")
-    ekspor.add_argument("jenis", choices=list(EXPORT_KINDS))
+    ekspor.add_argument(
+        "jenis",
+        metavar="JENIS",
+        choices=Later("kinerja_bot.exports.command", "KINDS"),
+        help="%(choices)s",
+    )
     ekspor.add_argument("--periode", metavar="P", required=True, help="mis. 2026-Q4")
     ekspor.add_argument("--unit", metavar="KODE", help="hanya unit ini (dan sub-unitnya)")
     ekspor.add_argument("-o", "--output", metavar="FILE", required=True, help=".xlsx atau .csv")
     ekspor.set_defaults(run=_ekspor)
 
     jalankan = commands.add_parser("jalankan", help="jalankan satu tugas terjadwal sekarang")
-    jalankan.add_argument("tugas", choices=list(JOBS_BY_NAME))
+    jalankan.add_argument(
+        "tugas",
+        metavar="TUGAS",
+        choices=Later("kinerja_bot.scheduling.registry", "JOBS_BY_NAME"),
+        help="%(choices)s",
+    )
     jalankan.add_argument(
         "--ulang", action="store_true", help="kirim ulang walau sudah terkirim pada periode ini"
     )
@@ -319,7 +375,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     try:
         settings = get_settings()
-        TextBook.validate_all()
         args.run(args, settings)
     except ConfigError as error:
         sys.exit(TEXTS.get("config_error", message=str(error)))
@@ -332,12 +387,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         log.debug("database error", exc_info=True)
         key = "db_not_migrated" if is_missing_table(error) else "db_error"
         sys.exit(TEXTS.get(key, detail=str(error.orig).splitlines()[0][:200]))
-    except InvalidToken:
-        log.debug("Telegram rejected the token", exc_info=True)
-        sys.exit(TEXTS.get("token_rejected"))
-    except NetworkError:
-        log.debug("Telegram unreachable", exc_info=True)
-        sys.exit(TEXTS.get("telegram_unreachable"))
     except OSError as error:
         # A file that could not be written half-way, or a database server refusing the
         # connection before its driver speaks (asyncpg raises the socket's own error).
@@ -347,3 +396,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(TEXTS.get("db_error", detail=error.strerror or str(error)))
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:
+        line = telegram_failure(error)
+        if line is None:
+            raise
+        log.debug("Telegram failed", exc_info=True)
+        sys.exit(line)

@@ -31,7 +31,6 @@ from kinerja_bot.core.models import (
     LearningStatus,
     ProgressReport,
     Service,
-    SurveyAnswer,
     SurveyResponse,
     TrainingOffer,
     Unit,
@@ -43,6 +42,7 @@ from kinerja_bot.core.rules.formatting import format_number_id
 from kinerja_bot.core.rules.periods import PeriodKind, current_period, week_start
 from kinerja_bot.core.rules.skm import UNSUR_CODES
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.survey_tally import record_response
 from kinerja_bot.core.texts import TextBook
 from kinerja_bot.development.rules import jp_from_minutes
 from kinerja_bot.importing import import_rows
@@ -591,11 +591,10 @@ async def add_history(database: Database, now: datetime) -> tuple[int, int]:
                 response = SurveyResponse(
                     service_id=id_of(service), submitted_at=at, respondent_hash=marker
                 )
-                session.add(response)
-                await session.flush()
-                for unsur in UNSUR_CODES:
-                    score = min(4, max(1, round(rng.gauss(leaning, 0.6))))
-                    session.add(SurveyAnswer(response_id=id_of(response), unsur=unsur, score=score))
+                scores = {
+                    unsur: min(4, max(1, round(rng.gauss(leaning, 0.6)))) for unsur in UNSUR_CODES
+                }
+                await record_response(session, response, scores)
                 responses += 1
     return reports, responses
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
-from telegram import Bot
-from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.settings import Settings
@@ -95,13 +94,29 @@ async def bot_username(settings: Settings) -> str:
         return settings.bot_username
     if settings.telegram_bot_token is None:
         raise CliError(TEXTS.get("bot_username_missing"))
+    # Imported here: python-telegram-bot takes a second to import, and most commands never
+    # talk to Telegram.
+    from telegram import Bot
+    from telegram.error import TelegramError
+
     bot = Bot(settings.telegram_bot_token.get_secret_value(), base_url=settings.base_url)
     try:
         async with bot:
             return bot.username
-    except InvalidToken:
-        raise CliError(TEXTS.get("token_rejected")) from None
-    except NetworkError:
-        raise CliError(TEXTS.get("telegram_unreachable")) from None
-    except TelegramError:
-        raise CliError(TEXTS.get("bot_username_missing")) from None
+    except TelegramError as error:
+        raise CliError(telegram_failure(error) or TEXTS.get("bot_username_missing")) from None
+
+
+def telegram_failure(error: BaseException) -> str | None:
+    """The one line for Telegram refusing the token or being unreachable, else None.
+    python-telegram-bot is looked at only when something already imported it: an error of
+    it cannot have happened otherwise, and importing it costs a second of start-up."""
+    if "telegram" not in sys.modules:
+        return None
+    from telegram.error import InvalidToken, NetworkError
+
+    if isinstance(error, InvalidToken):
+        return TEXTS.get("token_rejected")
+    if isinstance(error, NetworkError):
+        return TEXTS.get("telegram_unreachable")
+    return None

@@ -411,6 +411,33 @@ class SurveyAnswer(SQLModel, table=True):
     score: int = Field(ge=1, le=4)
 
 
+class SurveyTally(SQLModel, table=True):
+    """Responses per quarter-hour (UTC), service and channel: the IKM reads these instead of
+    the answers (see `core.survey_tally`). Aggregates only, nothing about a person."""
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    bucket: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True))
+    service_id: int = Field(foreign_key="service.id", primary_key=True)
+    channel: str = Field(max_length=16, primary_key=True)
+    respondents: int
+
+
+class SurveyScoreTally(SQLModel, table=True):
+    """Per quarter-hour (UTC), service, channel and unsur: the sum and the number of scores."""
+
+    # Stored in key order on SQLite, so a period's rows are read in one sweep of the table
+    # (about 400,000 rows a year) instead of an index plus a lookup per row.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    bucket: datetime = Field(sa_column=Column(UTCDateTime(), primary_key=True))
+    service_id: int = Field(foreign_key="service.id", primary_key=True)
+    channel: str = Field(max_length=16, primary_key=True)
+    unsur: str = Field(max_length=8, primary_key=True)
+    score_sum: int
+    score_count: int
+
+
 class Complaint(SQLModel, table=True):
     """A complaint ticket; `chat_id` only with the citizen's recorded consent."""
 

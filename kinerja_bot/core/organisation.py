@@ -24,12 +24,15 @@ def descendants(parent_of: dict[int, int | None], root: int) -> set[int]:
     return found
 
 
+async def unit_parents(session: AsyncSession) -> dict[int, int | None]:
+    """Every unit's parent (None at the top): one read for any number of `descendants`."""
+    rows = (await session.exec(select(Unit.id, Unit.parent_id))).all()
+    return {unit_id: parent for unit_id, parent in rows if unit_id is not None}
+
+
 async def unit_tree_ids(session: AsyncSession, root_id: int) -> set[int]:
     """Ids of a unit and all its sub-units."""
-    rows = (await session.exec(select(Unit.id, Unit.parent_id))).all()
-    return descendants(
-        {unit_id: parent for unit_id, parent in rows if unit_id is not None}, root_id
-    )
+    return descendants(await unit_parents(session), root_id)
 
 
 async def unit_by_kode(session: AsyncSession, kode: str) -> Unit | None:

@@ -1,11 +1,12 @@
-"""IKM per service and per unit over a period, from the stored responses.
+"""IKM per service and per unit over a period, from the running tallies of the responses.
 
-The database sums the scores (per service and unsur: sum and count) so that a year of a city's
-responses never has to be loaded; the rules of `rules.skm` turn the sums into NRR, IKM, mutu
-and sample adequacy. A unit's result pools the responses of all its services (each response
-counts once, as in the regulation's unit-level IKM); sample adequacy is judged against the
-yearly number of service users (`Service.pengguna_per_tahun`), summed over the services, and
-unknown when any service has none (then the large-population minimum, 384, applies).
+The database sums the tallies (per service and unsur: sum and count, kept per quarter-hour as
+responses arrive, see `core.survey_tally`) so that a year of a city's answers is never read;
+the rules of `rules.skm` turn the sums into NRR, IKM, mutu and sample adequacy. A unit's result
+pools the responses of all its services (each response counts once, as in the regulation's
+unit-level IKM); sample adequacy is judged against the yearly number of service users
+(`Service.pengguna_per_tahun`), summed over the services, and unknown when any service has none
+(then the large-population minimum, 384, applies).
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.core.models import Service, SurveyAnswer, SurveyResponse, Unit, id_of
-from kinerja_bot.core.organisation import unit_tree_ids
+from kinerja_bot.core.models import Service, SurveyScoreTally, SurveyTally, Unit, id_of
+from kinerja_bot.core.organisation import descendants, unit_parents
 from kinerja_bot.core.rules.periods import Period
 from kinerja_bot.core.rules.skm import (
     UNSUR_CODES,
@@ -109,36 +111,42 @@ async def tallies(
     """Per service: respondents in the period and score sums per unsur (two grouped queries).
 
     Every channel counts together (the bot, paper, other tools), unless `channel` names one.
+    Read from the running tallies (`core.survey_tally`), never from the answers: this is the
+    one function through which every IKM (report, digest, summaries, analysis, transparency,
+    SKM report) gets its sums.
     """
     ids = list(service_ids)
     found: dict[int, Tally] = defaultdict(Tally)
     if not ids:
         return found
     start, end = period_bounds(period, tz)
-    in_period = [
-        col(SurveyResponse.service_id).in_(ids),
-        col(SurveyResponse.submitted_at) >= start,
-        col(SurveyResponse.submitted_at) < end,
-    ]
-    if channel is not None:
-        in_period.append(col(SurveyResponse.channel) == channel)
+
+    def in_period(model: type[SurveyTally] | type[SurveyScoreTally]) -> list[Any]:
+        conditions = [
+            col(model.service_id).in_(ids),
+            col(model.bucket) >= start,
+            col(model.bucket) < end,
+        ]
+        if channel is not None:
+            conditions.append(col(model.channel) == channel)
+        return conditions
+
     respondents = await session.exec(
-        select(SurveyResponse.service_id, func.count())
-        .where(*in_period)
-        .group_by(col(SurveyResponse.service_id))
+        select(SurveyTally.service_id, func.sum(SurveyTally.respondents))
+        .where(*in_period(SurveyTally))
+        .group_by(col(SurveyTally.service_id))
     )
     for service_id, count in respondents.all():
         found[service_id].respondents = int(count)
     scores = await session.exec(
         select(
-            SurveyResponse.service_id,
-            SurveyAnswer.unsur,
-            func.sum(SurveyAnswer.score),
-            func.count(col(SurveyAnswer.score)),
+            SurveyScoreTally.service_id,
+            SurveyScoreTally.unsur,
+            func.sum(SurveyScoreTally.score_sum),
+            func.sum(SurveyScoreTally.score_count),
         )
-        .join(SurveyResponse, col(SurveyResponse.id) == SurveyAnswer.response_id)
-        .where(*in_period)
-        .group_by(col(SurveyResponse.service_id), col(SurveyAnswer.unsur))
+        .where(*in_period(SurveyScoreTally))
+        .group_by(col(SurveyScoreTally.service_id), col(SurveyScoreTally.unsur))
     )
     for service_id, unsur, total, count in scores.all():
         if unsur in UNSUR_CODES:
@@ -196,15 +204,35 @@ async def ikm_for_unit_tree(
     Every response to a service anywhere in the tree counts once. None if the unit is unknown.
     For the monthly digest to unit heads and for `kinerja-bot ikm --unit`.
     """
-    unit = await session.get(Unit, unit_id)
-    if unit is None:
-        return None
-    tree = await unit_tree_ids(session, unit_id)
+    return (await ikm_for_unit_trees(session, period, [unit_id], tz, channel=channel)).get(unit_id)
+
+
+async def ikm_for_unit_trees(
+    session: AsyncSession,
+    period: Period,
+    unit_ids: Iterable[int],
+    tz: ZoneInfo,
+    *,
+    channel: str | None = None,
+) -> dict[int, Rating]:
+    """`ikm_for_unit_tree` of many units at once, in four statements whatever their number
+    (the weekly summary asks for the unit of every atasan). Unknown units are left out."""
+    roots = set(unit_ids)
+    parents = await unit_parents(session)
+    units = {
+        id_of(u): u for u in (await session.exec(select(Unit).where(col(Unit.id).in_(roots)))).all()
+    }
+    trees = {root: descendants(parents, root) for root in units}
+    everywhere = set().union(*trees.values())
     services = list(
-        (await session.exec(select(Service).where(col(Service.unit_id).in_(tree)))).all()
+        (await session.exec(select(Service).where(col(Service.unit_id).in_(everywhere)))).all()
     )
     by_service = await tallies(session, period, (id_of(s) for s in services), tz, channel=channel)
-    total = Tally()
-    for service in services:
-        total.add(by_service.get(id_of(service), Tally()))
-    return rating(unit.kode, unit.nama, total, services)
+    found: dict[int, Rating] = {}
+    for root, unit in units.items():
+        in_tree = [s for s in services if s.unit_id in trees[root]]
+        total = Tally()
+        for service in in_tree:
+            total.add(by_service.get(id_of(service), Tally()))
+        found[root] = rating(unit.kode, unit.nama, total, in_tree)
+    return found

@@ -31,6 +31,7 @@ from kinerja_bot.core.models import (
     utcnow,
 )
 from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.survey_tally import Counted, add_to_tallies
 from kinerja_bot.importing.messages import TEXTS, ImportRejected, ImportResult, RowError
 from kinerja_bot.importing.progress import bar, wants_progress
 from kinerja_bot.importing.reading import Cell
@@ -450,6 +451,18 @@ async def _write_survey(
         for code, value in sorted(record.scores.items())
     ]
     await _insert(connection, SurveyAnswer, answers)
+    await add_to_tallies(
+        connection,
+        (
+            Counted(
+                services[record.layanan_kode],
+                anonymous_noon(record.tanggal),
+                record.kanal,
+                record.scores,
+            )
+            for record, _ in new
+        ),
+    )
     return _result(parsed, len(new), 0)
 
 

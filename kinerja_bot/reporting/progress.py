@@ -9,7 +9,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
+from sqlalchemy import select as columns
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,9 +39,28 @@ class IndicatorProgress:
     last_report_id: int | None
 
 
-def summarise(
-    indicator: Indicator, reports: Sequence[ProgressReport], as_of: date
-) -> IndicatorProgress:
+class Reported(Protocol):
+    """What the progress of an indicator needs of each report."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def week_start(self) -> date: ...
+    @property
+    def submitted_at(self) -> datetime: ...
+    @property
+    def realisasi(self) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFacts:
+    id: int
+    week_start: date
+    submitted_at: datetime
+    realisasi: float
+
+
+def summarise(indicator: Indicator, reports: Sequence[Reported], as_of: date) -> IndicatorProgress:
     """Progress of one indicator from its reports (any order) as of `as_of`."""
     ordered = sorted(reports, key=lambda r: (r.week_start, r.submitted_at))
     aggregation, direction = Aggregation(indicator.cara_hitung), Direction(indicator.arah)
@@ -90,24 +111,37 @@ async def indicator_progress_on_days(
     latest = max((day for wanted in days.values() for day in wanted), default=None)
     if latest is None:
         return {}
+    theirs = (col(Indicator.employee_id).in_(ids), Indicator.tahun == year)
     indicators = (
         await session.exec(
             select(Indicator)
-            .where(col(Indicator.employee_id).in_(ids), Indicator.tahun == year)
+            .where(*theirs)
             .order_by(col(Indicator.employee_id), col(Indicator.jenis).desc(), col(Indicator.kode))
         )
     ).all()
-    reports = (
-        await session.exec(
-            select(ProgressReport).where(
-                col(ProgressReport.indicator_id).in_([id_of(i) for i in indicators]),
-                col(ProgressReport.week_start) <= latest,
-            )
+    # Only the columns the progress needs, not whole reports: a city's year of reports is
+    # more than half a million rows, and building an ORM object for each took most of the
+    # weekly summary's time. A subquery, not the list of indicator ids: a city's teams have
+    # more indicators than a statement may have parameters.
+    connection = await session.connection()
+    reports = await connection.execute(
+        columns(
+            col(ProgressReport.indicator_id),
+            col(ProgressReport.id),
+            col(ProgressReport.week_start),
+            col(ProgressReport.submitted_at),
+            col(ProgressReport.realisasi),
+        ).where(
+            col(ProgressReport.indicator_id).in_(select(Indicator.id).where(*theirs)),
+            col(ProgressReport.week_start) <= latest,
         )
-    ).all()
-    by_indicator: dict[int, list[ProgressReport]] = defaultdict(list)
-    for report in reports:
-        by_indicator[report.indicator_id].append(report)
+    )
+    by_indicator: dict[int, list[ReportFacts]] = defaultdict(list)
+    for indicator_id, report_id, monday, submitted_at, realisasi in reports.all():
+        if report_id is not None:
+            by_indicator[indicator_id].append(
+                ReportFacts(report_id, monday, submitted_at, realisasi)
+            )
     result: dict[tuple[int, date], list[IndicatorProgress]] = {
         (employee_id, day): [] for employee_id, wanted in days.items() for day in wanted
     }

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,7 +17,7 @@ from telegram import InlineKeyboardMarkup
 from kinerja_bot.complaints.service import OverdueTicket, overdue_tickets
 from kinerja_bot.core.charts import MAX_BARS, STATUS_COLORS, Bar, render_bar_chart
 from kinerja_bot.core.models import Delivery, DeliveryStatus, Employee, ProgressReport, id_of
-from kinerja_bot.core.organisation import unit_tree_ids
+from kinerja_bot.core.organisation import descendants, unit_parents
 from kinerja_bot.core.outbox import (
     DeliveryReport,
     JobServices,
@@ -24,7 +25,6 @@ from kinerja_bot.core.outbox import (
     deliver_all,
     split_blocks,
 )
-from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.achievement import OnTrackStatus, status_from_pct
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import WIB, Period, PeriodKind, current_period, format_date_id
@@ -33,10 +33,10 @@ from kinerja_bot.core.telegram_ui import keyboard, shorten
 from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.core.vocabulary import category_label, status_counts, status_legend
 from kinerja_bot.development import JP_PER_YEAR, format_jp, jp_totals, nudge_season
-from kinerja_bot.ikm.tally import ikm_for_unit_tree
+from kinerja_bot.ikm.tally import ikm_for_unit_trees
 from kinerja_bot.recognition.service import Given, appreciation_for
 from kinerja_bot.reminders.service import weeks_without_report
-from kinerja_bot.team.service import MemberWeek, team_members, team_week
+from kinerja_bot.team.service import MemberWeek, team_week
 
 TEXTS = TextBook(
     "ringkasan",
@@ -80,6 +80,8 @@ SUMMARY_JOB = "ringkasan"
 ADMIN_JOB = "ringkasan-admin"
 OBSTACLE_OPEN_DAYS = 14
 NUDGE_BUTTONS = 6
+# Teams read together: their members' ids stay well under every backend's parameter limit.
+ATASAN_PER_BATCH = 250
 
 
 @dataclass
@@ -104,31 +106,43 @@ def mean_prorata(member: MemberWeek) -> float | None:
 
 
 async def obstacles_of(
-    session: AsyncSession, members: list[Employee], week: Period
-) -> dict[str, list[tuple[Employee, ProgressReport, bool]]]:
-    """This week's obstacles by category; each flagged when the same person first reported that
-    category on that indicator at least two weeks earlier (it is still open)."""
-    by_id = {id_of(m): m for m in members}
+    session: AsyncSession, member_ids: list[int], week: Period
+) -> list[tuple[ProgressReport, bool]]:
+    """This week's obstacles of these people, each flagged when the same person first reported
+    that category on that indicator at least two weeks earlier (it is still open)."""
     history = (
         await session.exec(
-            select(ProgressReport).where(
-                col(ProgressReport.employee_id).in_(list(by_id)),
+            select(ProgressReport)
+            .where(
+                col(ProgressReport.employee_id).in_(member_ids),
                 col(ProgressReport.kendala_kategori).is_not(None),
                 ProgressReport.week_start >= week.start - timedelta(weeks=12),
                 ProgressReport.week_start <= week.start,
             )
+            .order_by(col(ProgressReport.id))
         )
     ).all()
+
+    def key(report: ProgressReport) -> tuple[int, int, str]:
+        return (report.employee_id, report.indicator_id, str(report.kendala_kategori))
+
     first_seen: dict[tuple[int, int, str], date] = {}
     for report in history:
-        key = (report.employee_id, report.indicator_id, str(report.kendala_kategori))
-        first_seen[key] = min(first_seen.get(key, report.week_start), report.week_start)
+        first_seen[key(report)] = min(
+            first_seen.get(key(report), report.week_start), report.week_start
+        )
+    return [
+        (report, (week.start - first_seen[key(report)]).days >= OBSTACLE_OPEN_DAYS)
+        for report in history
+        if report.week_start == week.start
+    ]
+
+
+def by_category(
+    items: list[tuple[ProgressReport, bool]], by_id: dict[int, Employee]
+) -> dict[str, list[tuple[Employee, ProgressReport, bool]]]:
     grouped: dict[str, list[tuple[Employee, ProgressReport, bool]]] = defaultdict(list)
-    for report in history:
-        if report.week_start != week.start:
-            continue
-        key = (report.employee_id, report.indicator_id, str(report.kendala_kategori))
-        still_open = (week.start - first_seen[key]).days >= OBSTACLE_OPEN_DAYS
+    for report, still_open in items:
         grouped[str(report.kendala_kategori)].append(
             (by_id[report.employee_id], report, still_open)
         )
@@ -137,43 +151,84 @@ async def obstacles_of(
 
 async def build_summary(session: AsyncSession, atasan: Employee, today: date) -> TeamSummary | None:
     """Everything the weekly summary says about one atasan's direct team."""
-    members = await team_members(session, Person(telegram_id=0, employee=atasan), whole_unit=False)
-    if not members:
-        return None
-    week = current_period(PeriodKind.WEEK, today)
-    weeks = await team_week(session, members, today)
-    missing = await weeks_without_report(session, [id_of(m) for m in members], today)
-    by_id = {id_of(m): m for m in members}
-    training = [
-        (by_id[r.employee_id], r)
-        for w in weeks
-        for r in w.reports
-        if r.dukungan_kategori is not None
-    ]
-    units = await unit_tree_ids(session, atasan.unit_id)
-    quarter = current_period(PeriodKind.QUARTER, today)
-    overdue = [t for t in await overdue_tickets(session, today) if t.unit.id in units]
-    return TeamSummary(
-        atasan=atasan,
-        week=week,
-        members=weeks,
-        two_weeks_missing=[by_id[i] for i in sorted(missing)],
-        obstacles=await obstacles_of(session, members, week),
-        training=training,
-        ikm=rated.result
-        if (rated := await ikm_for_unit_tree(session, quarter, atasan.unit_id, WIB))
-        else None,
-        ikm_period=quarter,
-        overdue=overdue,
-        appreciation=await appreciation_for(session, list(by_id), week.start, week.end),
-        under_jp=await under_jp(session, members, today) if nudge_season(today) else None,
+    found = await build_summaries(session, [atasan], today)
+    return found[0] if found else None
+
+
+async def teams_of(session: AsyncSession, atasan: list[Employee]) -> dict[int, list[Employee]]:
+    """The direct, active subordinates of each atasan, by name (as `team_members` lists them),
+    in one statement."""
+    rows = await session.exec(
+        select(Employee)
+        .where(col(Employee.atasan_id).in_([id_of(a) for a in atasan]), Employee.active)
+        .order_by(col(Employee.nama))
     )
+    teams: dict[int, list[Employee]] = defaultdict(list)
+    for member in rows.all():
+        if member.atasan_id is not None and member.atasan_id != member.id:
+            teams[member.atasan_id].append(member)
+    return teams
 
 
-async def under_jp(
-    session: AsyncSession, members: list[Employee], today: date
-) -> list[tuple[Employee, float]]:
-    totals = await jp_totals(session, today.year, [id_of(m) for m in members])
+async def build_summaries(
+    session: AsyncSession, atasan: list[Employee], today: date
+) -> list[TeamSummary]:
+    """The summaries of these atasan (those with a team), in their order.
+
+    Set-based: each kind of data is read once for all teams of a batch and then split per
+    team, so the number of statements does not grow with the number of atasan (each used to
+    cost 13, most of them recomputing the same city-wide IKM and overdue tickets).
+    """
+    week = current_period(PeriodKind.WEEK, today)
+    quarter = current_period(PeriodKind.QUARTER, today)
+    overdue = await overdue_tickets(session, today)
+    parents = await unit_parents(session)
+    ratings = await ikm_for_unit_trees(session, quarter, {a.unit_id for a in atasan}, WIB)
+    summaries: list[TeamSummary] = []
+    for first in range(0, len(atasan), ATASAN_PER_BATCH):
+        batch = atasan[first : first + ATASAN_PER_BATCH]
+        teams = await teams_of(session, batch)
+        members = [m for a in batch for m in teams.get(id_of(a), [])]
+        ids = [id_of(m) for m in members]
+        weeks = {id_of(w.employee): w for w in await team_week(session, members, today)}
+        missing = await weeks_without_report(session, ids, today)
+        obstacles = await obstacles_of(session, ids, week)
+        appreciation = await appreciation_for(session, ids, week.start, week.end)
+        jp = await jp_totals(session, today.year, ids) if nudge_season(today) else None
+        for boss in batch:
+            team = teams.get(id_of(boss))
+            if not team:
+                continue
+            by_id = {id_of(m): m for m in team}
+            units = descendants(parents, boss.unit_id)
+            rated = ratings.get(boss.unit_id)
+            team_weeks = [weeks[i] for i in by_id]
+            summaries.append(
+                TeamSummary(
+                    atasan=boss,
+                    week=week,
+                    members=team_weeks,
+                    two_weeks_missing=[by_id[i] for i in sorted(missing & by_id.keys())],
+                    obstacles=by_category(
+                        [o for o in obstacles if o[0].employee_id in by_id], by_id
+                    ),
+                    training=[
+                        (by_id[r.employee_id], r)
+                        for w in team_weeks
+                        for r in w.reports
+                        if r.dukungan_kategori is not None
+                    ],
+                    ikm=rated.result if rated else None,
+                    ikm_period=quarter,
+                    overdue=[t for t in overdue if t.unit.id in units],
+                    appreciation=[g for g in appreciation if g.receiver_id in by_id],
+                    under_jp=None if jp is None else under_jp(team, jp),
+                )
+            )
+    return summaries
+
+
+def under_jp(members: list[Employee], totals: dict[int, float]) -> list[tuple[Employee, float]]:
     found = [(m, totals.get(id_of(m), 0.0)) for m in members]
     return [(m, total) for m, total in found if total < JP_PER_YEAR]
 
@@ -367,8 +422,8 @@ def buttons(summary: TeamSummary) -> InlineKeyboardMarkup:
     return keyboard(rows)
 
 
-async def chart(summary: TeamSummary) -> bytes:
-    """Achievement against the pro-rata target per person, rendered off the event loop."""
+def chart_bars(summary: TeamSummary) -> tuple[list[Bar], dict[str, Any]]:
+    """Achievement against the pro-rata target per person: the bars and the chart's texts."""
     bars = []
     # A chart holds MAX_BARS people; a larger team shows those furthest behind.
     members = sorted(summary.members, key=lambda m: mean_prorata(m) or 0.0)[:MAX_BARS]
@@ -382,14 +437,19 @@ async def chart(summary: TeamSummary) -> bytes:
             )
         )
     title = f"{format_date_id(summary.week.start)} – {format_date_id(summary.week.end)}"
-    return await render_bar_chart(
-        bars,
-        title=TEXTS.get("grafik_judul", minggu=title),
-        value_label=TEXTS.get("grafik_sumbu"),
-        reference=100.0,
-        reference_label=TEXTS.get("grafik_acuan"),
-        suffix="%",
-    )
+    return bars, {
+        "title": TEXTS.get("grafik_judul", minggu=title),
+        "value_label": TEXTS.get("grafik_sumbu"),
+        "reference": 100.0,
+        "reference_label": TEXTS.get("grafik_acuan"),
+        "suffix": "%",
+    }
+
+
+async def chart(summary: TeamSummary) -> bytes:
+    """The summary's chart, rendered off the event loop."""
+    bars, options = chart_bars(summary)
+    return await render_bar_chart(bars, **options)
 
 
 async def atasan_with_team(session: AsyncSession) -> list[Employee]:
@@ -415,11 +475,7 @@ async def run_weekly_summary(
     week = current_period(PeriodKind.WEEK, today)
     messages: list[Outgoing] = []
     async with services.database.session() as session:
-        summaries = [
-            s
-            for atasan in await atasan_with_team(session)
-            if (s := await build_summary(session, atasan, today)) is not None
-        ]
+        summaries = await build_summaries(session, await atasan_with_team(session), today)
     for summary in summaries:
         assert summary.atasan.telegram_id is not None
         messages.append(

@@ -20,9 +20,10 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.core.models import SurveyAnswer, SurveyResponse, id_of
+from kinerja_bot.core.models import SurveyResponse
 from kinerja_bot.core.rules.skm import SCORE_MIN, UNSUR_BY_CODE
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.survey_tally import record_response
 
 T = TypeVar("T")
 
@@ -107,14 +108,7 @@ async def save_response(
         pekerjaan=profile.get("pekerjaan"),
         saran=saran,
     )
-    session.add(response)
-    await session.flush()
-    session.add_all(
-        SurveyAnswer(response_id=id_of(response), unsur=code, score=int(score))
-        for code, score in sorted(answers.items())
-    )
-    await session.flush()
-    return response
+    return await record_response(session, response, answers)
 
 
 async def submit_response(

@@ -3,6 +3,7 @@ acting person really supervises the employee concerned."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -93,10 +94,13 @@ async def team_week(
         )
     ).all()
     progress = await indicator_progress(session, ids, today.year, today)
+    by_member: dict[int, list[ProgressReport]] = defaultdict(list)
+    for report in reports:
+        by_member[report.employee_id].append(report)
     return [
         MemberWeek(
             employee=member,
-            reports=[r for r in reports if r.employee_id == member.id],
+            reports=by_member.get(id_of(member), []),
             progress=progress.get(id_of(member), []),
         )
         for member in members

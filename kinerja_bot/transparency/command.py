@@ -15,9 +15,6 @@ from kinerja_bot.core.db import Database
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.transparency.site import build_site
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8080
-
 
 def site_application(settings: Settings) -> ASGIApp:
     """The site with its own database, opened and closed with the server."""

@@ -16,12 +16,12 @@ from kinerja_bot.core.models import (
     Indicator,
     ProgressReport,
     Service,
-    SurveyAnswer,
     SurveyResponse,
     Unit,
     id_of,
 )
 from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.survey_tally import record_response
 from tests.factories import add_employee, add_indicator, add_report, add_unit
 
 # The known data set is measured on this day, in this period.
@@ -106,11 +106,7 @@ async def add_response(
     """One SKM response; unsur not in `scores` are left unanswered."""
     async with database.session() as session:
         response = SurveyResponse(service_id=id_of(service), submitted_at=at, saran=saran)
-        session.add(response)
-        await session.flush()
-        for code, score in scores.items():
-            session.add(SurveyAnswer(response_id=id_of(response), unsur=code, score=score))
-        return response
+        return await record_response(session, response, scores)
 
 
 def scores(default: int, **by_code: int) -> dict[str, int]:

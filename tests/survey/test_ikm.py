@@ -12,11 +12,12 @@ from openpyxl import load_workbook
 
 from kinerja_bot.cli import main
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Service, SurveyAnswer, SurveyResponse, id_of, utcnow
+from kinerja_bot.core.models import Service, SurveyResponse, id_of, utcnow
 from kinerja_bot.core.rules.formatting import format_number_id
 from kinerja_bot.core.rules.periods import WIB, current_period, parse_period
 from kinerja_bot.core.rules.skm import MIN_RESPONSES_FOR_SCORE, UNSUR_BY_CODE, UNSUR_CODES, Mutu
 from kinerja_bot.core.settings import Settings, get_settings
+from kinerja_bot.core.survey_tally import record_response
 from kinerja_bot.ikm.tally import ikm_by_unit, ikm_for_unit_tree
 from kinerja_bot.ikm.texts import CLI_TEXTS as CLI_BOOK
 from kinerja_bot.ikm.texts import TEXTS
@@ -44,12 +45,7 @@ async def store(
     async with database.session() as session:
         for scores in responses:
             response = SurveyResponse(service_id=id_of(service), submitted_at=at)
-            session.add(response)
-            await session.flush()
-            session.add_all(
-                SurveyAnswer(response_id=id_of(response), unsur=code, score=score)
-                for code, score in scores.items()
-            )
+            await record_response(session, response, scores)
 
 
 def this_year() -> str:
