@@ -24,9 +24,16 @@ from kinerja_bot import activation, general
 from kinerja_bot.analysis.handlers import build_analysis_handlers
 from kinerja_bot.complaints.handlers import build_complaint_handlers
 from kinerja_bot.core.commands import menu
-from kinerja_bot.core.context import DATABASE_KEY, SETTINGS_KEY, BotContext, KinerjaApplication
+from kinerja_bot.core.context import (
+    DATABASE_KEY,
+    INBOX_KEY,
+    SETTINGS_KEY,
+    BotContext,
+    KinerjaApplication,
+)
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.flood_control import FLOOD_GROUP, FloodHandler, PatientRateLimiter
+from kinerja_bot.core.inbox import Inbox, repeat_of
 from kinerja_bot.core.persistence import DatabasePersistence
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
@@ -71,21 +78,33 @@ def read_update(data: object, bot: ExtBot[Any]) -> Update | None:
 
 
 class IntakeBot(ExtBot[Any]):
-    """The bot, whose getUpdates reads each update on its own.
+    """The bot, whose getUpdates reads each update on its own and stores the batch in the
+    inbox before PTB sees it.
 
     PTB reads a batch as a whole: one unreadable update fails the batch, the offset never moves
     past it and the same batch is fetched again and again. Here an unreadable update becomes a
     bare `{"update_id": …}` (nothing handles it), so the offset moves on and the rest is served.
+    The batch is in the inbox before PTB can confirm it (core/inbox.py); an update the inbox
+    already had is passed on empty (`repeat_of`).
     """
+
+    def __init__(self, *args: Any, inbox: Inbox, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with self._unfrozen():
+            self.inbox = inbox
 
     async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
         result = await super()._post(endpoint, *args, **kwargs)
         if endpoint != "getUpdates" or not isinstance(result, list):
             return result
-        return [
+        batch = [
             item if read_update(item, self) is not None else {"update_id": item["update_id"]}
             for item in result
             if isinstance(item, dict) and isinstance(item.get("update_id"), int)
+        ]
+        new = await self.inbox.receive(batch)
+        return [
+            item if item["update_id"] in new else repeat_of(item["update_id"]) for item in batch
         ]
 
 
@@ -173,11 +192,25 @@ async def persist_now(update: Update, context: BotContext) -> None:
 
 
 async def post_init(application: KinerjaApplication) -> None:
-    """Register the command menu with Telegram; book the scheduled jobs (and catch up); serve
+    """Queue the updates left unfinished by the last run (before anything new is fetched);
+    register the command menu with Telegram; book the scheduled jobs (and catch up); serve
     the public site too when WEB_PORT is set."""
+    await refeed(application)
     await application.bot.set_my_commands(menu())
     schedule_all(application, application.bot_data[SETTINGS_KEY])
     await start_public_site(application)
+
+
+async def refeed(application: KinerjaApplication) -> None:
+    """The inbox's unfinished updates, oldest first, to be handled before new ones."""
+    inbox: Inbox = application.bot_data[INBOX_KEY]
+    unfinished = await inbox.unfinished()
+    for data in unfinished:
+        update = read_update(data, application.bot)
+        if update is not None:
+            await application.update_queue.put(update)
+    if unfinished:
+        log.info("%d updates left unfinished by the last run are handled again", len(unfinished))
 
 
 async def post_shutdown(application: KinerjaApplication) -> None:
@@ -214,7 +247,8 @@ def build_application(
     )
     if not secret:
         raise ValueError("a bot token is needed to build the application")
-    processor = PerUserOrderedProcessor()
+    inbox = Inbox(database)
+    processor = PerUserOrderedProcessor(inbox=inbox)
     bot = IntakeBot(
         secret,
         base_url=settings.base_url,
@@ -225,6 +259,7 @@ def build_application(
         get_updates_request=request or HTTPXRequest(),
         # Replies wait their turn, never dropped; a user kept waiting is told it is busy.
         rate_limiter=PatientRateLimiter(awaiting_reply=processor.is_busy) if rate_limit else None,
+        inbox=inbox,
     )
     builder: Any = (
         ApplicationBuilder()
@@ -238,5 +273,6 @@ def build_application(
     application: KinerjaApplication = builder.build()
     application.bot_data[DATABASE_KEY] = database
     application.bot_data[SETTINGS_KEY] = settings
+    application.bot_data[INBOX_KEY] = inbox
     register_handlers(application)
     return application
