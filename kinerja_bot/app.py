@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, TimedOut
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -77,6 +78,22 @@ def read_update(data: object, bot: ExtBot[Any]) -> Update | None:
         return None
 
 
+# Calls the handlers make that are repeated once when their answer times out: a step whose
+# reply timed out would otherwise stay where it was while the user already sees the next one.
+REPEATED_AFTER_TIMEOUT = frozenset(
+    {
+        "sendMessage",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "answerCallbackQuery",
+        "deleteMessage",
+    }
+)
+# Telegram's refusals of a repeat whose first call was carried out.
+ALREADY_DONE = ("not modified", "query is too old", "query id is invalid", "not found")
+
+
 class IntakeBot(ExtBot[Any]):
     """The bot, whose getUpdates reads each update on its own and stores the batch in the
     inbox before PTB sees it.
@@ -94,7 +111,12 @@ class IntakeBot(ExtBot[Any]):
             self.inbox = inbox
 
     async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, *args, **kwargs)
+        try:
+            result = await super()._post(endpoint, *args, **kwargs)
+        except TimedOut:
+            if endpoint not in REPEATED_AFTER_TIMEOUT:
+                raise
+            result = await self._repeat(endpoint, *args, **kwargs)
         if endpoint != "getUpdates" or not isinstance(result, list):
             return result
         batch = [
@@ -106,6 +128,20 @@ class IntakeBot(ExtBot[Any]):
         return [
             item if item["update_id"] in new else repeat_of(item["update_id"]) for item in batch
         ]
+
+    async def _repeat(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
+        """A call whose answer timed out, once more. It may well have been carried out: then
+        Telegram refuses the repeat of an edit ("not modified"), of an answer to a press or of
+        a deletion, which means done; a message may reach the user twice."""
+        log.info("%s timed out: sent once more", endpoint)
+        try:
+            return await super()._post(endpoint, *args, **kwargs)
+        except BadRequest as error:
+            if endpoint != "sendMessage" and any(
+                sign in str(error).lower() for sign in ALREADY_DONE
+            ):
+                return True
+            raise
 
 
 def register_handlers(application: KinerjaApplication) -> None:

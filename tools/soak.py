@@ -54,15 +54,13 @@ from kinerja_bot.core.migrate import upgrade  # noqa: E402
 from kinerja_bot.core.rules.periods import wib_today  # noqa: E402
 from kinerja_bot.core.telegram_ui import COMMON_TEXTS  # noqa: E402
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage  # noqa: E402
-from kinerja_bot.testing.flood import BAD_GATEWAY_HTML  # noqa: E402
+from kinerja_bot.testing.flood import BAD_GATEWAY_HTML, LATE_ANSWER_SECONDS  # noqa: E402
 from kinerja_bot.testing.protocol import BotAPIError, Reply, Upload  # noqa: E402
 from kinerja_bot.testing.transports import FakeBotAPIServer  # noqa: E402
 
 TOKEN = "987654:SOAK-TOKEN"
 # Calls the bot makes only while starting: failing them tests the supervisor, not the bot.
 STARTUP_METHODS = frozenset({"getMe", "setMyCommands", "deleteWebhook", "getMyCommands"})
-# PTB's default read timeout is 5 s: a "timed out" answer comes after this.
-LATE_ANSWER = 6.0
 # Telegram asks for "about one message a second" to one chat on average and tolerates a short
 # burst in a private chat (a reply and the question after it); the soak refuses a fourth send
 # to one chat within a second.
@@ -70,9 +68,10 @@ BURST_PER_CHAT = 3
 ANSWER_WAIT = 30.0  # how long a simulated user waits for any answer before giving up
 GALAT = str(COMMON_TEXTS.get("galat"))
 GANGGUAN = str(COMMON_TEXTS.get("gangguan"))
+SLOW = str(COMMON_TEXTS.get("koneksi_lambat"))
 # "Busy, your answer follows": a notice, not the answer a person waits for.
 BUSY = str(FLOOD_TEXTS.get("sedang_ramai"))
-NOT_A_STEP = (GALAT, GANGGUAN, BUSY)
+NOT_A_STEP = (GALAT, GANGGUAN, SLOW, BUSY)
 
 
 class FaultyBotAPI(FakeBotAPI):
@@ -111,7 +110,7 @@ class FaultyBotAPI(FakeBotAPI):
         if kind == "502":
             return BotAPIError(502, "Bad Gateway", raw_body=BAD_GATEWAY_HTML).reply()
         reply = await super().call(method, params, files)
-        await asyncio.sleep(LATE_ANSWER)
+        await asyncio.sleep(LATE_ANSWER_SECONDS)
         return reply
 
 

@@ -43,6 +43,7 @@ COMMON_TEXTS = TextBook(
         "pesan_diubah": (),
         "gangguan": (),
         "sesi_terputus": (),
+        "koneksi_lambat": (),
     },
 )
 
