@@ -94,6 +94,10 @@ REPEATED_AFTER_TIMEOUT = frozenset(
 ALREADY_DONE = ("not modified", "query is too old", "query id is invalid", "not found")
 
 
+def already_done(error: BadRequest) -> bool:
+    return any(sign in str(error).lower() for sign in ALREADY_DONE)
+
+
 class IntakeBot(ExtBot[Any]):
     """The bot, whose getUpdates reads each update on its own and stores the batch in the
     inbox before PTB sees it.
@@ -117,6 +121,12 @@ class IntakeBot(ExtBot[Any]):
             if endpoint not in REPEATED_AFTER_TIMEOUT:
                 raise
             result = await self._repeat(endpoint, *args, **kwargs)
+        except BadRequest as error:
+            # A press answered already (before a restart that handles its update again) or
+            # too old to answer: the answer is a courtesy, the step itself goes on.
+            if endpoint != "answerCallbackQuery" or not already_done(error):
+                raise
+            result = True
         if endpoint != "getUpdates" or not isinstance(result, list):
             return result
         batch = [
@@ -137,9 +147,7 @@ class IntakeBot(ExtBot[Any]):
         try:
             return await super()._post(endpoint, *args, **kwargs)
         except BadRequest as error:
-            if endpoint != "sendMessage" and any(
-                sign in str(error).lower() for sign in ALREADY_DONE
-            ):
+            if endpoint != "sendMessage" and already_done(error):
                 return True
             raise
 

@@ -48,3 +48,16 @@ async def test_when_the_repeat_times_out_too_no_stale_keyboard_comes_back(
         (told,) = await api.wait_for_messages(CITIZEN, timeout=30)
     assert told.plain_text == COMMON_TEXTS.get("koneksi_lambat")
     assert on_screen(question, 2)  # what arrived stays, with its own buttons
+
+
+async def test_a_press_answered_before_a_restart_still_moves_the_survey_on(
+    bot: RunningBot, city: City
+) -> None:
+    """After a kill, the inbox hands the bot a press again that was answered before: Telegram
+    refuses a second answer, which must not fail the step."""
+    (question,) = await bot.say(CITIZEN, "/start layanan-L-KTP")
+    pressed = bot.api.press_button(CITIZEN, question, label=questionnaire()[0].labels[3])
+    await bot.api.call("answerCallbackQuery", {"callback_query_id": pressed["id"]})
+    await bot.handled.wait(bot.api.last_update_id)
+    assert on_screen(question, 2)
+    assert [m.plain_text for m in bot.api.sent_to(CITIZEN)] == [question.plain_text]
