@@ -95,6 +95,7 @@ ALREADY_DONE = ("not modified", "query is too old", "query id is invalid", "not 
 
 
 def already_done(error: BadRequest) -> bool:
+    """Whether Telegram refused a call because what it asks for is the case already."""
     return any(sign in str(error).lower() for sign in ALREADY_DONE)
 
 
