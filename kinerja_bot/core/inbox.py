@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, null, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from telegram import Update
@@ -137,7 +137,7 @@ class Inbox:
             await session.exec(
                 update(InboxUpdate)
                 .where(col(InboxUpdate.update_id).in_(ids))
-                .values(done_at=utcnow(), data=None)
+                .values(done_at=utcnow(), data=null())  # SQL NULL, not JSON 'null'
             )
 
     async def flush(self) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import json
 from datetime import timedelta
 
+from sqlalchemy import text
 from sqlmodel import select
 from telegram import Bot, Update
 
@@ -58,7 +59,12 @@ async def test_unfinished_updates_come_back_oldest_first_and_handled_ones_keep_n
     await inbox.done(Update.de_json(text_update(9), BOT))
     assert [u["update_id"] for u in await inbox.unfinished()] == [8, 10]
     handled = (await rows(database))[9]
-    assert handled.done_at is not None and handled.data is None
+    assert handled.done_at is not None
+    async with database.engine.connect() as connection:  # SQL NULL, not the JSON text 'null'
+        cleared = await connection.execute(
+            text("SELECT update_id FROM inboxupdate WHERE data IS NULL")
+        )
+        assert cleared.scalars().all() == [9]
 
 
 async def test_a_repeat_marks_nothing_the_update_it_repeats_may_still_run(
