@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, TimedOut
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -24,9 +25,16 @@ from kinerja_bot import activation, general
 from kinerja_bot.analysis.handlers import build_analysis_handlers
 from kinerja_bot.complaints.handlers import build_complaint_handlers
 from kinerja_bot.core.commands import menu
-from kinerja_bot.core.context import DATABASE_KEY, SETTINGS_KEY, BotContext, KinerjaApplication
+from kinerja_bot.core.context import (
+    DATABASE_KEY,
+    INBOX_KEY,
+    SETTINGS_KEY,
+    BotContext,
+    KinerjaApplication,
+)
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.flood_control import FLOOD_GROUP, FloodHandler, PatientRateLimiter
+from kinerja_bot.core.inbox import Inbox, repeat_of
 from kinerja_bot.core.persistence import DatabasePersistence
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
@@ -70,23 +78,79 @@ def read_update(data: object, bot: ExtBot[Any]) -> Update | None:
         return None
 
 
+# Calls the handlers make that are repeated once when their answer times out: a step whose
+# reply timed out would otherwise stay where it was while the user already sees the next one.
+REPEATED_AFTER_TIMEOUT = frozenset(
+    {
+        "sendMessage",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "answerCallbackQuery",
+        "deleteMessage",
+    }
+)
+# Telegram's refusals of a repeat whose first call was carried out.
+ALREADY_DONE = ("not modified", "query is too old", "query id is invalid", "not found")
+
+
+def already_done(error: BadRequest) -> bool:
+    """Whether Telegram refused a call because what it asks for is the case already."""
+    return any(sign in str(error).lower() for sign in ALREADY_DONE)
+
+
 class IntakeBot(ExtBot[Any]):
-    """The bot, whose getUpdates reads each update on its own.
+    """The bot, whose getUpdates reads each update on its own and stores the batch in the
+    inbox before PTB sees it.
 
     PTB reads a batch as a whole: one unreadable update fails the batch, the offset never moves
     past it and the same batch is fetched again and again. Here an unreadable update becomes a
     bare `{"update_id": …}` (nothing handles it), so the offset moves on and the rest is served.
+    The batch is in the inbox before PTB can confirm it (core/inbox.py); an update the inbox
+    already had is passed on empty (`repeat_of`).
     """
 
+    def __init__(self, *args: Any, inbox: Inbox, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with self._unfrozen():
+            self.inbox = inbox
+
     async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, *args, **kwargs)
+        try:
+            result = await super()._post(endpoint, *args, **kwargs)
+        except TimedOut:
+            if endpoint not in REPEATED_AFTER_TIMEOUT:
+                raise
+            result = await self._repeat(endpoint, *args, **kwargs)
+        except BadRequest as error:
+            # A press answered already (before a restart that handles its update again) or
+            # too old to answer: the answer is a courtesy, the step itself goes on.
+            if endpoint != "answerCallbackQuery" or not already_done(error):
+                raise
+            result = True
         if endpoint != "getUpdates" or not isinstance(result, list):
             return result
-        return [
+        batch = [
             item if read_update(item, self) is not None else {"update_id": item["update_id"]}
             for item in result
             if isinstance(item, dict) and isinstance(item.get("update_id"), int)
         ]
+        new = await self.inbox.receive(batch)
+        return [
+            item if item["update_id"] in new else repeat_of(item["update_id"]) for item in batch
+        ]
+
+    async def _repeat(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
+        """A call whose answer timed out, once more. It may well have been carried out: then
+        Telegram refuses the repeat of an edit ("not modified"), of an answer to a press or of
+        a deletion, which means done; a message may reach the user twice."""
+        log.info("%s timed out: sent once more", endpoint)
+        try:
+            return await super()._post(endpoint, *args, **kwargs)
+        except BadRequest as error:
+            if endpoint != "sendMessage" and already_done(error):
+                return True
+            raise
 
 
 def register_handlers(application: KinerjaApplication) -> None:
@@ -173,11 +237,25 @@ async def persist_now(update: Update, context: BotContext) -> None:
 
 
 async def post_init(application: KinerjaApplication) -> None:
-    """Register the command menu with Telegram; book the scheduled jobs (and catch up); serve
+    """Queue the updates left unfinished by the last run (before anything new is fetched);
+    register the command menu with Telegram; book the scheduled jobs (and catch up); serve
     the public site too when WEB_PORT is set."""
+    await refeed(application)
     await application.bot.set_my_commands(menu())
     schedule_all(application, application.bot_data[SETTINGS_KEY])
     await start_public_site(application)
+
+
+async def refeed(application: KinerjaApplication) -> None:
+    """The inbox's unfinished updates, oldest first, to be handled before new ones."""
+    inbox: Inbox = application.bot_data[INBOX_KEY]
+    unfinished = await inbox.unfinished()
+    for data in unfinished:
+        update = read_update(data, application.bot)
+        if update is not None:
+            await application.update_queue.put(update)
+    if unfinished:
+        log.info("%d updates left unfinished by the last run are handled again", len(unfinished))
 
 
 async def post_shutdown(application: KinerjaApplication) -> None:
@@ -214,7 +292,8 @@ def build_application(
     )
     if not secret:
         raise ValueError("a bot token is needed to build the application")
-    processor = PerUserOrderedProcessor()
+    inbox = Inbox(database)
+    processor = PerUserOrderedProcessor(inbox=inbox)
     bot = IntakeBot(
         secret,
         base_url=settings.base_url,
@@ -225,6 +304,7 @@ def build_application(
         get_updates_request=request or HTTPXRequest(),
         # Replies wait their turn, never dropped; a user kept waiting is told it is busy.
         rate_limiter=PatientRateLimiter(awaiting_reply=processor.is_busy) if rate_limit else None,
+        inbox=inbox,
     )
     builder: Any = (
         ApplicationBuilder()
@@ -238,5 +318,6 @@ def build_application(
     application: KinerjaApplication = builder.build()
     application.bot_data[DATABASE_KEY] = database
     application.bot_data[SETTINGS_KEY] = settings
+    application.bot_data[INBOX_KEY] = inbox
     register_handlers(application)
     return application

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop
 
 from kinerja_bot.complaints import DIRECT_COMPLAINT_BUTTON
@@ -165,18 +165,26 @@ async def error_handler(update: object, context: BotContext) -> None:
     """Log the error; tell the user something went wrong, never the traceback.
 
     A failed button press gets its keyboard back: the failed work was rolled back and the
-    conversation did not move, so the same buttons (Kirim of a draft) work again.
+    conversation did not move, so the same buttons (Kirim of a draft) work again. Not after a
+    timeout: the reply (a repeat included, see app.IntakeBot) may have arrived and show the
+    next step, under which the old keyboard would put the previous step's buttons; the user
+    is asked to repeat the step instead.
     """
     log.error("Error while handling %s", describe(update), exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    timed_out = isinstance(context.error, TimedOut)
     query = update.callback_query
     if query is not None:
         await _quietly(query.answer())  # refused if the handler answered already: fine
-        if isinstance(query.message, Message) and query.message.reply_markup is not None:
-            await _quietly(query.edit_message_reply_markup(query.message.reply_markup))
+        message = query.message
+        if not timed_out and isinstance(message, Message) and message.reply_markup is not None:
+            await _quietly(query.edit_message_reply_markup(message.reply_markup))
     # A database that does not answer in time is passing trouble, not a bug of ours.
-    key = "gangguan" if context.error and is_unavailable(context.error) else "galat"
+    if context.error and is_unavailable(context.error):
+        key = "gangguan"
+    else:
+        key = "koneksi_lambat" if timed_out else "galat"
     if not await _quietly(context.bot.send_message(update.effective_chat.id, TEXTS.get(key))):
         log.warning("Could not tell chat %s about the error", update.effective_chat.id)
 

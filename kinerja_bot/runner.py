@@ -154,6 +154,8 @@ class WebhookReceiver(tornado.web.RequestHandler):
 
     async def post(self) -> None:
         from kinerja_bot.app import read_update
+        from kinerja_bot.core.context import INBOX_KEY
+        from kinerja_bot.core.inbox import Inbox
 
         try:
             data = json.loads(self.body)
@@ -162,7 +164,11 @@ class WebhookReceiver(tornado.web.RequestHandler):
         update = read_update(data, self.bot_application.bot)
         if update is None:
             raise tornado.web.HTTPError(400)
-        await self.bot_application.update_queue.put(update)
+        # In the inbox before Telegram gets its 200; an update the inbox already had (Telegram
+        # sends it again when it did not get the 200) is not handled again.
+        inbox: Inbox = self.bot_application.bot_data[INBOX_KEY]
+        if update.update_id in await inbox.receive([data]):
+            await self.bot_application.update_queue.put(update)
 
     def log_exception(self, *exc_info: object) -> None:
         """Refusals are answered with their status; nothing of the request goes to the log."""

@@ -3,9 +3,11 @@
     SOAK_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/kinerja_soak make soak
 
 What runs, all on 127.0.0.1:
-- the fake Bot API over HTTP (`FakeBotAPIServer`), failing ~10 % of the bot's calls: 429 with
-  retry_after, 502 from the proxy, and timeouts (the call is carried out, the answer comes
-  too late for the client); a few users have blocked the bot (403 on everything to them);
+- the fake Bot API over HTTP (`FakeBotAPIServer`), failing ~10 % of the bot's calls at random:
+  502 from the proxy, and timeouts (the call is carried out, the answer comes too late for the
+  client); a few users have blocked the bot (403 on everything to them). 429 comes only as
+  Telegram sends it: when the bot goes beyond Telegram's limits (the fake's flood control:
+  30 sends in any second overall, BURST_PER_CHAT to one chat);
 - a TCP proxy in front of PostgreSQL that cuts every connection and refuses new ones for 10 s,
   once;
 - `python bot.py` polling the fake API through the proxy, killed with SIGKILL and restarted at
@@ -52,28 +54,33 @@ from kinerja_bot.core.migrate import upgrade  # noqa: E402
 from kinerja_bot.core.rules.periods import wib_today  # noqa: E402
 from kinerja_bot.core.telegram_ui import COMMON_TEXTS  # noqa: E402
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage  # noqa: E402
-from kinerja_bot.testing.flood import BAD_GATEWAY_HTML, too_many_requests  # noqa: E402
+from kinerja_bot.testing.flood import BAD_GATEWAY_HTML, LATE_ANSWER_SECONDS  # noqa: E402
 from kinerja_bot.testing.protocol import BotAPIError, Reply, Upload  # noqa: E402
 from kinerja_bot.testing.transports import FakeBotAPIServer  # noqa: E402
 
 TOKEN = "987654:SOAK-TOKEN"
 # Calls the bot makes only while starting: failing them tests the supervisor, not the bot.
 STARTUP_METHODS = frozenset({"getMe", "setMyCommands", "deleteWebhook", "getMyCommands"})
-# PTB's default read timeout is 5 s: a "timed out" answer comes after this.
-LATE_ANSWER = 6.0
+# Telegram asks for "about one message a second" to one chat on average and tolerates a short
+# burst in a private chat (a reply and the question after it); the soak refuses a fourth send
+# to one chat within a second.
+BURST_PER_CHAT = 3
 ANSWER_WAIT = 30.0  # how long a simulated user waits for any answer before giving up
 GALAT = str(COMMON_TEXTS.get("galat"))
 GANGGUAN = str(COMMON_TEXTS.get("gangguan"))
+SLOW = str(COMMON_TEXTS.get("koneksi_lambat"))
 # "Busy, your answer follows": a notice, not the answer a person waits for.
 BUSY = str(FLOOD_TEXTS.get("sedang_ramai"))
-NOT_A_STEP = (GALAT, GANGGUAN, BUSY)
+NOT_A_STEP = (GALAT, GANGGUAN, SLOW, BUSY)
 
 
 class FaultyBotAPI(FakeBotAPI):
-    """The fake Bot API failing a share of calls at random (seeded), and blocked users."""
+    """The fake Bot API failing a share of calls at random (seeded), blocked users, and
+    Telegram's flood control (429 only when the bot sends too fast)."""
 
     def __init__(self, rate: float, rng: random.Random, **kwargs: Any) -> None:
         super().__init__(TOKEN, **kwargs)
+        self.enforce_rate_limits(per_second=30, per_chat_per_second=BURST_PER_CHAT)
         self.rate, self.rng = rate, rng
         self.failing = False
         self.faults: Counter[str] = Counter()
@@ -98,14 +105,12 @@ class FaultyBotAPI(FakeBotAPI):
             return BotAPIError(403, "Forbidden: bot was blocked by the user").reply()
         if not self.failing or method in STARTUP_METHODS or self.rng.random() >= self.rate:
             return await super().call(method, params, files)
-        kind = self.rng.choice(("429", "502", "timeout"))
+        kind = self.rng.choice(("502", "timeout"))
         self.faults[kind] += 1
-        if kind == "429":
-            return too_many_requests(1).reply()
         if kind == "502":
             return BotAPIError(502, "Bad Gateway", raw_body=BAD_GATEWAY_HTML).reply()
         reply = await super().call(method, params, files)
-        await asyncio.sleep(LATE_ANSWER)
+        await asyncio.sleep(LATE_ANSWER_SECONDS)
         return reply
 
 
@@ -662,6 +667,7 @@ def report(
         "updates sent": api.updates_sent,
         "replies received": replies,
         "bot api faults injected": dict(api.faults),
+        "429 from flood control": api.too_many_requests,
         "bot kills (SIGKILL)": bot.kills,
         "bot exits by itself": bot.exits,
         "database cut_s": args.cut,

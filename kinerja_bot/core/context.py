@@ -11,6 +11,7 @@ from kinerja_bot.core.settings import Settings
 
 DATABASE_KEY = "database"
 SETTINGS_KEY = "settings"
+INBOX_KEY = "inbox"  # core.inbox.Inbox: the updates received and whether they were handled
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -652,3 +652,13 @@ class UserData(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = timestamp()
+
+
+class InboxUpdate(SQLModel, table=True):
+    """A Telegram update as it arrived, until it has been handled (see core/inbox.py); then
+    only its id, so that the same update arriving again is recognised."""
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    data: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    received_at: datetime = timestamp()
+    done_at: datetime | None = timestamp(nullable=True, index=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import warnings
 from collections.abc import Callable, Coroutine, Sequence
@@ -13,6 +15,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ConversationHandler, TypeHandler
 from telegram.warnings import PTBUserWarning
 
+from kinerja_bot.core.drafts import DraftMismatch
 from kinerja_bot.core.texts import CALLBACK_DATA_LIMIT, TextBook
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,8 @@ COMMON_TEXTS = TextBook(
         "peringatan_hanya_chat_pribadi": (),
         "pesan_diubah": (),
         "gangguan": (),
+        "sesi_terputus": (),
+        "koneksi_lambat": (),
     },
     data=("kata_pengaduan",),
 )
@@ -203,6 +208,29 @@ async def conversation_timed_out(update: Update, context: Any) -> None:
         await context.bot.send_message(update.effective_chat.id, COMMON_TEXTS.get("habis_waktu"))
 
 
+def _ending_interrupted(
+    callback: Callable[[Update, Any], Coroutine[Any, Any, Any]],
+) -> Callable[[Update, Any], Coroutine[Any, Any, Any]]:
+    """The callback; a draft that does not fit the step (`DraftMismatch`) ends the conversation
+    with "start again" and is forgotten, instead of failing at every answer."""
+
+    @functools.wraps(callback)
+    async def run(update: Update, context: Any) -> Any:
+        try:
+            return await callback(update, context)
+        except DraftMismatch as lost:
+            log.warning("Draft %s lacked %s: the conversation starts again", lost.slot, lost)
+            if context.user_data is not None:
+                context.user_data.pop(lost.slot, None)
+            if update.callback_query is not None:
+                with contextlib.suppress(TelegramError):  # the handler may have answered it
+                    await update.callback_query.answer()
+            await reply(update, COMMON_TEXTS.get("sesi_terputus"))
+            return ConversationHandler.END
+
+    return run
+
+
 def conversation(
     name: str,
     entry_points: list[Any],
@@ -216,6 +244,8 @@ def conversation(
     check the state and the ownership of what a button names, so a button on an older message
     is answered safely. PTB warns about exactly that choice, so the warning is muted here only.
     """
+    for handler in [*entry_points, *(h for step in states.values() for h in step), *fallbacks]:
+        handler.callback = _ending_interrupted(handler.callback)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
         return ConversationHandler(

@@ -9,6 +9,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from kinerja_bot.core.inbox import Inbox
+
 
 def ordering_key(update: object) -> int | None:
     """The user (or, failing that, the chat) whose updates must not overtake each other."""
@@ -27,21 +29,26 @@ class PerUserOrderedProcessor(BaseUpdateProcessor):
     so a user's second message waits for the first to finish while other users go on.
     """
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, max_concurrent_updates: int = 256, *, inbox: Inbox | None = None) -> None:
         super().__init__(max_concurrent_updates)
+        self.inbox = inbox
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Handle the update in its user's turn; then (every handler group done, persistence
+        included) mark it handled in the inbox."""
         key = ordering_key(update)
         if key is None:
             await coroutine
+            await self._done(update)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
                 await coroutine
+            await self._done(update)
         finally:
             self._waiting[key] -= 1
             if self._waiting[key] == 0:
@@ -53,8 +60,14 @@ class PerUserOrderedProcessor(BaseUpdateProcessor):
         an answer."""
         return key in self._waiting
 
+    async def _done(self, update: object) -> None:
+        if self.inbox is not None:
+            await self.inbox.done(update)
+
     async def initialize(self) -> None:
         """Nothing to open."""
 
     async def shutdown(self) -> None:
-        """Nothing to close."""
+        """The last marks of handled updates are written."""
+        if self.inbox is not None:
+            await self.inbox.flush()

@@ -23,6 +23,16 @@ async def on_leave(session: AsyncSession, day: date) -> set[int]:
 async def add_leave(
     session: AsyncSession, employee: Employee, first: date, last: date, kind: LeaveKind
 ) -> Leave:
+    """Record a leave; the same dates declared again are the same leave (an update handled
+    again after a kill, see core/inbox.py, must not record it twice)."""
+    same = await session.exec(
+        select(Leave).where(
+            Leave.employee_id == employee.id, Leave.first_day == first, Leave.last_day == last
+        )
+    )
+    existing = same.first()
+    if existing is not None:
+        return existing
     leave = Leave(employee_id=id_of(employee), first_day=first, last_day=last, kind=kind)
     session.add(leave)
     await session.flush()

@@ -16,8 +16,9 @@ from telegram.ext import Application, ContextTypes
 
 from kinerja_bot.analysis import jobs as analysis_jobs
 from kinerja_bot.complaints import jobs as complaint_jobs
-from kinerja_bot.core.context import DATABASE_KEY, SETTINGS_KEY, BotContext
+from kinerja_bot.core.context import DATABASE_KEY, INBOX_KEY, SETTINGS_KEY, BotContext
 from kinerja_bot.core.db import Database
+from kinerja_bot.core.inbox import Inbox
 from kinerja_bot.core.jobs import ScheduledJob, Upkeep
 from kinerja_bot.core.models import utcnow
 from kinerja_bot.core.outbox import DeliveryReport, JobServices, Pacer
@@ -104,9 +105,12 @@ async def catch_up_callback(context: BotContext) -> None:
 
 
 async def upkeep(context: BotContext) -> None:
-    """Daily: close answered tickets nobody replied to; remove expired personal data."""
+    """Daily: close answered tickets nobody replied to; remove expired personal data; forget
+    the ids of updates handled more than a day ago."""
     for work in UPKEEP:
         await work(context)
+    inbox: Inbox = context.application.bot_data[INBOX_KEY]
+    await inbox.prune()
 
 
 async def scheduled_callback(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from kinerja_bot.testing.flood import FAULT_KINDS, Fault, FloodControl
+from kinerja_bot.testing.flood import FAULT_KINDS, LATE_ANSWER_SECONDS, Fault, FloodControl
 from kinerja_bot.testing.formatting import EntityParseError, parse_html, utf16_length
 from kinerja_bot.testing.protocol import (
     NOT_FOUND,
@@ -162,9 +162,10 @@ class FakeBotAPI:
         if name is None:
             self._record(method, values, NOT_FOUND)
             return NOT_FOUND
+        late = False
         try:
             values = self.spec.check(name, params or {}, files)
-            self._apply_faults(name, values)
+            late = self._apply_faults(name, values)
             self._apply_rate_limit(name, values)
             reply = Reply.ok(await self._run(name, values))
         except BotAPIError as error:
@@ -172,6 +173,8 @@ class FakeBotAPI:
             if reply.status == 429:
                 self.too_many_requests += 1
         self._record(name, values, reply)
+        if late:
+            await asyncio.sleep(LATE_ANSWER_SECONDS)
         return reply
 
     async def _run(self, method: str, values: dict[str, Any]) -> Any:
@@ -482,11 +485,13 @@ class FakeBotAPI:
         """Make the next `times` calls of `method` ("*" = any; None = forever) fail.
 
         Kinds: 429 (Too Many Requests, retry_after), 502 (Bad Gateway, nginx HTML body),
-        403 (Forbidden: bot was blocked by the user). `chat_id` narrows it to one chat.
+        403 (Forbidden: bot was blocked by the user), "timeout" (the call is carried out but
+        answered LATE_ANSWER_SECONDS later, when the client has given up). `chat_id` narrows
+        it to one chat.
         """
-        code = int(kind)
+        code = kind if kind == "timeout" else int(kind)
         if code not in FAULT_KINDS:
-            raise ValueError(f"fault kind must be 429, 502 or 403, not {kind!r}")
+            raise ValueError(f"fault kind must be 429, 502, 403 or 'timeout', not {kind!r}")
         name = method if method == "*" else self.spec.canonical(method)
         if name is None:
             raise ValueError(f"{method!r} is not a Bot API method")
@@ -511,13 +516,16 @@ class FakeBotAPI:
         """Stop enforcing rate limits."""
         self._flood = None
 
-    def _apply_faults(self, method: str, values: Mapping[str, Any]) -> None:
+    def _apply_faults(self, method: str, values: Mapping[str, Any]) -> bool:
+        """Raise the error of a matching fault; True when the answer is to come late."""
         fault = next((f for f in self._faults if f.matches(method, values)), None)
         if fault is None:
-            return
+            return False
         error = fault.fire()
         if fault.spent:
             self._faults.remove(fault)
+        if error is None:
+            return True
         raise error
 
     def _apply_rate_limit(self, method: str, values: Mapping[str, Any]) -> None:

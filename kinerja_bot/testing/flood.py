@@ -1,6 +1,7 @@
 """Injected faults and Telegram's flood control, to test retries, pacing and exactly-once.
 
-A `Fault` fails matching calls a number of times with 429, 502 or 403. `FloodControl`
+A `Fault` fails matching calls a number of times with 429, 502 or 403, or lets them through and
+answers too late ("timeout": the call is carried out, the client gives up first). `FloodControl`
 answers 429 to sends beyond a count in any sliding second, overall and per chat (Telegram's
 documented ~30 messages per second and ~1 per second to one chat). Both run before a method
 changes any state, so a refused send is never stored.
@@ -16,7 +17,9 @@ from typing import Any
 
 from kinerja_bot.testing.protocol import BotAPIError
 
-FAULT_KINDS = (429, 502, 403)
+FAULT_KINDS = (429, 502, 403, "timeout")
+# A "timeout" answer comes this much later: after PTB's default read timeout of 5 s.
+LATE_ANSWER_SECONDS = 6.0
 # Sends that land a little under one second apart (timer jitter) still count as a second apart.
 WINDOW = 1.0
 SLACK = 0.02
@@ -39,7 +42,7 @@ class Fault:
     """An injected failure waiting for matching calls; `remaining` None means forever."""
 
     method: str
-    kind: int
+    kind: int | str
     chat_id: int | None
     remaining: int | None
     retry_after: int
@@ -49,10 +52,12 @@ class Fault:
         method_ok = self.method in ("*", method)
         return method_ok and (self.chat_id is None or values.get("chat_id") == self.chat_id)
 
-    def fire(self) -> BotAPIError:
-        """Count one use and return the error to answer with."""
+    def fire(self) -> BotAPIError | None:
+        """Count one use and return the error to answer with (None: answer late)."""
         if self.remaining is not None:
             self.remaining -= 1
+        if self.kind == "timeout":
+            return None
         if self.kind == 429:
             return too_many_requests(self.retry_after)
         if self.kind == 403:

@@ -20,7 +20,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from kinerja_bot.testing import (
@@ -496,6 +503,17 @@ async def test_502_fault_is_a_network_error(bot: Bot, api: FakeBotAPI) -> None:
     assert api.sent_to(SITI) == []
 
 
+async def test_timeout_fault_carries_the_call_out_and_answers_too_late(
+    bot: Bot, api: FakeBotAPI
+) -> None:
+    api.inject_fault("sendMessage", "timeout")
+    with pytest.raises(TimedOut):
+        await bot.send_message(SITI, "pengingat", read_timeout=0.5)
+    assert [m.text for m in api.sent_to(SITI)] == ["pengingat"]  # delivered all the same
+    await bot.send_message(SITI, "lagi", read_timeout=0.5)  # the fault fired once
+    assert len(api.sent_to(SITI)) == 2
+
+
 async def test_rate_limits_per_chat_and_overall(
     bot: Bot, api: FakeBotAPI, clock: FakeClock
 ) -> None:
@@ -561,7 +579,7 @@ async def test_stopping_the_server_ends_pending_long_polls(api: FakeBotAPI) -> N
 def test_fault_arguments_are_checked(api: FakeBotAPI) -> None:
     with pytest.raises(ValueError, match="not a Bot API method"):
         api.inject_fault("sendMesage", 429)
-    with pytest.raises(ValueError, match="429, 502 or 403"):
+    with pytest.raises(ValueError, match="429, 502, 403 or 'timeout'"):
         api.inject_fault("sendMessage", 500)
 
 
