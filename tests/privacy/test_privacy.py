@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 
 from kinerja_bot.complaints.texts import TEXTS as COMPLAINTS
 from kinerja_bot.core.db import Database
@@ -16,6 +17,7 @@ from kinerja_bot.core.models import (
     Complaint,
     Consent,
     Employee,
+    InboxUpdate,
     SurveyResponse,
     utcnow,
 )
@@ -63,7 +65,15 @@ async def survey_with_ticket(bot: RunningBot, user: int) -> None:
 
 
 async def rows_mentioning(database: Database, *needles: str) -> list[str]:
-    """Every table, row and column whose value contains one of `needles` (as text)."""
+    """Every table, row and column whose value contains one of `needles` (as text), once the
+    bot is done with every update it received (the inbox keeps an update's content until its
+    handling, the erasure's own included, is over)."""
+    for _ in range(600):  # 30 s at most
+        if not await unfinished_updates(database):
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the bot never finished its updates")
     found = []
     async with database.engine.connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
@@ -73,6 +83,12 @@ async def rows_mentioning(database: Database, *needles: str) -> list[str]:
                     if value is not None and any(n in str(value) for n in needles):
                         found.append(f"{table.name}.{column}={value!r}")
     return found
+
+
+async def unfinished_updates(database: Database) -> int:
+    async with database.session() as session:
+        unfinished = select(InboxUpdate).where(col(InboxUpdate.done_at).is_(None))
+        return len((await session.exec(unfinished)).all())
 
 
 async def confirm_erase(bot: RunningBot, user: int) -> SentMessage:

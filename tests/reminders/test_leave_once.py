@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import select
 
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Leave
+from kinerja_bot.core.models import Leave, LeaveKind
 from kinerja_bot.leave.service import add_leave
 from tests.factories import add_employee, add_unit
 
@@ -19,7 +19,7 @@ async def test_the_same_dates_twice_are_one_leave_other_dates_another(database: 
         (date(2099, 1, 1), date(2099, 1, 4)),
     ):
         async with database.session() as session:
-            await add_leave(session, siti, first, last)
+            await add_leave(session, siti, first, last, LeaveKind.ANNUAL)
     async with database.session() as session:
         leaves = (await session.exec(select(Leave))).all()
     assert sorted((leave.first_day, leave.last_day) for leave in leaves) == [
