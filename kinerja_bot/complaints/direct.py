@@ -35,6 +35,7 @@ from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.models import Service, id_of
 from kinerja_bot.core.organisation import citizen_unit_names, service_by_kode
 from kinerja_bot.core.telegram_ui import (
+    COMMON_TEXTS,
     answer_with,
     callback_int,
     cancel_forgetting,
@@ -218,7 +219,7 @@ def build_direct_complaint_conversation() -> ConversationHandler[BotContext]:
             CommandHandler("batal", cancel_forgetting(DRAFT.key, book=TEXTS, key="adu_batal")),
             *entries,
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "adu_sedang")),
-            MessageHandler(~filters.COMMAND, answer_with(TEXTS, "adu_pakai_tombol")),
+            MessageHandler(~filters.COMMAND, answer_with(COMMON_TEXTS, "pilih_tombol")),
         ],
         on_timeout=timed_out,
     )

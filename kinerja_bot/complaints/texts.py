@@ -107,7 +107,6 @@ TEXTS = TextBook(
         "adu_minta_teks": ("layanan", "unit", "batas"),
         "adu_terlalu_panjang": ("panjang", "batas"),
         "adu_bukan_teks": (),
-        "adu_pakai_tombol": (),
         "adu_sedang": (),
         "adu_batal": (),
         "adu_habis_waktu": (),

@@ -37,6 +37,7 @@ COMMON_TEXTS = TextBook(
         "teks_tidak_dipahami": (),
         "mau_mengadu": (),
         "tombol_adu": (),
+        "pilih_tombol": (),
         "peringatan_tombol_usang": (),
         "peringatan_tombol_langkah_lalu": (),
         "habis_waktu": (),

@@ -83,7 +83,6 @@ TEXTS = TextBook(
         "diterima": ("periode", "atasan", "rincian"),
         "peringatan_bukan_bawahan": (),
         "mulai_lagi": (),
-        "pilih_tombol": (),
         "alasan_teks": (),
         "sedang_menilai": (),
     },
@@ -248,7 +247,7 @@ async def receive_reason(update: Update, context: BotContext, person: Person) ->
         )
         return REASON
     if not reason:
-        await reply(update, TEXTS.get("pilih_tombol"))
+        await reply(update, COMMON_TEXTS.get("pilih_tombol"))
         return REASON
     draft.setdefault("reasons", {})[kind.value] = reason
     async with context.db.session() as session:
@@ -357,7 +356,7 @@ def build_competency_conversation() -> ConversationHandler[Any]:
                 alert_with(COMMON_TEXTS, "peringatan_tombol_langkah_lalu"), pattern=f"^{PREFIX}:"
             ),
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menilai")),
-            MessageHandler(~filters.COMMAND, answer_with(TEXTS, "pilih_tombol")),
+            MessageHandler(~filters.COMMAND, answer_with(COMMON_TEXTS, "pilih_tombol")),
         ],
         on_timeout=conversation_timed_out,
     )

@@ -138,7 +138,6 @@ TEXTS = TextBook(
         "distribusi_sesuai": (),
         "dibatalkan_pegawai": ("nama",),
         "peringatan_bukan_bawahan": (),
-        "pilih_tombol": (),
         "catatan_teks": (),
         "sedang_menilai": (),
         "batal": (),
@@ -736,7 +735,7 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
                 alert_with(COMMON_TEXTS, "peringatan_tombol_langkah_lalu"), pattern=f"^{PREFIX}:"
             ),
             MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menilai")),
-            MessageHandler(~filters.COMMAND, answer_with(TEXTS, "pilih_tombol")),
+            MessageHandler(~filters.COMMAND, answer_with(COMMON_TEXTS, "pilih_tombol")),
         ],
         on_timeout=conversation_timed_out,
     )

@@ -34,6 +34,7 @@ from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import wib_today
 from kinerja_bot.core.telegram_ui import (
+    COMMON_TEXTS,
     Button,
     answer_with,
     callback_int,
@@ -563,6 +564,8 @@ def build_report_conversation() -> ConversationHandler[BotContext]:
     """/lapor — states CHOOSE, SAME_WEEK, REALISATION, EVIDENCE, OBSTACLE, OBSTACLE_TEXT, SUPPORT,
     SUPPORT_TEXT, SUMMARY, CHANGE, RESUME (see the module docstring)."""
     categories = r"^lapor:(kendala|dukungan):[a-z-]+$"
+    # Typed where only a button moves the walk on: say so (the fallback asks for typed text).
+    press_a_button = MessageHandler(~filters.COMMAND, answer_with(COMMON_TEXTS, "pilih_tombol"))
     return conversation(
         "lapor",
         entry_points=[
@@ -570,19 +573,23 @@ def build_report_conversation() -> ConversationHandler[BotContext]:
             CallbackQueryHandler(start_from_button, pattern=r"^lapor:mulai$"),
         ],
         states={
-            CHOOSE: [CallbackQueryHandler(choose_indicator, pattern=r"^lapor:ind:\d+$")],
+            CHOOSE: [
+                CallbackQueryHandler(choose_indicator, pattern=r"^lapor:ind:\d+$"),
+                press_a_button,
+            ],
             SAME_WEEK: [
                 CallbackQueryHandler(choose_merge, pattern=r"^lapor:minggu:(ganti|tambah)$"),
                 CallbackQueryHandler(cancel_report, pattern=r"^lapor:batal$"),
+                press_a_button,
             ],
             REALISATION: [MessageHandler(TYPED, receive_realisation)],
             EVIDENCE: [
                 CallbackQueryHandler(skip_evidence, pattern=r"^lapor:lewati$"),
                 MessageHandler((TYPED | filters.PHOTO | filters.Document.ALL), receive_evidence),
             ],
-            OBSTACLE: [CallbackQueryHandler(choose_category, pattern=categories)],
+            OBSTACLE: [CallbackQueryHandler(choose_category, pattern=categories), press_a_button],
             OBSTACLE_TEXT: [MessageHandler(TYPED, receive_note)],
-            SUPPORT: [CallbackQueryHandler(choose_category, pattern=categories)],
+            SUPPORT: [CallbackQueryHandler(choose_category, pattern=categories), press_a_button],
             SUPPORT_TEXT: [MessageHandler(TYPED, receive_note)],
             SUMMARY: [
                 CallbackQueryHandler(send_report, pattern=r"^lapor:kirim$"),
@@ -590,11 +597,16 @@ def build_report_conversation() -> ConversationHandler[BotContext]:
                 # Ubah angka under "Yakin?": straight to the figure.
                 CallbackQueryHandler(change_part, pattern=r"^lapor:ubah:realisasi$"),
                 CallbackQueryHandler(cancel_report, pattern=r"^lapor:batal$"),
+                press_a_button,
             ],
-            CHANGE: [CallbackQueryHandler(change_part, pattern=r"^lapor:ubah:[a-z]+$")],
+            CHANGE: [
+                CallbackQueryHandler(change_part, pattern=r"^lapor:ubah:[a-z]+$"),
+                press_a_button,
+            ],
             RESUME: [
                 CallbackQueryHandler(resume, pattern=r"^lapor:lanjut$"),
                 CallbackQueryHandler(restart, pattern=r"^lapor:ulang$"),
+                press_a_button,
             ],
         },
         fallbacks=[
@@ -721,7 +733,10 @@ def build_correction_conversation() -> ConversationHandler[BotContext]:
         "koreksi",
         entry_points=[CallbackQueryHandler(start_correction, pattern=r"^lapor:kor:\d+$")],
         states={
-            FIELD: [CallbackQueryHandler(choose_field, pattern=r"^lapor:korf:[a-z]+$")],
+            FIELD: [
+                CallbackQueryHandler(choose_field, pattern=r"^lapor:korf:[a-z]+$"),
+                MessageHandler(~filters.COMMAND, answer_with(COMMON_TEXTS, "pilih_tombol")),
+            ],
             VALUE: [MessageHandler(TYPED, receive_correction)],
         },
         fallbacks=[

@@ -401,7 +401,7 @@ async def test_change_cancel_and_stray_input(bot: RunningBot, database: Database
     data = await team(database)
     basis = await open_employee(bot, "Siti Rahmawati")
     (reply,) = await bot.say(ATASAN, "Sesuai saja")  # typed where a button is expected
-    assert reply.plain_text == TEXTS.get("pilih_tombol")
+    assert reply.plain_text == COMMON_TEXTS.get("pilih_tombol")
     (reply,) = await bot.say(ATASAN, "/bantuan")
     assert reply.plain_text == TEXTS.get("sedang_menilai")
 

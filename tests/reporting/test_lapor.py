@@ -125,6 +125,21 @@ async def test_bad_realisation_gets_its_message_and_the_question_again(
     assert still_asking.plain_text == TEXTS.get("minta_bukti")
 
 
+async def test_each_step_says_what_it_takes_a_button_or_typed_text(
+    bot: RunningBot, database: Database, ktp: Indicator
+) -> None:
+    """A step that takes only a button does not ask for "teks atau tombol", nor the reverse."""
+    (choose,) = await bot.say(ASN, "/lapor")
+    (wrong,) = await bot.say(ASN, "KTP")
+    assert wrong.plain_text == telegram_ui.COMMON_TEXTS.get("pilih_tombol")
+    await press(bot, choose, choose.button_labels[0])
+    bot.api.send_sticker(ASN)
+    (wrong,) = await bot.api.wait_for_messages(ASN, 1)
+    assert wrong.plain_text == TEXTS.get("jawab_dengan_teks")
+    (ask_evidence,) = await bot.say(ASN, "120")  # both answers left the walk where it was
+    assert ask_evidence.plain_text == TEXTS.get("minta_bukti")
+
+
 @pytest.mark.parametrize(
     ("typed", "value"),
     [
