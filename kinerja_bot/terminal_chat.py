@@ -3,7 +3,9 @@
 The real application runs with the same handlers and database; only Telegram is replaced by
 the in-process fake Bot API (no token, no network). Buttons are shown as numbered choices.
 A bare number presses a button only when the bot's latest message has buttons: when the bot
-waits for typed text (the latest message has none), "12" is the text 12, as on a phone.
+waits for typed text (the latest message has none), "12" is the text 12, as on a phone. A
+reply to typed text that leaves the buttons in front of it waiting ("pilih salah satu tombol")
+does not count as the latest message: the number after it still presses those buttons.
 `#3` always presses button 3 of the latest message with buttons, `:teks ISI` always sends ISI
 as text. `:foto` and `:berkas PATH` send a photo or a file, `:keluar` (or Ctrl-D) ends the
 chat. Pop-up answers of buttons are printed, files the bot sends are saved to a folder, and a
@@ -106,6 +108,10 @@ class TerminalChat:
         self.shown: dict[int, int] = {}  # message id → edit count when last printed
         self.texts: dict[int, str] = {}  # message id → its text when last printed
         self.query_id: str | None = None  # the last button press, until its answer is shown
+        # Replies to typed text that left the buttons before them waiting (a hint, not a
+        # question), and the buttons the latest input was typed in front of.
+        self.hints: set[int] = set()
+        self.typed_at: SentMessage | None = None
 
     def current(self) -> list[SentMessage]:
         return [m for m in self.api.sent_to(self.user_id) if not m.deleted]
@@ -141,6 +147,11 @@ class TerminalChat:
         if answer is not None and (line := render_answer(answer)):
             print(line)
         self.query_id = None
+        new = [m for m in self.changed() if m.message_id not in self.shown]
+        waiting = self.typed_at is not None and bool(self.typed_at.callback_data)
+        if waiting and new and not any(m.callback_data for m in new):
+            self.hints.update(m.message_id for m in new)
+        self.typed_at = None
         for message in self.changed():
             if message.plain_text != self.texts.get(message.message_id) or message.buttons:
                 print(render(message, 1))  # not again when only its keyboard was removed
@@ -162,8 +173,11 @@ class TerminalChat:
         return path
 
     def buttons(self, *, latest_only: bool) -> list[tuple[SentMessage, str]]:
-        """The buttons a number presses: of the latest message, or the latest that has any."""
+        """The buttons a number presses: of the latest message (hints aside), or the latest
+        that has any."""
         for message in reversed(self.current()):
+            if message.message_id in self.hints:
+                continue
             if message.callback_data or latest_only:
                 return [(message, data) for data in message.callback_data]
         return []
@@ -180,6 +194,8 @@ class TerminalChat:
     def handle(self, line: str) -> Action:
         """Send one line of input to the bot, or act on it here."""
         text = line.strip()
+        latest = self.buttons(latest_only=True)
+        self.typed_at = latest[0][0] if latest else None
         if text in (":keluar", ":q"):
             return Action.QUIT
         if text == ":foto":
@@ -191,11 +207,13 @@ class TerminalChat:
                 return Action.LOCAL
             self.api.send_document(self.user_id, path.read_bytes(), file_name=path.name)
         elif text.startswith(PRESS_PREFIX) and text[1:].strip().isdigit():
+            self.typed_at = None
             return self.press(text[1:].strip(), self.buttons(latest_only=False))
         elif text.startswith(TEXT_PREFIXES):
             self.api.send_text(self.user_id, text.split(" ", 1)[1].strip())
-        elif text.isdigit() and (choices := self.buttons(latest_only=True)):
-            return self.press(text, choices)
+        elif text.isdigit() and latest:
+            self.typed_at = None
+            return self.press(text, latest)
         elif not text:
             return Action.LOCAL
         else:

@@ -183,6 +183,24 @@ async def test_a_number_typed_while_the_bot_waits_for_text_is_text(
     assert "#3 selalu menekan tombol 3" in out  # the help says how to disambiguate
 
 
+async def test_a_number_after_a_hint_still_presses_the_buttons_the_hint_points_to(
+    settings: Settings,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    await load_demo(database, TODAY)
+    # Typing at the indicator list gets "press a button"; "1" then presses the first
+    # indicator (it was sent as text to a step that takes none), and "abc" at the number
+    # step gets an error without buttons: "12" after it is still the number.
+    typed(monkeypatch, ["/lapor", "halo", "1", "abc", "12"])
+    await run_chat(settings, 100001, "Agus", tmp_path)
+    out = capsys.readouterr().out
+    assert out.count(COMMON.get("pilih_tombol")) == 1
+    assert REPORT_TEXTS.get("minta_bukti") in out
+
+
 async def test_chat_shows_alerts_saves_files_and_notes_failures_in_one_line(
     settings: Settings,
     database: Database,
