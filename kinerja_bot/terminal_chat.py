@@ -27,6 +27,8 @@ from typing import Any
 from pydantic import SecretStr
 
 from kinerja_bot.app import build_application
+from kinerja_bot.core.context import INBOX_KEY
+from kinerja_bot.core.inbox import Inbox
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.texts import TextBook
 from kinerja_bot.core.update_processing import PerUserOrderedProcessor
@@ -248,6 +250,10 @@ async def run_chat(settings: Settings, user_id: int, name: str, folder: Path | N
     print(TEXTS.get("sambutan", id=user_id, nama=name, folder=str(folder)))
     try:
         async with application:
+            # The fake counts updates from 1 at every start; the inbox remembers the ids of
+            # the last chat for a day and would take the new ones for repeats.
+            inbox: Inbox = application.bot_data[INBOX_KEY]
+            api.number_updates_from(await inbox.next_update_id())
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(poll_interval=0, timeout=1)

@@ -201,6 +201,22 @@ async def test_a_number_after_a_hint_still_presses_the_buttons_the_hint_points_t
     assert REPORT_TEXTS.get("minta_bukti") in out
 
 
+async def test_a_second_chat_on_the_same_database_is_answered(
+    settings: Settings,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """The inbox remembers the update ids of the first chat; the second must not look like
+    its repeats (it was once answered with silence)."""
+    await load_demo(database, TODAY)
+    for _ in range(2):
+        typed(monkeypatch, ["/bantuan"])
+        await run_chat(settings, 100001, "Agus", tmp_path)
+        assert "Bantuan Kinerja Bot" in capsys.readouterr().out
+
+
 async def test_chat_shows_alerts_saves_files_and_notes_failures_in_one_line(
     settings: Settings,
     database: Database,

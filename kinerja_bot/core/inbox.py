@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, null, update
+from sqlalchemy import delete, func, null, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from telegram import Update
@@ -156,6 +156,12 @@ class Inbox:
                 .order_by(col(InboxUpdate.update_id))
             )
             return [data for data in rows if isinstance(data, dict)]
+
+    async def next_update_id(self) -> int:
+        """One more than the highest update id remembered (1 when none is)."""
+        async with self.database.session() as session:
+            highest = (await session.exec(select(func.max(InboxUpdate.update_id)))).one()
+        return (highest or 0) + 1
 
     async def prune(self) -> int:
         """Forget handled updates after KEEP, and give up on ones unfinished for as long."""

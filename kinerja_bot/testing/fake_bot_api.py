@@ -285,6 +285,11 @@ class FakeBotAPI:
         """The stored file served under a file path, if any."""
         return next((f for f in self.files.values() if f.file_path == file_path), None)
 
+    def number_updates_from(self, first: int) -> None:
+        """Give the next updates ids from `first` on (Telegram's ids only grow: a bot that
+        remembers ids it has handled must not see one again as new)."""
+        self._next_update_id = max(self._next_update_id, first)
+
     @property
     def last_update_id(self) -> int:
         """The id of the update queued last (0 before the first)."""
