@@ -142,8 +142,11 @@ def is_unavailable(error: BaseException) -> bool:
 class Database:
     """The engine and its session factory, opened at start and disposed at shutdown."""
 
-    def __init__(self, database_url: str, timeouts: Timeouts | None = None) -> None:
-        self.engine = create_engine(database_url, timeouts)
+    def __init__(
+        self, database_url: str, timeouts: Timeouts | None = None, **engine_options: Any
+    ) -> None:
+        self.url, self.timeouts = database_url, timeouts
+        self.engine = create_engine(database_url, timeouts, **engine_options)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -158,6 +161,13 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    def own_pool(self, size: int) -> Database:
+        """The same database through a pool of `size` connections of its own, for writes that
+        must not wait behind everyone else's (SQLite: this one, its writes take turns anyway)."""
+        if is_sqlite(self.engine):
+            return self
+        return Database(self.url, self.timeouts, pool_size=size, max_overflow=0)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

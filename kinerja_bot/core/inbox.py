@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 # an id is remembered for a day after it was handled.
 KEEP = timedelta(days=1)
 FLUSH_SECONDS = 5.0
+POOL_SIZE = 2  # storing a batch and writing marks, side by side
 # An update already in the inbox that arrives again is handed to PTB without content, so that
 # the poll's offset moves past it; this key (kept by PTB in `api_kwargs`) says so.
 REPEAT = "kinerja_repeat"
@@ -67,7 +68,10 @@ class Inbox:
     """The ledger of received updates in the database."""
 
     def __init__(self, database: Database) -> None:
-        self.database = database
+        # A pool of its own: a mark that waits behind the handlers' connections lets a kill
+        # repeat an update whose handling was long over (the soak repeated /cuti this way).
+        self.database = database.own_pool(POOL_SIZE)
+        self._owns_pool = self.database is not database
         self._marks = _Marks()
         self._writer: asyncio.Task[None] | None = None
 
@@ -142,10 +146,12 @@ class Inbox:
 
     async def flush(self) -> None:
         """At shutdown: wait a little for the marks still being written (those not written
-        are handled again at the next start)."""
+        are handled again at the next start), then close the inbox's own pool."""
         if self._writer is not None:
             await asyncio.wait({self._writer}, timeout=FLUSH_SECONDS)
             self._writer.cancel()
+        if self._owns_pool:
+            await self.database.dispose()
 
     async def unfinished(self) -> list[dict[str, Any]]:
         """The updates stored but never marked handled, oldest first."""
