@@ -1,7 +1,8 @@
 """/adu: a citizen files a complaint without taking the survey (DESIGN §2, Pengaduan langsung).
 
 CHOOSE (units by the names residents know, then the unit's services; `core.service_picker`) →
-TEXT (the complaint, typed) → CONSENT (keep the chat id for the answer, or stay anonymous) →
+TEXT (the complaint, typed; or a photo whose caption is the text — a photo without one is kept
+and the text asked for next) → CONSENT (keep the chat id for the answer, or stay anonymous) →
 the ticket number at once, through `filing.file_ticket` as the survey files its tickets.
 `/start adu-<KODE>` (a QR code at a counter) and the "Sampaikan pengaduan" button under the
 reply to a typed "saya mau mengadu" start it too; the deep link skips to TEXT.
@@ -60,9 +61,10 @@ class ComplaintDraft(TypedDict):
     service: str  # the service's name, as shown
     unit: str  # its unit as residents know it
     text: str | None
+    photo: str | None  # the Telegram file_id of the photo sent with it
 
 
-DRAFT = DraftSlot[ComplaintDraft]("adu.v1")
+DRAFT = DraftSlot[ComplaintDraft]("adu.v2")
 
 
 async def _units(update: Update, context: BotContext, page: int, prefix_text: str = "") -> int:
@@ -133,7 +135,13 @@ async def _ask_text(update: Update, context: BotContext, service: Service) -> in
         unit = (await citizen_unit_names(session)).get(service.unit_id, "-")
     DRAFT.new(
         context,
-        {"service_id": id_of(service), "service": service.nama, "unit": unit, "text": None},
+        {
+            "service_id": id_of(service),
+            "service": service.nama,
+            "unit": unit,
+            "text": None,
+            "photo": None,
+        },
     )
     text = TEXTS.get("adu_minta_teks", layanan=service.nama, unit=unit, batas=COMPLAINT_MAX_CHARS)
     await show(update, text)
@@ -141,11 +149,30 @@ async def _ask_text(update: Update, context: BotContext, service: Service) -> in
 
 
 async def receive_text(update: Update, context: BotContext) -> int:
-    """The complaint: within the limit, then the consent question."""
+    """The complaint typed: within the limit, then the consent question."""
     message, draft = update.effective_message, DRAFT.get(context)
     if message is None or message.text is None or draft is None:
         return ConversationHandler.END
-    typed = message.text.strip()
+    return await _take_text(update, context, draft, message.text)
+
+
+async def receive_photo(update: Update, context: BotContext) -> int:
+    """A photo: kept (a later one replaces it); its caption is the complaint, else ask for it."""
+    message, draft = update.effective_message, DRAFT.get(context)
+    if message is None or not message.photo or draft is None:
+        return ConversationHandler.END
+    draft["photo"] = message.photo[-1].file_id  # the largest size
+    if message.caption and message.caption.strip():
+        return await _take_text(update, context, draft, message.caption)
+    await message.reply_text(TEXTS.get("adu_foto_minta_teks", batas=COMPLAINT_MAX_CHARS))
+    return TEXT
+
+
+async def _take_text(update: Update, context: BotContext, draft: ComplaintDraft, given: str) -> int:
+    message = update.effective_message
+    if message is None:
+        return ConversationHandler.END
+    typed = given.strip()
     if len(typed) > COMPLAINT_MAX_CHARS:
         await message.reply_text(
             TEXTS.get("adu_terlalu_panjang", panjang=len(typed), batas=COMPLAINT_MAX_CHARS)
@@ -176,6 +203,7 @@ async def consent_answer(update: Update, context: BotContext) -> int:
         contact_chat_id=user.id if contact else None,
         consent_version=consent_version(),
         note=TEXTS.get("catatan_adu"),
+        photo_file_id=draft.get("photo"),
     )
     DRAFT.drop(context)
     if complaint is None:
@@ -209,8 +237,10 @@ def build_direct_complaint_conversation() -> ConversationHandler[BotContext]:
             ],
             TEXT: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, receive_text),
+                MessageHandler(filters.PHOTO, receive_photo),
                 MessageHandler(
-                    ~filters.TEXT & ~filters.COMMAND, answer_with(TEXTS, "adu_bukan_teks")
+                    ~filters.TEXT & ~filters.PHOTO & ~filters.COMMAND,
+                    answer_with(TEXTS, "adu_bukan_teks"),
                 ),
             ],
             CONSENT: [CallbackQueryHandler(consent_answer, pattern=rf"^{PREFIX}:c:(ya|tidak)$")],

@@ -66,6 +66,7 @@ async def file_ticket(
     contact_chat_id: int | None,
     consent_version: str,
     note: str | None = None,
+    photo_file_id: str | None = None,
 ) -> Complaint | None:
     """Create the ticket (recording the consent when a chat id is kept) and notify the unit;
     None if the service no longer exists."""
@@ -96,6 +97,7 @@ async def file_ticket(
                     chat_id=contact_chat_id,
                     consent_id=consent_id,
                     note=note,
+                    photo_file_id=photo_file_id,
                 )
             break
         except IntegrityError:

@@ -253,17 +253,23 @@ async def tiket_command(update: Update, context: BotContext) -> None:
     if message is None or person is None:
         return
     if context.args:
-        text, markup = await ticket_by_number(context, person, context.args[0])
-    elif is_staff(person):
+        text, markup, photo_of = await ticket_by_number(context, person, context.args[0])
+        await message.reply_text(text, reply_markup=markup)
+        if photo_of is not None:
+            await send_ticket_photo(context, message.chat_id, photo_of)
+        return
+    if is_staff(person):
         text, markup = await list_view(context, person, 0)
+        await message.reply_text(text, reply_markup=markup)
     else:
-        text, markup = await own_tickets(context, person.telegram_id), None
-    await message.reply_text(text, reply_markup=markup)
+        await message.reply_text(await own_tickets(context, person.telegram_id))
 
 
 async def ticket_by_number(
     context: BotContext, person: Person, nomor: str
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> tuple[str, InlineKeyboardMarkup | None, Complaint | None]:
+    """The ticket as this person may see it, and the ticket again when its photo is theirs to
+    see (staff who handle it)."""
     async with context.db.session() as session:
         complaint = await complaint_by_number(session, nomor[:40])
         service = await session.get(Service, complaint.service_id) if complaint else None
@@ -273,11 +279,11 @@ async def ticket_by_number(
             and await may_handle(session, person, complaint)
         )
     if complaint is None or service is None:
-        return TEXTS.get("tidak_ditemukan", nomor=nomor[:40]), None
+        return TEXTS.get("tidak_ditemukan", nomor=nomor[:40]), None, None
     if handles:
-        return await staff_view(context, complaint)
+        return *await staff_view(context, complaint), complaint
     if complaint.chat_id is not None and complaint.chat_id == person.telegram_id:
-        return await citizen_view(context, complaint, service)
+        return *await citizen_view(context, complaint, service), None
     text = TEXTS.get(
         "status_saja",
         nomor=complaint.nomor,
@@ -285,7 +291,21 @@ async def ticket_by_number(
         status=status_name(complaint.status),
         tenggat=format_date_id(complaint.due_date),
     )
-    return text, None
+    return text, None, None
+
+
+async def send_ticket_photo(context: BotContext, chat_id: int, complaint: Complaint) -> None:
+    """The photo the citizen sent with the ticket, captioned with its number (if there is one).
+    A file_id is only valid for the bot that received it: a new token loses the photo."""
+    if complaint.photo_file_id is None:
+        return
+    try:
+        await context.bot.send_photo(chat_id, complaint.photo_file_id, caption=complaint.nomor)
+    except BadRequest:
+        log.warning("photo of ticket %s could not be sent", complaint.nomor)
+        await context.bot.send_message(
+            chat_id, TEXTS.get("rincian_foto_gagal", nomor=complaint.nomor)
+        )
 
 
 async def own_tickets(context: BotContext, telegram_id: int) -> str:
@@ -345,6 +365,8 @@ async def view_ticket(update: Update, context: BotContext) -> None:
     found = await _ticket_for_staff(update, context)
     if found is not None:
         await show(update, *await staff_view(context, found[1]))
+        if update.effective_chat is not None:
+            await send_ticket_photo(context, update.effective_chat.id, found[1])
 
 
 async def mark_ticket_in_progress(update: Update, context: BotContext) -> None:

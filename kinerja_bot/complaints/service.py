@@ -110,6 +110,7 @@ async def create_complaint(
     chat_id: int | None = None,
     consent_id: int | None = None,
     note: str | None = None,
+    photo_file_id: str | None = None,
 ) -> Complaint:
     """File a ticket (status DITERIMA), to be verified within 3 working days (WIB) and followed
     up within 5 working days of reaching the unit (see the module docstring)."""
@@ -124,6 +125,7 @@ async def create_complaint(
         status=ComplaintStatus.RECEIVED,
         chat_id=chat_id if consent_id is not None else None,
         consent_id=consent_id,
+        photo_file_id=photo_file_id,
         created_at=now,
         verify_by=verify_by,
         reached_unit_at=now if reaches_unit else None,

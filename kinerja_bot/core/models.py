@@ -450,6 +450,9 @@ class Complaint(SQLModel, table=True):
     status: str = Field(max_length=16, default=ComplaintStatus.RECEIVED, index=True)
     chat_id: int | None = telegram_id_column()
     consent_id: int | None = Field(default=None, foreign_key="consent.id")
+    # The Telegram file_id of a photo sent with the complaint (/adu): it may show a face, so it
+    # is cleared with the chat id (erasure, retention).
+    photo_file_id: str | None = Field(default=None, max_length=255)
     created_at: datetime = timestamp()
     # SP4N-LAPOR!: verified (taken up, DIPROSES) within 3 working days of receipt; the 5 working
     # days of follow-up run from when the ticket reached the unit (`reached_unit_at`).

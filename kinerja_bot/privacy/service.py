@@ -2,7 +2,8 @@
 
 Personal data here is anything that names or points to a Telegram account: the Telegram id
 itself (DESIGN §3: "the Telegram user id is personal data too"), wherever it is kept:
-`Employee.telegram_id`, `Consent.telegram_id`, `Complaint.chat_id`, `ActivationFailure`,
+`Employee.telegram_id`, `Consent.telegram_id`, `Complaint.chat_id` (and the photo sent with the
+complaint, `Complaint.photo_file_id`: it may show a face), `ActivationFailure`,
 `Delivery.chat_id`, persisted conversation states (their key holds the chat and user id) and
 `UserData` (drafts). Survey responses hold none of it (see `survey.service`).
 """
@@ -219,6 +220,7 @@ async def personal_data(
                 "status": c.status,
                 "diterima": _when(c.created_at, tz),
                 "pengaduan": c.text,
+                "foto_dilampirkan": c.photo_file_id is not None,
                 "jawaban": c.answer,
                 "dijawab": _when(c.answered_at, tz),
             }
@@ -285,7 +287,7 @@ async def erase_personal_data(session: AsyncSession, telegram_id: int) -> Erasur
 
     Kept, by law or because it is anonymous: the employee record (NIP, reports, feedback,
     evaluations: the employer's records, now unlinked from the account), tickets (without the
-    chat id) and survey responses (never linked).
+    chat id and the photo) and survey responses (never linked).
     """
     consent_ids = list(
         (await session.exec(select(Consent.id).where(Consent.telegram_id == telegram_id))).all()
@@ -293,7 +295,7 @@ async def erase_personal_data(session: AsyncSession, telegram_id: int) -> Erasur
     anonymised = await session.exec(
         update(Complaint)
         .where((col(Complaint.chat_id) == telegram_id) | col(Complaint.consent_id).in_(consent_ids))
-        .values(chat_id=None, consent_id=None)
+        .values(chat_id=None, consent_id=None, photo_file_id=None)
     )
     await session.exec(delete(Consent).where(col(Consent.telegram_id) == telegram_id))
     employee = (
@@ -336,7 +338,7 @@ async def purge_expired_personal_data(
 ) -> Purge:
     """Remove personal data kept longer than `days` (PERSONAL_DATA_RETENTION_DAYS).
 
-    - the chat id (and its consent) on tickets closed more than `days` ago;
+    - the chat id (and its consent) and the photo on tickets closed more than `days` ago;
     - withdrawn consents older than `days`;
     - drafts (`UserData`) and conversation states untouched for `days`;
     - wrong activation attempts and delivery records older than `days`;
@@ -350,7 +352,9 @@ async def purge_expired_personal_data(
             select(Complaint).where(
                 Complaint.status == ComplaintStatus.CLOSED,
                 col(Complaint.closed_at) < cutoff,
-                col(Complaint.chat_id).is_not(None) | col(Complaint.consent_id).is_not(None),
+                col(Complaint.chat_id).is_not(None)
+                | col(Complaint.consent_id).is_not(None)
+                | col(Complaint.photo_file_id).is_not(None),
             )
         )
     ).all()
@@ -358,6 +362,7 @@ async def purge_expired_personal_data(
     for complaint in stale_tickets:
         complaint.chat_id = None
         complaint.consent_id = None
+        complaint.photo_file_id = None
         session.add(complaint)
     purge.ticket_contacts = len(stale_tickets)
     await session.flush()

@@ -17,6 +17,7 @@ from kinerja_bot.core.models import (
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.telegram_ui import COMMON_TEXTS
 from kinerja_bot.general import wants_to_complain
+from kinerja_bot.testing.fake_bot_api import SentMessage
 from tests.conftest import RunningBot
 from tests.survey.conftest import CITIZEN, HANDLER, OTHER_CITIZEN, City, tap
 
@@ -122,3 +123,80 @@ def test_complaint_words_are_whole_words() -> None:
     assert wants_to_complain("Saya ingin mengadu.", words)
     assert not wants_to_complain("saya mau lapor kinerja", words)
     assert not wants_to_complain("padu padan", words)  # "adu" inside a word
+
+
+async def ask_for_ktp_complaint(bot: RunningBot, user: int) -> SentMessage:
+    """/adu through the units to Perekaman KTP-el: the question for the text."""
+    (units,) = await bot.say(user, "/adu")
+    services = await tap(bot, user, units, "Disdukcapil")
+    return await tap(bot, user, services, "Perekaman KTP-el")
+
+
+async def test_a_photo_with_a_caption_files_the_ticket_and_staff_see_the_photo(
+    bot: RunningBot, database: Database, city: City
+) -> None:
+    for user in (CITIZEN, HANDLER):
+        bot.api.user(user)
+    ask = await ask_for_ktp_complaint(bot, CITIZEN)
+    assert TEXTS.get("adu_minta_teks", layanan="x", unit="y", batas=1).splitlines()[-1] in (
+        ask.plain_text
+    )
+    sent = bot.api.send_photo(CITIZEN, caption="  Loket 3 tutup padahal jam layanan.  ")
+    photo_id = sent["photo"][-1]["file_id"]
+    (consent,) = await bot.api.wait_for_messages(CITIZEN, 1)
+    await tap(bot, CITIZEN, consent, TEXTS.get("tombol_tanpa_kontak"))
+    complaint = await only_ticket(database)
+    assert (complaint.text, complaint.photo_file_id) == (
+        "Loket 3 tutup padahal jam layanan.",
+        photo_id,
+    )
+    assert complaint.chat_id is None
+
+    notice = await bot.api.next_message(HANDLER)
+    detail = await tap(bot, HANDLER, notice, TEXTS.get("tombol_lihat"))
+    assert f"Tiket {complaint.nomor}" in detail.plain_text
+    photo = await bot.api.next_message(HANDLER)
+    assert (photo.kind, photo.file_id, photo.plain_text) == ("photo", photo_id, complaint.nomor)
+
+    staff_view, staff_photo = await bot.say(HANDLER, f"/tiket {complaint.nomor}", replies=2)
+    assert f"Tiket {complaint.nomor}" in staff_view.plain_text
+    assert (staff_photo.kind, staff_photo.file_id) == ("photo", photo_id)
+    (status_only,) = await bot.say(OTHER_CITIZEN, f"/tiket {complaint.nomor}")
+    assert status_only.kind == "text"
+    (own,) = await bot.say(OTHER_CITIZEN, "/tiket")  # the next message, not the photo
+    assert own.plain_text == TEXTS.get("tiket_warga_kosong")
+
+
+async def test_a_photo_without_a_caption_is_kept_while_the_text_is_asked_for(
+    bot: RunningBot, database: Database, city: City
+) -> None:
+    await ask_for_ktp_complaint(bot, CITIZEN)
+    sent = bot.api.send_photo(CITIZEN)
+    photo_id = sent["photo"][-1]["file_id"]
+    (asked,) = await bot.api.wait_for_messages(CITIZEN, 1)
+    assert asked.plain_text == TEXTS.get("adu_foto_minta_teks", batas=COMPLAINT_MAX_CHARS)
+    bot.api.send_sticker(CITIZEN)
+    (sticker,) = await bot.api.wait_for_messages(CITIZEN, 1)
+    assert sticker.plain_text == TEXTS.get("adu_bukan_teks")
+    (consent,) = await bot.say(CITIZEN, "Antrean tidak dipanggil sesuai nomor.")
+    await tap(bot, CITIZEN, consent, TEXTS.get("tombol_setuju_kontak"))
+    complaint = await only_ticket(database)
+    assert complaint.text == "Antrean tidak dipanggil sesuai nomor."
+    assert (complaint.photo_file_id, complaint.chat_id) == (photo_id, CITIZEN)
+
+
+async def test_a_photo_telegram_no_longer_knows_is_reported_to_staff(
+    bot: RunningBot, database: Database, city: City
+) -> None:
+    """A file_id only holds for the bot token that received it (a new token loses it)."""
+    await ask_for_ktp_complaint(bot, CITIZEN)
+    bot.api.send_photo(CITIZEN, caption="Loket 3 tutup.")
+    (consent,) = await bot.api.wait_for_messages(CITIZEN, 1)
+    await tap(bot, CITIZEN, consent, TEXTS.get("tombol_tanpa_kontak"))
+    complaint = await only_ticket(database)
+    async with database.session() as session:
+        complaint.photo_file_id = "PHO-of-another-bot"
+        session.add(complaint)
+    _, missing = await bot.say(HANDLER, f"/tiket {complaint.nomor}", replies=2)
+    assert missing.plain_text == TEXTS.get("rincian_foto_gagal", nomor=complaint.nomor)
+    assert bot.errors == []

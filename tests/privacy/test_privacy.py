@@ -216,3 +216,26 @@ async def test_batal_and_an_expired_confirmation_delete_nothing(
     async with database.session() as session:
         (complaint,) = (await session.exec(select(Complaint))).all()
     assert complaint.chat_id == CITIZEN
+
+
+async def test_a_complaint_photo_is_listed_by_datasaya_and_erased_by_hapusdata(
+    bot: RunningBot, database: Database, city: City
+) -> None:
+    (units,) = await bot.say(CITIZEN, "/adu")
+    services = await tap(bot, CITIZEN, units, "Disdukcapil")
+    await tap(bot, CITIZEN, services, "Perekaman KTP-el")
+    photo_id = bot.api.send_photo(CITIZEN, caption="Loket 3 tutup.")["photo"][-1]["file_id"]
+    (consent,) = await bot.api.wait_for_messages(CITIZEN, 1)
+    await tap(bot, CITIZEN, consent, COMPLAINTS.get("tombol_setuju_kontak"))
+
+    bot.api.send_text(CITIZEN, "/datasaya")
+    document = await bot.api.next_message(CITIZEN)
+    (ticket,) = json.loads(bot.api.files[document.file_id or ""].content)["tiket_pengaduan"]
+    assert (ticket["pengaduan"], ticket["foto_dilampirkan"]) == ("Loket 3 tutup.", True)
+    assert await rows_mentioning(database, photo_id)
+
+    await confirm_erase(bot, CITIZEN)
+    assert await rows_mentioning(database, str(CITIZEN), photo_id) == []
+    async with database.session() as session:
+        (complaint,) = (await session.exec(select(Complaint))).all()
+    assert complaint.text == "Loket 3 tutup."  # the ticket stays, without the photo

@@ -48,9 +48,10 @@ async def seed(database: Database, city: City, now: datetime) -> None:
         await session.flush()
         for number, (status, closed_at, consent) in enumerate(
             [
-                (ComplaintStatus.CLOSED, old, consents[0]),  # contact goes
+                (ComplaintStatus.CLOSED, old, consents[0]),  # contact (and photo) go
                 (ComplaintStatus.CLOSED, recent, consents[1]),  # closed too recently
                 (ComplaintStatus.ANSWERED, None, consents[2]),  # still open
+                (ComplaintStatus.CLOSED, old, None),  # anonymous: its photo goes
             ]
         ):
             session.add(
@@ -60,8 +61,9 @@ async def seed(database: Database, city: City, now: datetime) -> None:
                     unit_id=city.disdukcapil.id,
                     text="x",
                     status=status,
-                    chat_id=consent.telegram_id,
-                    consent_id=consent.id,
+                    chat_id=consent.telegram_id if consent else None,
+                    consent_id=consent.id if consent else None,
+                    photo_file_id=f"PHO-{number}",
                     created_at=old - timedelta(days=30),
                     closed_at=closed_at,
                     due_date=old.date(),
@@ -94,7 +96,7 @@ async def test_expired_personal_data_goes_and_a_rerun_removes_nothing(
     async with database.session() as session:
         first = await purge_expired_personal_data(session, now=now, days=DAYS, tz=WIB)
     assert first == Purge(
-        ticket_contacts=1,
+        ticket_contacts=2,
         consents=1,
         drafts=1,
         conversation_states=1,
@@ -105,7 +107,11 @@ async def test_expired_personal_data_goes_and_a_rerun_removes_nothing(
     )
     async with database.session() as session:
         chats = (await session.exec(select(Complaint.chat_id).order_by(col(Complaint.nomor)))).all()
-        assert chats == [None, 2, 3]
+        assert chats == [None, 2, 3, None]
+        photos = (
+            await session.exec(select(Complaint.photo_file_id).order_by(col(Complaint.nomor)))
+        ).all()
+        assert photos == [None, "PHO-1", "PHO-2", None]
         assert sorted((await session.exec(select(Consent.telegram_id))).all()) == [2, 3]
         assert (await session.exec(select(UserData.user_id))).all() == [2]
         hashes = (
@@ -136,7 +142,7 @@ async def test_retensi_runs_it_from_the_cli(
     assert capsys.readouterr().out.strip() == CLI_BOOK.get(
         "retention_done",
         hari=DAYS,
-        kontak=1,
+        kontak=2,
         persetujuan=1,
         draf=1,
         status=1,
