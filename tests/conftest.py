@@ -213,6 +213,10 @@ async def bot(settings: Settings, database: Database, api: FakeBotAPI) -> AsyncI
 # --- Scheduled jobs with a controlled clock -------------------------------------------------
 
 
+# Enough turns of the event loop for a request to the in-process fake Bot API to arrive.
+YIELDS_BEFORE_TIME_MOVES = 20
+
+
 class FakeClock:
     """Monotonic time that only moves when someone sleeps: no real waiting in tests."""
 
@@ -223,8 +227,14 @@ class FakeClock:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
-        await asyncio.sleep(0)
+        """Wake `seconds` after the call, as a real clock would: concurrent sleepers overlap
+        (their time is not added up), and work already under way, such as a message on its
+        way to the fake Bot API, happens before the time moves on; once made it arrived a
+        whole sleep late and two seconds' sends were counted in one."""
+        wake_at = self.now + max(0.0, seconds)
+        for _ in range(YIELDS_BEFORE_TIME_MOVES):
+            await asyncio.sleep(0)
+        self.now = max(self.now, wake_at)
 
 
 @asynccontextmanager
