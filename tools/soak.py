@@ -382,11 +382,15 @@ class Simulation:
 
         def next_move(message: SentMessage) -> Awaitable[bool] | None:
             text = message.plain_text
-            if text.startswith("✅ Cuti"):
+            if text.startswith("✅ Tercatat:"):
                 # The dates as the bot confirmed them (an interrupted walk may have left its
-                # first day in the conversation).
-                self.figures.leaves.add((user, _indonesian_date(text.split()[2:5])))
+                # first day in the conversation): "✅ Tercatat: <kind>, 1 Januari 2099 – …".
+                dates = text.split(", ", 1)[1].split()
+                self.figures.leaves.add((user, _indonesian_date(dates[:3])))
                 return None
+            kinds = [d for d in message.callback_data if d.startswith("cuti:jenis:")]
+            if kinds:
+                return self.press(user, message, kinds[0])
             if "Mulai" in text:  # the first day is known: the last day is asked
                 return self.say(user, f"{first + timedelta(days=2):%d-%m-%Y}")
             if "tanggal mulai" in text or "Untuk mencatat cuti" in text:
