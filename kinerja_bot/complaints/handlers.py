@@ -435,17 +435,26 @@ def _employee_id(person: Person) -> int | None:
 # --- The citizen's reply to an answer -----------------------------------------------------
 
 
-async def ask_reopen(update: Update, context: BotContext) -> None:
-    """Buka kembali under a closing notice: ask to confirm, while the window is open."""
+async def pressed_own_ticket(update: Update, context: BotContext) -> Complaint | None:
+    """The ticket a citizen's button names, if it is theirs; else the press is answered."""
     user, ticket_id = update.effective_user, callback_int(update)
     if ticket_id is None or user is None:
         await stale(update)
-        return
+        return None
     async with context.db.session() as session:
         complaint = await session.get(Complaint, ticket_id)
     if complaint is None or complaint.chat_id != user.id:
         await stale(update, TEXTS.get("peringatan_bukan_milik"))
+        return None
+    return complaint
+
+
+async def ask_reopen(update: Update, context: BotContext) -> None:
+    """Buka kembali under a closing notice: ask to confirm, while the window is open."""
+    complaint = await pressed_own_ticket(update, context)
+    if complaint is None:
         return
+    ticket_id = id_of(complaint)
     tz = context.settings.tz
     if not may_reopen(complaint, utcnow().astimezone(tz).date(), tz):
         await stale(update, _not_reopenable(complaint))
@@ -461,14 +470,8 @@ async def ask_reopen(update: Update, context: BotContext) -> None:
 
 async def keep_closed(update: Update, context: BotContext) -> None:
     """Biarkan selesai: nothing changes; say so on the same message."""
-    user, ticket_id = update.effective_user, callback_int(update)
-    if ticket_id is None or user is None:
-        await stale(update)
-        return
-    async with context.db.session() as session:
-        complaint = await session.get(Complaint, ticket_id)
-    if complaint is None or complaint.chat_id != user.id:
-        await stale(update, TEXTS.get("peringatan_bukan_milik"))
+    complaint = await pressed_own_ticket(update, context)
+    if complaint is None:
         return
     await show(update, TEXTS.get("tetap_selesai", nomor=complaint.nomor))
 
