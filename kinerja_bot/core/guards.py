@@ -15,10 +15,11 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.people import Person, current_person
-from kinerja_bot.core.telegram_ui import reply, take_press
+from kinerja_bot.core.telegram_ui import COMMON_TEXTS, answer_with, reply, take_press
 from kinerja_bot.core.texts import ALERT_LIMIT, TextBook
 
 R = TypeVar("R")
@@ -79,3 +80,18 @@ def alert_with(book: TextBook, key: str, result: Any = None) -> Callback[Any]:
         return result
 
     return refuse
+
+
+def stray_input_fallbacks(
+    prefix: str, book: TextBook, busy_key: str
+) -> list[BaseHandler[Update, BotContext, Any]]:
+    """The last fallbacks of a conversation led by buttons (`prefix:` callback data): a button
+    of an earlier step gets a pop-up and changes nothing, another command is told this
+    conversation is open (`busy_key` in `book`), anything else is asked to press a button."""
+    return [
+        CallbackQueryHandler(
+            alert_with(COMMON_TEXTS, "peringatan_tombol_langkah_lalu"), pattern=f"^{prefix}:"
+        ),
+        MessageHandler(filters.COMMAND, answer_with(book, busy_key)),
+        MessageHandler(~filters.COMMAND, answer_with(COMMON_TEXTS, "pilih_tombol")),
+    ]

@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
-from kinerja_bot.core.guards import alert_with, is_atasan, only, refuse_with
+from kinerja_bot.core.guards import alert_with, is_atasan, only, refuse_with, stray_input_fallbacks
 from kinerja_bot.core.models import CompetencyType, Employee, id_of
 from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.periods import Period, PeriodError, parse_period, wib_today
@@ -351,12 +351,7 @@ def build_competency_conversation() -> ConversationHandler[Any]:
                 "batal", cancel_forgetting(COMPETENCY_DRAFT.key, book=TEXTS, key="dibatalkan")
             ),
             CommandHandler("kompetensi", start),
-            # A button of an earlier step: answered, nothing changes.
-            CallbackQueryHandler(
-                alert_with(COMMON_TEXTS, "peringatan_tombol_langkah_lalu"), pattern=f"^{PREFIX}:"
-            ),
-            MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menilai")),
-            MessageHandler(~filters.COMMAND, answer_with(COMMON_TEXTS, "pilih_tombol")),
+            *stray_input_fallbacks(PREFIX, TEXTS, "sedang_menilai"),
         ],
         on_timeout=conversation_timed_out,
     )

@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
-from kinerja_bot.core.guards import alert_with
+from kinerja_bot.core.guards import stray_input_fallbacks
 from kinerja_bot.core.models import Employee, Evaluation, id_of, utcnow
 from kinerja_bot.core.people import current_person
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
@@ -36,7 +36,6 @@ from kinerja_bot.core.rules.periods import (
 )
 from kinerja_bot.core.rules.predikat import BERAKHLAK, Rating, predikat
 from kinerja_bot.core.telegram_ui import (
-    COMMON_TEXTS,
     Button,
     answer_with,
     back_button,
@@ -730,12 +729,7 @@ def build_evaluation_conversation() -> ConversationHandler[Any]:
         fallbacks=[
             CommandHandler("batal", cancel),
             CommandHandler("nilai", start),
-            # A button of an earlier step: answered, nothing changes.
-            CallbackQueryHandler(
-                alert_with(COMMON_TEXTS, "peringatan_tombol_langkah_lalu"), pattern=f"^{PREFIX}:"
-            ),
-            MessageHandler(filters.COMMAND, answer_with(TEXTS, "sedang_menilai")),
-            MessageHandler(~filters.COMMAND, answer_with(COMMON_TEXTS, "pilih_tombol")),
+            *stray_input_fallbacks(PREFIX, TEXTS, "sedang_menilai"),
         ],
         on_timeout=conversation_timed_out,
     )
