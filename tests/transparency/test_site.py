@@ -3,6 +3,7 @@ and that no personal data or complaint text ever appears."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
@@ -110,6 +111,40 @@ async def test_a_service_page_shows_the_published_figures(
     assert "https://t.me/KinerjaTangselBot?start=layanan-L-KTP" in page
     assert ">2</dd>" in page  # two complaints received
     assert "50%" in page  # one answered on time, one past its due date unanswered
+
+
+def complaints_received(page: str) -> str:
+    """The figure under "Pengaduan diterima" of a page."""
+    found = re.search(
+        re.escape(f"<dt>{TEXTS.get('pengaduan_diterima')}</dt><dd>") + r"([^<]*)</dd>", page
+    )
+    assert found is not None
+    return found.group(1)
+
+
+async def test_a_complaint_without_a_service_counts_for_its_unit_and_the_city(
+    client: httpx.AsyncClient, published: City, database: Database
+) -> None:
+    """A ticket filed under "lainnya" in /adu is the unit's, of none of its services."""
+    async with database.session() as session:
+        await create_complaint(
+            session,
+            service=None,
+            unit_id=id_of(published.disdukcapil),
+            text="Parkir liar",
+            now=datetime(2026, 3, 3, 3, tzinfo=UTC),
+            tz=WIB,
+        )
+    pages = {
+        path: (await client.get(f"{path}?periode=2026-S1")).text
+        for path in ("/", "/unit/DISDUKCAPIL", "/layanan/L-KTP", "/unit/DINKES")
+    }
+    assert {path: complaints_received(page) for path, page in pages.items()} == {
+        "/": "3",
+        "/unit/DISDUKCAPIL": "3",
+        "/layanan/L-KTP": "2",
+        "/unit/DINKES": "0",
+    }
 
 
 async def test_an_unpublishable_ikm_is_never_a_number(
