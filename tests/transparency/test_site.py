@@ -221,3 +221,32 @@ async def test_an_empty_city_and_no_bot_username(database: Database, settings: S
         assert page.status_code == 200
         assert "qr.svg" not in page.text  # no QR without the bot's username
         assert (await client.get("/layanan/L-KTP/qr.svg")).status_code == 404
+
+
+async def test_units_are_named_as_residents_know_them(
+    client: httpx.AsyncClient, published: City
+) -> None:
+    """The OPD's short name, then the sub-unit, as in the bot; the official name once, on the
+    unit's own page."""
+    official = published.disdukcapil.nama
+    city = (await client.get("/?periode=2026-S1")).text
+    assert '<a href="/unit/DISDUKCAPIL?periode=2026-S1">Disdukcapil</a>' in city
+    assert '<a href="/unit/DINKES?periode=2026-S1">Dinkes</a>' in city
+    assert city.index(">Dinkes</a>") < city.index(">Disdukcapil</a>")  # by the name shown
+    assert official not in city
+
+    unit = (await client.get("/unit/DISDUKCAPIL?periode=2026-S1")).text
+    assert "<title>Disdukcapil — " in unit
+    assert "<h1>Disdukcapil — Semester I 2026</h1>" in unit
+    assert unit.count(official) == 1
+    assert f'<p class="redup">{official}</p>' in unit
+
+    sub = (await client.get("/unit/PKM-PAMULANG?periode=2026-S1")).text
+    assert "<h1>Dinkes — UPTD Puskesmas Pamulang — Semester I 2026</h1>" in sub
+    assert '<a href="/unit/DINKES?periode=2026-S1">Dinkes</a>' in sub  # the way back
+    assert "Dinas Kesehatan" not in sub
+    assert sub.count("UPTD Puskesmas Pamulang</p>") == 1  # the official name, once
+
+    service = (await client.get("/layanan/L-KTP?periode=2026-S1")).text
+    assert '<a href="/unit/DISDUKCAPIL?periode=2026-S1">Disdukcapil</a>' in service
+    assert official not in service
