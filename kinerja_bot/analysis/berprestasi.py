@@ -14,9 +14,14 @@ from datetime import date, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kinerja_bot.analysis.quarterly import previous_quarter
 from kinerja_bot.analysis.render import TEXTS
-from kinerja_bot.analysis.sources import employees_in, load_responses, scope_of, summarise_skm
+from kinerja_bot.analysis.sources import (
+    employees_in,
+    load_responses,
+    previous_quarter,
+    scope_of,
+    summarise_skm,
+)
 from kinerja_bot.core.models import (
     Employee,
     LearningRecord,

@@ -87,9 +87,10 @@ def _label(text: str) -> str:
     return shorten(str(text), BUTTON_LABEL_LIMIT)
 
 
-def summary_view(report: NeedsReport, root: int, page: int = 0) -> View:
+def summary_view(report: NeedsReport, root: int, page: int = 0, *, attached: bool = False) -> View:
     """The heading, how many needs of each level, one line and one button per unit with needs
-    (a page of them), the appreciation and development buttons and the spreadsheet."""
+    (a page of them), the appreciation and development buttons and the spreadsheet's button —
+    none when the spreadsheet comes `attached` below the message (the quarterly job)."""
     scope = _scope(report, root)
     lines = [
         TEXTS.get(
@@ -133,14 +134,15 @@ def summary_view(report: NeedsReport, root: int, page: int = 0) -> View:
             rows.append(nav)
         if pages > 1:
             lines.append(TEXTS.get("halaman", halaman=page + 1, jumlah=pages))
-        lines.append(TEXTS.get("ringkasan_petunjuk"))
+        lines.append(TEXTS.get("ringkasan_petunjuk_lampiran" if attached else "ringkasan_petunjuk"))
     rows.append(
         [
             (TEXTS.get("tombol_apresiasi"), f"{PREFIX}:a:{scope}"),
             (TEXTS.get("tombol_efek"), f"{PREFIX}:e:{scope}"),
         ]
     )
-    rows.append([(TEXTS.get("tombol_xlsx"), f"{XLSX_PREFIX}:{scope}")])
+    if not attached:
+        rows.append([(TEXTS.get("tombol_xlsx"), f"{XLSX_PREFIX}:{scope}")])
     return "\n".join(lines), keyboard(rows)
 
 

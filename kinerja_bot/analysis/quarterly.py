@@ -1,29 +1,24 @@
 """The quarterly needs analysis: on the first working day of a quarter, every unit head gets
-the ranked needs of their unit tree for the quarter that ended, and every admin the city's."""
+the ranked needs of their unit tree for the quarter that ended, and every admin the city's —
+one message that fits a phone screen (as `/analisis` shows it, with its buttons) and the full
+list as an .xlsx document, delivered together once per recipient and quarter."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import col, select
 
 from kinerja_bot.analysis.delivery import NeedsDelivery, prepare_needs_delivery
+from kinerja_bot.analysis.sources import previous_quarter
 from kinerja_bot.core.models import Employee, UnitRole, UnitRoleKind
 from kinerja_bot.core.outbox import DeliveryReport, JobServices, Outgoing, deliver_all
-from kinerja_bot.core.rules.periods import Period, PeriodKind, current_period
 
 ANALYSIS_JOB = "analisis"
 
 
-def previous_quarter(now: datetime, services: JobServices) -> Period:
-    today = now.astimezone(services.settings.tz).date()
-    return current_period(
-        PeriodKind.QUARTER, current_period(PeriodKind.QUARTER, today).start - timedelta(days=1)
-    )
-
-
 def outgoing(chat_id: int, delivery: NeedsDelivery) -> Outgoing:
-    return Outgoing(chat_id, delivery.messages, photo=delivery.chart, caption=delivery.caption)
+    return Outgoing(chat_id, [delivery.summary], delivery.markup, document=delivery.sheet)
 
 
 async def run_needs_analysis(

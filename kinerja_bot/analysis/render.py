@@ -57,6 +57,7 @@ TEXTS = TextBook(
         "ringkasan_tingkat": ("tinggi", "sedang", "rendah"),
         "ringkasan_unit": ("nomor", "unit", "jumlah", "ikon", "teratas"),
         "ringkasan_petunjuk": (),
+        "ringkasan_petunjuk_lampiran": (),
         "halaman": ("halaman", "jumlah"),
         "tombol_unit": ("nomor", "unit"),
         "ringkas_kebutuhan": ("nomor", "ikon", "jenis", "subjek", "tingkat"),

@@ -25,7 +25,8 @@ from kinerja_bot.core.models import (
     id_of,
 )
 from kinerja_bot.core.organisation import unit_tree_ids
-from kinerja_bot.core.rules.periods import WIB, Period
+from kinerja_bot.core.outbox import JobServices
+from kinerja_bot.core.rules.periods import WIB, Period, PeriodKind, current_period
 from kinerja_bot.core.rules.skm import UNSUR_CODES, IkmResult, compute_ikm
 
 # Scores of 1 and 2 ("tidak/kurang …") are the dissatisfied answers of an unsur.
@@ -175,3 +176,11 @@ def group_by_unit(responses: Iterable[LoadedResponse]) -> dict[int, list[LoadedR
 def wib_date(moment: datetime) -> date:
     """The WIB calendar date of an aware instant."""
     return moment.astimezone(WIB).date()
+
+
+def previous_quarter(now: datetime, services: JobServices) -> Period:
+    """The quarter that ended before `now` (local time): what the quarterly jobs report on."""
+    today = now.astimezone(services.settings.tz).date()
+    return current_period(
+        PeriodKind.QUARTER, current_period(PeriodKind.QUARTER, today).start - timedelta(days=1)
+    )

@@ -1,6 +1,7 @@
 """/adu: a citizen files a complaint without taking the survey (DESIGN §2, Pengaduan langsung).
 
-CHOOSE (units by the names residents know, then the unit's services; `core.service_picker`) →
+CHOOSE (units by the names residents know, then the unit's services, or "Lainnya / tidak ada di
+daftar": a complaint about the unit with no service kept; `core.service_picker`) →
 TEXT (the complaint, typed; or a photo whose caption is the text — a photo without one is kept
 and the text asked for next) → CONSENT (keep the chat id for the answer, or stay anonymous) →
 the ticket number at once, through `filing.file_ticket` as the survey files its tickets.
@@ -55,16 +56,15 @@ START_BUTTON = f"{PREFIX}:mulai"
 
 
 class ComplaintDraft(TypedDict):
-    """The complaint being written: its service, and the text once typed."""
+    """The complaint being written: its unit and service, and the text once typed."""
 
-    service_id: int
-    service: str  # the service's name, as shown
-    unit: str  # its unit as residents know it
+    service_id: int | None  # None: "lainnya", about the unit but none of its listed services
+    unit_id: int
     text: str | None
     photo: str | None  # the Telegram file_id of the photo sent with it
 
 
-DRAFT = DraftSlot[ComplaintDraft]("adu.v2")
+DRAFT = DraftSlot[ComplaintDraft]("adu.v3")
 
 
 async def _units(update: Update, context: BotContext, page: int, prefix_text: str = "") -> int:
@@ -112,7 +112,9 @@ async def service_page(update: Update, context: BotContext) -> int:
     if unit_id is None or page is None:
         await stale(update)
         return CHOOSE
-    view = await service_picker.service_page(context.db, TEXTS, PREFIX, unit_id, page)
+    view = await service_picker.service_page(
+        context.db, TEXTS, PREFIX, unit_id, page, other=TEXTS.get("tombol_lainnya")
+    )
     if view is None:
         await stale(update, TEXTS.get("adu_unit_tanpa_layanan"))
         return CHOOSE
@@ -130,6 +132,24 @@ async def choose_service(update: Update, context: BotContext) -> int:
     return await _ask_text(update, context, service)
 
 
+async def choose_other(update: Update, context: BotContext) -> int:
+    """ "Lainnya / tidak ada di daftar": a complaint about the chosen unit, without a service."""
+    unit_id = callback_int(update)
+    async with context.db.session() as session:
+        names = await citizen_unit_names(session)
+    if unit_id is None or unit_id not in names:
+        await stale(update)
+        return CHOOSE
+    DRAFT.new(
+        context,
+        {"service_id": None, "unit_id": unit_id, "text": None, "photo": None},
+    )
+    await show(
+        update, TEXTS.get("adu_minta_teks_lainnya", unit=names[unit_id], batas=COMPLAINT_MAX_CHARS)
+    )
+    return TEXT
+
+
 async def _ask_text(update: Update, context: BotContext, service: Service) -> int:
     async with context.db.session() as session:
         unit = (await citizen_unit_names(session)).get(service.unit_id, "-")
@@ -137,8 +157,7 @@ async def _ask_text(update: Update, context: BotContext, service: Service) -> in
         context,
         {
             "service_id": id_of(service),
-            "service": service.nama,
-            "unit": unit,
+            "unit_id": service.unit_id,
             "text": None,
             "photo": None,
         },
@@ -199,6 +218,7 @@ async def consent_answer(update: Update, context: BotContext) -> int:
         context.db,
         context.settings,
         service_id=draft["service_id"],
+        unit_id=draft["unit_id"],
         text=text,
         contact_chat_id=user.id if contact else None,
         consent_version=consent_version(),
@@ -234,6 +254,7 @@ def build_direct_complaint_conversation() -> ConversationHandler[BotContext]:
                 CallbackQueryHandler(unit_page, pattern=rf"^{PREFIX}:up:\d+$"),
                 CallbackQueryHandler(service_page, pattern=rf"^{PREFIX}:(u:\d+|sp:\d+:\d+)$"),
                 CallbackQueryHandler(choose_service, pattern=rf"^{PREFIX}:s:\d+$"),
+                CallbackQueryHandler(choose_other, pattern=rf"^{PREFIX}:o:\d+$"),
             ],
             TEXT: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, receive_text),

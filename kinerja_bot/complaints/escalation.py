@@ -56,7 +56,7 @@ def escalation_text(ticket: OverdueTicket) -> str:
     return TEXTS.get(
         "eskalasi",
         nomor=ticket.complaint.nomor,
-        layanan=ticket.service.nama,
+        layanan=ticket.service_label,
         unit=ticket.unit.nama,
         status=ticket.complaint.status,
         jatuh_tempo=format_date_id(ticket.complaint.due_date),

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from sqlalchemy.exc import IntegrityError
 from telegram import Bot, InlineKeyboardMarkup
 
-from kinerja_bot.complaints.service import create_complaint, unit_contacts
-from kinerja_bot.complaints.texts import TEXTS, status_name
+from kinerja_bot.complaints.service import create_complaint, service_of, unit_contacts
+from kinerja_bot.complaints.texts import TEXTS, service_label, status_name
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Complaint, Service, Unit, id_of, utcnow
 from kinerja_bot.core.rules.periods import format_date_id
@@ -61,7 +61,8 @@ async def file_ticket(
     database: Database,
     settings: Settings,
     *,
-    service_id: int,
+    service_id: int | None,
+    unit_id: int | None = None,
     text: str,
     contact_chat_id: int | None,
     consent_version: str,
@@ -69,13 +70,17 @@ async def file_ticket(
     photo_file_id: str | None = None,
 ) -> Complaint | None:
     """Create the ticket (recording the consent when a chat id is kept) and notify the unit;
-    None if the service no longer exists."""
+    None if the service (or, for "lainnya" without a service, the unit) no longer exists."""
     complaint = None
     for attempt in range(TICKET_ATTEMPTS):
         try:
             async with database.session() as session:
-                service = await session.get(Service, service_id)
-                if service is None:
+                service = await session.get(Service, service_id) if service_id is not None else None
+                if service_id is None:
+                    found = unit_id is not None and await session.get(Unit, unit_id) is not None
+                else:
+                    found = service is not None
+                if not found:
                     return None
                 now = utcnow()
                 consent_id = None
@@ -91,6 +96,7 @@ async def file_ticket(
                 complaint = await create_complaint(
                     session,
                     service=service,
+                    unit_id=unit_id,
                     text=text,
                     now=now,
                     tz=settings.tz,
@@ -115,7 +121,7 @@ async def notify_unit(
     """Tell the unit's complaint handlers (else its heads, else those of a parent unit, else the
     admins) about a new or reopened ticket; returns how many were reached."""
     async with database.session() as session:
-        service = await session.get(Service, complaint.service_id)
+        service = await service_of(session, complaint)
         unit = await session.get(Unit, complaint.unit_id)
         recipients = await unit_contacts(session, complaint.unit_id) or list(
             settings.admin_telegram_ids
@@ -124,14 +130,14 @@ async def notify_unit(
         text = TEXTS.get(
             "notifikasi_dibuka_kembali",
             nomor=complaint.nomor,
-            layanan=service.nama if service else "-",
+            layanan=service_label(service),
             tenggat=format_date_id(complaint.due_date),
         )
     else:
         text = TEXTS.get(
             "notifikasi_baru",
             nomor=complaint.nomor,
-            layanan=service.nama if service else "-",
+            layanan=service_label(service),
             unit=unit.nama if unit else "-",
             tenggat=format_date_id(complaint.due_date),
             teks=complaint.text,

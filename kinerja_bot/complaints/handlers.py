@@ -45,10 +45,11 @@ from kinerja_bot.complaints.service import (
     may_reopen,
     open_tickets,
     reopen_complaint,
+    service_of,
     tickets_of_chat,
     working_days_left,
 )
-from kinerja_bot.complaints.texts import TEXTS, status_name
+from kinerja_bot.complaints.texts import TEXTS, service_label, status_name
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.models import Complaint, ComplaintStatus, Service, Unit, id_of, utcnow
@@ -115,7 +116,7 @@ async def list_view(
         TEXTS.get(
             "daftar_baris",
             nomor=complaint.nomor,
-            layanan=service.nama,
+            layanan=service_label(service),
             status=status_name(complaint.status),
             tenggat=format_date_id(complaint.due_date),
             sisa=deadline(complaint.due_date, today),
@@ -155,7 +156,7 @@ async def staff_view(context: BotContext, complaint: Complaint) -> tuple[str, In
     tz = context.settings.tz
     today = utcnow().astimezone(tz).date()
     async with context.db.session() as session:
-        service = await session.get(Service, complaint.service_id)
+        service = await service_of(session, complaint)
         unit = await session.get(Unit, complaint.unit_id)
         events = await history(session, id_of(complaint))
         note = await first_note(session, id_of(complaint))
@@ -163,7 +164,7 @@ async def staff_view(context: BotContext, complaint: Complaint) -> tuple[str, In
         TEXTS.get(
             "rincian",
             nomor=complaint.nomor,
-            layanan=service.nama if service else "-",
+            layanan=service_label(service),
             unit=unit.nama if unit else "-",
             status=status_name(complaint.status),
             diterima=format_date_id(complaint.created_at.astimezone(tz).date()),
@@ -206,14 +207,14 @@ async def staff_view(context: BotContext, complaint: Complaint) -> tuple[str, In
 
 
 async def citizen_view(
-    context: BotContext, complaint: Complaint, service: Service
+    context: BotContext, complaint: Complaint, service: Service | None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The ticket as the citizen who filed it sees it, with the answer and the reply buttons."""
     tz = context.settings.tz
     text = TEXTS.get(
         "rincian_warga",
         nomor=complaint.nomor,
-        layanan=service.nama,
+        layanan=service_label(service),
         status=status_name(complaint.status),
         diterima=format_date_id(complaint.created_at.astimezone(tz).date()),
         tenggat=format_date_id(complaint.due_date),
@@ -272,13 +273,13 @@ async def ticket_by_number(
     see (staff who handle it)."""
     async with context.db.session() as session:
         complaint = await complaint_by_number(session, nomor[:40])
-        service = await session.get(Service, complaint.service_id) if complaint else None
+        service = await service_of(session, complaint) if complaint else None
         handles = (
             complaint is not None
             and is_staff(person)
             and await may_handle(session, person, complaint)
         )
-    if complaint is None or service is None:
+    if complaint is None:
         return TEXTS.get("tidak_ditemukan", nomor=nomor[:40]), None, None
     if handles:
         return *await staff_view(context, complaint), complaint
@@ -287,7 +288,7 @@ async def ticket_by_number(
     text = TEXTS.get(
         "status_saja",
         nomor=complaint.nomor,
-        layanan=service.nama,
+        layanan=service_label(service),
         status=status_name(complaint.status),
         tenggat=format_date_id(complaint.due_date),
     )
@@ -317,7 +318,7 @@ async def own_tickets(context: BotContext, telegram_id: int) -> str:
         TEXTS.get(
             "tiket_warga_baris",
             nomor=complaint.nomor,
-            layanan=service.nama,
+            layanan=service_label(service),
             status=status_name(complaint.status),
         )
         for complaint, service in rows
@@ -626,7 +627,7 @@ async def send_answer(update: Update, context: BotContext, draft: AnswerDraft) -
             await answer_complaint(
                 session, complaint, _employee_id(person), draft["text"], utcnow()
             )
-            service = await session.get(Service, complaint.service_id)
+            service = await service_of(session, complaint)
     except TransitionError as error:
         # Another handler answered (or closed) it while this answer was being written.
         ANSWER_DRAFT.drop(context)
@@ -645,7 +646,7 @@ async def send_answer(update: Update, context: BotContext, draft: AnswerDraft) -
             TEXTS.get(
                 "jawaban_untuk_warga",
                 nomor=complaint.nomor,
-                layanan=service.nama if service else "-",
+                layanan=service_label(service),
                 jawaban=complaint.answer,
             ),
             reply_buttons(complaint),

@@ -48,6 +48,7 @@ from kinerja_bot.core.rules.workdays import (
     reopen_until,
     working_days_between,
 )
+from kinerja_bot.core.vocabulary import complaint_service_label
 
 PREFIX = "ADU"
 COMPLAINT_MAX_CHARS = 1000
@@ -103,7 +104,8 @@ def _event(
 async def create_complaint(
     session: AsyncSession,
     *,
-    service: Service,
+    service: Service | None,
+    unit_id: int | None = None,
     text: str,
     now: datetime,
     tz: ZoneInfo,
@@ -113,14 +115,21 @@ async def create_complaint(
     photo_file_id: str | None = None,
 ) -> Complaint:
     """File a ticket (status DITERIMA), to be verified within 3 working days (WIB) and followed
-    up within 5 working days of reaching the unit (see the module docstring)."""
+    up within 5 working days of reaching the unit (see the module docstring).
+
+    A ticket about a service goes to the service's unit; one without (`service=None`, "lainnya")
+    to `unit_id`, the unit the citizen chose."""
+    if service is not None:
+        unit_id = service.unit_id
+    if unit_id is None:
+        raise ValueError("a complaint without a service needs its unit")
     today = now.astimezone(tz).date()
     verify_by = complaint_verify_by(today)
-    reaches_unit = bool(await unit_contacts(session, service.unit_id))
+    reaches_unit = bool(await unit_contacts(session, unit_id))
     complaint = Complaint(
         nomor=await next_number(session, today),
-        service_id=id_of(service),
-        unit_id=service.unit_id,
+        service_id=id_of(service) if service is not None else None,
+        unit_id=unit_id,
         text=text,
         status=ComplaintStatus.RECEIVED,
         chat_id=chat_id if consent_id is not None else None,
@@ -292,12 +301,17 @@ class OverdueTicket:
     """An open ticket past its due date, for the escalation job."""
 
     complaint: Complaint
-    service: Service
+    service: Service | None  # None: "lainnya"
     unit: Unit
     working_days_late: int
     past_hard_ceiling: bool
     # Still DITERIMA after its verification deadline (it may not be past its due date yet).
     unverified: bool = False
+
+    @property
+    def service_label(self) -> str:
+        """The service by name, or "lainnya" for a ticket filed without one."""
+        return complaint_service_label(self.service.nama if self.service is not None else None)
 
 
 async def overdue_tickets(
@@ -313,7 +327,7 @@ async def overdue_tickets(
     """
     statement = (
         select(Complaint, Service, Unit)
-        .join(Service, col(Service.id) == Complaint.service_id)
+        .outerjoin(Service, col(Service.id) == Complaint.service_id)
         .join(Unit, col(Unit.id) == Complaint.unit_id)
         .where(
             or_(
@@ -376,11 +390,12 @@ async def may_handle(session: AsyncSession, person: Person, complaint: Complaint
 
 async def open_tickets(
     session: AsyncSession, unit_ids: set[int] | None
-) -> list[tuple[Complaint, Service]]:
-    """Tickets not yet closed in these units (None: all), by due date then number."""
+) -> list[tuple[Complaint, Service | None]]:
+    """Tickets not yet closed in these units (None: all), by due date then number; the
+    service is None for a ticket filed under "lainnya"."""
     statement = (
         select(Complaint, Service)
-        .join(Service, col(Service.id) == Complaint.service_id)
+        .outerjoin(Service, col(Service.id) == Complaint.service_id)
         .where(col(Complaint.status).in_(NOT_CLOSED))
         .order_by(col(Complaint.due_date), col(Complaint.nomor))
     )
@@ -389,15 +404,24 @@ async def open_tickets(
     return [(c, s) for c, s in (await session.exec(statement)).all()]
 
 
-async def tickets_of_chat(session: AsyncSession, chat_id: int) -> list[tuple[Complaint, Service]]:
-    """The tickets a citizen filed with their contact, newest first."""
+async def tickets_of_chat(
+    session: AsyncSession, chat_id: int
+) -> list[tuple[Complaint, Service | None]]:
+    """The tickets a citizen filed with their contact, newest first (service None: "lainnya")."""
     statement = (
         select(Complaint, Service)
-        .join(Service, col(Service.id) == Complaint.service_id)
+        .outerjoin(Service, col(Service.id) == Complaint.service_id)
         .where(Complaint.chat_id == chat_id)
         .order_by(col(Complaint.created_at).desc())
     )
     return [(c, s) for c, s in (await session.exec(statement)).all()]
+
+
+async def service_of(session: AsyncSession, complaint: Complaint) -> Service | None:
+    """The ticket's service; None for a ticket filed under "lainnya" (or a deleted service)."""
+    if complaint.service_id is None:
+        return None
+    return await session.get(Service, complaint.service_id)
 
 
 async def history(session: AsyncSession, complaint_id: int) -> list[ComplaintEvent]:

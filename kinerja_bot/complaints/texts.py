@@ -1,9 +1,11 @@
-"""The complaint text book (`percakapan/pengaduan.yaml`) and how statuses are named."""
+"""The complaint text book (`percakapan/pengaduan.yaml`) and how statuses and a ticket's
+service are named."""
 
 from __future__ import annotations
 
-from kinerja_bot.core.models import ComplaintStatus
+from kinerja_bot.core.models import ComplaintStatus, Service
 from kinerja_bot.core.texts import TextBook
+from kinerja_bot.core.vocabulary import complaint_service_label
 
 TEXTS = TextBook(
     "pengaduan",
@@ -102,10 +104,12 @@ TEXTS = TextBook(
         "pilih_unit": ("halaman", "jumlah"),
         "pilih_layanan": ("unit", "halaman", "jumlah"),
         "tombol_unit_lain": (),
+        "tombol_lainnya": (),
         "adu_tidak_ada_layanan": (),
         "adu_unit_tanpa_layanan": (),
         "adu_kode_tidak_dikenal": ("kode",),
         "adu_minta_teks": ("layanan", "unit", "batas"),
+        "adu_minta_teks_lainnya": ("unit", "batas"),
         "adu_terlalu_panjang": ("panjang", "batas"),
         "adu_bukan_teks": (),
         "adu_foto_minta_teks": ("batas",),
@@ -128,3 +132,8 @@ STATUS_KEYS = {
 def status_name(status: str) -> str:
     """The status as the user reads it, e.g. "Dibuka kembali" for DIBUKA KEMBALI."""
     return TEXTS.get(STATUS_KEYS[ComplaintStatus(status)])
+
+
+def service_label(service: Service | None) -> str:
+    """The ticket's service by name, or "lainnya" for a ticket filed without one."""
+    return complaint_service_label(service.nama if service is not None else None)

@@ -443,7 +443,8 @@ class Complaint(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     nomor: str = Field(max_length=32, unique=True, index=True)
-    service_id: int = Field(foreign_key="service.id", index=True)
+    # None: "lainnya", a complaint about the unit that fits none of its listed services (/adu).
+    service_id: int | None = Field(default=None, foreign_key="service.id", index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     response_id: int | None = Field(default=None, foreign_key="surveyresponse.id")
     text: str = Field(sa_column=Column(Text, nullable=False))

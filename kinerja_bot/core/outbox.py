@@ -1,6 +1,7 @@
 """Deliver scheduled messages exactly once per (job, period, recipient), within Telegram's limits.
 
-A message is one row in `delivery`; its parts (text messages, then the photo) go out in order.
+A message is one row in `delivery`; its parts (text messages, then the photo, then the document)
+go out in order.
 Each part is claimed (`mengirim`, `claimed_at`) right before it waits for the pacer's turn,
 and recorded (`parts_sent`) as soon as Telegram accepted it. A claim is a compare-and-set on
 the row, so two senders never send the same part. A rerun goes on from the
@@ -54,15 +55,26 @@ WORKERS = 30
 SCHEDULED = ContextVar("scheduled_send", default=False)
 
 
+@dataclass(frozen=True)
+class Document:
+    """A file sent with a message (e.g. the full list behind a summary, as .xlsx)."""
+
+    content: bytes
+    filename: str
+    caption: str | None = None  # HTML, as every text of the books
+
+
 @dataclass
 class Outgoing:
-    """One recipient's message: text parts (each ≤ 4096 characters), then an optional photo."""
+    """One recipient's message: text parts (each ≤ 4096 characters), then an optional photo,
+    then an optional document."""
 
     chat_id: int
     parts: Sequence[str]
     markup: InlineKeyboardMarkup | None = None  # on the last text part
     photo: bytes | None = None
     caption: str | None = None
+    document: Document | None = None
 
 
 @dataclass
@@ -314,6 +326,18 @@ def part_senders(outgoing: Outgoing) -> list[PartSender]:
 
         return send
 
+    def document_part(document: Document) -> PartSender:
+        async def send(bot: Bot) -> Message:
+            return await bot.send_document(
+                chat_id,
+                document.content,
+                filename=document.filename,
+                caption=document.caption,
+                parse_mode=ParseMode.HTML,
+            )
+
+        return send
+
     last = len(outgoing.parts) - 1
     senders = [
         text_part(text, outgoing.markup if index == last else None)
@@ -321,6 +345,8 @@ def part_senders(outgoing: Outgoing) -> list[PartSender]:
     ]
     if outgoing.photo is not None:
         senders.append(photo_part(outgoing.photo, outgoing.caption))
+    if outgoing.document is not None:
+        senders.append(document_part(outgoing.document))
     return senders
 
 

@@ -4,7 +4,8 @@ both ask a citizen. Units are named the way residents know them (`citizen_unit_n
 The journey's own book holds the words: `pilih_unit` (halaman, jumlah), `pilih_layanan` (unit,
 halaman, jumlah), `tombol_unit_lain`, `tombol_sebelumnya`, `tombol_berikutnya`. Callback data:
 `<prefix>:up:<page>` (a page of units), `<prefix>:u:<unit>`, `<prefix>:sp:<unit>:<page>` (a page
-of its services), `<prefix>:s:<service>`.
+of its services), `<prefix>:s:<service>`, and `<prefix>:o:<unit>` for a journey that offers
+"none of these" under the services (`other`, /adu's "Lainnya").
 """
 
 from __future__ import annotations
@@ -46,9 +47,16 @@ async def unit_page(
 
 
 async def service_page(
-    database: Database, book: TextBook, prefix: str, unit_id: int, page: int
+    database: Database,
+    book: TextBook,
+    prefix: str,
+    unit_id: int,
+    page: int,
+    *,
+    other: str | None = None,
 ) -> tuple[str, InlineKeyboardMarkup] | None:
-    """One page of a unit's services, with ◀ back to the units; None without any."""
+    """One page of a unit's services, with ◀ back to the units; None without any. `other`
+    labels a button for a matter that fits none of them, on every page."""
     async with database.session() as session:
         unit = await session.get(Unit, unit_id)
         services = await services_of_unit(session, unit_id)
@@ -61,6 +69,8 @@ async def service_page(
     ]
     if nav := page_row(book, page, pages, f"{prefix}:sp:{unit_id}:{{}}"):
         rows.append(nav)
+    if other is not None:
+        rows.append([(other, f"{prefix}:o:{unit_id}")])
     rows.append([(book.get("tombol_unit_lain"), f"{prefix}:up:0")])
     text = book.get("pilih_layanan", unit=names[unit_id], halaman=page + 1, jumlah=pages)
     return text, keyboard(rows)

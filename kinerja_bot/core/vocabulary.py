@@ -1,5 +1,6 @@
 """One home for the words every feature shares: the categories of a report's kendala and
-dukungan, the kinds of leave, the competency types, and the on-track status of an indicator.
+dukungan, the kinds of leave, the competency types, the on-track status of an indicator, and
+the service of a complaint filed under "lainnya".
 The codes are here; the labels are in `percakapan/kosakata.yaml`; the status colours of the
 charts in `core/charts.py`."""
 
@@ -26,7 +27,12 @@ CATEGORIES = {"kendala": OBSTACLE_CATEGORIES, "dukungan": SUPPORT_CATEGORIES}
 
 WORDS = TextBook(
     "kosakata",
-    {"status_tidak_ada": (), "arah_turun": (), "arah_turun_penjelasan": ()},
+    {
+        "status_tidak_ada": (),
+        "arah_turun": (),
+        "arah_turun_penjelasan": (),
+        "layanan_lainnya": (),
+    },
     data=(
         "kategori_kendala",
         "kategori_dukungan",
@@ -82,3 +88,9 @@ def status_counts(counts: Mapping[OnTrackStatus, int]) -> str:
 def direction_mark(direction: str) -> str:
     """After a lower-is-better indicator's target: `↓ makin rendah makin baik`; else empty."""
     return WORDS.get("arah_turun") if direction == Direction.LOWER_IS_BETTER else ""
+
+
+def complaint_service_label(service_name: str | None) -> str:
+    """A ticket's service as every view names it: its name, or `lainnya` for a complaint about
+    the unit that fits none of its listed services (`/adu` → Lainnya, no service kept)."""
+    return service_name if service_name is not None else WORDS.get("layanan_lainnya")

@@ -47,7 +47,11 @@ from kinerja_bot.core.rules.skm import (
     required_sample,
     sample_adequate,
 )
-from kinerja_bot.core.vocabulary import category_label, competency_label
+from kinerja_bot.core.vocabulary import (
+    category_label,
+    competency_label,
+    complaint_service_label,
+)
 from kinerja_bot.development import JP_PER_YEAR, PersonYear, competency_gaps, meets_target
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.exports.workbook import Cell, Column, Kind, Table
@@ -372,7 +376,7 @@ async def tickets_table(
     start, end = period_window(period)
     statement = (
         select(Complaint, Service, Unit)
-        .join(Service, col(Service.id) == col(Complaint.service_id))
+        .outerjoin(Service, col(Service.id) == col(Complaint.service_id))
         .join(Unit, col(Unit.id) == col(Complaint.unit_id))
         .where(col(Complaint.created_at) >= start, col(Complaint.created_at) < end)
         .order_by(col(Complaint.created_at), col(Complaint.id))
@@ -384,7 +388,7 @@ async def tickets_table(
             complaint.nomor,
             complaint.status,
             unit.nama,
-            service.nama,
+            complaint_service_label(service.nama if service is not None else None),
             complaint.created_at,
             complaint.due_date,
             complaint.answered_at,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from sqlmodel import select
 from telegram import Update
@@ -26,29 +26,11 @@ from kinerja_bot.core.rules.periods import (
     wib_today,
 )
 from kinerja_bot.core.telegram_ui import callback_int, reply, stale
-from kinerja_bot.core.texts import TextBook
 from kinerja_bot.evaluation import NotAnEvaluationPeriod, parse_evaluation_period
 from kinerja_bot.exports.datasets import needs_table, reports_table, skm_tables
 from kinerja_bot.exports.evaluation_pack import evaluation_packs, evaluation_xlsx_bytes
+from kinerja_bot.exports.files import TEXTS, list_file
 from kinerja_bot.exports.workbook import xlsx_bytes
-
-TEXTS = TextBook(
-    "berkas_saya",
-    {
-        "bukan_pegawai": (),
-        "bukan_periode_evaluasi": ("periode",),
-        "periode_salah": ("pesan",),
-        "evaluasi_keterangan": ("periode", "nama", "status"),
-        "evaluasi_status_dinilai": ("predikat",),
-        "evaluasi_status_belum": (),
-        "laporansaya_keterangan": ("periode", "jumlah"),
-        "laporansaya_kosong": ("periode",),
-        "daftar_keterangan": ("jenis", "periode", "jumlah"),
-        "jenis_analisis": (),
-        "jenis_ikm": (),
-        "peringatan_bukan_kepala": (),
-    },
-)
 
 # The "📎 Daftar lengkap (.xlsx)" buttons under /analisis and /ikm: `xlsx:<what>:<period>:<root>`
 # (root as in analysis.browse: a unit's tree, or 0 for what the person sees by default).
@@ -169,16 +151,10 @@ async def full_list(update: Update, context: BotContext, person: Person) -> None
         await alert_with(TEXTS, "peringatan_bukan_kepala")(update, context)
         return
     await query.answer()
-    content = await _in_thread(xlsx_bytes, tables)
+    kind: Literal["analisis", "ikm"] = "analisis" if parts[1] == "ana" else "ikm"
+    sheet = await asyncio.to_thread(list_file, kind, period, tables)
     await chat.send_document(
-        document=io.BytesIO(content),
-        filename=f"{'analisis' if parts[1] == 'ana' else 'ikm'}-{period.label}.xlsx",
-        caption=TEXTS.get(
-            "daftar_keterangan",
-            jenis=TEXTS.get(f"jenis_{'analisis' if parts[1] == 'ana' else 'ikm'}"),
-            periode=period.title,
-            jumlah=len(tables[0].rows),
-        ),
+        document=io.BytesIO(sheet.content), filename=sheet.filename, caption=sheet.caption
     )
 
 

@@ -41,6 +41,7 @@ from kinerja_bot.core.models import (
     UserData,
     id_of,
 )
+from kinerja_bot.core.vocabulary import complaint_service_label
 
 PURPOSE_COMPLAINT_CONTACT = "kontak_pengaduan"
 PURPOSE_SURVEY_PROFILE = "profil_survei"
@@ -188,7 +189,7 @@ async def personal_data(
     tickets = (
         await session.exec(
             select(Complaint, Service)
-            .join(Service, col(Service.id) == Complaint.service_id)
+            .outerjoin(Service, col(Service.id) == Complaint.service_id)
             .where(Complaint.chat_id == telegram_id)
             .order_by(col(Complaint.created_at))
         )
@@ -216,7 +217,7 @@ async def personal_data(
         "tiket_pengaduan": [
             {
                 "nomor": c.nomor,
-                "layanan": s.nama,
+                "layanan": complaint_service_label(s.nama if s is not None else None),
                 "status": c.status,
                 "diterima": _when(c.created_at, tz),
                 "pengaduan": c.text,

@@ -33,6 +33,7 @@ TEXTS = TextBook(
         "pratinjau_chat": ("chat",),
         "pratinjau_tombol": ("tombol",),
         "pratinjau_gambar": ("file",),
+        "pratinjau_berkas": ("file",),
         "pratinjau_folder": ("folder",),
     },
     html=False,
@@ -78,7 +79,7 @@ def run_command(settings: Settings, name: str, *, force: bool, preview: bool = F
 
 
 def preview_command(settings: Settings, name: str) -> None:
-    """Print what the job would send to whom now; charts go to a fresh folder."""
+    """Print what the job would send to whom now; charts and files go to a fresh folder."""
 
     async def work() -> Preview:
         database_folder_exists(settings.database_url)
@@ -101,6 +102,11 @@ def preview_command(settings: Settings, name: str) -> None:
             path = folder / f"{number:03d}-{sent.chat_id}.png"
             path.write_bytes(sent.photo)
             print(TEXTS.get("pratinjau_gambar", file=str(path)))
+        if sent.document is not None:
+            folder = folder or chart_folder(name)
+            path = folder / f"{number:03d}-{sent.chat_id}-{sent.filename or 'berkas'}"
+            path.write_bytes(sent.document)
+            print(TEXTS.get("pratinjau_berkas", file=str(path)))
         if sent.text:
             print(plain(sent.text))
         if sent.buttons:

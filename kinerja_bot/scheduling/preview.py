@@ -43,6 +43,8 @@ class Sent:
     text: str | None = None
     buttons: list[str] = field(default_factory=list)
     photo: bytes | None = None
+    document: bytes | None = None
+    filename: str | None = None
 
 
 class RecordingBot(Bot):
@@ -74,6 +76,14 @@ class RecordingBot(Bot):
     ) -> Message:
         content = photo if isinstance(photo, bytes) else photo.read()
         self.sent.append(Sent(int(chat_id), text=kwargs.get("caption"), photo=content))
+        return self._accepted(chat_id)
+
+    async def send_document(  # type: ignore[override]
+        self, chat_id: int | str, document: bytes | IO[bytes], *args: Any, **kwargs: Any
+    ) -> Message:
+        content = document if isinstance(document, bytes) else document.read()
+        caption, filename = kwargs.get("caption"), kwargs.get("filename")
+        self.sent.append(Sent(int(chat_id), text=caption, document=content, filename=filename))
         return self._accepted(chat_id)
 
 
@@ -174,5 +184,5 @@ async def preview_job(job: ScheduledJob, settings: Settings, now: datetime) -> P
 
 
 def chart_folder(job: str) -> Path:
-    """A fresh folder for the preview's charts (only made when there is one)."""
+    """A fresh folder for the preview's charts and files (only made when there is one)."""
     return Path(tempfile.mkdtemp(prefix=f"pratinjau-{job}-"))

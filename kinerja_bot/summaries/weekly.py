@@ -380,7 +380,10 @@ def overdue_block(summary: TeamSummary) -> str | None:
         return None
     lines = "\n".join(
         TEXTS.get(
-            "tiket_baris", nomor=t.complaint.nomor, layanan=t.service.nama, hari=t.working_days_late
+            "tiket_baris",
+            nomor=t.complaint.nomor,
+            layanan=t.service_label,
+            hari=t.working_days_late,
         )
         for t in summary.overdue[:10]
     )

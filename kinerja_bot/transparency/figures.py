@@ -44,6 +44,9 @@ class Scope:
     nama: str
     services: list[Service]
     unit_ids: set[int] | None
+    # A service's page counts its own tickets; a unit's counts every ticket of its tree, also
+    # those filed without a service ("lainnya" in /adu).
+    of_service: bool = False
 
     @property
     def service_ids(self) -> list[int]:
@@ -101,7 +104,7 @@ async def unit_scope(session: AsyncSession, unit: Unit) -> Scope:
 
 
 def service_scope(service: Service) -> Scope:
-    return Scope(service.kode, service.nama, [service], {service.unit_id})
+    return Scope(service.kode, service.nama, [service], {service.unit_id}, of_service=True)
 
 
 async def scope_rating(session: AsyncSession, scope: Scope, period: Period, tz: ZoneInfo) -> Rating:
@@ -133,8 +136,10 @@ async def complaint_figures(
     statement = select(col(Complaint.due_date), col(Complaint.answered_at)).where(
         col(Complaint.created_at) >= start, col(Complaint.created_at) < end
     )
-    if scope.unit_ids is not None:
+    if scope.of_service:
         statement = statement.where(col(Complaint.service_id).in_(scope.service_ids))
+    elif scope.unit_ids is not None:
+        statement = statement.where(col(Complaint.unit_id).in_(scope.unit_ids))
     received = judged = on_time = 0
     for due, answered_at in (await session.exec(statement)).all():
         received += 1

@@ -9,8 +9,10 @@ Routes (every page takes `?periode=P`, default this year):
 
 An IKM is shown as a number only when the bot's rules publish it (`IkmResult.enough_data`:
 at least 5 responses and every unsur answered); else "belum dapat dipublikasikan" with the
-reason. Respondents are always shown against the Krejcie & Morgan sample. Words live in
-`percakapan/situs.yaml`.
+reason. Respondents are always shown against the Krejcie & Morgan sample. Units are named the
+way residents know them (`citizen_unit_names`: the OPD's short name, then the sub-unit), as the
+bot's pickers and the QR cards do; a unit's own page shows its full official name once, under
+the title. Words live in `percakapan/situs.yaml`.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from starlette.routing import Route
 
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Service, Unit, id_of
-from kinerja_bot.core.organisation import service_by_kode, unit_by_kode
+from kinerja_bot.core.organisation import citizen_unit_names, service_by_kode, unit_by_kode
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import (
     Period,
@@ -269,15 +271,15 @@ class Site:
             async with self.database.session() as session:
                 scope = await city_scope(session, TEXTS.get("kota"))
                 figures = await page(session, scope, period, tz, today)
-                roots = await session.exec(
-                    select(Unit).where(col(Unit.parent_id).is_(None)).order_by(col(Unit.nama))
-                )
+                names = await citizen_unit_names(session)
+                roots = await session.exec(select(Unit).where(col(Unit.parent_id).is_(None)))
                 rows = []
                 for unit in roots.all():
                     unit_services = await unit_scope(session, unit)
                     if unit_services.services:
                         found = await scope_rating(session, unit_services, period, tz)
-                        rows.append((unit.kode, unit.nama, found))
+                        rows.append((unit.kode, names[id_of(unit)], found))
+                rows.sort(key=lambda row: row[1].casefold())
             return self.html("kota.html", rows=rows, **self.common(request, today, period, figures))
 
         return await self.guarded(request, render)
@@ -294,10 +296,13 @@ class Site:
                 figures = await page(session, scope, period, self.settings.tz, today)
                 services = await self.service_rows(session, scope.services, period)
                 parent = await session.get(Unit, unit.parent_id) if unit.parent_id else None
+                names = await citizen_unit_names(session)
             return self.html(
                 "unit.html",
                 unit=unit,
+                name=names[id_of(unit)],
                 parent=parent,
+                parent_name=names[id_of(parent)] if parent is not None else None,
                 rows=[(r.kode, r.nama, r) for r in services],
                 **self.common(request, today, period, figures),
             )
@@ -318,10 +323,12 @@ class Site:
                 unit = await session.get(Unit, service.unit_id)
                 scope = service_scope(service)
                 figures = await page(session, scope, period, self.settings.tz, today)
+                names = await citizen_unit_names(session)
             return self.html(
                 template,
                 service=service,
                 unit=unit,
+                unit_name=names.get(service.unit_id),
                 link=survey_link(username, service.kode) if username else None,
                 refresh=SCREEN_REFRESH_SECONDS,
                 **self.common(request, today, period, figures),

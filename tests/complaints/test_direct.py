@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import col, select
 
 from kinerja_bot.complaints.service import COMPLAINT_MAX_CHARS
@@ -16,6 +18,7 @@ from kinerja_bot.core.models import (
 )
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.telegram_ui import COMMON_TEXTS
+from kinerja_bot.core.vocabulary import WORDS
 from kinerja_bot.general import wants_to_complain
 from kinerja_bot.testing.fake_bot_api import SentMessage
 from tests.conftest import RunningBot
@@ -199,4 +202,80 @@ async def test_a_photo_telegram_no_longer_knows_is_reported_to_staff(
         session.add(complaint)
     _, missing = await bot.say(HANDLER, f"/tiket {complaint.nomor}", replies=2)
     assert missing.plain_text == TEXTS.get("rincian_foto_gagal", nomor=complaint.nomor)
+    assert bot.errors == []
+
+
+async def test_lainnya_files_a_ticket_about_the_unit_and_every_view_names_it(
+    bot: RunningBot, database: Database, city: City
+) -> None:
+    """DESIGN §2: unit → service *or 'lainnya'*: a matter none of the unit's services covers."""
+    other = WORDS.get("layanan_lainnya")
+    for user in (CITIZEN, HANDLER):
+        bot.api.user(user)
+    (units,) = await bot.say(CITIZEN, "/adu")
+    services = await tap(bot, CITIZEN, units, "Disdukcapil")
+    assert services.button_labels[-2:] == [
+        TEXTS.get("tombol_lainnya"),
+        TEXTS.get("tombol_unit_lain"),
+    ]
+    ask = await tap(bot, CITIZEN, services, TEXTS.get("tombol_lainnya"))
+    assert ask.plain_text == plain(
+        TEXTS.get("adu_minta_teks_lainnya", unit="Disdukcapil", batas=COMPLAINT_MAX_CHARS)
+    )
+    (consent,) = await bot.say(CITIZEN, "Parkir liar di depan kantor menutup jalan.")
+    done = await tap(bot, CITIZEN, consent, TEXTS.get("tombol_setuju_kontak"))
+    complaint = await only_ticket(database)
+    assert complaint.nomor in done.plain_text
+    assert (complaint.service_id, complaint.unit_id, complaint.chat_id) == (
+        None,
+        city.disdukcapil.id,
+        CITIZEN,
+    )
+
+    # The unit's handler is told, lists it, opens it and answers it.
+    notice = await bot.api.next_message(HANDLER)
+    assert notice.plain_text.startswith(f"🔔 Pengaduan baru {complaint.nomor}")
+    assert f"Layanan: {other}" in notice.plain_text
+    (listing,) = await bot.say(HANDLER, "/tiket")
+    assert f"{complaint.nomor} — {other}" in listing.plain_text
+    view = await tap(bot, HANDLER, listing, listing.button_labels[0])
+    assert f"Layanan: {other}" in view.plain_text
+    bot.api.press_button(HANDLER, view, label=TEXTS.get("tombol_jawab"))
+    await bot.api.next_message(HANDLER)
+    (confirm,) = await bot.say(HANDLER, "Sudah kami laporkan ke Dishub.")
+    await tap(bot, HANDLER, confirm, TEXTS.get("tombol_kirim"))
+    answer = await bot.api.next_message(CITIZEN)
+    assert f"Layanan: {other}" in answer.plain_text
+    assert "Sudah kami laporkan ke Dishub." in answer.plain_text
+
+    # The citizen sees it among their tickets and in full.
+    (mine,) = await bot.say(CITIZEN, "/tiket")
+    assert (
+        plain(
+            TEXTS.get(
+                "tiket_warga_baris",
+                nomor=complaint.nomor,
+                layanan=other,
+                status=status_name(ComplaintStatus.ANSWERED),
+            )
+        )
+        in mine.plain_text
+    )
+    (full,) = await bot.say(CITIZEN, f"/tiket {complaint.nomor}")
+    assert f"Layanan: {other}" in full.plain_text
+    (status_only,) = await bot.say(OTHER_CITIZEN, f"/tiket {complaint.nomor}")
+    assert f"Layanan: {other}" in status_only.plain_text
+
+    # Staff close it; the citizen hears so.
+    (view,) = await bot.say(HANDLER, f"/tiket {complaint.nomor}")
+    confirm = await tap(bot, HANDLER, view, TEXTS.get("tombol_tutup"))
+    await tap(bot, HANDLER, confirm, TEXTS.get("tombol_ya_tutup"))
+    told = await bot.api.next_message(CITIZEN)
+    assert told.plain_text.startswith(f"Tiket pengaduan {complaint.nomor} telah ditutup")
+
+    # /datasaya lists it too.
+    bot.api.send_text(CITIZEN, "/datasaya")
+    document = await bot.api.next_message(CITIZEN)
+    (kept,) = json.loads(bot.api.files[document.file_id or ""].content)["tiket_pengaduan"]
+    assert (kept["nomor"], kept["layanan"]) == (complaint.nomor, other)
     assert bot.errors == []

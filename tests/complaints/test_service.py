@@ -30,6 +30,7 @@ from kinerja_bot.core.rules.workdays import (
     complaint_due_date,
     complaint_verify_by,
 )
+from kinerja_bot.core.vocabulary import complaint_service_label
 from tests.survey.conftest import City
 
 # Friday 13 March 2026, 10:00 WIB: due 27 March over Nyepi and Lebaran (rules.md).
@@ -243,3 +244,31 @@ async def test_verification_deadline_and_the_clock_starting_at_the_unit(
         assert other.due_date == complaint_due_date(date(2026, 11, 2))  # unchanged
     async with database.session() as session:
         assert await overdue_tickets(session, date(2026, 11, 9)) == []
+
+
+async def test_a_ticket_without_a_service_is_escalated_as_lainnya(
+    database: Database, city: City
+) -> None:
+    async with database.session() as session:
+        other = await create_complaint(
+            session,
+            service=None,
+            unit_id=city.disdukcapil.id,
+            text="Parkir liar",
+            now=RECEIVED,
+            tz=WIB,
+        )
+    assert (other.service_id, other.unit_id) == (None, city.disdukcapil.id)
+    assert other.due_date == complaint_due_date(date(2026, 3, 13))  # the unit has a handler
+    async with database.session() as session:
+        (late,) = await overdue_tickets(session, date(2026, 3, 31))
+    assert (late.complaint.nomor, late.service, late.unit.kode) == (
+        other.nomor,
+        None,
+        "DISDUKCAPIL",
+    )
+    assert late.service_label == complaint_service_label(None)
+    assert complaint_service_label(None) in escalation_text(late)
+    with pytest.raises(ValueError):
+        async with database.session() as session:
+            await create_complaint(session, service=None, text="x", now=RECEIVED, tz=WIB)

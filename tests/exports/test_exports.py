@@ -20,10 +20,14 @@ from kinerja_bot.analysis.render import need_texts, plain
 from kinerja_bot.cli import main
 from kinerja_bot.core.cli_common import TEXTS as CLI_TEXTS
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import CompetencyAssessment, CompetencyType, id_of
+from kinerja_bot.core.models import CompetencyAssessment, CompetencyType, Complaint, id_of
 from kinerja_bot.core.rules.periods import format_date_id, parse_period
 from kinerja_bot.core.settings import Settings, get_settings
-from kinerja_bot.core.vocabulary import category_label, competency_label
+from kinerja_bot.core.vocabulary import (
+    category_label,
+    competency_label,
+    complaint_service_label,
+)
 from kinerja_bot.exports.datasets import tickets_table
 from kinerja_bot.exports.texts import TEXTS
 from kinerja_bot.reporting.texts import FILE_TEXTS
@@ -259,6 +263,17 @@ async def test_skm(database: Database, cli_env: None, tmp_path: Path) -> None:
 
 async def test_tiket(database: Database, cli_env: None, tmp_path: Path) -> None:
     data = await world(database)
+    async with database.session() as session:  # "lainnya" in /adu: about the unit, no service
+        session.add(
+            Complaint(
+                nomor="ADU-2026-0004",
+                service_id=None,
+                unit_id=id_of(data.unit),
+                text="Parkir liar di depan kantor",
+                created_at=datetime(2026, 6, 2, 1, 0, tzinfo=UTC),
+                due_date=date(2026, 6, 9),
+            )
+        )
     target = tmp_path / "tiket.xlsx"
     await export("tiket", "--periode", PERIOD, "-o", str(target))
     sheet = openpyxl.load_workbook(target).worksheets[0]
@@ -308,7 +323,13 @@ async def test_tiket(database: Database, cli_env: None, tmp_path: Path) -> None:
         "Antrean terlalu lama",
         None,
     ]
-    assert sheet.max_row == 4
+    assert values(sheet, 5)[0:4] == [
+        "ADU-2026-0004",
+        "DITERIMA",
+        unit,
+        complaint_service_label(None),
+    ]
+    assert sheet.max_row == 5
     assert sheet["F2"].number_format == "DD/MM/YYYY"
 
     async with database.session() as session:

@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 from kinerja_bot.cli import main
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.jobs import ScheduledJob
-from kinerja_bot.core.outbox import DeliveryReport, JobServices, Outgoing, deliver_all
+from kinerja_bot.core.outbox import DeliveryReport, Document, JobServices, Outgoing, deliver_all
 from kinerja_bot.core.rules.periods import WIB, PeriodKind
 from kinerja_bot.core.settings import Settings, get_settings
 from kinerja_bot.reminders.jobs import TEXTS as REMINDERS
@@ -97,13 +97,19 @@ async def test_every_job_previews_without_a_token_and_leaves_the_database_as_it_
 PNG = b"\x89PNG\r\n\x1a\n-a-chart"
 
 
+SHEET = Document(b"PK-a-spreadsheet", "daftar.xlsx", "Daftar lengkap")
+
+
 async def with_chart(services: JobServices, now: datetime, *, force: bool) -> DeliveryReport:
-    """A job that sends a text with HTML and a chart through the outbox, as real ones do."""
-    message = Outgoing(SITI, ["<b>Grafik</b> &amp; angka"], photo=PNG, caption="Keterangan")
+    """A job that sends a text with HTML, a chart and a file through the outbox, as real ones
+    do."""
+    message = Outgoing(
+        SITI, ["<b>Grafik</b> &amp; angka"], photo=PNG, caption="Keterangan", document=SHEET
+    )
     return await deliver_all(services.bot, services.database, "uji", "2026-W49", [message])
 
 
-async def test_a_chart_is_saved_to_a_file_and_its_path_printed(
+async def test_a_chart_and_a_document_are_saved_to_files_and_their_paths_printed(
     database: Database,
     cli_env: None,
     monkeypatch: pytest.MonkeyPatch,
@@ -123,5 +129,11 @@ async def test_a_chart_is_saved_to_a_file_and_its_path_printed(
     (shown,) = [line for line in lines if line.startswith(before_path)]
     path = Path(shown.removeprefix(before_path).removesuffix(after_path))
     assert await asyncio.to_thread(path.read_bytes) == PNG
+    before_path, after_path = TEXTS.get("pratinjau_berkas", file="\x00").split("\x00")
+    (shown,) = [line for line in lines if line.startswith(before_path)]
+    sheet = Path(shown.removeprefix(before_path).removesuffix(after_path))
+    assert sheet.name.endswith(SHEET.filename) and sheet.parent == path.parent
+    assert await asyncio.to_thread(sheet.read_bytes) == SHEET.content
+    assert SHEET.caption in lines
     assert lines[-1] == TEXTS.get("pratinjau_folder", folder=str(path.parent))
     assert await snapshot(database) == before  # the delivery row is gone with the rollback

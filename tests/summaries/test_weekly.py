@@ -3,13 +3,18 @@ delivered through the fake Bot API on a controlled clock."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlmodel import select
+from openpyxl import load_workbook
+from sqlmodel import col, select
 
+from kinerja_bot.analysis import browse
+from kinerja_bot.analysis.needs import build_needs_report, build_needs_report_for_units
 from kinerja_bot.analysis.quarterly import run_needs_analysis
+from kinerja_bot.analysis.render import TEXTS as ANALYSIS_TEXTS
 from kinerja_bot.complaints.escalation import run_escalation
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
@@ -22,9 +27,10 @@ from kinerja_bot.core.models import (
     UnitRole,
     id_of,
 )
-from kinerja_bot.core.rules.periods import WIB
+from kinerja_bot.core.rules.periods import WIB, parse_period
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.demo import DEMO_ACCOUNTS, load_demo
+from kinerja_bot.exports.datasets import needs_table
 from kinerja_bot.ikm.digest import TEXTS as DIGEST_TEXTS
 from kinerja_bot.ikm.digest import run_ikm_digest
 from kinerja_bot.ikm.followup.service import add_action, set_status
@@ -37,6 +43,7 @@ from tests.factories import add_employee, add_indicator, add_report, add_unit
 FRIDAY_16 = datetime(2026, 12, 4, 16, tzinfo=WIB)
 TODAY = FRIDAY_16.date()
 ATASAN, SITI, BUDI, RINA, KEPALA, ADMIN = 6200001, 6200002, 6200003, 6200004, 6200005, 900001
+HEAD_OF_DISDUKCAPIL = 100002  # in the demo
 
 
 @dataclass
@@ -211,9 +218,36 @@ async def test_quarterly_needs_analysis_to_heads_and_admins(
     async with job_services(settings, database, api, FakeClock()) as services:
         report = await run_needs_analysis(services, first_working_day)
         again = await run_needs_analysis(services, first_working_day + timedelta(hours=2))
-    head = api.sent_to(100002)  # the demo's head of Disdukcapil
-    assert head and head[-1].kind == "photo"
-    assert any("Disdukcapil" in m.plain_text or "Kependudukan" in m.plain_text for m in head)
-    assert api.sent_to(ADMIN) and api.sent_to(ADMIN)[-1].kind == "photo"
-    assert report.sent >= 2 and report.failed == 0
+    quarter = parse_period("2026-Q4")
+    async with database.session() as session:
+        head_units = (
+            await session.exec(
+                select(UnitRole.unit_id)
+                .join(Employee, col(Employee.id) == col(UnitRole.employee_id))
+                .where(Employee.telegram_id == HEAD_OF_DISDUKCAPIL, UnitRole.role == "kepala")
+            )
+        ).all()
+        expected = {
+            HEAD_OF_DISDUKCAPIL: await build_needs_report_for_units(
+                session, head_units, quarter, today=first_working_day.date()
+            ),
+            ADMIN: await build_needs_report(session, None, quarter, today=first_working_day.date()),
+        }
+    # One screen and the full list, nothing more: as /analisis shows it, with its buttons.
+    for chat, needs in expected.items():
+        summary, sheet = api.sent_to(chat)
+        text, markup = browse.summary_view(needs, 0, attached=True)
+        assert (summary.kind, summary.text) == ("text", text)
+        assert len(summary.text) < 1500 and summary.text.count("\n") < 25  # one phone screen
+        assert summary.button_labels == [b.text for row in markup.inline_keyboard for b in row]
+        assert ANALYSIS_TEXTS.get("tombol_xlsx") not in summary.button_labels  # it is attached
+        assert ANALYSIS_TEXTS.get("ringkasan_petunjuk_lampiran") in summary.plain_text
+        assert sheet.kind == "document" and sheet.file_id is not None
+        stored = api.files[sheet.file_id]
+        assert stored.file_name == "analisis-2026-Q4.xlsx"
+        rows = list(load_workbook(io.BytesIO(stored.content)).active.iter_rows(min_row=2))
+        assert len(rows) == len(needs_table(needs).rows) == sum(len(u.needs) for u in needs.units)
+        assert rows  # the demo has needs to list
+    assert "Dinas Kependudukan" in api.sent_to(HEAD_OF_DISDUKCAPIL)[0].plain_text
+    assert report.sent == 1 + len(settings.admin_telegram_ids) and report.failed == 0
     assert again.sent == 0

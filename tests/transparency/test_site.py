@@ -3,6 +3,7 @@ and that no personal data or complaint text ever appears."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
@@ -112,6 +113,40 @@ async def test_a_service_page_shows_the_published_figures(
     assert "50%" in page  # one answered on time, one past its due date unanswered
 
 
+def complaints_received(page: str) -> str:
+    """The figure under "Pengaduan diterima" of a page."""
+    found = re.search(
+        re.escape(f"<dt>{TEXTS.get('pengaduan_diterima')}</dt><dd>") + r"([^<]*)</dd>", page
+    )
+    assert found is not None
+    return found.group(1)
+
+
+async def test_a_complaint_without_a_service_counts_for_its_unit_and_the_city(
+    client: httpx.AsyncClient, published: City, database: Database
+) -> None:
+    """A ticket filed under "lainnya" in /adu is the unit's, of none of its services."""
+    async with database.session() as session:
+        await create_complaint(
+            session,
+            service=None,
+            unit_id=id_of(published.disdukcapil),
+            text="Parkir liar",
+            now=datetime(2026, 3, 3, 3, tzinfo=UTC),
+            tz=WIB,
+        )
+    pages = {
+        path: (await client.get(f"{path}?periode=2026-S1")).text
+        for path in ("/", "/unit/DISDUKCAPIL", "/layanan/L-KTP", "/unit/DINKES")
+    }
+    assert {path: complaints_received(page) for path, page in pages.items()} == {
+        "/": "3",
+        "/unit/DISDUKCAPIL": "3",
+        "/layanan/L-KTP": "2",
+        "/unit/DINKES": "0",
+    }
+
+
 async def test_an_unpublishable_ikm_is_never_a_number(
     client: httpx.AsyncClient, published: City, database: Database
 ) -> None:
@@ -186,3 +221,32 @@ async def test_an_empty_city_and_no_bot_username(database: Database, settings: S
         assert page.status_code == 200
         assert "qr.svg" not in page.text  # no QR without the bot's username
         assert (await client.get("/layanan/L-KTP/qr.svg")).status_code == 404
+
+
+async def test_units_are_named_as_residents_know_them(
+    client: httpx.AsyncClient, published: City
+) -> None:
+    """The OPD's short name, then the sub-unit, as in the bot; the official name once, on the
+    unit's own page."""
+    official = published.disdukcapil.nama
+    city = (await client.get("/?periode=2026-S1")).text
+    assert '<a href="/unit/DISDUKCAPIL?periode=2026-S1">Disdukcapil</a>' in city
+    assert '<a href="/unit/DINKES?periode=2026-S1">Dinkes</a>' in city
+    assert city.index(">Dinkes</a>") < city.index(">Disdukcapil</a>")  # by the name shown
+    assert official not in city
+
+    unit = (await client.get("/unit/DISDUKCAPIL?periode=2026-S1")).text
+    assert "<title>Disdukcapil — " in unit
+    assert "<h1>Disdukcapil — Semester I 2026</h1>" in unit
+    assert unit.count(official) == 1
+    assert f'<p class="redup">{official}</p>' in unit
+
+    sub = (await client.get("/unit/PKM-PAMULANG?periode=2026-S1")).text
+    assert "<h1>Dinkes — UPTD Puskesmas Pamulang — Semester I 2026</h1>" in sub
+    assert '<a href="/unit/DINKES?periode=2026-S1">Dinkes</a>' in sub  # the way back
+    assert "Dinas Kesehatan" not in sub
+    assert sub.count("UPTD Puskesmas Pamulang</p>") == 1  # the official name, once
+
+    service = (await client.get("/layanan/L-KTP?periode=2026-S1")).text
+    assert '<a href="/unit/DISDUKCAPIL?periode=2026-S1">Disdukcapil</a>' in service
+    assert official not in service
