@@ -635,6 +635,9 @@ class Delivery(SQLModel, table=True):
     # than one request can take was interrupted.
     claimed_at: datetime | None = timestamp(nullable=True)
     sent_at: datetime | None = timestamp(nullable=True)
+    # A notice queued by a handler in its own transaction (`outbox.queue`): {"parts": [...]}.
+    # Scheduled jobs compose their messages at send time and leave it empty.
+    content: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class ConversationState(SQLModel, table=True):
