@@ -455,17 +455,20 @@ NOTICE_KEEP = timedelta(days=1)
 
 
 async def queue_notice(
-    session: AsyncSession, job: str, period: str, chat_id: int, parts: Sequence[str]
+    session: AsyncSession,
+    job: str,
+    period: str,
+    chat_id: int,
+    parts: Sequence[str],
+    markup: InlineKeyboardMarkup | None = None,
 ) -> bool:
-    """Store a notice in the caller's transaction; False when (job, period, chat_id) was
-    queued before: an update handled again after a kill queues nothing new."""
-    notice = Delivery(
-        job=job,
-        period=period,
-        chat_id=chat_id,
-        content={"parts": [str(part) for part in parts]},
-        created_at=utcnow(),
-    )
+    """Store a notice in the caller's transaction (`markup` under its last part); False when
+    (job, period, chat_id) was queued before: an update handled again after a kill queues
+    nothing new."""
+    content: dict[str, Any] = {"parts": [str(part) for part in parts]}
+    if markup is not None:
+        content["markup"] = markup.to_dict()
+    notice = Delivery(job=job, period=period, chat_id=chat_id, content=content, created_at=utcnow())
     try:
         async with session.begin_nested():
             session.add(notice)
@@ -501,7 +504,9 @@ async def deliver_notices(services: JobServices) -> DeliveryReport:
     report = DeliveryReport()
 
     async def send(row: Delivery) -> None:
-        parts = (row.content or {}).get("parts", [])
+        content = row.content or {}
+        stored = content.get("markup")
+        markup = InlineKeyboardMarkup.de_json(stored, None) if stored else None
         report.add(
             await deliver_one(
                 services.bot,
@@ -509,7 +514,7 @@ async def deliver_notices(services: JobServices) -> DeliveryReport:
                 services.pacer,
                 row.job,
                 row.period,
-                Outgoing(row.chat_id, parts),
+                Outgoing(row.chat_id, content.get("parts", []), markup),
                 max_attempts=NOTICE_ATTEMPTS_PER_PASS,
             )
         )
