@@ -51,7 +51,7 @@ from kinerja_bot.recognition.handlers import build_recognition_handlers
 from kinerja_bot.reminders.handlers import build_reminder_handlers
 from kinerja_bot.reporting.handlers import build_reporting_handlers
 from kinerja_bot.reporting.overview import build_overview_handlers
-from kinerja_bot.scheduling.registry import schedule_all
+from kinerja_bot.scheduling.registry import add_courier, schedule_all
 from kinerja_bot.survey.handlers import build_survey_handlers
 from kinerja_bot.team.handlers import build_team_handlers
 from kinerja_bot.transparency.command import EmbeddedSite, start_embedded_site
@@ -319,5 +319,6 @@ def build_application(
     application.bot_data[DATABASE_KEY] = database
     application.bot_data[SETTINGS_KEY] = settings
     application.bot_data[INBOX_KEY] = inbox
+    add_courier(application)
     register_handlers(application)
     return application

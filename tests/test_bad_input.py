@@ -438,7 +438,9 @@ async def test_tiket_answer_in_every_state(
         answered = await session.get(Complaint, ticket)
     assert answered is not None and answered.status == ComplaintStatus.ANSWERED
     assert answered.answer == ANSWER
-    assert [ANSWER in m.plain_text for m in bot.api.sent_to(citizen)] == [True]
+    (sent,) = await bot.api.wait_for_messages(citizen, 1)  # queued, sent right after
+    assert ANSWER in sent.plain_text
+    assert len(bot.api.sent_to(citizen)) == 1
 
 
 # --- /nilai ----------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from kinerja_bot.core.telegram_ui import (
     conversation,
     show,
     stale,
+    update_key,
 )
 
 __all__ = ["DEEP_LINK", "START_BUTTON", "build_direct_complaint_conversation"]
@@ -223,6 +224,7 @@ async def consent_answer(update: Update, context: BotContext) -> int:
         contact_chat_id=user.id if contact else None,
         consent_version=consent_version(),
         note=TEXTS.get("catatan_adu"),
+        update_key=update_key(update),
         photo_file_id=draft.get("photo"),
     )
     DRAFT.drop(context)

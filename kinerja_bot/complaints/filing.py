@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable
 
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 from telegram import Bot, InlineKeyboardMarkup
 
 from kinerja_bot.complaints.service import create_complaint, service_of, unit_contacts
@@ -66,15 +67,24 @@ async def file_ticket(
     text: str,
     contact_chat_id: int | None,
     consent_version: str,
+    update_key: str,
     note: str | None = None,
     photo_file_id: str | None = None,
 ) -> Complaint | None:
     """Create the ticket (recording the consent when a chat id is kept) and notify the unit;
-    None if the service (or, for "lainnya" without a service, the unit) no longer exists."""
+    None if the service (or, for "lainnya" without a service, the unit) no longer exists.
+    The update that files it (`update_key`) files one ticket: handled again after a kill, it
+    gets the ticket filed the first time (the unit was told then)."""
     complaint = None
     for attempt in range(TICKET_ATTEMPTS):
         try:
             async with database.session() as session:
+                earlier = await session.exec(
+                    select(Complaint).where(Complaint.update_key == update_key)
+                )
+                filed = earlier.first()
+                if filed is not None:
+                    return filed
                 service = await session.get(Service, service_id) if service_id is not None else None
                 if service_id is None:
                     found = unit_id is not None and await session.get(Unit, unit_id) is not None
@@ -104,12 +114,13 @@ async def file_ticket(
                     consent_id=consent_id,
                     note=note,
                     photo_file_id=photo_file_id,
+                    update_key=update_key,
                 )
             break
         except IntegrityError:
             if attempt == TICKET_ATTEMPTS - 1:
                 raise
-            log.info("ticket number taken, retrying")
+            log.info("ticket number (or this update's ticket) taken, retrying")
     if complaint is not None:
         await notify_unit(bot, database, settings, complaint, reopened=False)
     return complaint

@@ -53,6 +53,7 @@ from kinerja_bot.complaints.texts import TEXTS, service_label, status_name
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.models import Complaint, ComplaintStatus, Service, Unit, id_of, utcnow
+from kinerja_bot.core.outbox import queue_notice
 from kinerja_bot.core.people import Person, current_person
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.telegram_ui import (
@@ -62,10 +63,10 @@ from kinerja_bot.core.telegram_ui import (
     conversation,
     keyboard,
     paginate,
-    send_to_person,
     shorten,
     show,
     stale,
+    update_key,
 )
 from kinerja_bot.core.texts import BUTTON_LABEL_LIMIT, Markup
 
@@ -83,6 +84,7 @@ class AnswerDraft(TypedDict):
 
 
 ANSWER_DRAFT = DraftSlot[AnswerDraft]("tiket_jawaban.v2")
+ANSWER_JOB = "jawaban-tiket"  # the outbox's job of answers to citizens (queue_notice)
 LIST_PAGE_SIZE = 10
 
 
@@ -610,10 +612,23 @@ async def confirm_answer(update: Update, context: BotContext) -> int:
     return await send_answer(update, context, draft)
 
 
+def own_answer(stored: Complaint, employee_id: int | None, text: str) -> bool:
+    """Whether the ticket holds this very answer of this person: the update that sent it,
+    handled again after a kill, finds its own answer rather than someone else's."""
+    return (
+        stored.status == ComplaintStatus.ANSWERED
+        and stored.answered_by_id == employee_id
+        and stored.answer == text
+    )
+
+
 async def send_answer(update: Update, context: BotContext, draft: AnswerDraft) -> int:
+    """Kirim: the answer is stored and, in the same transaction, queued for the citizen (sent
+    right after by the outbox: once, a kill included)."""
     person = await current_person(update, context)
     if person is None or context.user_data is None:
         return ConversationHandler.END
+    employee_id = _employee_id(person)
     try:
         async with context.db.session() as session:
             complaint = await session.get(Complaint, draft["id"])
@@ -624,34 +639,41 @@ async def send_answer(update: Update, context: BotContext, draft: AnswerDraft) -
             ):
                 await stale(update, TEXTS.get("peringatan_bukan_wewenang"))
                 return ConversationHandler.END
-            await answer_complaint(
-                session, complaint, _employee_id(person), draft["text"], utcnow()
-            )
+            await answer_complaint(session, complaint, employee_id, draft["text"], utcnow())
             service = await service_of(session, complaint)
+            if complaint.chat_id is not None:
+                text = TEXTS.get(
+                    "jawaban_untuk_warga",
+                    nomor=complaint.nomor,
+                    layanan=service_label(service),
+                    jawaban=complaint.answer,
+                )
+                await queue_notice(
+                    session,
+                    ANSWER_JOB,
+                    update_key(update),
+                    complaint.chat_id,
+                    [text],
+                    reply_buttons(complaint),
+                )
     except TransitionError as error:
-        # Another handler answered (or closed) it while this answer was being written.
         ANSWER_DRAFT.drop(context)
-        await show(
-            update,
-            TEXTS.get("jawaban_didahului", nomor=draft["nomor"], status=status_name(error.status)),
-        )
-        return ConversationHandler.END
+        if not own_answer(error.complaint, employee_id, draft["text"]):
+            # Another handler answered (or closed) it while this answer was being written.
+            await show(
+                update,
+                TEXTS.get(
+                    "jawaban_didahului", nomor=draft["nomor"], status=status_name(error.status)
+                ),
+            )
+            return ConversationHandler.END
+        complaint = error.complaint
     ANSWER_DRAFT.drop(context)
     if complaint.chat_id is None:
         outcome = "jawaban_tanpa_kontak"
     else:
-        delivered = await send_to_person(
-            context.bot,
-            complaint.chat_id,
-            TEXTS.get(
-                "jawaban_untuk_warga",
-                nomor=complaint.nomor,
-                layanan=service_label(service),
-                jawaban=complaint.answer,
-            ),
-            reply_buttons(complaint),
-        )
-        outcome = "jawaban_terkirim" if delivered else "jawaban_tidak_terkirim"
+        context.send_queued_notices()
+        outcome = "jawaban_terkirim"
     await show(update, TEXTS.get(outcome, nomor=complaint.nomor))
     return ConversationHandler.END
 

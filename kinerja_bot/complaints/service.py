@@ -69,6 +69,8 @@ class TransitionError(ValueError):
     def __init__(self, complaint: Complaint) -> None:
         super().__init__(f"{complaint.nomor} is {complaint.status}")
         self.status = complaint.status
+        # As stored now, detached: read after the failed unit of work has been rolled back.
+        self.complaint = Complaint.model_validate(complaint.model_dump())
 
 
 def number_prefix(day: date) -> str:
@@ -113,6 +115,7 @@ async def create_complaint(
     consent_id: int | None = None,
     note: str | None = None,
     photo_file_id: str | None = None,
+    update_key: str | None = None,
 ) -> Complaint:
     """File a ticket (status DITERIMA), to be verified within 3 working days (WIB) and followed
     up within 5 working days of reaching the unit (see the module docstring).
@@ -139,6 +142,7 @@ async def create_complaint(
         verify_by=verify_by,
         reached_unit_at=now if reaches_unit else None,
         due_date=complaint_due_date(today if reaches_unit else verify_by),
+        update_key=update_key,
     )
     session.add(complaint)
     await session.flush()

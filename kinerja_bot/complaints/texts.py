@@ -90,7 +90,6 @@ TEXTS = TextBook(
         "jawaban_terkirim": ("nomor",),
         "jawaban_didahului": ("nomor", "status"),
         "jawaban_tanpa_kontak": ("nomor",),
-        "jawaban_tidak_terkirim": ("nomor",),
         "batal_jawab": (),
         "habis_waktu": (),
         "catatan_survei": ("unsur",),

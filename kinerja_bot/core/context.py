@@ -7,11 +7,13 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from kinerja_bot.core.db import Database
+from kinerja_bot.core.outbox import Courier
 from kinerja_bot.core.settings import Settings
 
 DATABASE_KEY = "database"
 SETTINGS_KEY = "settings"
 INBOX_KEY = "inbox"  # core.inbox.Inbox: the updates received and whether they were handled
+COURIER_KEY = "courier"  # core.outbox.Courier: sends the notices handlers queue
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -34,6 +36,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def settings(self) -> Settings:
         settings: Settings = self.application.bot_data[SETTINGS_KEY]
         return settings
+
+    def send_queued_notices(self) -> None:
+        """After a commit that queued a notice (`outbox.queue_notice`): send it now."""
+        courier: Courier = self.application.bot_data[COURIER_KEY]
+        courier.wake()
 
 
 KinerjaApplication = Application[

@@ -296,6 +296,9 @@ class Feedback(SQLModel, table=True):
     author_id: int = Field(foreign_key="employee.id", index=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = timestamp(index=True)
+    # The update that created it (`telegram_ui.update_key`): handled again after a kill, the
+    # same update finds this row instead of adding another.
+    update_key: str | None = Field(default=None, max_length=32, unique=True)
 
 
 class LeaveKind(StrEnum):
@@ -465,6 +468,9 @@ class Complaint(SQLModel, table=True):
     answered_by_id: int | None = Field(default=None, foreign_key="employee.id")
     closed_at: datetime | None = timestamp(nullable=True)
     escalated_at: datetime | None = timestamp(nullable=True)
+    # The update that created it (`telegram_ui.update_key`): handled again after a kill, the
+    # same update finds this row instead of adding another.
+    update_key: str | None = Field(default=None, max_length=32, unique=True)
 
 
 class ComplaintEvent(SQLModel, table=True):
@@ -499,6 +505,9 @@ class FollowUpAction(SQLModel, table=True):
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
     done_at: datetime | None = timestamp(nullable=True)
+    # The update that created it (`telegram_ui.update_key`): handled again after a kill, the
+    # same update finds this row instead of adding another.
+    update_key: str | None = Field(default=None, max_length=32, unique=True)
 
 
 class Consent(SQLModel, table=True):
@@ -636,6 +645,9 @@ class Delivery(SQLModel, table=True):
     # than one request can take was interrupted.
     claimed_at: datetime | None = timestamp(nullable=True)
     sent_at: datetime | None = timestamp(nullable=True)
+    # A notice queued by a handler in its own transaction (`outbox.queue`): {"parts": [...]}.
+    # Scheduled jobs compose their messages at send time and leave it empty.
+    content: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class ConversationState(SQLModel, table=True):

@@ -22,14 +22,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -380,9 +382,11 @@ async def deliver_one(
     outgoing: Outgoing,
     *,
     force: bool = False,
+    max_attempts: int = MAX_ATTEMPTS,
 ) -> DeliveryReport:
     """Send each part not sent yet: claim it in its turn, send it, record it; retry what
-    failed. Never raises for Telegram's refusals."""
+    failed (`max_attempts` in all, then the row is left `gagal`, which a rerun takes up).
+    Never raises for Telegram's refusals."""
     senders = part_senders(outgoing)
     last = len(senders) - 1
     chat_id = outgoing.chat_id
@@ -429,7 +433,7 @@ async def deliver_one(
             await pacer.hold(pause_seconds(result))
             continue
         failures += 1
-        if failures >= MAX_ATTEMPTS:
+        if failures >= max_attempts:
             await release(database, row_id, DeliveryStatus.FAILED, describe(result))
             return DeliveryReport(failed=1)
         await release(database, row_id, DeliveryStatus.PENDING, describe(result))
@@ -462,6 +466,125 @@ async def deliver_all(
     await asyncio.gather(*(worker() for _ in range(max(1, min(workers, len(messages))))))
     log.info("%s %s: %s", job, period, report)
     return report
+
+
+# --- Notices queued by handlers ---------------------------------------------------------------
+# A handler whose effect someone else must hear of (the atasan, of a leave) stores the notice
+# in the same transaction as the effect (`queue_notice`), answers its own user at once, and
+# wakes the `Courier`, which sends it right after the commit through the same rows, claims and
+# pacing as a scheduled message: exactly once, a kill included. A notice Telegram refused for
+# now is tried again by the minute check (and by the check at start) for a day.
+
+NOTICE_ATTEMPTS_PER_PASS = 3  # 1 s and 2 s apart: a passing hiccup does not wait a minute
+NOTICE_MAX_ATTEMPTS = 30
+NOTICE_KEEP = timedelta(days=1)
+
+
+async def queue_notice(
+    session: AsyncSession,
+    job: str,
+    period: str,
+    chat_id: int,
+    parts: Sequence[str],
+    markup: InlineKeyboardMarkup | None = None,
+) -> bool:
+    """Store a notice in the caller's transaction (`markup` under its last part); False when
+    (job, period, chat_id) was queued before: an update handled again after a kill queues
+    nothing new."""
+    content: dict[str, Any] = {"parts": [str(part) for part in parts]}
+    if markup is not None:
+        content["markup"] = markup.to_dict()
+    notice = Delivery(job=job, period=period, chat_id=chat_id, content=content, created_at=utcnow())
+    try:
+        async with session.begin_nested():
+            session.add(notice)
+    except IntegrityError:
+        return False
+    return True
+
+
+async def notices_due(database: Database, now: datetime) -> list[Delivery]:
+    """Queued notices not delivered yet, oldest first; one whose claim is live is left to its
+    sender (or, if that sender died, to a check after the claim has lapsed)."""
+    async with database.session() as session:
+        rows = await session.exec(
+            select(Delivery)
+            .where(
+                col(Delivery.content).is_not(None),
+                col(Delivery.created_at) >= now - NOTICE_KEEP,
+                col(Delivery.attempts) < NOTICE_MAX_ATTEMPTS,
+                col(Delivery.status).in_(RETRYABLE)
+                | (
+                    (col(Delivery.status) == DeliveryStatus.SENDING)
+                    & (col(Delivery.claimed_at) < now - CLAIM_LEASE)
+                ),
+            )
+            .order_by(col(Delivery.id))
+        )
+        return list(rows.all())
+
+
+async def deliver_notices(services: JobServices) -> DeliveryReport:
+    """Send every queued notice that is due, side by side (the pacer keeps the limits)."""
+    rows = await notices_due(services.database, services.pacer.now())
+    report = DeliveryReport()
+
+    async def send(row: Delivery) -> None:
+        content = row.content or {}
+        stored = content.get("markup")
+        markup = InlineKeyboardMarkup.de_json(stored, None) if stored else None
+        report.add(
+            await deliver_one(
+                services.bot,
+                services.database,
+                services.pacer,
+                row.job,
+                row.period,
+                Outgoing(row.chat_id, content.get("parts", []), markup),
+                max_attempts=NOTICE_ATTEMPTS_PER_PASS,
+            )
+        )
+
+    await asyncio.gather(*(send(row) for row in rows))
+    if rows:
+        log.info("queued notices: %s", report)
+    return report
+
+
+class Courier:
+    """Delivers queued notices in the bot process, one pass at a time: `wake` after a commit
+    that queued one (and from the minute check) starts a pass, or, during a pass, makes
+    another follow it, so a notice queued meanwhile is not left for the next minute."""
+
+    def __init__(
+        self,
+        services: Callable[[], JobServices],
+        spawn: Callable[[Coroutine[Any, Any, None]], object],
+    ) -> None:
+        self._services = services
+        self._spawn = spawn  # the application's create_task: stopping waits for the pass
+        self._running = False
+        self._again = False
+
+    def wake(self) -> None:
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        self._spawn(self._passes())
+
+    async def _passes(self) -> None:
+        try:
+            while True:
+                self._again = False
+                try:
+                    await deliver_notices(self._services())
+                except Exception as error:  # the database is away: the minute check retries
+                    log.warning("queued notices not sent now (%s)", type(error).__name__)
+                if not self._again:
+                    return
+        finally:
+            self._running = False
 
 
 def split_blocks(blocks: Sequence[str], limit: int = 4096) -> list[str]:

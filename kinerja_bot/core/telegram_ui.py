@@ -113,6 +113,13 @@ async def take_press(update: Update, alert: str | None = None) -> CallbackQuery 
     return query
 
 
+def update_key(update: Update) -> str:
+    """The key of what this update creates, stored with it (the `update_key` columns): the
+    same update handled again after a kill (core/inbox.py hands it back, with the
+    conversation as it was before) finds what it created the first time."""
+    return f"u{update.update_id}"
+
+
 # Ids and page numbers in callback data fit a PostgreSQL integer; a bigger one was forged.
 CALLBACK_INT_MAX = 2**31 - 1
 

@@ -332,6 +332,9 @@ async def complete_enrolment(
     today: date,
 ) -> LearningRecord:
     """A catalog course done: its JP count at once (the atasan approved the enrolment)."""
+    earlier = await recorded_with(session, employee, certificate)
+    if earlier is not None:
+        return earlier
     enrolment, offer = await approved_enrolment(session, employee, enrolment_id, today)
     enrolment.status = EnrolmentStatus.COMPLETED
     record = LearningRecord(
@@ -360,6 +363,10 @@ async def record_outside_catalog(
     today: date,
 ) -> tuple[LearningRecord, Employee | None]:
     """Learning outside the catalog (minutes ÷ 45 JP), waiting for the atasan's verification."""
+    atasan = await session.get(Employee, employee.atasan_id) if employee.atasan_id else None
+    earlier = await recorded_with(session, employee, certificate)
+    if earlier is not None:
+        return earlier, atasan
     record = LearningRecord(
         employee_id=id_of(employee),
         nama=title,
@@ -374,8 +381,21 @@ async def record_outside_catalog(
     )
     session.add(record)
     await session.flush()
-    atasan = await session.get(Employee, employee.atasan_id) if employee.atasan_id else None
     return record, atasan
+
+
+async def recorded_with(
+    session: AsyncSession, employee: Employee, certificate: Certificate
+) -> LearningRecord | None:
+    """The learning this very certificate (its Telegram file id: the same message) recorded
+    already: the update that sent it, handled again after a kill, records nothing twice."""
+    rows = await session.exec(
+        select(LearningRecord).where(
+            LearningRecord.employee_id == employee.id,
+            LearningRecord.certificate_file_id == certificate.file_id,
+        )
+    )
+    return rows.first()
 
 
 async def record_for_verification(

@@ -2,8 +2,9 @@
 
 States: DAYS (typed: `besok`, `11/12`, `11/12–13/12`, … see core/rules/leave_days) → [LAST_DAY
 (typed, or Hanya 1 hari) when one day was typed] → KIND (cuti tahunan / sakit / dinas luar /
-lainnya) → saved, and the atasan told. Leave running or to come is listed with a **Tarik**
-button each (withdraw: the whole leave if it has not started, else the days still to come).
+lainnya) → saved with the atasan's notice (queued in the outbox, sent right after). Leave
+running or to come is listed with a **Tarik** button each (withdraw: the whole leave if it has
+not started, else the days still to come).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, TypedDict
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
@@ -24,7 +26,8 @@ from telegram.ext import (
 from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.guards import alert_with, is_asn, only, refuse_with
-from kinerja_bot.core.models import Employee, Leave, LeaveKind, utcnow
+from kinerja_bot.core.models import Employee, Leave, LeaveKind, id_of, utcnow
+from kinerja_bot.core.outbox import queue_notice
 from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.leave_days import DayRangeError, parse_last_day, parse_leave_days
 from kinerja_bot.core.rules.periods import format_date_id
@@ -35,7 +38,6 @@ from kinerja_bot.core.telegram_ui import (
     conversation_timed_out,
     keyboard,
     reply,
-    send_to_person,
     stale,
     take_press,
 )
@@ -79,6 +81,7 @@ TEXTS = TextBook(
 )
 
 DAYS, LAST_DAY, KIND = range(3)
+NOTICE_JOB = "kabar-cuti"  # the outbox's job of the atasan's notices (queue_notice)
 MAX_LEAVE_DAYS = 90
 
 
@@ -214,33 +217,45 @@ async def ask_kind(update: Update, draft: LeaveDraft) -> int:
     return KIND
 
 
-async def tell_atasan(context: BotContext, asn: Employee, key: str, **values: Any) -> str:
-    """Tell the ASN's atasan about their leave; the atasan's name if it was delivered, else
-    an empty string (no atasan, not linked, or the bot is blocked)."""
-    async with context.db.session() as session:
-        atasan = await linked_atasan(session, asn)
+async def queue_for_atasan(
+    session: AsyncSession, asn: Employee, period: str, key: str, **values: Any
+) -> str:
+    """Queue a notice about the ASN's leave for their atasan, in the caller's transaction
+    (sent by the courier right after the commit, exactly once: the same `period` queued
+    again, by an update handled again after a kill, is not queued twice). The atasan's name,
+    or an empty string when there is nobody to tell (no atasan, or not linked)."""
+    atasan = await linked_atasan(session, asn)
     if atasan is None or atasan.telegram_id is None:
         return ""
     text = TEXTS.get(key, nama=asn.nama, **values)
-    return atasan.nama if await send_to_person(context.bot, atasan.telegram_id, text) else ""
+    await queue_notice(session, NOTICE_JOB, period, atasan.telegram_id, [text])
+    return atasan.nama
 
 
 @only(is_asn, not_an_asn)
 async def choose_kind(update: Update, context: BotContext, person: Person) -> int:
-    """The kind, then save, tell the atasan, and confirm."""
+    """The kind, then save it with the atasan's notice, confirm, and send the notice. The
+    confirmation does not wait for Telegram to deliver the notice (under Bot API faults the
+    ASN once waited, or never heard)."""
     draft, query = LEAVE_DRAFT.get(context), update.callback_query
     await take_press(update)
     if draft is None or query is None or query.data is None:
         return await not_an_asn(update, context)
     kind = LeaveKind(query.data.rsplit(":", 1)[-1])
     first, last = date.fromisoformat(draft["first_day"]), date.fromisoformat(draft["last_day"])
-    async with context.db.session() as session:
-        await add_leave(session, person.asn, first, last, kind)
-    LEAVE_DRAFT.drop(context)
     days = {"jenis": leave_kind_label(kind), "tanggal": span(first, last)}
-    told = await tell_atasan(
-        context, person.asn, "kabar_atasan", hari=(last - first).days + 1, **days
-    )
+    async with context.db.session() as session:
+        leave = await add_leave(session, person.asn, first, last, kind)
+        told = await queue_for_atasan(
+            session,
+            person.asn,
+            f"cuti-{id_of(leave)}",
+            "kabar_atasan",
+            hari=(last - first).days + 1,
+            **days,
+        )
+    context.send_queued_notices()
+    LEAVE_DRAFT.drop(context)
     atasan = TEXTS.get("atasan_diberi_tahu", nama=told) if told else ""
     await reply(update, TEXTS.get("tersimpan", atasan=Markup(atasan), **days))
     return ConversationHandler.END
@@ -248,26 +263,33 @@ async def choose_kind(update: Update, context: BotContext, person: Person) -> in
 
 @only(is_asn, alert_with(TEXTS, "peringatan_bukan_milik"))
 async def withdraw(update: Update, context: BotContext, person: Person) -> None:
-    """Tarik under a listed leave (only one's own): all of it, or the days still to come."""
+    """Tarik under a listed leave (only one's own): all of it, or the days still to come;
+    the atasan's notice is queued with the change."""
     leave_id = callback_int(update)
     if leave_id is None:
         await stale(update)
         return
     async with context.db.session() as session:
         withdrawn = await withdraw_leave(session, person.asn, leave_id, today_in(context))
-    if withdrawn is None:
-        await take_press(update, TEXTS.get("peringatan_bukan_milik"))
-        return
-    leave, kept = withdrawn.leave, withdrawn.kept_until
-    days = {"jenis": leave_kind_label(leave.kind), "tanggal": span(leave.first_day, leave.last_day)}
-    if kept is None:
-        await take_press(update, TEXTS.get("peringatan_ditarik"))
-        await tell_atasan(context, person.asn, "kabar_atasan_ditarik", **days)
-    else:
-        await take_press(update, TEXTS.get("peringatan_dipersingkat", sampai=format_date_id(kept)))
-        await tell_atasan(
-            context, person.asn, "kabar_atasan_dipersingkat", sampai=format_date_id(kept), **days
-        )
+        if withdrawn is None:
+            answer = TEXTS.get("peringatan_bukan_milik")
+        else:
+            leave, kept = withdrawn.leave, withdrawn.kept_until
+            days = {
+                "jenis": leave_kind_label(leave.kind),
+                "tanggal": span(leave.first_day, leave.last_day),
+            }
+            if kept is None:
+                answer = TEXTS.get("peringatan_ditarik")
+                key = "kabar_atasan_ditarik"
+            else:
+                answer = TEXTS.get("peringatan_dipersingkat", sampai=format_date_id(kept))
+                key = "kabar_atasan_dipersingkat"
+                days["sampai"] = format_date_id(kept)
+            await queue_for_atasan(session, person.asn, f"tarik-{leave_id}", key, **days)
+    if withdrawn is not None:
+        context.send_queued_notices()
+    await take_press(update, answer)
 
 
 def build_leave_conversation() -> ConversationHandler[BotContext]:

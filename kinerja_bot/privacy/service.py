@@ -4,19 +4,22 @@ Personal data here is anything that names or points to a Telegram account: the T
 itself (DESIGN §3: "the Telegram user id is personal data too"), wherever it is kept:
 `Employee.telegram_id`, `Consent.telegram_id`, `Complaint.chat_id` (and the photo sent with the
 complaint, `Complaint.photo_file_id`: it may show a face), `ActivationFailure`,
-`Delivery.chat_id`, persisted conversation states (their key holds the chat and user id) and
-`UserData` (drafts). Survey responses hold none of it (see `survey.service`).
+`Delivery.chat_id`, persisted conversation states (their key holds the chat and user id),
+`UserData` (drafts) and the updates received but not yet handled (`InboxUpdate.data`, the
+whole update with what was typed; a handled update keeps only its id). Survey responses hold
+none of it (see `survey.service`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, null, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,6 +34,7 @@ from kinerja_bot.core.models import (
     Evaluation,
     Evidence,
     Feedback,
+    InboxUpdate,
     Indicator,
     Leave,
     ProgressReport,
@@ -40,6 +44,7 @@ from kinerja_bot.core.models import (
     UnitRole,
     UserData,
     id_of,
+    utcnow,
 )
 from kinerja_bot.core.vocabulary import complaint_service_label
 
@@ -313,8 +318,45 @@ async def erase_personal_data(session: AsyncSession, telegram_id: int) -> Erasur
     for row in await _conversation_rows(session, telegram_id):
         await session.delete(row)
     await session.exec(delete(UserData).where(col(UserData.user_id) == telegram_id))
+    await forget_unfinished_updates(session, telegram_id, now=utcnow())
     await session.flush()
     return Erasure(len(consent_ids), int(anonymised.rowcount or 0), employee)
+
+
+def sent_by(data: Mapping[str, Any], telegram_id: int) -> bool:
+    """Whether a stored update (Telegram's JSON) was sent by this account or in its chat."""
+    for key, payload in data.items():
+        if key == "update_id" or not isinstance(payload, Mapping):
+            continue
+        sender, chat = payload.get("from"), payload.get("chat")
+        for party in (sender, chat):
+            if isinstance(party, Mapping) and party.get("id") == telegram_id:
+                return True
+    return False
+
+
+async def forget_unfinished_updates(session: AsyncSession, telegram_id: int, now: datetime) -> int:
+    """Blank the person's updates still waiting in the inbox (their content is what they
+    typed) and mark them handled: an erased person's words are not acted on after a restart.
+    The id stays, so that Telegram sending the update again is still recognised. Unfinished
+    updates are few (those under way), so they are read and matched here, portably."""
+    rows = await session.exec(
+        select(InboxUpdate.update_id, InboxUpdate.data).where(
+            col(InboxUpdate.done_at).is_(None), col(InboxUpdate.data).is_not(None)
+        )
+    )
+    theirs = [
+        update_id
+        for update_id, data in rows.all()
+        if isinstance(data, Mapping) and sent_by(data, telegram_id)
+    ]
+    if theirs:
+        await session.exec(
+            update(InboxUpdate)
+            .where(col(InboxUpdate.update_id).in_(theirs))
+            .values(data=null(), done_at=now)  # SQL NULL, not JSON 'null'
+        )
+    return len(theirs)
 
 
 # --- Retention -------------------------------------------------------------------------------

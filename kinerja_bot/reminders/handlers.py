@@ -28,6 +28,7 @@ from kinerja_bot.reminders.service import (
     SNOOZE_JOB,
     reported_this_week,
     snooze_period,
+    snooze_waiting,
 )
 
 
@@ -41,19 +42,21 @@ async def snooze(update: Update, context: BotContext, person: Person) -> None:
         if await reported_this_week(session, [id_of(person.asn)], today):
             await take_press(update, REMINDER_TEXTS.get("peringatan_sudah_melapor"))
             return
-        week = current_period(PeriodKind.WEEK, today)
-        try:
-            async with session.begin_nested():
-                session.add(
-                    Delivery(
-                        job=SNOOZE_JOB,
-                        chat_id=person.telegram_id,
-                        status=DeliveryStatus.PENDING,
-                        period=snooze_period(week.label, now + timedelta(minutes=minutes)),
+        # One snooze waiting is enough (also for a press handled again after a kill).
+        if not await snooze_waiting(session, person.telegram_id):
+            week = current_period(PeriodKind.WEEK, today)
+            try:
+                async with session.begin_nested():
+                    session.add(
+                        Delivery(
+                            job=SNOOZE_JOB,
+                            chat_id=person.telegram_id,
+                            status=DeliveryStatus.PENDING,
+                            period=snooze_period(week.label, now + timedelta(minutes=minutes)),
+                        )
                     )
-                )
-        except IntegrityError:
-            pass  # pressed twice within a minute: one snooze is enough
+            except IntegrityError:
+                pass  # pressed twice at once: one snooze is enough
     await take_press(update, REMINDER_TEXTS.get("peringatan_ditunda", menit=minutes))
 
 

@@ -116,6 +116,19 @@ def snooze_due(period: str) -> datetime:
     return datetime.strptime(period.split("@", 1)[1], "%Y-%m-%dT%H:%M").replace(tzinfo=UTC)
 
 
+async def snooze_waiting(session: AsyncSession, chat_id: int) -> bool:
+    """Whether a snoozed reminder for this chat is still to be sent: one is enough (a press
+    handled again after a kill, a minute later, would otherwise snooze twice)."""
+    rows = await session.exec(
+        select(Delivery.id).where(
+            Delivery.job == SNOOZE_JOB,
+            Delivery.chat_id == chat_id,
+            col(Delivery.status).in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+        )
+    )
+    return rows.first() is not None
+
+
 async def snoozes_due(session: AsyncSession, now: datetime) -> list[Delivery]:
     """Snoozed reminders whose time has come, and those a sender that died left mid-send."""
     waiting = col(Delivery.status) == DeliveryStatus.PENDING

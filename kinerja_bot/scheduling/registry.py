@@ -16,12 +16,18 @@ from telegram.ext import Application, ContextTypes
 
 from kinerja_bot.analysis import jobs as analysis_jobs
 from kinerja_bot.complaints import jobs as complaint_jobs
-from kinerja_bot.core.context import DATABASE_KEY, INBOX_KEY, SETTINGS_KEY, BotContext
+from kinerja_bot.core.context import (
+    COURIER_KEY,
+    DATABASE_KEY,
+    INBOX_KEY,
+    SETTINGS_KEY,
+    BotContext,
+)
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.inbox import Inbox
 from kinerja_bot.core.jobs import ScheduledJob, Upkeep
 from kinerja_bot.core.models import utcnow
-from kinerja_bot.core.outbox import DeliveryReport, JobServices, Pacer
+from kinerja_bot.core.outbox import Courier, DeliveryReport, JobServices, Pacer
 from kinerja_bot.core.rules.periods import current_period
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.timetable import last_run, next_run
@@ -37,6 +43,7 @@ log = logging.getLogger(__name__)
 # A job that fires late (the loop was busy, the machine slept) still runs within an hour.
 MISFIRE_GRACE_SECONDS = 3600
 SNOOZE_CHECK_SECONDS = 60
+NOTICE_CHECK_SECONDS = 60
 # Ticket auto-close and data retention run at night, when nobody is waiting for the bot.
 UPKEEP_TIME = time(2, 0)
 PACER_KEY = "pacer"
@@ -74,6 +81,19 @@ def services_of(application: Application) -> JobServices:
     settings: Settings = application.bot_data[SETTINGS_KEY]
     pacer: Pacer = application.bot_data.setdefault(PACER_KEY, Pacer())
     return JobServices(application.bot, database, settings, pacer)
+
+
+def add_courier(application: Application) -> None:
+    """The courier of the notices handlers queue, sharing the jobs' pacer."""
+    application.bot_data[COURIER_KEY] = Courier(
+        lambda: services_of(application), application.create_task
+    )
+
+
+async def notices_callback(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """At start and every minute: send the queued notices left unsent (a kill, a refusal)."""
+    courier: Courier = context.application.bot_data[COURIER_KEY]
+    courier.wake()
 
 
 def upcoming(settings: Settings, now: datetime) -> list[tuple[str, datetime | None]]:
@@ -155,6 +175,13 @@ def schedule_all(application: Application, settings: Settings) -> None:
         time=UPKEEP_TIME.replace(tzinfo=settings.tz),
         name="pemeliharaan",
         job_kwargs={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True},
+    )
+    queue.run_repeating(
+        notices_callback,
+        interval=NOTICE_CHECK_SECONDS,
+        first=0,
+        name="kabar-antre",
+        job_kwargs={"coalesce": True, "max_instances": 1},
     )
     queue.run_repeating(
         snooze_callback,

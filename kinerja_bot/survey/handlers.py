@@ -51,6 +51,7 @@ from kinerja_bot.core.telegram_ui import (
     keyboard,
     show,
     stale,
+    update_key,
 )
 from kinerja_bot.privacy import (
     PURPOSE_SURVEY_PROFILE,
@@ -512,6 +513,7 @@ async def consent_answer(update: Update, context: BotContext) -> int:
         contact_chat_id=user.id if contact else None,
         consent_version=consent_version(),
         note=low_score_note(draft.get("low", [])),
+        update_key=update_key(update),
     )
     SURVEY_DRAFT.drop(context)
     if complaint is None:

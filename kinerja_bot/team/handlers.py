@@ -24,6 +24,7 @@ from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.guards import alert_with, is_asn, is_atasan, only, refuse_with
 from kinerja_bot.core.models import Employee, id_of, utcnow
+from kinerja_bot.core.outbox import queue_notice
 from kinerja_bot.core.people import Person, current_person
 from kinerja_bot.core.rules.achievement import OnTrackStatus
 from kinerja_bot.core.rules.formatting import format_number_id
@@ -42,6 +43,7 @@ from kinerja_bot.core.telegram_ui import (
     shorten,
     stale,
     take_press,
+    update_key,
 )
 from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.core.vocabulary import status_counts
@@ -120,6 +122,7 @@ TEXTS = TextBook(
 )
 
 WRITE = 0
+FEEDBACK_JOB = "umpan-balik"  # the outbox's job of feedback messages (queue_notice)
 
 
 class ThreadDraft(TypedDict):
@@ -455,24 +458,35 @@ async def receive_text(update: Update, context: BotContext, person: Person) -> i
         if found is None or not await may_discuss(session, person, found):
             await reply(update, TEXTS.get("peringatan_bukan_bawahan"))
             return ConversationHandler.END
-        recipient = await add_feedback(session, person.asn, found, message.text.strip(), utcnow())
-        entries = await thread(session, report_id)
+        recipient = await add_feedback(
+            session, person.asn, found, message.text.strip(), utcnow(), update_key(update)
+        )
+        reachable = recipient is not None and recipient.telegram_id is not None
+        if recipient is not None and recipient.telegram_id is not None:
+            entries = await thread(session, report_id)
+            # With the message, in its transaction: sent once, right after (core/outbox.py).
+            await queue_notice(
+                session,
+                FEEDBACK_JOB,
+                update_key(update),
+                recipient.telegram_id,
+                [
+                    TEXTS.get(
+                        "umpan_balik_masuk",
+                        indikator=found.indicator.nama,
+                        tanggal=format_date_id(wib_today(found.report.submitted_at)),
+                        percakapan=Markup(thread_text(entries)),
+                    )
+                ],
+                keyboard([[(TEXTS.get("tombol_balas"), f"ub:balas:{report_id}")]]),
+            )
     THREAD_DRAFT.drop(context)
     if recipient is None:
         return ConversationHandler.END
-    delivered = recipient.telegram_id is not None and await send_to_person(
-        context.bot,
-        recipient.telegram_id,
-        TEXTS.get(
-            "umpan_balik_masuk",
-            indikator=found.indicator.nama,
-            tanggal=format_date_id(wib_today(found.report.submitted_at)),
-            percakapan=Markup(thread_text(entries)),
-        ),
-        keyboard([[(TEXTS.get("tombol_balas"), f"ub:balas:{report_id}")]]),
-    )
+    if reachable:
+        context.send_queued_notices()
     await reply(
-        update, TEXTS.get("terkirim" if delivered else "tidak_terkirim", nama=recipient.nama)
+        update, TEXTS.get("terkirim" if reachable else "tidak_terkirim", nama=recipient.nama)
     )
     return ConversationHandler.END
 

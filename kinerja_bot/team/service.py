@@ -163,15 +163,27 @@ async def thread(session: AsyncSession, report_id: int) -> list[tuple[Feedback, 
 
 
 async def add_feedback(
-    session: AsyncSession, author: Employee, context: ReportContext, text: str, now: datetime
+    session: AsyncSession,
+    author: Employee,
+    context: ReportContext,
+    text: str,
+    now: datetime,
+    update_key: str,
 ) -> Employee | None:
-    """Store a message in the thread; returns who should receive it (the other side)."""
-    session.add(
-        Feedback(
-            report_id=id_of(context.report), author_id=id_of(author), text=text, created_at=now
+    """Store a message in the thread, once per update (`update_key`: the same update handled
+    again after a kill finds it); returns who should receive it (the other side)."""
+    earlier = await session.exec(select(Feedback.id).where(Feedback.update_key == update_key))
+    if earlier.first() is None:
+        session.add(
+            Feedback(
+                report_id=id_of(context.report),
+                author_id=id_of(author),
+                text=text,
+                created_at=now,
+                update_key=update_key,
+            )
         )
-    )
-    await session.flush()
+        await session.flush()
     if author.id != context.owner.id:
         return context.owner
     # The owner answers whoever wrote to them last, or their atasan when they start the thread.

@@ -313,7 +313,7 @@ async def test_the_auto_close_job_tells_the_citizen(
     await auto_close_job(BotContext(bot.application))  # idempotent: nothing more to tell
     assert bot.api.unread(CITIZEN) == []
     async with database.session() as session:
-        (row,) = (await session.exec(select(Delivery))).all()
+        (row,) = (await session.exec(select(Delivery).where(Delivery.job == CLOSED_JOB))).all()
     assert (row.job, row.chat_id, row.status) == (CLOSED_JOB, CITIZEN, DeliveryStatus.SENT)
 
 
@@ -407,6 +407,6 @@ async def test_two_staff_sending_answers_at_once_the_citizen_gets_one(
             status=status_name(ComplaintStatus.ANSWERED),
         )
     )
-    (answer,) = bot.api.unread(CITIZEN)
+    (answer,) = await bot.api.wait_for_messages(CITIZEN, 1)  # queued, sent right after
     assert f"Jawaban dari {winner}" in answer.plain_text
     assert (await events(database)).count(ComplaintStatus.ANSWERED) == 1

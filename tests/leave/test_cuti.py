@@ -1,5 +1,6 @@
 """/cuti through the fake Bot API (issue 11, item 4): days typed the way people write them,
-the kind asked, the atasan told, and leave withdrawn from the list."""
+the kind asked, the atasan told, and leave withdrawn from the list; the ASN's answer does not
+wait for the atasan's notice, which is sent exactly once, a restart included (issue 10)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from sqlmodel import select
 
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Employee, Leave, LeaveKind
+from kinerja_bot.core.outbox import NOTICE_ATTEMPTS_PER_PASS, DeliveryReport, deliver_notices
 from kinerja_bot.core.rules.periods import format_date_id, wib_today
+from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.vocabulary import leave_kind_label
 from kinerja_bot.leave.handlers import TEXTS, span
+from kinerja_bot.scheduling.registry import notices_callback, services_of
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from kinerja_bot.testing.formatting import parse_html
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, running_bot
 from tests.factories import add_employee, add_unit
 
 SITI, DEWI, BUDI = 9200001, 9200002, 9200003
@@ -70,7 +74,7 @@ async def test_a_range_typed_at_once_asks_the_kind_saves_it_and_tells_the_atasan
     assert saved.plain_text == plain(
         TEXTS.get("tersimpan", jenis="dinas luar", atasan=told, **days(first, last))
     )
-    (notice,) = bot.api.sent_to(DEWI)
+    (notice,) = await bot.api.wait_for_messages(DEWI, 1)
     assert notice.plain_text == plain(
         TEXTS.get(
             "kabar_atasan", nama="Siti Rahmawati", jenis="dinas luar", hari=3, **days(first, last)
@@ -193,3 +197,75 @@ async def test_without_a_linked_atasan_nobody_is_told_and_nothing_is_claimed(
     assert TEXTS.get("atasan_diberi_tahu", nama="").split("(")[0] not in saved.plain_text
     (leave,) = await leaves(database)
     assert leave.kind == LeaveKind.OTHER
+
+
+def failed_sends_to(api: FakeBotAPI, chat_id: int) -> int:
+    return sum(
+        1
+        for call in api.calls("sendMessage")
+        if call.params.get("chat_id") == chat_id and not call.ok
+    )
+
+
+async def test_the_asn_is_answered_while_the_atasan_is_unreachable_and_hears_once_after_a_restart(
+    settings: Settings, database: Database, api: FakeBotAPI, siti: Employee, dewi: Employee
+) -> None:
+    tomorrow = wib_today() + timedelta(days=1)
+    api.inject_fault("sendMessage", 502, chat_id=DEWI, times=None)  # every call to the atasan
+    async with running_bot(settings, database, api) as bot:
+        await bot.say(SITI, "/cuti", replies=2)
+        (kind,) = await bot.say(SITI, "besok - lusa")
+        # Before, the confirmation came only after the notice had been tried.
+        saved = await press(bot, SITI, kind, TEXTS.get("tombol_jenis", jenis="sakit"))
+        told = TEXTS.get("atasan_diberi_tahu", nama="Dewi Lestari")
+        leave_days = days(tomorrow, tomorrow + timedelta(days=1))
+        assert saved.plain_text == plain(
+            TEXTS.get("tersimpan", jenis="sakit", atasan=told, **leave_days)
+        )
+        await api.wait_until(lambda: failed_sends_to(api, DEWI) >= NOTICE_ATTEMPTS_PER_PASS)
+    assert bot.errors == []
+    assert api.sent_to(DEWI) == []
+    api.clear_faults()  # Telegram is back, and so is the bot
+    async with running_bot(settings, database, api) as bot:
+        # The check booked at start (schedule_all: at once, then every minute).
+        assert bot.application.job_queue is not None
+        bot.application.job_queue.run_once(notices_callback, when=0)
+        (notice,) = await api.wait_for_messages(DEWI, 1, timeout=10)
+        assert notice.plain_text == plain(
+            TEXTS.get("kabar_atasan", nama="Siti Rahmawati", jenis="sakit", hari=2, **leave_days)
+        )
+        assert await deliver_notices(services_of(bot.application)) == DeliveryReport()
+    assert bot.errors == []
+    assert len(api.sent_to(DEWI)) == 1
+    assert len(await leaves(database)) == 1
+
+
+async def test_a_withdrawal_is_answered_at_once_and_its_notice_follows_the_faults(
+    bot: RunningBot, database: Database, siti: Employee, dewi: Employee
+) -> None:
+    today, api = wib_today(), bot.api
+    async with database.session() as session:
+        session.add(
+            Leave(
+                employee_id=siti.id,
+                first_day=today + timedelta(days=5),
+                last_day=today + timedelta(days=6),
+                kind=LeaveKind.ANNUAL,
+            )
+        )
+    listing, _ = await bot.say(SITI, "/cuti", replies=2)
+    api.inject_fault("sendMessage", 502, chat_id=DEWI, times=NOTICE_ATTEMPTS_PER_PASS - 1)
+    query = api.press_button(SITI, listing, label=listing.button_labels[0])
+    withdrawn = await api.wait_until(lambda: api.callback_answer(query["id"]))
+    assert withdrawn["text"] == TEXTS.get("peringatan_ditarik")
+    (notice,) = await api.wait_for_messages(DEWI, 1, timeout=10)
+    assert notice.plain_text == plain(
+        TEXTS.get(
+            "kabar_atasan_ditarik",
+            nama="Siti Rahmawati",
+            jenis="cuti tahunan",
+            **days(today + timedelta(days=5), today + timedelta(days=6)),
+        )
+    )
+    assert failed_sends_to(api, DEWI) == NOTICE_ATTEMPTS_PER_PASS - 1
+    assert await leaves(database) == []

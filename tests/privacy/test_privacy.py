@@ -239,3 +239,37 @@ async def test_a_complaint_photo_is_listed_by_datasaya_and_erased_by_hapusdata(
     async with database.session() as session:
         (complaint,) = (await session.exec(select(Complaint))).all()
     assert complaint.text == "Loket 3 tutup."  # the ticket stays, without the photo
+
+
+def stored_message(update_id: int, user: int, text: str) -> InboxUpdate:
+    """An update received and stored in the inbox, whose handling has not finished (a kill
+    came, or it waits behind the user's earlier updates)."""
+    person = {"id": user, "is_bot": False, "first_name": "X"}
+    message = {
+        "message_id": update_id,
+        "from": person,
+        "chat": {"id": user, "type": "private", "first_name": "X"},
+        "date": int(time.time()),
+        "text": text,
+    }
+    return InboxUpdate(
+        update_id=update_id, data={"update_id": update_id, "message": message}, received_at=utcnow()
+    )
+
+
+async def test_hapusdata_blanks_what_the_person_sent_that_is_still_in_the_inbox(
+    bot: RunningBot, database: Database, city: City
+) -> None:
+    bot.api.user(CITIZEN, NAME)
+    secret = "Nomor HP saya 0812-5555-0199"
+    async with database.session() as session:
+        session.add(stored_message(2_000_000_001, CITIZEN, secret))
+        session.add(stored_message(2_000_000_002, HANDLER, "bukan urusan warga ini"))
+    await confirm_erase(bot, CITIZEN)
+    async with database.session() as session:
+        rows = {row.update_id: row for row in (await session.exec(select(InboxUpdate))).all()}
+    theirs, other = rows[2_000_000_001], rows[2_000_000_002]
+    # Before: the typed text stayed until handled (after a restart, after the erasure).
+    assert theirs.data is None and theirs.done_at is not None  # never handled after a restart
+    assert other.data is not None and other.done_at is None
+    assert secret not in json.dumps([row.data for row in rows.values()])

@@ -107,7 +107,7 @@ async def test_feedback_reaches_the_asn_and_the_reply_reaches_the_atasan(
     assert "Lampirkan foto <antrian> & loket." in received.plain_text  # escaped, shown as typed
     await press(bot, SITI, received, TEXTS.get("tombol_balas"))
     (sent,) = await bot.say(SITI, "Siap, Pak. Foto menyusul besok.")
-    assert sent.plain_text.startswith("Terkirim kepada Hendra Gunawan.")
+    assert sent.plain_text == TEXTS.get("terkirim", nama="Hendra Gunawan")
 
     back = await bot.api.next_message(ATASAN)
     lines = back.plain_text.splitlines()

@@ -38,6 +38,7 @@ from kinerja_bot.core.telegram_ui import (
     show,
     stale,
     take_press,
+    update_key,
 )
 from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.ikm.followup.service import (
@@ -309,6 +310,7 @@ async def deadline_typed(update: Update, context: BotContext) -> int:
             penanggung_jawab=draft["penanggung_jawab"],
             tenggat=deadline,
             now=utcnow(),
+            update_key=update_key(update),
         )
     DRAFT.drop(context)
     await reply(

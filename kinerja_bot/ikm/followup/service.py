@@ -30,11 +30,20 @@ async def add_action(
     penanggung_jawab: str,
     tenggat: date,
     now: datetime,
+    update_key: str | None = None,
 ) -> FollowUpAction:
-    """Record one planned action on one unsur of a unit's SKM period."""
+    """Record one planned action on one unsur of a unit's SKM period; once per update
+    (`update_key`, from the bot: the same update handled again after a kill finds it)."""
     code = unsur.strip().upper()
     if code not in UNSUR_BY_CODE:
         raise UnknownUnsur(unsur)
+    if update_key is not None:
+        earlier = await session.exec(
+            select(FollowUpAction).where(FollowUpAction.update_key == update_key)
+        )
+        recorded = earlier.first()
+        if recorded is not None:
+            return recorded
     action = FollowUpAction(
         unit_id=unit_id,
         period=period,
@@ -45,6 +54,7 @@ async def add_action(
         status=FollowUpStatus.PLANNED,
         created_at=now,
         updated_at=now,
+        update_key=update_key,
     )
     session.add(action)
     await session.flush()

@@ -1,0 +1,419 @@
+"""Handled twice after a kill (issue 10): the inbox hands back an update whose handling was
+under way, with the conversation state and drafts as they were last written, which may be
+the state before the update. Each case walks a journey to the step before its effect, lets
+the bot carry the step out, then "kills" the bot between the handler's commit and the writes
+of state and inbox mark (the state and drafts of before are put back, the update is left
+unfinished in the inbox), starts the bot again and lets the inbox's own re-feed hand the same
+update (same update_id) back. There must be exactly one effect, and the user an answer.
+
+The table is in docs/reliability.md, "Handled twice after a kill"."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, func, update
+from sqlmodel import SQLModel, col, select
+
+from kinerja_bot.activation.handlers import TEXTS as ACTIVATION
+from kinerja_bot.activation.service import Outcome, issue_codes
+from kinerja_bot.app import refeed
+from kinerja_bot.complaints.texts import TEXTS as COMPLAINTS
+from kinerja_bot.complaints.texts import status_name
+from kinerja_bot.core.db import Database
+from kinerja_bot.core.models import (
+    Complaint,
+    ComplaintEvent,
+    ComplaintStatus,
+    Consent,
+    ConversationState,
+    Delivery,
+    Employee,
+    Feedback,
+    FollowUpAction,
+    InboxUpdate,
+    LearningRecord,
+    Leave,
+    ProgressReport,
+    UserData,
+    id_of,
+    utcnow,
+)
+from kinerja_bot.core.rules.periods import wib_today
+from kinerja_bot.core.settings import Settings
+from kinerja_bot.development.texts import TEXTS as DEVELOPMENT
+from kinerja_bot.general import TEXTS as GENERAL
+from kinerja_bot.ikm.followup.handlers import TEXTS as FOLLOWUP
+from kinerja_bot.leave.handlers import TEXTS as LEAVE
+from kinerja_bot.privacy.handlers import TEXTS as PRIVACY
+from kinerja_bot.reminders.service import SNOOZE_JOB
+from kinerja_bot.reporting.texts import TEXTS as REPORTING
+from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
+from kinerja_bot.testing.formatting import parse_html
+from tests.conftest import RunningBot, running_bot
+from tests.factories import add_employee, add_indicator, add_report
+from tests.survey.conftest import CITIZEN, HANDLER, HEAD, City, tap
+from tests.survey.conftest import city as city  # a fixture, used by name
+
+ASN, ATASAN, NEWCOMER = 7300001, 7300002, 7300003
+
+
+@dataclass
+class World:
+    city: City
+    asn: Employee
+    atasan: Employee
+    newcomer: Employee  # not linked yet: has an activation code
+    code: str
+    report_id: int  # last week's report of the ASN (feedback)
+    ticket: Complaint  # a new ticket of the citizen, with their contact
+
+
+@pytest.fixture
+async def world(database: Database, api: FakeBotAPI, city: City) -> World:
+    for user in (ASN, ATASAN, NEWCOMER, CITIZEN, HANDLER, HEAD):
+        api.user(user)
+    unit = city.disdukcapil
+    atasan = await add_employee(database, unit, nama="Dewi Lestari", telegram_id=ATASAN)
+    asn = await add_employee(database, unit, nama="Siti Rahmawati", telegram_id=ASN, atasan=atasan)
+    indicator = await add_indicator(database, asn, nama="Jumlah KTP-el dicetak", target=1200)
+    report = await add_report(database, indicator, 100, at=utcnow() - timedelta(days=7))
+    newcomer = await add_employee(database, unit, nama="Budi Santoso")
+    async with database.session() as session:
+        (issued,) = await issue_codes(session, [newcomer], utcnow(), 14)
+        consent = Consent(telegram_id=CITIZEN, purpose="kontak_pengaduan", text_version="1")
+        session.add(consent)
+        await session.flush()
+        ticket = Complaint(
+            nomor="ADU-2612-0900",
+            service_id=id_of(city.ktp),
+            unit_id=id_of(unit),
+            text="Antrean panjang",
+            chat_id=CITIZEN,
+            consent_id=consent.id,
+            due_date=wib_today() + timedelta(days=5),
+        )
+        session.add(ticket)
+    return World(city, asn, atasan, newcomer, issued.kode, id_of(report), ticket)
+
+
+async def count(database: Database, model: type[SQLModel], *where: Any) -> int:
+    async with database.session() as session:
+        return (await session.exec(select(func.count()).select_from(model).where(*where))).one()
+
+
+async def tap_next(bot: RunningBot, user: int, message: SentMessage, label: str) -> SentMessage:
+    """Press a button; the bot's next new message."""
+    bot.api.press_button(user, message, label=label)
+    return await bot.api.next_message(user)
+
+
+# --- The journeys: each walks to the step before its effect and returns that step ----------
+
+Step = Callable[[], object]  # sends the update that has the effect
+
+
+async def lapor_kirim(bot: RunningBot, world: World) -> Step:
+    (choose,) = await bot.say(ASN, "/lapor")
+    await tap_next(bot, ASN, choose, choose.button_labels[0])
+    await bot.say(ASN, "300")
+    (ask_obstacle,) = await bot.say(ASN, "https://drive.example.go.id/bukti-ktp")
+    ask_support = await tap_next(bot, ASN, ask_obstacle, REPORTING.get("tombol_tidak_ada"))
+    summary = await tap_next(bot, ASN, ask_support, REPORTING.get("tombol_tidak_ada"))
+    return lambda: bot.api.press_button(ASN, summary, label=REPORTING.get("tombol_kirim"))
+
+
+async def cuti_kind(bot: RunningBot, world: World) -> Step:
+    await bot.say(ASN, "/cuti", replies=2)
+    (kind,) = await bot.say(ASN, "besok - lusa")
+    return lambda: bot.api.press_button(ASN, kind, label=LEAVE.get("tombol_jenis", jenis="sakit"))
+
+
+async def cuti_withdraw(bot: RunningBot, world: World) -> Step:
+    today = wib_today()
+    async with bot.application.bot_data["database"].session() as session:
+        session.add(
+            Leave(
+                employee_id=world.asn.id,
+                first_day=today + timedelta(days=3),
+                last_day=today + timedelta(days=4),
+            )
+        )
+    listing, _ = await bot.say(ASN, "/cuti", replies=2)
+    return lambda: bot.api.press_button(ASN, listing, label=listing.button_labels[0])
+
+
+async def adu_consent(bot: RunningBot, world: World) -> Step:
+    (units,) = await bot.say(CITIZEN, "/adu")
+    services = await tap(bot, CITIZEN, units, "Disdukcapil")
+    await tap(bot, CITIZEN, services, "Perekaman KTP-el")
+    (consent,) = await bot.say(CITIZEN, "Petugas loket 2 meminta biaya tambahan.")
+    return lambda: bot.api.press_button(
+        CITIZEN, consent, label=COMPLAINTS.get("tombol_setuju_kontak")
+    )
+
+
+async def ticket_answer(bot: RunningBot, world: World) -> Step:
+    (view,) = await bot.say(HANDLER, f"/tiket {world.ticket.nomor}")
+    prompt = await tap(bot, HANDLER, view, COMPLAINTS.get("tombol_jawab"))
+    assert prompt.plain_text.startswith("Ketik jawaban")
+    (confirm,) = await bot.say(HANDLER, "Loket tambahan dibuka mulai Senin.")
+    return lambda: bot.api.press_button(HANDLER, confirm, label=COMPLAINTS.get("tombol_kirim"))
+
+
+async def feedback_text(bot: RunningBot, world: World) -> Step:
+    (anchor,) = await bot.say(ATASAN, "/tim")
+    bot.api.press_button(ATASAN, anchor, f"tim:ub:{world.report_id}", check=False)
+    prompt = await bot.api.next_message(ATASAN)
+    assert "Tulis umpan balik" in prompt.plain_text
+    return lambda: bot.api.send_text(ATASAN, "Bagus, pertahankan.")
+
+
+async def snooze_press(bot: RunningBot, world: World) -> Step:
+    (anchor,) = await bot.say(ASN, "/bantuan")  # the reminder's button, pressed under any message
+    return lambda: bot.api.press_button(ASN, anchor, "ingat:tunda", check=False)
+
+
+async def restarted_minutes_later(database: Database) -> None:
+    """The restart came a few minutes later: the snooze stored before is due earlier than
+    one stored now would be (its key holds the minute it is due)."""
+    async with database.session() as session:
+        (row,) = (await session.exec(select(Delivery).where(Delivery.job == SNOOZE_JOB))).all()
+        week, due = row.period.split("@")
+        row.period = f"{week}@{due[:-2]}{(int(due[-2:]) + 57) % 60:02d}"
+        session.add(row)
+
+
+async def activation_link(bot: RunningBot, world: World) -> Step:
+    await bot.say(NEWCOMER, "/bantuan")
+    return lambda: bot.api.send_text(NEWCOMER, f"/start aktivasi-{world.code}")
+
+
+async def hapusdata_confirm(bot: RunningBot, world: World) -> Step:
+    async with bot.application.bot_data["database"].session() as session:
+        session.add(Consent(telegram_id=CITIZEN, purpose="profil", text_version="1"))
+    (question,) = await bot.say(CITIZEN, "/hapusdata")
+    return lambda: bot.api.press_button(CITIZEN, question, label=PRIVACY.get("tombol_ya_hapus"))
+
+
+async def rtl_deadline(bot: RunningBot, world: World) -> Step:
+    (listing,) = await bot.say(HEAD, "/rtl")
+    question = await tap_next(bot, HEAD, listing, FOLLOWUP.get("tombol_baru"))
+    await tap_next(bot, HEAD, question, "U3 Waktu Penyelesaian")
+    await bot.say(HEAD, "Tambah satu loket perekaman pada jam sibuk")
+    await bot.say(HEAD, "Kepala Bidang PIAK")
+    return lambda: bot.api.send_text(HEAD, f"30 Juni {wib_today().year + 1}")
+
+
+async def certificate_sent(bot: RunningBot, world: World) -> Step:
+    (page,) = await bot.say(ASN, "/pengembangan")
+    await tap(bot, ASN, page, DEVELOPMENT.get("tombol_catat"))
+    await tap_next(bot, ASN, page, DEVELOPMENT.get("tombol_luar_katalog"))
+    await bot.say(ASN, "E-learning Literasi Digital ASN")
+    await bot.say(ASN, "100")
+    return lambda: bot.api.send_photo(ASN)
+
+
+async def citizen_accepts(bot: RunningBot, world: World) -> Step:
+    async with bot.application.bot_data["database"].session() as session:
+        ticket = await session.get(Complaint, id_of(world.ticket))
+        assert ticket is not None
+        ticket.status, ticket.answer = ComplaintStatus.ANSWERED, "Loket ditambah."
+        ticket.answered_at = utcnow()
+        session.add(ticket)
+    (anchor,) = await bot.say(CITIZEN, "/bantuan")  # under the answer, as it was sent
+    return lambda: bot.api.press_button(
+        CITIZEN, anchor, f"tkt:ok:{id_of(world.ticket)}", check=False
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    user: int
+    walk: Callable[[RunningBot, World], Awaitable[Step]]
+    effect: Callable[[Database, World], Awaitable[int]]  # what the step does, counted
+    once: int  # the count after the step, handled once or twice
+    notices: dict[int, int] | None = None  # messages to others, by chat, after both runs
+    wrong: str | None = None  # must not be the answer to the update handled again
+    between: Callable[[Database], Awaitable[None]] | None = None  # after the kill
+
+
+CASES = [
+    Case(
+        "/lapor Kirim",
+        ASN,
+        lapor_kirim,
+        lambda db, w: count(db, ProgressReport, ProgressReport.realisasi == 300),
+        1,
+    ),
+    Case(
+        "/cuti kind",
+        ASN,
+        cuti_kind,
+        lambda db, w: count(db, Leave),
+        1,
+        notices={ATASAN: 1},
+    ),
+    Case(
+        "/cuti Tarik",
+        ASN,
+        cuti_withdraw,
+        lambda db, w: count(db, Leave),
+        0,
+        notices={ATASAN: 1},
+    ),
+    Case(
+        "/adu filed",
+        CITIZEN,
+        adu_consent,
+        lambda db, w: count(db, Complaint, Complaint.text != "Antrean panjang"),
+        1,
+        notices={HANDLER: 1},
+    ),
+    Case(
+        "ticket answered",
+        HANDLER,
+        ticket_answer,
+        lambda db, w: count(db, ComplaintEvent, ComplaintEvent.status == ComplaintStatus.ANSWERED),
+        1,
+        notices={CITIZEN: 1},
+        wrong=COMPLAINTS.get(
+            "jawaban_didahului",
+            nomor="ADU-2612-0900",
+            status=status_name(ComplaintStatus.ANSWERED),
+        ),
+    ),
+    Case(
+        "ticket accepted by the citizen",
+        CITIZEN,
+        citizen_accepts,
+        lambda db, w: count(db, ComplaintEvent, ComplaintEvent.status == ComplaintStatus.CLOSED),
+        1,
+    ),
+    Case(
+        "feedback",
+        ATASAN,
+        feedback_text,
+        lambda db, w: count(db, Feedback, Feedback.text == "Bagus, pertahankan."),
+        1,
+        notices={ASN: 1},
+    ),
+    Case(
+        "snooze",
+        ASN,
+        snooze_press,
+        lambda db, w: count(db, Delivery, Delivery.job == SNOOZE_JOB),
+        1,
+        between=restarted_minutes_later,
+    ),
+    Case(
+        "/start aktivasi",
+        NEWCOMER,
+        activation_link,
+        lambda db, w: count(db, Employee, Employee.telegram_id == NEWCOMER),
+        1,
+        wrong=ACTIVATION.get(Outcome.USED_CODE),
+    ),
+    Case(
+        "/hapusdata",
+        CITIZEN,
+        hapusdata_confirm,
+        lambda db, w: count(db, Consent, Consent.telegram_id == CITIZEN),
+        0,
+    ),
+    Case(
+        "/pengembangan certificate",
+        ASN,
+        certificate_sent,
+        lambda db, w: count(db, LearningRecord),
+        1,
+    ),
+    Case(
+        "/rtl recorded",
+        HEAD,
+        rtl_deadline,
+        lambda db, w: count(db, FollowUpAction),
+        1,
+    ),
+]
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Many updates within seconds from one user are no flood here."""
+    return settings.model_copy(update={"user_message_limit": 10_000})
+
+
+async def snapshot(database: Database) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    async with database.session() as session:
+        states = (await session.exec(select(ConversationState))).all()
+        drafts = (await session.exec(select(UserData))).all()
+        return [s.model_dump() for s in states], [d.model_dump() for d in drafts]
+
+
+async def killed_after_commit(
+    database: Database,
+    before: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    handled: dict[str, Any],
+) -> None:
+    """What a SIGKILL right after the handler's commit leaves: the state and drafts of before,
+    and the update still unfinished in the inbox."""
+    states, drafts = before
+    async with database.session() as session:
+        await session.exec(delete(ConversationState))
+        await session.exec(delete(UserData))
+        session.add_all([ConversationState(**row) for row in states])
+        session.add_all([UserData(**row) for row in drafts])
+        await session.exec(
+            update(InboxUpdate)
+            .where(col(InboxUpdate.update_id) == handled["update_id"])
+            .values(done_at=None, data=handled)
+        )
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+async def test_an_update_handled_again_after_a_kill_has_one_effect(
+    case: Case, settings: Settings, database: Database, api: FakeBotAPI, world: World
+) -> None:
+    async with running_bot(settings, database, api) as bot:
+        step = await case.walk(bot, world)
+        await bot.handled.wait(api.last_update_id)  # its state and drafts written
+        before = await snapshot(database)
+        step()
+        handled = api.pending_updates[-1]  # as queued for getUpdates, before it is fetched
+        await bot.handled.wait(handled["update_id"])
+        assert await case.effect(database, world) == case.once
+    assert bot.errors == []
+    await killed_after_commit(database, before, handled)
+    if case.between is not None:
+        await case.between(database)
+    api.mark_read(case.user)
+    calls = len(api.method_calls)
+    async with running_bot(settings, database, api) as again:
+        await refeed(again.application)
+        await again.handled.wait(handled["update_id"])
+    assert again.errors == []
+    assert await case.effect(database, world) == case.once
+    told = [m.plain_text for m in api.unread(case.user)]
+    # A pop-up counts as an answer, whether or not Telegram still takes it for that press.
+    told += [
+        str(call.params["text"])
+        for call in api.method_calls[calls:]
+        if call.method == "answerCallbackQuery" and call.params.get("text")
+    ]
+    told += [  # a step that answers by editing the pressed message
+        parse_html(str(call.params["text"]))[0]
+        for call in api.method_calls[calls:]
+        if call.method == "editMessageText"  # refused as "not modified": shown already
+    ]
+    assert told, "the user heard nothing"
+    assert GENERAL.get("galat") not in told
+    if case.wrong is not None:
+        assert parse_html(case.wrong)[0] not in told
+    for chat, notices in (case.notices or {}).items():
+        assert len(api.sent_to(chat)) == notices
