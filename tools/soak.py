@@ -275,6 +275,7 @@ class Simulation:
             await self.api.wait_until(lambda: self._state(user, query) != before, ANSWER_WAIT)
         except TimeoutError:
             self.actions[user][-1] += " (no answer)"
+            self.figures.transcripts.append(self.transcript(user, f"no answer to {what}"))
             self.figures.unanswered.add(user)
             second = int(started - self.started) // 10 * 10
             self.figures.unanswered_actions[f"{what} at {second}s"] += 1
@@ -287,11 +288,17 @@ class Simulation:
         return await self.act(user, lambda: self.api.send_text(user, text) and None, what)
 
     async def press(self, user: int, message: SentMessage, data: str) -> bool:
-        return await self.act(
+        before = self._state(user, None)
+        answered = await self.act(
             user,
             lambda: str(self.api.press_button(user, message, data, check=False)["id"]),
             data.rsplit(":", 1)[0],
         )
+        if answered and self._state(user, None) == before:
+            # The spinner stopped; the screen follows a moment later (the keyboard goes, the
+            # next step comes): a person looks for a moment before pressing again.
+            await self.next_change(user, 2.0)
+        return answered
 
     def newest(self, user: int) -> SentMessage | None:
         """The message a person acts on: the newest step (not an error notice, not the
