@@ -237,7 +237,7 @@ class Figures:
     reports: set[tuple[int, int]] = field(default_factory=set)  # (telegram id, indicator id)
     surveys: set[tuple[int, str]] = field(default_factory=set)  # (telegram id, service)
     leaves: set[tuple[int, date]] = field(default_factory=set)  # (telegram id, first day)
-    transcripts: list[str] = field(default_factory=list)  # where unfinished walks stopped
+    transcripts: list[str] = field(default_factory=list)  # unanswered actions, stuck walks
 
 
 @dataclass
@@ -408,7 +408,7 @@ class Simulation:
             if any(d.startswith("lapor:ind:") for d in data):
                 label = next((x for x in message.button_labels if x.startswith(f"{name} ·")), None)
                 if label is None:  # reported in an earlier walk whose answer was lost
-                    person.indicators.pop(name)
+                    person.indicators.pop(name, None)
                     return WAIT
                 return self.press(user, message, message.button(label)["callback_data"])
             if "Ketik angka" in message.plain_text or "realisasi" in message.plain_text.lower():
