@@ -3,6 +3,7 @@ stale buttons and the one error handler."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -10,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop
 
 from kinerja_bot.complaints import DIRECT_COMPLAINT_BUTTON
@@ -185,8 +186,30 @@ async def error_handler(update: object, context: BotContext) -> None:
         key = "gangguan"
     else:
         key = "koneksi_lambat" if timed_out else "galat"
-    if not await _quietly(context.bot.send_message(update.effective_chat.id, TEXTS.get(key))):
+    if not await _tell(context, update.effective_chat.id, TEXTS.get(key)):
         log.warning("Could not tell chat %s about the error", update.effective_chat.id)
+
+
+# The error message is the only answer the user gets: when Telegram fails it (a 502), it is
+# sent again after these pauses. Not after a timeout: that message most likely arrived (and
+# was repeated once already, see app.IntakeBot).
+TELL_AGAIN_AFTER = (0.5, 2.0)
+
+
+async def _tell(context: BotContext, chat_id: int, text: str) -> bool:
+    """Send the error message; False if it could not be delivered."""
+    for pause in (0.0, *TELL_AGAIN_AFTER):
+        await asyncio.sleep(pause)
+        try:
+            await context.bot.send_message(chat_id, text)
+        except NetworkError as error:
+            if isinstance(error, TimedOut):
+                return False
+        except TelegramError:
+            return False
+        else:
+            return True
+    return False
 
 
 async def _quietly(call: Awaitable[object]) -> bool:

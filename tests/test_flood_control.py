@@ -173,6 +173,32 @@ async def test_sends_are_paced_overall_and_per_group_in_arrival_order() -> None:
     assert group[1] - group[0] >= 3  # 20 a minute in one group
 
 
+async def test_edits_in_private_chats_are_not_paced_like_messages_sent() -> None:
+    """A press costs a keyboard removal and the next question: only the question is a message
+    Telegram counts in its 30 a second. In a group an edit still waits its turn."""
+    clock = FakeClock()
+    limiter, calls = limiter_on(clock, per_second=10), TelegramCalls(clock)
+    started = clock.now
+
+    async def edit(chat: int) -> None:
+        data = {"chat_id": chat, "message_id": 1, "text": "edit"}
+        await limiter.process_request(
+            calls, ("editMessageReplyMarkup", data), {}, "editMessageReplyMarkup", data, None
+        )
+
+    sends = asyncio.create_task(send_all(limiter, calls, list(range(1, 21))))
+    for _ in range(2):  # send_all starts its tasks; they line up
+        await asyncio.sleep(0)
+    assert limiter.waiting >= 19  # two seconds' worth of messages in line (one may be out)
+    await asyncio.gather(edit(7), edit(-100), edit(-100))
+    await sends
+    edited_at = [(at, chat) for at, chat, text in calls.sent if text == "edit"]
+    assert edited_at[0][1] == 7 and edited_at[0][0] < calls.replies()[2][0]  # not in line
+    assert calls.replies()[-1][0] >= started + 1.9  # the messages were paced
+    in_group = [at for at, chat in edited_at if chat == -100]
+    assert in_group[1] - in_group[0] >= 3  # in a group: paced like a message
+
+
 async def test_a_429_holds_the_queue_and_the_call_goes_again_never_dropped() -> None:
     clock = FakeClock()
     limiter, calls = limiter_on(clock, per_second=30), TelegramCalls(clock, refusals=5)

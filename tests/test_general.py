@@ -61,6 +61,17 @@ async def test_an_error_is_logged_and_the_user_gets_no_traceback(bot: RunningBot
     bot.errors.clear()  # expected here; the fixture fails tests on any other error
 
 
+async def test_the_error_message_is_sent_again_when_telegram_fails_it(bot: RunningBot) -> None:
+    """The error message is the only word the user gets: a 502 on it (after a 502 on the reply
+    itself) must not leave them without an answer (the soak's "unanswered users")."""
+    bot.api.inject_fault("sendMessage", 502, times=2)  # the reply, then the first notice
+    (told,) = await bot.say(USER, "/bantuan", replies=1)
+    assert told.plain_text == TEXTS.get("galat")
+    await bot.api.wait_until(lambda: bot.errors)
+    assert [type(e).__name__ for e in bot.errors] == ["NetworkError"]
+    bot.errors.clear()  # expected here; the fixture fails tests on any other error
+
+
 async def test_users_run_concurrently_and_each_user_in_order(bot: RunningBot) -> None:
     release_first = asyncio.Event()
     events: list[str] = []

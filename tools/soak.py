@@ -53,6 +53,7 @@ from kinerja_bot.core.flood_control import TEXTS as FLOOD_TEXTS  # noqa: E402
 from kinerja_bot.core.migrate import upgrade  # noqa: E402
 from kinerja_bot.core.rules.periods import wib_today  # noqa: E402
 from kinerja_bot.core.telegram_ui import COMMON_TEXTS  # noqa: E402
+from kinerja_bot.development.texts import TEXTS as DEVELOPMENT_TEXTS  # noqa: E402
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage  # noqa: E402
 from kinerja_bot.testing.flood import BAD_GATEWAY_HTML, LATE_ANSWER_SECONDS  # noqa: E402
 from kinerja_bot.testing.protocol import BotAPIError, Reply, Upload  # noqa: E402
@@ -72,6 +73,12 @@ SLOW = str(COMMON_TEXTS.get("koneksi_lambat"))
 # "Busy, your answer follows": a notice, not the answer a person waits for.
 BUSY = str(FLOOD_TEXTS.get("sedang_ramai"))
 NOT_A_STEP = (GALAT, GANGGUAN, SLOW, BUSY)
+# "Press one of the buttons on the message above": a person scrolls up to the newest buttons.
+PRESS_ABOVE = str(COMMON_TEXTS.get("pilih_tombol"))
+# The scheduled nudge towards /pengembangan (caught up when the bot starts): not a step of
+# anything the user is doing, and a person reads past it.
+NUDGE_BUTTON = str(DEVELOPMENT_TEXTS.get("tombol_buka"))
+WAIT = "wait"  # what a walk's next move is when the screen shows nothing to act on yet
 
 
 class FaultyBotAPI(FakeBotAPI):
@@ -86,6 +93,7 @@ class FaultyBotAPI(FakeBotAPI):
         self.faults: Counter[str] = Counter()
         self.blocked: set[int] = set()
         self.updates_sent = 0
+        self.chat_calls: dict[int, list[tuple[float, str]]] = {}  # for the transcripts
 
     def push_update(self, update: Mapping[str, Any]) -> dict[str, Any]:
         self.updates_sent += 1
@@ -103,10 +111,13 @@ class FaultyBotAPI(FakeBotAPI):
         if chat in self.blocked:
             self.faults["403"] += 1
             return BotAPIError(403, "Forbidden: bot was blocked by the user").reply()
+        calls = self.chat_calls.setdefault(chat, []) if isinstance(chat, int) else []
         if not self.failing or method in STARTUP_METHODS or self.rng.random() >= self.rate:
+            calls.append((time.monotonic(), method))
             return await super().call(method, params, files)
         kind = self.rng.choice(("502", "timeout"))
         self.faults[kind] += 1
+        calls.append((time.monotonic(), f"{method} {kind}"))
         if kind == "502":
             return BotAPIError(502, "Bad Gateway", raw_body=BAD_GATEWAY_HTML).reply()
         reply = await super().call(method, params, files)
@@ -226,6 +237,7 @@ class Figures:
     reports: set[tuple[int, int]] = field(default_factory=set)  # (telegram id, indicator id)
     surveys: set[tuple[int, str]] = field(default_factory=set)  # (telegram id, service)
     leaves: set[tuple[int, date]] = field(default_factory=set)  # (telegram id, first day)
+    transcripts: list[str] = field(default_factory=list)  # unanswered actions, stuck walks
 
 
 @dataclass
@@ -244,6 +256,7 @@ class Simulation:
     ) -> None:
         self.api, self.figures, self.rng = api, figures, rng
         self.started, self.until = started, until
+        self.actions: dict[int, list[str]] = {}  # what each user did, for the transcripts
 
     def _state(self, user: int, query: str | None) -> tuple[int, int, bool]:
         sent = [m for m in self.api.sent_to(user) if m.plain_text != BUSY]
@@ -257,9 +270,12 @@ class Simulation:
         before = self._state(user, None)
         started = time.monotonic()
         query = do()
+        self.actions.setdefault(user, []).append(f"{started - self.started:.1f}s {what}")
         try:
             await self.api.wait_until(lambda: self._state(user, query) != before, ANSWER_WAIT)
         except TimeoutError:
+            self.actions[user][-1] += " (no answer)"
+            self.figures.transcripts.append(self.transcript(user, f"no answer to {what}"))
             self.figures.unanswered.add(user)
             second = int(started - self.started) // 10 * 10
             self.figures.unanswered_actions[f"{what} at {second}s"] += 1
@@ -272,51 +288,100 @@ class Simulation:
         return await self.act(user, lambda: self.api.send_text(user, text) and None, what)
 
     async def press(self, user: int, message: SentMessage, data: str) -> bool:
-        return await self.act(
+        before = self._state(user, None)
+        answered = await self.act(
             user,
             lambda: str(self.api.press_button(user, message, data, check=False)["id"]),
             data.rsplit(":", 1)[0],
         )
+        if answered and self._state(user, None) == before:
+            # The spinner stopped; the screen follows a moment later (the keyboard goes, the
+            # next step comes): a person looks for a moment before pressing again.
+            await self.next_change(user, 2.0)
+        return answered
 
     def newest(self, user: int) -> SentMessage | None:
-        """The newest message to the user that is a step (not an error or edit notice)."""
+        """The message a person acts on: the newest step (not an error notice, not the
+        scheduled nudge); after "press a button on the message above", the newest message
+        with buttons."""
         shown = [
-            m for m in self.api.sent_to(user) if not m.deleted and m.plain_text not in NOT_A_STEP
+            m
+            for m in self.api.sent_to(user)
+            if not m.deleted
+            and m.plain_text not in NOT_A_STEP
+            and NUDGE_BUTTON not in m.button_labels
         ]
-        return max(shown, key=lambda m: m.message_id, default=None)
+        latest = max(shown, key=lambda m: m.message_id, default=None)
+        if latest is not None and latest.plain_text == PRESS_ABOVE:
+            with_buttons = [m for m in shown if m.callback_data]
+            return max(with_buttons, key=lambda m: m.message_id, default=latest)
+        return latest
 
     async def settle(self, user: int) -> None:
         """A moment for late answers (a restart, a late reply) before reading the screen."""
         await asyncio.sleep(0.2)
 
     async def walk(
-        self, user: int, start: str, next_move: Callable[[SentMessage], Awaitable[bool] | None]
+        self,
+        user: int,
+        start: str,
+        next_move: Callable[[SentMessage], Awaitable[bool] | str | None],
     ) -> bool:
-        """Start a journey and follow what the bot shows until `next_move` says done."""
+        """Start a journey and follow what the bot shows until `next_move` says done.
+
+        Like a person: after acting, wait for the answer; while the screen shows nothing to
+        act on (a pressed question whose next one has not come yet), keep waiting, up to
+        ANSWER_WAIT since the last step acted on; then type the command again once, as the
+        bot's "koneksi lambat" notice asks (/lapor then offers to continue the draft)."""
         if not await self.say(user, "/batal") or not await self.say(user, start):
             return False
-        undecided = 0
-        for _ in range(25):
+        acted_at = time.monotonic()
+        retyped = False
+        for _ in range(40):
             if time.monotonic() > self.until + 15:
                 return False
             await self.settle(user)
             message = self.newest(user)
-            move = next_move(message) if message is not None else _false()
+            move = next_move(message) if message is not None else WAIT
             if move is None:
                 return True
-            if not await move:
-                # What is shown may be an earlier step's late answer: wait for the next one.
-                undecided += 1
-                if undecided > 2 or not await self.next_change(user):
-                    where = message.plain_text[:50] if message else None
-                    self.figures.stuck[f"{start.split()[0]}: {where!r}"] += 1
-                    return False
+            if not isinstance(move, str):
+                if not await move:  # no answer at all within ANSWER_WAIT (counted)
+                    return self.stuck(user, start, message)
+                acted_at = time.monotonic()
+                continue
+            waited = time.monotonic() - acted_at
+            if waited < ANSWER_WAIT and await self.next_change(user, ANSWER_WAIT - waited):
+                continue
+            if retyped or not await self.say(user, start):
+                return self.stuck(user, start, message)
+            retyped, acted_at = True, time.monotonic()
+        return self.stuck(user, start, self.newest(user))
+
+    def stuck(self, user: int, start: str, message: SentMessage | None) -> bool:
+        """Count where an unfinished walk stopped; False."""
+        where = message.plain_text[:50] if message else None
+        self.figures.stuck[f"{start.split()[0]}: {where!r}"] += 1
+        self.figures.transcripts.append(self.transcript(user, start))
         return False
 
-    async def next_change(self, user: int) -> bool:
+    def transcript(self, user: int, start: str) -> str:
+        """The user's last actions and the last messages on their screen (a stuck walk)."""
+        now = time.monotonic() - self.started
+        lines = [f"user {user} {start} stuck at {now:.1f}s; did: {self.actions[user][-8:]}"]
+        calls = self.api.chat_calls.get(user, [])[-10:]
+        lines.append(f"  calls: {[f'{t - self.started:.1f} {c}' for t, c in calls]}")
+        for m in self.api.sent_to(user)[-7:]:
+            lines.append(
+                f"  #{m.message_id} {m.plain_text[:45]!r} buttons={m.callback_data[:3]}"
+                f" edits={m.edit_count}{' deleted' if m.deleted else ''}"
+            )
+        return "\n".join(lines)
+
+    async def next_change(self, user: int, within: float) -> bool:
         before = self._state(user, None)
         try:
-            await self.api.wait_until(lambda: self._state(user, None) != before, 10)
+            await self.api.wait_until(lambda: self._state(user, None) != before, within)
         except TimeoutError:
             return False
         return True
@@ -325,7 +390,7 @@ class Simulation:
         user = person.telegram_id
         name = self.rng.choice(sorted(person.indicators))
 
-        def next_move(message: SentMessage) -> Awaitable[bool] | None:
+        def next_move(message: SentMessage) -> Awaitable[bool] | str | None:
             data = message.callback_data
             if message.plain_text.startswith("✅ Laporan tersimpan"):
                 # The summary names the indicator: the one this walk meant, or one an earlier,
@@ -343,12 +408,12 @@ class Simulation:
             if any(d.startswith("lapor:ind:") for d in data):
                 label = next((x for x in message.button_labels if x.startswith(f"{name} ·")), None)
                 if label is None:  # reported in an earlier walk whose answer was lost
-                    person.indicators.pop(name)
-                    return _false()
+                    person.indicators.pop(name, None)
+                    return WAIT
                 return self.press(user, message, message.button(label)["callback_data"])
             if "Ketik angka" in message.plain_text or "realisasi" in message.plain_text.lower():
                 return self.say(user, str(self.rng.randint(1, 40)))
-            return _false()
+            return WAIT
 
         await self.journey("lapor", self.walk(user, "/lapor", next_move))
 
@@ -356,7 +421,7 @@ class Simulation:
         user = person.telegram_id
         service = person.services[0]
 
-        def next_move(message: SentMessage) -> Awaitable[bool] | None:
+        def next_move(message: SentMessage) -> Awaitable[bool] | str | None:
             text, data = message.plain_text, message.callback_data
             if text.startswith("Terima kasih! Penilaian Anda"):
                 self.figures.surveys.add((user, service))
@@ -371,7 +436,7 @@ class Simulation:
             for wanted in ("svy:p:lewati", "svy:x:lewati", "svy:t:tidak", "svy:c:tidak"):
                 if wanted in data:
                     return self.press(user, message, wanted)
-            return _false()
+            return WAIT
 
         await self.journey("survei", self.walk(user, f"/start layanan-{service}", next_move))
 
@@ -380,13 +445,13 @@ class Simulation:
         first = date(2099, 1, 1) + timedelta(days=10 * person.leaves)
         person.leaves += 1
 
-        def next_move(message: SentMessage) -> Awaitable[bool] | None:
+        def next_move(message: SentMessage) -> Awaitable[bool] | str | None:
             text = message.plain_text
             if text.startswith("✅ Tercatat:"):
                 # The dates as the bot confirmed them (an interrupted walk may have left its
                 # first day in the conversation): "✅ Tercatat: <kind>, 1 Januari 2099 – …".
-                dates = text.split(", ", 1)[1].split()
-                self.figures.leaves.add((user, _indonesian_date(dates[:3])))
+                first_day = re.findall(r"(\d+) (\w+) (\d{4})", text)[0]
+                self.figures.leaves.add((user, _indonesian_date(list(first_day))))
                 return None
             kinds = [d for d in message.callback_data if d.startswith("cuti:jenis:")]
             if kinds:
@@ -395,7 +460,7 @@ class Simulation:
                 return self.say(user, f"{first + timedelta(days=2):%d-%m-%Y}")
             if "tanggal mulai" in text or "Untuk mencatat cuti" in text:
                 return self.say(user, f"{first:%d-%m-%Y}")
-            return _false()
+            return WAIT
 
         await self.journey("cuti", self.walk(user, "/cuti", next_move))
 
@@ -432,10 +497,6 @@ MONTHS = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober N
 def _indonesian_date(words: list[str]) -> date:
     day, month, year = words
     return date(int(year), MONTHS.split().index(month) + 1, int(day))
-
-
-async def _false() -> bool:
-    return False
 
 
 # --- seeding and counting ------------------------------------------------------------------
@@ -628,6 +689,9 @@ async def soak(args: argparse.Namespace) -> int:
     await database.dispose()
     log = log_path.read_text(errors="replace")
     report(args, api, bot, figures, rows, log, blocked, log_path)
+    if args.transcripts:
+        written = "\n".join(figures.transcripts) + "\n"
+        await asyncio.to_thread(Path(args.transcripts).write_text, written)
     return 0
 
 
@@ -717,6 +781,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--kills", type=int, default=3, help="SIGKILLs at random moments")
     parser.add_argument("--cut", type=float, default=10, help="seconds the database is cut")
+    parser.add_argument("--transcripts", help="write where unfinished journeys stopped here")
     parser.add_argument("--database-url", default=os.environ.get("SOAK_DATABASE_URL", ""))
     sys.exit(asyncio.run(soak(parser.parse_args())))
 

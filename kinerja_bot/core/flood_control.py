@@ -138,6 +138,10 @@ class FloodHandler(TypeHandler[Update, BotContext, None]):
 
 # Telegram: about 30 messages a second overall, 20 a minute in one group or channel.
 MESSAGES_PER_SECOND = 30
+# The calls that send a message, paced to those limits. Edits and deletions in a private chat
+# are not messages sent: a button press costs a keyboard removal and the next question, and
+# pacing both halved the replies a second (the soak: p50 5 s, most /lapor walks given up).
+SENDS = ("send", "copy", "forward")
 GROUP_INTERVAL_SECONDS = 3.0
 # A user whose reply is further away than this is told once that it is busy.
 NOTICE_AFTER_SECONDS = 8.0
@@ -163,8 +167,9 @@ class _Turn:
 class PatientRateLimiter(BaseRateLimiter[int]):
     """Telegram's limits for the bot's own calls, without ever giving up on one.
 
-    Every call with a `chat_id` waits for its turn in one first-come queue: at most
-    `per_second` calls a second, and in a group or channel one per `group_interval`. A 429
+    Every message sent (`SENDS`), and every call in a group or channel, waits for its turn in
+    one first-come queue: at most `per_second` calls a second, and in a group or channel one
+    per `group_interval`; an edit or deletion in a private chat only waits out a 429. A 429
     holds the whole queue for its `retry_after`, slows the pace (Telegram's real limit can be
     lower), and the call goes again, first in line; it is never dropped (PTB's
     `AIORateLimiter` gives up after its retries, and the reply is lost). Scheduled messages
@@ -225,6 +230,8 @@ class PatientRateLimiter(BaseRateLimiter[int]):
             return await callback(*args, **kwargs)
         with contextlib.suppress(ValueError, TypeError):
             chat_id = int(chat_id)  # "@channel" stays a name
+        if isinstance(chat_id, int) and chat_id > 0 and not endpoint.startswith(SENDS):
+            return await self._unpaced(callback, args, kwargs)
         first = False
         try:
             while True:
@@ -240,6 +247,18 @@ class PatientRateLimiter(BaseRateLimiter[int]):
                     first = True  # it goes again, first in line
         finally:
             self._noticed.discard(chat_id)
+
+    async def _unpaced(self, callback: ApiCall, args: Any, kwargs: dict[str, Any]) -> Any:
+        """An edit or a deletion in a private chat: no message sent, so not paced to Telegram's
+        30 messages a second; it still waits out a 429 (and one it gets holds the queue)."""
+        while True:
+            held = self._held_until - self._clock()
+            if held > 0:
+                await self._sleep(held)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as pause:
+                self._hold(pause)
 
     @property
     def waiting(self) -> int:

@@ -8,7 +8,11 @@ not once it is handled: a kill loses every update confirmed but unfinished. So:
   so before the next poll confirms it); ids already stored are left out of what is handled:
   an update arriving again (a poll answer that timed out, a webhook redelivery) runs once.
   While the database is unreachable the batch goes on unstored: its users are told
-  "gangguan" at once instead of waiting for the database (a kill then may lose it);
+  "gangguan" at once instead of waiting for the database. It is stored as soon as the
+  database answers again (by the writer of the marks, every second until then), unless it
+  was handled meanwhile: a kill after the outage, with the bot still working through its
+  backlog, no longer loses what came in during it (the soak lost them at a kill 2 s after a
+  10-s cut); a kill during the outage still may;
 - `done` marks an update handled, after every handler group ran (see update_processing);
   marks arriving while one write is under way are written together by the next, so under
   load one statement serves many updates, and a mark is on disk before `done` returns;
@@ -73,6 +77,8 @@ class Inbox:
         self.database = database.own_pool(POOL_SIZE)
         self._owns_pool = self.database is not database
         self._marks = _Marks()
+        # Updates received while the database was away, by id: stored by the writer.
+        self._unstored: dict[int, dict[str, Any]] = {}
         self._writer: asyncio.Task[None] | None = None
 
     async def receive(self, updates: Iterable[Mapping[str, Any]]) -> set[int]:
@@ -87,23 +93,28 @@ class Inbox:
         ]
         if not rows:
             return set()
-        dialect = sqlite if self.database.engine.dialect.name == "sqlite" else postgresql
-        statement = (
-            dialect.insert(InboxUpdate)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(col(InboxUpdate.update_id))
-        )
         try:
             async with self.database.session() as session:
-                return set((await session.exec(statement)).scalars())
+                return set((await session.exec(self._insert(rows))).scalars())
         except Exception as error:
             if not is_unavailable(error):
                 raise
             log.warning(
                 "%d updates handled without the inbox (%s)", len(rows), type(error).__name__
             )
+            self._unstored.update((row["update_id"], row) for row in rows)
+            self._start_writer()
             return {row["update_id"] for row in rows}
+
+    def _insert(self, rows: list[dict[str, Any]]) -> Any:
+        """INSERT of updates not stored before, returning the ids it stored."""
+        dialect = sqlite if self.database.engine.dialect.name == "sqlite" else postgresql
+        return (
+            dialect.insert(InboxUpdate)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(col(InboxUpdate.update_id))
+        )
 
     async def done(self, update: object) -> None:
         """Mark an update handled; returns once the mark is written (or its write failed,
@@ -116,33 +127,47 @@ class Inbox:
         marks.ids.add(update_id)
         if marks.written is None:
             marks.written = asyncio.get_running_loop().create_future()
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write(), name="inbox-marks")
+        self._start_writer()
         await asyncio.shield(marks.written)
 
+    def _start_writer(self) -> None:
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write(), name="inbox-marks")
+
     async def _write(self) -> None:
-        """Write the waiting marks, batch after batch, until none are left."""
-        while self._marks.ids:
+        """Write the waiting marks (and store what came in unstored), batch after batch,
+        until nothing is left. One task does both, in order: an update handled before it
+        could be stored is never stored as unfinished (it would be handled again)."""
+        while self._marks.ids or self._unstored:
             marks, self._marks = self._marks, _Marks()
+            unstored = {i: row for i, row in self._unstored.items() if i not in marks.ids}
+            self._unstored = {}
             try:
-                await self._mark(marks.ids)
+                await self._mark(marks.ids, list(unstored.values()))
             except Exception as error:
                 log.warning(
-                    "%d handled updates not marked yet (%s)", len(marks.ids), type(error).__name__
+                    "%d handled updates not marked yet, %d received not stored yet (%s)",
+                    len(marks.ids),
+                    len(unstored),
+                    type(error).__name__,
                 )
                 self._marks.ids |= marks.ids
+                self._unstored = {**unstored, **self._unstored}
                 await asyncio.sleep(1)  # the database is away: the next attempt waits a little
             finally:
                 if marks.written is not None:
                     marks.written.set_result(None)
 
-    async def _mark(self, ids: set[int]) -> None:
+    async def _mark(self, ids: set[int], unstored: list[dict[str, Any]]) -> None:
         async with self.database.session() as session:
-            await session.exec(
-                update(InboxUpdate)
-                .where(col(InboxUpdate.update_id).in_(ids))
-                .values(done_at=utcnow(), data=null())  # SQL NULL, not JSON 'null'
-            )
+            if unstored:
+                await session.exec(self._insert(unstored))
+            if ids:
+                await session.exec(
+                    update(InboxUpdate)
+                    .where(col(InboxUpdate.update_id).in_(ids))
+                    .values(done_at=utcnow(), data=null())  # SQL NULL, not JSON 'null'
+                )
 
     async def flush(self) -> None:
         """At shutdown: wait a little for the marks still being written (those not written

@@ -100,16 +100,28 @@ def shorten(text: str, limit: int) -> str:
 
 
 async def take_press(update: Update, alert: str | None = None) -> CallbackQuery | None:
-    """Answer a button press and remove the keyboard, so the same button cannot be pressed twice."""
+    """Answer a button press and remove the keyboard, so the same button cannot be pressed twice.
+
+    Without an alert both calls are courtesies (the spinner stops, the keyboard goes; every
+    step checks its state anyway): Telegram failing one (a 502, a timeout repeated in vain)
+    must not fail the step the user asked for. An alert is the answer itself and must arrive.
+    """
     query = update.callback_query
     if query is None:
         return None
-    await query.answer(alert, show_alert=alert is not None)
-    if alert is None and isinstance(query.message, Message) and query.message.reply_markup:
+    if alert is not None:
+        await query.answer(alert, show_alert=True)
+        return query
+    await answer_quietly(query)
+    if isinstance(query.message, Message) and query.message.reply_markup:
         try:
             await query.edit_message_reply_markup(None)
-        except BadRequest:
-            log.debug("keyboard of message %s was already gone", query.message.message_id)
+        except TelegramError as error:
+            log.info(
+                "keyboard of message %s not removed (%s)",
+                query.message.message_id,
+                type(error).__name__,
+            )
     return query
 
 
@@ -118,6 +130,15 @@ def update_key(update: Update) -> str:
     same update handled again after a kill (core/inbox.py hands it back, with the
     conversation as it was before) finds what it created the first time."""
     return f"u{update.update_id}"
+
+
+async def answer_quietly(query: CallbackQuery) -> None:
+    """Stop a press's spinner; Telegram failing that (a 502, a timeout repeated in vain) does
+    not fail the step the user asked for."""
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.info("press %s not answered (%s): the step goes on", query.id, type(error).__name__)
 
 
 # Ids and page numbers in callback data fit a PostgreSQL integer; a bigger one was forged.
@@ -145,7 +166,7 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
     """A button press edits its own message (the journey stays in one place); text gets a reply."""
     query = update.callback_query
     if query is not None and isinstance(query.message, Message):
-        await query.answer()
+        await answer_quietly(query)
         try:
             await query.edit_message_text(text, reply_markup=markup)
         except BadRequest as error:

@@ -411,3 +411,20 @@ async def test_kirim_during_a_database_failure_says_so_and_can_be_pressed_again(
     assert report.realisasi == 10
     assert [type(e).__name__ for e in bot.errors] == ["OperationalError"]
     bot.errors.clear()  # expected here; the fixture fails tests on any other error
+
+
+@pytest.mark.parametrize("method", ["answerCallbackQuery", "editMessageReplyMarkup"])
+async def test_a_press_whose_courtesy_call_fails_still_moves_the_report_on(
+    bot: RunningBot, ktp: Indicator, method: str
+) -> None:
+    """Answering a press (the spinner) and taking its keyboard away are courtesies: a 502 on
+    either must not fail the step. Before, the soak's users were told "galat" and left with
+    the indicator list or the evidence question without its buttons."""
+    (choose,) = await bot.say(ASN, "/lapor")
+    bot.api.inject_fault(method, 502)
+    (ask_value,) = await press(bot, choose, choose.button_labels[0])
+    assert "Target tahunan: 1.200 dokumen" in ask_value.plain_text
+    (ask_evidence,) = await bot.say(ASN, "120")
+    bot.api.inject_fault(method, 502)
+    (ask_obstacle,) = await press(bot, ask_evidence, TEXTS.get("tombol_lewati"))
+    assert TEXTS.get("tombol_tidak_ada") in ask_obstacle.button_labels

@@ -61,3 +61,15 @@ async def test_a_press_answered_before_a_restart_still_moves_the_survey_on(
     await bot.handled.wait(bot.api.last_update_id)
     assert on_screen(question, 2)
     assert [m.plain_text for m in bot.api.sent_to(CITIZEN)] == [question.plain_text]
+
+
+async def test_a_press_whose_answer_fails_still_moves_the_survey_on(
+    bot: RunningBot, city: City
+) -> None:
+    """Answering the press (its spinner) is a courtesy: a 502 on it must not fail the step."""
+    (question,) = await bot.say(CITIZEN, "/start layanan-L-KTP")
+    bot.api.inject_fault("answerCallbackQuery", 502)
+    bot.api.press_button(CITIZEN, question, label=questionnaire()[0].labels[3])
+    await bot.handled.wait(bot.api.last_update_id)
+    assert on_screen(question, 2)
+    assert [m.plain_text for m in bot.api.sent_to(CITIZEN)] == [question.plain_text]  # no error
