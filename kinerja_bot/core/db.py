@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kinerja_bot.core.sqlite_driver import use_one_hop_connections
+
 
 def async_url(database_url: str) -> str:
     """Map the operator's URL (`sqlite:///x.db`, `postgresql://…`) to its async driver."""
@@ -98,9 +100,10 @@ def private_file(path: Path) -> Path:
 def create_engine(
     database_url: str, timeouts: Timeouts | None = None, **kwargs: Any
 ) -> AsyncEngine:
-    """Create the process's engine; SQLite connections get WAL, foreign keys and a busy timeout,
-    and the database file (with its WAL and shared-memory files, which SQLite creates with the
-    same mode) is readable by its owner only. With `timeouts` (the bot) no wait for the
+    """Create the process's engine; SQLite connections get WAL, foreign keys and a busy timeout
+    (and cross to their thread once per statement: core/sqlite_driver.py), and the database
+    file (with its WAL and shared-memory files, which SQLite creates with the same mode) is
+    readable by its owner only. With `timeouts` (the bot) no wait for the
     database is longer than they allow.
 
     Errors never quote the statement's parameters: they are what users typed (NIP, names, phone
@@ -112,6 +115,7 @@ def create_engine(
     if timeouts and not is_sqlite(engine):
         event.listen(engine.sync_engine, "invalidate", _drop_at_once)
     if is_sqlite(engine):
+        event.listen(engine.sync_engine, "do_connect", use_one_hop_connections)
         busy = timeouts.statement if timeouts else SQLITE_BUSY_SECONDS
         event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, busy))
         database = engine.url.database

@@ -9,9 +9,10 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Executable
-from sqlmodel import col, delete, select
+from sqlmodel import select
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
@@ -21,6 +22,10 @@ from kinerja_bot.core.models import ConversationState, UserData, utcnow
 UD = dict[Any, Any]
 Empty = dict[Any, Any]
 StateKey = tuple[str, str]
+# The writes go to the tables, not through the ORM: SQLAlchemy's ORM path for an INSERT or
+# DELETE of a mapped class (bulk persistence) cost about as much again as the statement.
+DRAFTS: Table = UserData.__table__  # type: ignore[attr-defined]
+STATES: Table = ConversationState.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -62,10 +67,8 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         self._batch: _Batch | None = None
         # Built once: SQLAlchemy then compiles each only once too (an upsert's `excluded`
         # columns are a fresh alias of the table every time one is built).
-        self._upsert_draft = self._upsert(UserData, ["user_id"], ["data", "updated_at"])
-        self._upsert_state = self._upsert(
-            ConversationState, ["name", "key"], ["state", "updated_at"]
-        )
+        self._upsert_draft = self._upsert(DRAFTS, ["user_id"], ["data", "updated_at"])
+        self._upsert_state = self._upsert(STATES, ["name", "key"], ["state", "updated_at"])
         self._commits: set[asyncio.Task[None]] = set()  # referenced while they run
 
     async def get_user_data(self) -> dict[int, UD]:
@@ -81,7 +84,7 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         if not data:
             if stored is not None:
                 await self._write(
-                    delete(UserData).where(col(UserData.user_id) == user_id),
+                    delete(DRAFTS).where(DRAFTS.c.user_id == user_id),
                     lambda: self._stored_drafts.pop(user_id, None),
                 )
             return
@@ -96,7 +99,7 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
 
     async def drop_user_data(self, user_id: int) -> None:
         await self._write(
-            delete(UserData).where(col(UserData.user_id) == user_id),
+            delete(DRAFTS).where(DRAFTS.c.user_id == user_id),
             lambda: self._stored_drafts.pop(user_id, None),
         )
 
@@ -121,9 +124,7 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
             return
         if new_state is None:
             await self._write(
-                delete(ConversationState).where(
-                    col(ConversationState.name) == name, col(ConversationState.key) == where[1]
-                ),
+                delete(STATES).where(STATES.c.name == name, STATES.c.key == where[1]),
                 lambda: self._stored_states.pop(where, None),
             )
             return
@@ -134,7 +135,7 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         )
 
     def _upsert(
-        self, table: type[Any], keys: list[str], values: list[str]
+        self, table: Table, keys: list[str], values: list[str]
     ) -> sqlite.Insert | postgresql.Insert:
         """INSERT … ON CONFLICT DO UPDATE: one statement, whether the row is there or not."""
         dialect = sqlite if is_sqlite(self.database.engine) else postgresql
