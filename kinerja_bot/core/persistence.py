@@ -26,6 +26,10 @@ StateKey = tuple[str, str]
 # DELETE of a mapped class (bulk persistence) cost about as much again as the statement.
 DRAFTS: Table = UserData.__table__  # type: ignore[attr-defined]
 STATES: Table = ConversationState.__table__  # type: ignore[attr-defined]
+# Runs take turns under PTB's lock, so one connection serves them; a second covers the reads
+# at start. A pool of their own: every update waits for its run, which must not queue behind
+# the handlers' sessions under a burst (core/db.py, `Turns`).
+POOL_SIZE = 2
 
 
 @dataclass
@@ -61,7 +65,8 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
             ),
             update_interval=60,
         )
-        self.database = database
+        self.database = database.own_pool(POOL_SIZE)
+        self._owns_pool = self.database is not database
         self._stored_drafts: dict[int, str] = {}  # user id → the JSON of the stored row
         self._stored_states: dict[StateKey, object] = {}
         self._batch: _Batch | None = None
@@ -204,7 +209,9 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         """Not persisted."""
 
     async def flush(self) -> None:
-        """Every write is already committed."""
+        """Every write is already committed: at shutdown, close the persistence's own pool."""
+        if self._owns_pool:
+            await self.database.dispose()
 
 
 def _encoded(data: UD) -> str:
