@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, null, update
+from sqlalchemy import Table, delete, func, null, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from telegram import Update
@@ -74,6 +74,16 @@ class Inbox:
         self._owns_pool = self.database is not database
         self._marks = _Marks()
         self._writer: asyncio.Task[None] | None = None
+        # Built once and given the batch's rows as parameters: SQLAlchemy sends them as one
+        # multi-row INSERT all the same ("insertmanyvalues") but compiles the statement once;
+        # with the rows written into it (`.values(rows)`), each batch was compiled anew.
+        dialect = sqlite if self.database.engine.dialect.name == "sqlite" else postgresql
+        table: Table = InboxUpdate.__table__  # type: ignore[attr-defined]
+        self._store = (
+            dialect.insert(table)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(table.c.update_id)
+        )
 
     async def receive(self, updates: Iterable[Mapping[str, Any]]) -> set[int]:
         """Store the updates not stored before, in one statement; returns their ids.
@@ -87,16 +97,11 @@ class Inbox:
         ]
         if not rows:
             return set()
-        dialect = sqlite if self.database.engine.dialect.name == "sqlite" else postgresql
-        statement = (
-            dialect.insert(InboxUpdate)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(col(InboxUpdate.update_id))
-        )
         try:
             async with self.database.session() as session:
-                return set((await session.exec(statement)).scalars())
+                connection = await session.connection()
+                stored = await connection.execute(self._store, rows)
+                return set(stored.scalars())
         except Exception as error:
             if not is_unavailable(error):
                 raise
