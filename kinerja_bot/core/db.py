@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -38,8 +39,10 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 class Timeouts:
     """How long the bot waits for the database, in seconds, before it gives up and tells the
     user to try again: opening a connection, one statement (on SQLite: waiting for the write
-    lock), and waiting for a free connection of the pool. At most a pool wait and then a
-    connect or a statement add up: with the defaults (2 s each) the user hears back in 4 s."""
+    lock), and waiting for a free connection of the pool while no session finishes (`Turns`:
+    under a burst a session waits its turn for as long as the others make progress). At most a
+    pool wait and then a connect or a statement add up: with the defaults (2 s each) a user
+    hears back within 4 s of the database getting stuck."""
 
     connect: float
     statement: float
@@ -171,17 +174,19 @@ class Turns:
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._free = asyncio.Semaphore(size)
+        self._free = size
         self._patience = patience
         self._sleep = sleep
+        self._queue: deque[asyncio.Future[None]] = deque()
         self._finished = 0  # sessions that completed: the database is making progress
+        self._watch: asyncio.Task[None] | None = None
         self._holders: dict[asyncio.Task[Any] | None, int] = {}
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
         me = asyncio.current_task()
         if me not in self._holders:
-            await self._wait(self._patience)
+            await self._wait()
         self._holders[me] = self._holders.get(me, 0) + 1
         try:
             yield
@@ -190,29 +195,48 @@ class Turns:
             self._holders[me] -= 1
             if not self._holders[me]:
                 del self._holders[me]
-                self._free.release()
+                self._release()
 
-    async def _wait(self, patience: float | None) -> None:
-        if not self._free.locked() or patience is None:
-            await self._free.acquire()
+    async def _wait(self) -> None:
+        if self._free and not self._queue:
+            self._free -= 1
             return
-        # One acquisition, kept across the periods of patience: the place in the queue is kept.
-        acquired = asyncio.ensure_future(self._free.acquire())
+        # One future per waiter, handed the turn in order; one watch for all of them.
+        turn = asyncio.get_running_loop().create_future()
+        self._queue.append(turn)
+        if self._patience is not None and self._watch is None:
+            self._watch = asyncio.create_task(self._watch_progress(self._patience))
         try:
-            while not acquired.done():
-                seen = self._finished
-                period = asyncio.ensure_future(self._sleep(patience))
-                await asyncio.wait({acquired, period}, return_when=asyncio.FIRST_COMPLETED)
-                period.cancel()
-                if not acquired.done() and self._finished == seen:
-                    raise TimeoutError(f"no database session finished in {patience} s")
-            acquired.result()
-        except BaseException:
-            if acquired.done() and not acquired.cancelled() and acquired.exception() is None:
-                self._free.release()
-            else:
-                acquired.cancel()
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self._release()  # handed over as the waiter was cancelled: pass it on
             raise
+
+    def _release(self) -> None:
+        while self._queue:
+            turn = self._queue.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self._free += 1
+
+    async def _watch_progress(self, patience: float) -> None:
+        """While sessions wait: after each period of patience in which none finished, every
+        waiting session gives up."""
+        try:
+            while self._queue:
+                seen = self._finished
+                await self._sleep(patience)
+                if self._finished == seen:
+                    waiting, self._queue = self._queue, deque()
+                    for turn in waiting:
+                        if not turn.done():
+                            turn.set_exception(
+                                TimeoutError(f"no database session finished in {patience} s")
+                            )
+        finally:
+            self._watch = None
 
 
 class Database:
