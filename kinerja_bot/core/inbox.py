@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, null, update
+from sqlalchemy import Table, delete, func, null, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 
 from kinerja_bot.core.db import Database, is_unavailable
@@ -80,6 +81,16 @@ class Inbox:
         # Updates received while the database was away, by id: stored by the writer.
         self._unstored: dict[int, dict[str, Any]] = {}
         self._writer: asyncio.Task[None] | None = None
+        # Built once and given the batch's rows as parameters: SQLAlchemy sends them as one
+        # multi-row INSERT all the same ("insertmanyvalues") but compiles the statement once;
+        # with the rows written into it (`.values(rows)`), each batch was compiled anew.
+        dialect = sqlite if self.database.engine.dialect.name == "sqlite" else postgresql
+        table: Table = InboxUpdate.__table__  # type: ignore[attr-defined]
+        self._store = (
+            dialect.insert(table)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(table.c.update_id)
+        )
 
     async def receive(self, updates: Iterable[Mapping[str, Any]]) -> set[int]:
         """Store the updates not stored before, in one statement; returns their ids.
@@ -95,7 +106,7 @@ class Inbox:
             return set()
         try:
             async with self.database.session() as session:
-                return set((await session.exec(self._insert(rows))).scalars())
+                return await self._insert(session, rows)
         except Exception as error:
             if not is_unavailable(error):
                 raise
@@ -106,15 +117,10 @@ class Inbox:
             self._start_writer()
             return {row["update_id"] for row in rows}
 
-    def _insert(self, rows: list[dict[str, Any]]) -> Any:
-        """INSERT of updates not stored before, returning the ids it stored."""
-        dialect = sqlite if self.database.engine.dialect.name == "sqlite" else postgresql
-        return (
-            dialect.insert(InboxUpdate)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(col(InboxUpdate.update_id))
-        )
+    async def _insert(self, session: AsyncSession, rows: list[dict[str, Any]]) -> set[int]:
+        """Store the updates not stored before; returns the ids it stored."""
+        connection = await session.connection()
+        return set((await connection.execute(self._store, rows)).scalars())
 
     async def done(self, update: object) -> None:
         """Mark an update handled; returns once the mark is written (or its write failed,
@@ -161,7 +167,7 @@ class Inbox:
     async def _mark(self, ids: set[int], unstored: list[dict[str, Any]]) -> None:
         async with self.database.session() as session:
             if unstored:
-                await session.exec(self._insert(unstored))
+                await self._insert(session, unstored)
             if ids:
                 await session.exec(
                     update(InboxUpdate)

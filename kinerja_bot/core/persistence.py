@@ -9,9 +9,10 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Executable
-from sqlmodel import col, delete, select
+from sqlmodel import select
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
@@ -21,6 +22,14 @@ from kinerja_bot.core.models import ConversationState, UserData, utcnow
 UD = dict[Any, Any]
 Empty = dict[Any, Any]
 StateKey = tuple[str, str]
+# The writes go to the tables, not through the ORM: SQLAlchemy's ORM path for an INSERT or
+# DELETE of a mapped class (bulk persistence) cost about as much again as the statement.
+DRAFTS: Table = UserData.__table__  # type: ignore[attr-defined]
+STATES: Table = ConversationState.__table__  # type: ignore[attr-defined]
+# Runs take turns under PTB's lock, so one connection serves them; a second covers the reads
+# at start. A pool of their own: every update waits for its run, which must not queue behind
+# the handlers' sessions under a burst (core/db.py, `Turns`).
+POOL_SIZE = 2
 
 
 @dataclass
@@ -56,16 +65,15 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
             ),
             update_interval=60,
         )
-        self.database = database
+        self.database = database.own_pool(POOL_SIZE)
+        self._owns_pool = self.database is not database
         self._stored_drafts: dict[int, str] = {}  # user id → the JSON of the stored row
         self._stored_states: dict[StateKey, object] = {}
         self._batch: _Batch | None = None
         # Built once: SQLAlchemy then compiles each only once too (an upsert's `excluded`
         # columns are a fresh alias of the table every time one is built).
-        self._upsert_draft = self._upsert(UserData, ["user_id"], ["data", "updated_at"])
-        self._upsert_state = self._upsert(
-            ConversationState, ["name", "key"], ["state", "updated_at"]
-        )
+        self._upsert_draft = self._upsert(DRAFTS, ["user_id"], ["data", "updated_at"])
+        self._upsert_state = self._upsert(STATES, ["name", "key"], ["state", "updated_at"])
         self._commits: set[asyncio.Task[None]] = set()  # referenced while they run
 
     async def get_user_data(self) -> dict[int, UD]:
@@ -81,7 +89,7 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         if not data:
             if stored is not None:
                 await self._write(
-                    delete(UserData).where(col(UserData.user_id) == user_id),
+                    delete(DRAFTS).where(DRAFTS.c.user_id == user_id),
                     lambda: self._stored_drafts.pop(user_id, None),
                 )
             return
@@ -96,7 +104,7 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
 
     async def drop_user_data(self, user_id: int) -> None:
         await self._write(
-            delete(UserData).where(col(UserData.user_id) == user_id),
+            delete(DRAFTS).where(DRAFTS.c.user_id == user_id),
             lambda: self._stored_drafts.pop(user_id, None),
         )
 
@@ -121,9 +129,7 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
             return
         if new_state is None:
             await self._write(
-                delete(ConversationState).where(
-                    col(ConversationState.name) == name, col(ConversationState.key) == where[1]
-                ),
+                delete(STATES).where(STATES.c.name == name, STATES.c.key == where[1]),
                 lambda: self._stored_states.pop(where, None),
             )
             return
@@ -134,7 +140,7 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         )
 
     def _upsert(
-        self, table: type[Any], keys: list[str], values: list[str]
+        self, table: Table, keys: list[str], values: list[str]
     ) -> sqlite.Insert | postgresql.Insert:
         """INSERT … ON CONFLICT DO UPDATE: one statement, whether the row is there or not."""
         dialect = sqlite if is_sqlite(self.database.engine) else postgresql
@@ -203,7 +209,9 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         """Not persisted."""
 
     async def flush(self) -> None:
-        """Every write is already committed."""
+        """Every write is already committed: at shutdown, close the persistence's own pool."""
+        if self._owns_pool:
+            await self.database.dispose()
 
 
 def _encoded(data: UD) -> str:

@@ -53,7 +53,7 @@ async def test_a_run_is_one_transaction_and_unchanged_data_costs_nothing(
     assert await persistence.get_user_data() == {}
     assert await persistence.get_conversations("lapor") == {}
 
-    with counted(database) as counts:  # a run as PTB makes it: its writes gathered
+    with counted(persistence.database) as counts:  # a run as PTB makes it: its writes gathered
         await asyncio.gather(
             persistence.update_user_data(USER, {"lapor": {"step": 2}}),
             persistence.update_conversation("lapor", KEY, 2),
@@ -62,7 +62,7 @@ async def test_a_run_is_one_transaction_and_unchanged_data_costs_nothing(
     assert counts == {"statements": 2, "commits": 1}
     assert await on_disk(database) == ({USER: {"lapor": {"step": 2}}}, {f"[{USER}, {USER}]": 2})
 
-    with counted(database) as counts:  # the same again: nothing to write
+    with counted(persistence.database) as counts:  # the same again: nothing to write
         await asyncio.gather(
             persistence.update_user_data(USER, {"lapor": {"step": 2}}),
             persistence.update_conversation("lapor", KEY, 2),
@@ -80,6 +80,7 @@ async def test_a_run_is_one_transaction_and_unchanged_data_costs_nothing(
         persistence.update_conversation("lapor", KEY, None),
     )
     assert await on_disk(database) == ({}, {})
+    await persistence.flush()
 
 
 async def test_what_is_stored_is_known_after_a_restart(database: Database) -> None:
@@ -88,14 +89,16 @@ async def test_what_is_stored_is_known_after_a_restart(database: Database) -> No
     await first.get_conversations("lapor")
     await first.update_user_data(USER, {"lapor": {"step": 2}})
     await first.update_conversation("lapor", KEY, 2)
+    await first.flush()
 
     restarted = DatabasePersistence(database)
     assert await restarted.get_user_data() == {USER: {"lapor": {"step": 2}}}
     assert await restarted.get_conversations("lapor") == {KEY: 2}
-    with counted(database) as counts:
+    with counted(restarted.database) as counts:
         await restarted.update_user_data(USER, {"lapor": {"step": 2}})
         await restarted.update_conversation("lapor", KEY, 2)
     assert counts["statements"] == 0
     await restarted.update_user_data(USER, {})  # the stored draft is removed, not forgotten
     await restarted.update_conversation("lapor", KEY, None)
     assert await on_disk(database) == ({}, {})
+    await restarted.flush()
