@@ -32,6 +32,8 @@ from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.leave_days import DayRangeError, parse_last_day, parse_leave_days
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.telegram_ui import (
+    COMMON_TEXTS,
+    answer_with,
     callback_int,
     cancel_forgetting,
     conversation,
@@ -293,7 +295,8 @@ async def withdraw(update: Update, context: BotContext, person: Person) -> None:
 
 
 def build_leave_conversation() -> ConversationHandler[BotContext]:
-    """/cuti — states DAYS, LAST_DAY (typed, or Hanya 1 hari), KIND (buttons)."""
+    """/cuti — states DAYS, LAST_DAY (typed, or Hanya 1 hari), KIND (buttons; typed text is
+    asked to press one). /cuti inside it starts over; other commands go to their own handlers."""
     typed = filters.TEXT & ~filters.COMMAND
     return conversation(
         "cuti",
@@ -304,9 +307,22 @@ def build_leave_conversation() -> ConversationHandler[BotContext]:
                 CallbackQueryHandler(only_one_day, pattern=r"^cuti:sehari$"),
                 MessageHandler(typed, receive_last_day),
             ],
-            KIND: [CallbackQueryHandler(choose_kind, pattern=r"^cuti:jenis:[a-z_]+$")],
+            KIND: [
+                CallbackQueryHandler(choose_kind, pattern=r"^cuti:jenis:[a-z_]+$"),
+                MessageHandler(~filters.COMMAND, answer_with(COMMON_TEXTS, "pilih_tombol")),
+            ],
         },
-        fallbacks=[CommandHandler("batal", cancel_forgetting(LEAVE_DRAFT.key))],
+        fallbacks=[
+            CommandHandler("batal", cancel_forgetting(LEAVE_DRAFT.key)),
+            # /cuti again starts over (what a person typing it means), not "unknown command".
+            CommandHandler("cuti", list_and_ask),
+            CallbackQueryHandler(
+                alert_with(COMMON_TEXTS, "peringatan_tombol_langkah_lalu"),
+                pattern=r"^cuti:(sehari|jenis:)",
+            ),
+            # A sticker or photo where a date is expected.
+            MessageHandler(~filters.COMMAND & ~filters.TEXT, answer_with(TEXTS, "tidak_dikenal")),
+        ],
         on_timeout=conversation_timed_out,
     )
 

@@ -14,6 +14,7 @@ from kinerja_bot.core.models import Employee, Leave, LeaveKind
 from kinerja_bot.core.outbox import NOTICE_ATTEMPTS_PER_PASS, DeliveryReport, deliver_notices
 from kinerja_bot.core.rules.periods import format_date_id, wib_today
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.telegram_ui import COMMON_TEXTS
 from kinerja_bot.core.vocabulary import leave_kind_label
 from kinerja_bot.leave.handlers import TEXTS, span
 from kinerja_bot.scheduling.registry import notices_callback, services_of
@@ -82,6 +83,37 @@ async def test_a_range_typed_at_once_asks_the_kind_saves_it_and_tells_the_atasan
     )
     (leave,) = await leaves(database)
     assert (leave.first_day, leave.last_day, leave.kind) == (first, last, LeaveKind.OFFICIAL_TRAVEL)
+
+
+async def test_typed_text_at_the_kind_question_and_cuti_again_inside_the_conversation(
+    bot: RunningBot, database: Database, siti: Employee
+) -> None:
+    """Before: typed text at the kind question got the general "belum mengerti", /cuti inside
+    the conversation "Perintah /cuti tidak dikenal", a sticker where a date is expected the same
+    general answer (the soak's stopped /cuti walks)."""
+    first = wib_today() + timedelta(days=3)
+    await bot.say(SITI, "/cuti", replies=2)
+    bot.api.send_sticker(SITI)
+    (sticker_answer,) = await bot.api.wait_for_messages(SITI, 1)
+    assert sticker_answer.plain_text == plain(TEXTS.get("tidak_dikenal"))
+    (kind,) = await bot.say(SITI, f"{first:%d/%m}–{first + timedelta(days=1):%d/%m}")
+    (typed,) = await bot.say(SITI, "sakit")
+    assert typed.plain_text == plain(COMMON_TEXTS.get("pilih_tombol"))
+    listed, ask = await bot.say(SITI, "/cuti", replies=2)
+    assert ask.plain_text == plain(TEXTS.get("minta_tanggal"))
+    assert listed.plain_text == plain(TEXTS.get("tidak_ada_cuti"))
+    # The kind question of before is an earlier step now: its press changes nothing.
+    query = await bot.press(SITI, kind, TEXTS.get("tombol_jenis", jenis="sakit"))
+    answer = await bot.api.wait_until(lambda: bot.api.callback_answer(query["id"]))
+    assert answer is not None
+    assert answer["text"] == COMMON_TEXTS.get("peringatan_tombol_langkah_lalu")
+    assert await leaves(database) == []
+    second = first + timedelta(days=1)
+    (kind_again,) = await bot.say(SITI, f"{first:%d/%m}–{second:%d/%m}")
+    saved = await press(bot, SITI, kind_again, TEXTS.get("tombol_jenis", jenis="sakit"))
+    assert saved.plain_text.startswith("✅")
+    (leave,) = await leaves(database)
+    assert (leave.first_day, leave.last_day, leave.kind) == (first, second, LeaveKind.SICK)
 
 
 async def test_besok_then_only_one_day(bot: RunningBot, database: Database, siti: Employee) -> None:
