@@ -102,7 +102,12 @@ async def report_totals(
     report_id, indicator_id = col(ProgressReport.id), col(ProgressReport.indicator_id)
     realisasi, week = col(ProgressReport.realisasi), col(ProgressReport.week_start)
     in_time = (week, col(ProgressReport.submitted_at), report_id)
-    mine: dict[str, Any] = {"partition_by": indicator_id}
+    # One window for all three (the frame changes only the sum), so the database sorts once.
+    in_order: dict[str, Any] = {
+        "partition_by": indicator_id,
+        "order_by": in_time,
+        "rows": (None, 0),
+    }
     ranked = (
         columns(
             indicator_id,
@@ -110,9 +115,9 @@ async def report_totals(
             report_id,
             col(ProgressReport.submitted_at),
             realisasi,
-            func.count().over(**mine).label("count"),
-            func.row_number().over(**mine, order_by=in_time).label("position"),
-            func.sum(realisasi).over(**mine, order_by=in_time, rows=(None, 0)).label("total"),
+            func.row_number().over(**in_order).label("position"),
+            func.sum(realisasi).over(**in_order).label("total"),
+            func.lead(report_id).over(**in_order).label("next"),
         )
         .where(indicator_id.in_(select(Indicator.id).where(indicators)), week <= max(days))
         .subquery()
@@ -127,7 +132,7 @@ async def report_totals(
         ranked.c.submitted_at,
     ).order_by(ranked.c.indicator_id, ranked.c.position)
     if len(days) == 1:
-        statement = statement.where(ranked.c.position == ranked.c.count)
+        statement = statement.where(ranked.c.next.is_(None))
     connection = await session.connection()
     history: dict[int, list[tuple[date, ReportTotals]]] = defaultdict(list)
     for key, monday, *totals in (await connection.execute(statement)).all():
