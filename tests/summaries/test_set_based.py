@@ -1,9 +1,12 @@
 """The weekly summaries of many atasan, read together for all teams, say to each atasan exactly
-what that atasan's summary alone says: nothing of one team leaks into another's."""
+what that atasan's summary alone says: nothing of one team leaks into another's; and the cycle
+collector rests while they are built (docs/performance.md)."""
 
 from __future__ import annotations
 
+import gc
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
@@ -42,3 +45,26 @@ async def test_summaries_of_all_teams_equal_each_atasan_alone(
         assert batch.atasan.id == single.atasan.id
         assert render(batch) == render(single)
         assert buttons(batch) == buttons(single)
+
+
+async def test_the_cycle_collector_is_paused_while_summaries_are_built_and_on_again_after(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await load_demo(database, TODAY)
+    seen: list[bool] = []
+    read_teams = weekly.teams_of
+
+    async def teams_of(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return await read_teams(*args)
+
+    monkeypatch.setattr(weekly, "teams_of", teams_of)
+    async with database.session() as session:
+        atasan = list((await session.exec(select(Employee))).all())
+        assert gc.isenabled()
+        assert await build_summaries(session, atasan, TODAY)
+        assert seen == [False] and gc.isenabled()
+        monkeypatch.setattr(weekly, "obstacles_of", None)  # fails inside the build
+        with pytest.raises(TypeError):
+            await build_summaries(session, atasan, TODAY)
+        assert gc.isenabled()

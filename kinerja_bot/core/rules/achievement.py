@@ -7,7 +7,6 @@ and DESIGN §3 "Achievement". Nothing here rounds: callers round only what they 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 
@@ -66,9 +65,10 @@ def achievement_pct(realisasi: float, target: float, direction: Direction) -> fl
 
 
 def realisation_to_date(
-    values_in_time_order: Sequence[float], aggregation: Aggregation
+    total: float, latest: float | None, aggregation: Aggregation
 ) -> float | None:
-    """Return the realisasi to date of one indicator from its reports, oldest first.
+    """Return the realisasi to date of one indicator from its reports: `total`, the sum of
+    their values oldest first, and `latest`, the newest one's value (None without a report).
 
     Cumulative (`kumulatif`, e.g. documents processed): the sum of all reports; with no report
     yet that is 0, since nothing has been achieved. Level (`terakhir`, e.g. a percentage or a
@@ -76,10 +76,8 @@ def realisation_to_date(
     Source: DESIGN §3 "Achievement" (sum of reports or latest report).
     """
     if Aggregation(aggregation) is Aggregation.CUMULATIVE:
-        return float(sum(values_in_time_order))
-    if not values_in_time_order:
-        return None
-    return float(values_in_time_order[-1])
+        return float(total)
+    return None if latest is None else float(latest)
 
 
 def elapsed_fraction(as_of: date, year: int) -> float:

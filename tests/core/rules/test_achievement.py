@@ -74,7 +74,8 @@ def test_achievement_pct_without_positive_target_is_not_measurable(
 def test_realisation_to_date(
     values: list[float], aggregation: Aggregation, expected: float | None
 ) -> None:
-    assert realisation_to_date(values, aggregation) == expected
+    latest = values[-1] if values else None
+    assert realisation_to_date(sum(values), latest, aggregation) == expected
 
 
 @pytest.mark.parametrize(
