@@ -9,7 +9,9 @@ from html import escape
 from kinerja_bot.core.rules.formatting import format_number_id
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 48
+# RIGHT leaves room for half of the last point's value label ("100,00" is ~48 px wide), which
+# is centred on the point: with 16 px its last digits were cut off.
+LEFT, RIGHT, TOP, BOTTOM = 48, 32, 16, 48
 # The conversion table's lower bounds (PermenPANRB 14/2017), drawn as reference lines.
 GRADE_LINES = ((88.31, "A"), (76.61, "B"), (65.00, "C"))
 LOW, HIGH = 25.0, 100.0

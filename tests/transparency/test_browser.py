@@ -130,7 +130,18 @@ async def test_the_site_in_chromium_on_the_demo_data(
     page = await asyncio.to_thread(visit, "/layanan/DUKCAPIL-KTP", "situs-layanan.png")
     shown = browser.find_element(By.CSS_SELECTOR, "p.ikm").text
     assert shown == expected_service
-    assert browser.find_element(By.CSS_SELECTOR, "svg.tren").is_displayed()
+    trend = browser.find_element(By.CSS_SELECTOR, "svg.tren")
+    assert trend.is_displayed()
+    # Every label of the trend is drawn whole inside it (the last value's was cut off).
+    outside = browser.execute_script(
+        """const box = arguments[0].getBoundingClientRect();
+        return [...arguments[0].querySelectorAll('text')].filter(t => {
+            const r = t.getBoundingClientRect();
+            return r.left < box.left || r.right > box.right;
+        }).map(t => t.textContent);""",
+        trend,
+    )
+    assert outside == []
     qr = browser.find_element(By.CSS_SELECTOR, "img[src$='qr.svg']")
     assert qr.get_attribute("alt")
     assert browser.execute_script("return arguments[0].naturalWidth", qr) > 0
