@@ -58,6 +58,7 @@ from benchmarks.common import (
     postgres_url,
 )
 from kinerja_bot.app import build_application
+from kinerja_bot.core.collector import settle_after_start
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import ProgressReport
 from kinerja_bot.reporting.texts import TEXTS
@@ -233,6 +234,7 @@ async def kinerja_run(url: str, users: range, latency: float, *, at_once: bool) 
     application = build_application(
         settings, request=LatentRequest(api, latency), database=database, rate_limit=False
     )
+    settle_after_start()  # as post_init does once the bot has started (not run here)
     errors: list[object] = []
 
     async def count(update: object, context: Any) -> None:

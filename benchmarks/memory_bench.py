@@ -41,6 +41,7 @@ def rss_kb() -> int:
 async def open_conversations(url: str, staff: int, conversations: int) -> Figures:
     from benchmarks.conv_bench import Feed
     from kinerja_bot.app import build_application
+    from kinerja_bot.core.collector import settle_after_start
     from kinerja_bot.core.db import Database
     from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 
@@ -51,6 +52,7 @@ async def open_conversations(url: str, staff: int, conversations: int) -> Figure
     application = build_application(
         settings, request=LatentRequest(api), database=database, rate_limit=False
     )
+    settle_after_start()  # as post_init does once the bot has started (not run here)
     feed = Feed(api)
     feed.watch(application)
     users = range(FIRST_USER, FIRST_USER + conversations)

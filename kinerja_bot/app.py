@@ -24,6 +24,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from kinerja_bot import activation, general
 from kinerja_bot.analysis.handlers import build_analysis_handlers
 from kinerja_bot.complaints.handlers import build_complaint_handlers
+from kinerja_bot.core.collector import settle_after_start
 from kinerja_bot.core.commands import menu
 from kinerja_bot.core.context import (
     DATABASE_KEY,
@@ -239,11 +240,13 @@ async def persist_now(update: Update, context: BotContext) -> None:
 async def post_init(application: KinerjaApplication) -> None:
     """Queue the updates left unfinished by the last run (before anything new is fetched);
     register the command menu with Telegram; book the scheduled jobs (and catch up); serve
-    the public site too when WEB_PORT is set."""
+    the public site too when WEB_PORT is set; then, start-up complete, tune the cycle
+    collector (`collector.settle_after_start`)."""
     await refeed(application)
     await application.bot.set_my_commands(menu())
     schedule_all(application, application.bot_data[SETTINGS_KEY])
     await start_public_site(application)
+    settle_after_start()
 
 
 async def refeed(application: KinerjaApplication) -> None:

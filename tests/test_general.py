@@ -4,11 +4,15 @@ and concurrent processing that keeps each user's order."""
 from __future__ import annotations
 
 import asyncio
+import gc
+from collections.abc import Iterator
 
+import pytest
 from telegram import Update
 from telegram.ext import CommandHandler
 
 from kinerja_bot.app import post_init
+from kinerja_bot.core.collector import YOUNG_THRESHOLD
 from kinerja_bot.core.commands import COMMANDS
 from kinerja_bot.core.commands import TEXTS as COMMAND_TEXTS
 from kinerja_bot.general import TEXTS
@@ -17,11 +21,25 @@ from tests.conftest import RunningBot
 USER = 6660001
 
 
-async def test_command_menu_is_registered(bot: RunningBot) -> None:
+@pytest.fixture
+def collector_restored() -> Iterator[None]:
+    """post_init tunes the process's cycle collector: the rest of the test run keeps Python's."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
+
+
+async def test_start_up_registers_the_menu_and_settles_the_collector(
+    bot: RunningBot, collector_restored: None
+) -> None:
     await post_init(bot.application)
     menu = bot.api.my_commands()
     assert [c["command"] for c in menu] == [c.name for c in COMMANDS]
     assert menu[0]["description"] == COMMAND_TEXTS.get("start")
+    # What start-up built is never walked again; the young generation is collected less often.
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == YOUNG_THRESHOLD
 
 
 async def test_help_unknown_command_and_stray_text(bot: RunningBot) -> None:

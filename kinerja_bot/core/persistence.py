@@ -9,7 +9,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete
+from sqlalchemy import Table, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Executable
 from sqlmodel import select
@@ -36,7 +36,7 @@ POOL_SIZE = 2
 class _Batch:
     """The writes of one persistence run, committed together in one transaction."""
 
-    statements: list[Executable] = field(default_factory=list)
+    statements: list[tuple[Executable, dict[str, Any]]] = field(default_factory=list)
     # What the in-memory view of the tables becomes once the transaction has committed.
     on_commit: list[Callable[[], object]] = field(default_factory=list)
     done: asyncio.Future[None] = field(
@@ -70,10 +70,15 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         self._stored_drafts: dict[int, str] = {}  # user id → the JSON of the stored row
         self._stored_states: dict[StateKey, object] = {}
         self._batch: _Batch | None = None
-        # Built once: SQLAlchemy then compiles each only once too (an upsert's `excluded`
-        # columns are a fresh alias of the table every time one is built).
+        # Built once and given each row as parameters: SQLAlchemy then compiles each only
+        # once too (an upsert's `excluded` columns are a fresh alias of the table every time
+        # one is built), and skips building a statement and its cache key per write.
         self._upsert_draft = self._upsert(DRAFTS, ["user_id"], ["data", "updated_at"])
         self._upsert_state = self._upsert(STATES, ["name", "key"], ["state", "updated_at"])
+        self._delete_draft = delete(DRAFTS).where(DRAFTS.c.user_id == bindparam("user_id"))
+        self._delete_state = delete(STATES).where(
+            STATES.c.name == bindparam("name"), STATES.c.key == bindparam("key")
+        )
         self._commits: set[asyncio.Task[None]] = set()  # referenced while they run
 
     async def get_user_data(self) -> dict[int, UD]:
@@ -88,23 +93,20 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         stored = self._stored_drafts.get(user_id)
         if not data:
             if stored is not None:
-                await self._write(
-                    delete(DRAFTS).where(DRAFTS.c.user_id == user_id),
-                    lambda: self._stored_drafts.pop(user_id, None),
-                )
+                await self.drop_user_data(user_id)
             return
         encoded = _encoded(data)
         if encoded == stored:
             return
         row = {"user_id": user_id, "data": deepcopy(data), "updated_at": utcnow()}
         await self._write(
-            self._upsert_draft.values(**row),
-            lambda: self._stored_drafts.__setitem__(user_id, encoded),
+            self._upsert_draft, row, lambda: self._stored_drafts.__setitem__(user_id, encoded)
         )
 
     async def drop_user_data(self, user_id: int) -> None:
         await self._write(
-            delete(DRAFTS).where(DRAFTS.c.user_id == user_id),
+            self._delete_draft,
+            {"user_id": user_id},
             lambda: self._stored_drafts.pop(user_id, None),
         )
 
@@ -129,14 +131,14 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
             return
         if new_state is None:
             await self._write(
-                delete(STATES).where(STATES.c.name == name, STATES.c.key == where[1]),
+                self._delete_state,
+                {"name": name, "key": where[1]},
                 lambda: self._stored_states.pop(where, None),
             )
             return
         row = {"name": name, "key": where[1], "state": new_state, "updated_at": utcnow()}
         await self._write(
-            self._upsert_state.values(**row),
-            lambda: self._stored_states.__setitem__(where, new_state),
+            self._upsert_state, row, lambda: self._stored_states.__setitem__(where, new_state)
         )
 
     def _upsert(
@@ -149,7 +151,9 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
             index_elements=keys, set_={name: statement.excluded[name] for name in values}
         )
 
-    async def _write(self, statement: Executable, on_commit: Callable[[], object]) -> None:
+    async def _write(
+        self, statement: Executable, parameters: dict[str, Any], on_commit: Callable[[], object]
+    ) -> None:
         """Join the writes of this persistence run and wait until their transaction committed.
 
         PTB starts a run's writes together (`asyncio.gather`): the first opens the batch and
@@ -158,7 +162,7 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         if batch is None:
             batch = self._batch = _Batch()
             asyncio.get_running_loop().call_soon(self._commit_soon, batch)
-        batch.statements.append(statement)
+        batch.statements.append((statement, parameters))
         batch.on_commit.append(on_commit)
         await asyncio.shield(batch.done)
 
@@ -171,8 +175,9 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
     async def _commit(self, batch: _Batch) -> None:
         try:
             async with self.database.session() as session:
-                for statement in batch.statements:
-                    await session.exec(statement)  # type: ignore[call-overload]
+                connection = await session.connection()
+                for statement, parameters in batch.statements:
+                    await connection.execute(statement, parameters)
         except Exception as error:
             batch.done.set_exception(error)
             return
