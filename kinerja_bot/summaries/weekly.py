@@ -4,10 +4,8 @@ its weakest unsur, and tickets past due — as text that reads well on a phone, 
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,6 +16,7 @@ from telegram import InlineKeyboardMarkup
 
 from kinerja_bot.complaints.service import OverdueTicket, overdue_tickets
 from kinerja_bot.core.charts import MAX_BARS, STATUS_COLORS, Bar, render_bar_chart
+from kinerja_bot.core.collector import cycle_collector_paused
 from kinerja_bot.core.models import Delivery, DeliveryStatus, Employee, ProgressReport, id_of
 from kinerja_bot.core.organisation import descendants, unit_parents
 from kinerja_bot.core.outbox import (
@@ -149,18 +148,6 @@ def by_category(
             (by_id[report.employee_id], report, still_open)
         )
     return dict(grouped)
-
-
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Python's cycle collector off inside the block (and back on after it, if it was on)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 async def build_summary(session: AsyncSession, atasan: Employee, today: date) -> TeamSummary | None:
