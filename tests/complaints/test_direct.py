@@ -196,6 +196,7 @@ async def test_a_photo_telegram_no_longer_knows_is_reported_to_staff(
     bot.api.send_photo(CITIZEN, caption="Loket 3 tutup.")
     (consent,) = await bot.api.wait_for_messages(CITIZEN, 1)
     await tap(bot, CITIZEN, consent, TEXTS.get("tombol_tanpa_kontak"))
+    await bot.api.next_message(HANDLER)  # the unit's notification, sent after the answer
     complaint = await only_ticket(database)
     async with database.session() as session:
         complaint.photo_file_id = "PHO-of-another-bot"
