@@ -26,6 +26,7 @@ from kinerja_bot.complaints.texts import TEXTS as COMPLAINTS
 from kinerja_bot.complaints.texts import status_name
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
+    Appreciation,
     Complaint,
     ComplaintEvent,
     ComplaintStatus,
@@ -290,6 +291,19 @@ async def approve_press(bot: RunningBot, world: World) -> Step:
     return lambda: bot.api.press_button(ATASAN, anchor, f"pkb:ok:{enrolment_id}", check=False)
 
 
+async def thanks_written(bot: RunningBot, world: World) -> Step:
+    (anchor,) = await bot.say(ATASAN, "/bantuan")  # under the report on /tim, as it was shown
+    bot.api.press_button(ATASAN, anchor, f"apr:lap:{world.report_id}", check=False)
+    prompt = await bot.api.next_message(ATASAN)
+    assert "Siti Rahmawati" in prompt.plain_text
+    return lambda: bot.api.send_text(ATASAN, "Terima kasih, target terlampaui.")
+
+
+async def report_read(bot: RunningBot, world: World) -> Step:
+    (anchor,) = await bot.say(ATASAN, "/bantuan")  # under the member's page on /tim
+    return lambda: bot.api.press_button(ATASAN, anchor, f"tim:baca:{world.report_id}", check=False)
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -375,6 +389,22 @@ CASES = [
         ATASAN,
         feedback_text,
         lambda db, w: count(db, Feedback, Feedback.text == "Bagus, pertahankan."),
+        1,
+        notices={ASN: 1},
+    ),
+    Case(
+        "apresiasi",
+        ATASAN,
+        thanks_written,
+        lambda db, w: count(db, Appreciation),
+        1,
+        notices={ASN: 1},
+    ),
+    Case(
+        "/tim mark read",
+        ATASAN,
+        report_read,
+        lambda db, w: count(db, ProgressReport, col(ProgressReport.acknowledged_at).is_not(None)),
         1,
         notices={ASN: 1},
     ),
