@@ -192,6 +192,8 @@ async def test_a_photo_telegram_no_longer_knows_is_reported_to_staff(
     bot: RunningBot, database: Database, city: City
 ) -> None:
     """A file_id only holds for the bot token that received it (a new token loses it)."""
+    for user in (CITIZEN, HANDLER):
+        bot.api.user(user)
     await ask_for_ktp_complaint(bot, CITIZEN)
     bot.api.send_photo(CITIZEN, caption="Loket 3 tutup.")
     (consent,) = await bot.api.wait_for_messages(CITIZEN, 1)
