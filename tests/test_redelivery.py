@@ -26,6 +26,7 @@ from kinerja_bot.complaints.texts import TEXTS as COMPLAINTS
 from kinerja_bot.complaints.texts import status_name
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
+    Appreciation,
     Complaint,
     ComplaintEvent,
     ComplaintStatus,
@@ -33,16 +34,20 @@ from kinerja_bot.core.models import (
     ConversationState,
     Delivery,
     Employee,
+    Enrolment,
+    EnrolmentStatus,
     Feedback,
     FollowUpAction,
     InboxUpdate,
     LearningRecord,
     Leave,
     ProgressReport,
+    TrainingOffer,
     UserData,
     id_of,
     utcnow,
 )
+from kinerja_bot.core.outbox import NOTICE_ATTEMPTS_PER_PASS, DeliveryReport, deliver_notices
 from kinerja_bot.core.rules.periods import wib_today
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.development.texts import TEXTS as DEVELOPMENT
@@ -52,6 +57,7 @@ from kinerja_bot.leave.handlers import TEXTS as LEAVE
 from kinerja_bot.privacy.handlers import TEXTS as PRIVACY
 from kinerja_bot.reminders.service import SNOOZE_JOB
 from kinerja_bot.reporting.texts import TEXTS as REPORTING
+from kinerja_bot.scheduling.registry import notices_callback, services_of
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from kinerja_bot.testing.formatting import parse_html
 from tests.conftest import RunningBot, running_bot
@@ -231,6 +237,73 @@ async def citizen_accepts(bot: RunningBot, world: World) -> Step:
     )
 
 
+async def ticket_close(bot: RunningBot, world: World) -> Step:
+    (view,) = await bot.say(HANDLER, f"/tiket {world.ticket.nomor}")
+    confirm = await tap(bot, HANDLER, view, COMPLAINTS.get("tombol_tutup"))
+    return lambda: bot.api.press_button(HANDLER, confirm, label=COMPLAINTS.get("tombol_ya_tutup"))
+
+
+async def citizen_reopens(bot: RunningBot, world: World) -> Step:
+    await citizen_accepts(bot, world)  # the ticket answered, an anchor for the press
+    (anchor,) = await bot.say(CITIZEN, "/bantuan")
+    return lambda: bot.api.press_button(
+        CITIZEN, anchor, f"tkt:no:{id_of(world.ticket)}", check=False
+    )
+
+
+async def add_offer(database: Database) -> int:
+    start = wib_today() + timedelta(days=7)
+    async with database.session() as session:
+        offer = TrainingOffer(
+            kode="PLT-01",
+            nama="Analisis Data dengan Excel",
+            penyelenggara="BPSDM Provinsi Banten",
+            jenis="klasikal",
+            bentuk="pelatihan",
+            jp=24,
+            kompetensi="teknis",
+            kata_kunci="excel",
+            mulai=start,
+            selesai=start + timedelta(days=2),
+        )
+        session.add(offer)
+        await session.flush()
+        return id_of(offer)
+
+
+async def enrol_press(bot: RunningBot, world: World) -> Step:
+    offer_id = await add_offer(bot.application.bot_data["database"])
+    (anchor,) = await bot.say(ASN, "/bantuan")  # under the offer's page, as it was shown
+    return lambda: bot.api.press_button(ASN, anchor, f"pkb:daftar:{offer_id}", check=False)
+
+
+async def approve_press(bot: RunningBot, world: World) -> Step:
+    database = bot.application.bot_data["database"]
+    offer_id = await add_offer(database)
+    async with database.session() as session:
+        enrolment = Enrolment(
+            offer_id=offer_id, employee_id=id_of(world.asn), requested_at=utcnow()
+        )
+        session.add(enrolment)
+        await session.flush()
+        enrolment_id = id_of(enrolment)
+    (anchor,) = await bot.say(ATASAN, "/bantuan")  # under the request, as it was sent
+    return lambda: bot.api.press_button(ATASAN, anchor, f"pkb:ok:{enrolment_id}", check=False)
+
+
+async def thanks_written(bot: RunningBot, world: World) -> Step:
+    (anchor,) = await bot.say(ATASAN, "/bantuan")  # under the report on /tim, as it was shown
+    bot.api.press_button(ATASAN, anchor, f"apr:lap:{world.report_id}", check=False)
+    prompt = await bot.api.next_message(ATASAN)
+    assert "Siti Rahmawati" in prompt.plain_text
+    return lambda: bot.api.send_text(ATASAN, "Terima kasih, target terlampaui.")
+
+
+async def report_read(bot: RunningBot, world: World) -> Step:
+    (anchor,) = await bot.say(ATASAN, "/bantuan")  # under the member's page on /tim
+    return lambda: bot.api.press_button(ATASAN, anchor, f"tim:baca:{world.report_id}", check=False)
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -296,10 +369,42 @@ CASES = [
         1,
     ),
     Case(
+        "ticket closed by staff",
+        HANDLER,
+        ticket_close,
+        lambda db, w: count(db, ComplaintEvent, ComplaintEvent.status == ComplaintStatus.CLOSED),
+        1,
+        notices={CITIZEN: 1},
+    ),
+    Case(
+        "ticket reopened by the citizen",
+        CITIZEN,
+        citizen_reopens,
+        lambda db, w: count(db, ComplaintEvent, ComplaintEvent.status == ComplaintStatus.REOPENED),
+        1,
+        notices={HANDLER: 1},
+    ),
+    Case(
         "feedback",
         ATASAN,
         feedback_text,
         lambda db, w: count(db, Feedback, Feedback.text == "Bagus, pertahankan."),
+        1,
+        notices={ASN: 1},
+    ),
+    Case(
+        "apresiasi",
+        ATASAN,
+        thanks_written,
+        lambda db, w: count(db, Appreciation),
+        1,
+        notices={ASN: 1},
+    ),
+    Case(
+        "/tim mark read",
+        ATASAN,
+        report_read,
+        lambda db, w: count(db, ProgressReport, col(ProgressReport.acknowledged_at).is_not(None)),
         1,
         notices={ASN: 1},
     ),
@@ -332,6 +437,23 @@ CASES = [
         certificate_sent,
         lambda db, w: count(db, LearningRecord),
         1,
+        notices={ATASAN: 1},
+    ),
+    Case(
+        "/pengembangan enrol",
+        ASN,
+        enrol_press,
+        lambda db, w: count(db, Enrolment),
+        1,
+        notices={ATASAN: 1},
+    ),
+    Case(
+        "/pengembangan approve",
+        ATASAN,
+        approve_press,
+        lambda db, w: count(db, Enrolment, Enrolment.status == EnrolmentStatus.APPROVED),
+        1,
+        notices={ASN: 1},
     ),
     Case(
         "/rtl recorded",
@@ -376,6 +498,23 @@ async def killed_after_commit(
         )
 
 
+def heard(api: FakeBotAPI, user: int, calls: int) -> list[str]:
+    """What the user was told since the `calls`-th call: new messages, pop-ups, edits."""
+    told = [m.plain_text for m in api.unread(user)]
+    # A pop-up counts as an answer, whether or not Telegram still takes it for that press.
+    told += [
+        str(call.params["text"])
+        for call in api.method_calls[calls:]
+        if call.method == "answerCallbackQuery" and call.params.get("text")
+    ]
+    told += [  # a step that answers by editing the pressed message
+        parse_html(str(call.params["text"]))[0]
+        for call in api.method_calls[calls:]
+        if call.method == "editMessageText"  # refused as "not modified": shown already
+    ]
+    return told
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 async def test_an_update_handled_again_after_a_kill_has_one_effect(
     case: Case, settings: Settings, database: Database, api: FakeBotAPI, world: World
@@ -399,21 +538,63 @@ async def test_an_update_handled_again_after_a_kill_has_one_effect(
         await again.handled.wait(handled["update_id"])
     assert again.errors == []
     assert await case.effect(database, world) == case.once
-    told = [m.plain_text for m in api.unread(case.user)]
-    # A pop-up counts as an answer, whether or not Telegram still takes it for that press.
-    told += [
-        str(call.params["text"])
-        for call in api.method_calls[calls:]
-        if call.method == "answerCallbackQuery" and call.params.get("text")
-    ]
-    told += [  # a step that answers by editing the pressed message
-        parse_html(str(call.params["text"]))[0]
-        for call in api.method_calls[calls:]
-        if call.method == "editMessageText"  # refused as "not modified": shown already
-    ]
+    told = heard(api, case.user, calls)
     assert told, "the user heard nothing"
     assert GENERAL.get("galat") not in told
     if case.wrong is not None:
         assert parse_html(case.wrong)[0] not in told
     for chat, notices in (case.notices or {}).items():
         assert len(api.sent_to(chat)) == notices
+
+
+def failed_sends_to(api: FakeBotAPI, chat_id: int) -> int:
+    return sum(
+        1
+        for call in api.method_calls
+        if call.method in ("sendMessage", "sendPhoto")
+        and call.params.get("chat_id") == chat_id
+        and not call.ok
+    )
+
+
+NOTICE_CASES = [case for case in CASES if case.notices]
+
+
+@pytest.mark.parametrize("case", NOTICE_CASES, ids=[case.name for case in NOTICE_CASES])
+async def test_a_notice_to_someone_else_follows_once_when_telegram_is_back(
+    case: Case, settings: Settings, database: Database, api: FakeBotAPI, world: World
+) -> None:
+    """Every call to the person told fails while the user is answered; the bot stops;
+    Telegram recovers; the restarted bot's check sends the notice, once."""
+    assert case.notices is not None
+    async with running_bot(settings, database, api) as bot:
+        step = await case.walk(bot, world)
+        await bot.handled.wait(api.last_update_id)
+        before = {chat: len(api.sent_to(chat)) for chat in case.notices}
+        api.mark_read(case.user)
+        calls = len(api.method_calls)
+        for chat in case.notices:
+            for method in ("sendMessage", "sendPhoto"):
+                api.inject_fault(method, 502, chat_id=chat, times=None)
+        step()
+        await bot.handled.wait(api.pending_updates[-1]["update_id"])
+        assert await case.effect(database, world) == case.once
+        for chat in case.notices:
+            await api.wait_until(
+                lambda chat=chat: failed_sends_to(api, chat) >= NOTICE_ATTEMPTS_PER_PASS
+            )
+    assert bot.errors == []
+    told = heard(api, case.user, calls)
+    assert told, "the user heard nothing"
+    assert GENERAL.get("galat") not in told
+    api.clear_faults()
+    async with running_bot(settings, database, api) as again:
+        assert again.application.job_queue is not None
+        again.application.job_queue.run_once(notices_callback, when=0)
+        for chat, notices in case.notices.items():
+            await api.wait_until(
+                lambda chat=chat, notices=notices: len(api.sent_to(chat)) >= before[chat] + notices
+            )
+        assert await deliver_notices(services_of(again.application)) == DeliveryReport()
+    assert again.errors == []
+    assert {chat: len(api.sent_to(chat)) - before[chat] for chat in case.notices} == case.notices

@@ -215,7 +215,6 @@ async def consent_answer(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     contact = query.data == f"{PREFIX}:c:ya"
     complaint = await file_ticket(
-        context.bot,
         context.db,
         context.settings,
         service_id=draft["service_id"],
@@ -231,6 +230,7 @@ async def consent_answer(update: Update, context: BotContext) -> int:
     if complaint is None:
         await stale(update)
         return ConversationHandler.END
+    context.send_queued_notices()
     await show(update, ticket_filed_text(complaint, contact=contact))
     return ConversationHandler.END
 

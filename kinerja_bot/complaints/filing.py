@@ -8,22 +8,28 @@ from collections.abc import Iterable
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
-from telegram import Bot, InlineKeyboardMarkup
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import InlineKeyboardMarkup
 
 from kinerja_bot.complaints.service import create_complaint, service_of, unit_contacts
 from kinerja_bot.complaints.texts import TEXTS, service_label, status_name
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Complaint, Service, Unit, id_of, utcnow
+from kinerja_bot.core.outbox import queue_notice
 from kinerja_bot.core.rules.periods import format_date_id
 from kinerja_bot.core.rules.skm import UNSUR_BY_CODE
 from kinerja_bot.core.settings import Settings
-from kinerja_bot.core.telegram_ui import keyboard, send_to_person
+from kinerja_bot.core.telegram_ui import keyboard
 from kinerja_bot.privacy import PURPOSE_COMPLAINT_CONTACT, record_consent
 
 log = logging.getLogger(__name__)
 
 # Two tickets filed at the same moment may pick the same number; the loser retries.
 TICKET_ATTEMPTS = 5
+# The outbox's jobs of the unit's notices (queue_notice): a new ticket (keyed by its number),
+# a reopened one (keyed by the update that reopened it).
+NEW_TICKET_JOB = "tiket-baru"
+REOPENED_JOB = "tiket-dibuka"
 
 
 def low_score_note(low_unsur: Iterable[str]) -> str | None:
@@ -58,7 +64,6 @@ def consent_version() -> str:
 
 
 async def file_ticket(
-    bot: Bot,
     database: Database,
     settings: Settings,
     *,
@@ -71,10 +76,11 @@ async def file_ticket(
     note: str | None = None,
     photo_file_id: str | None = None,
 ) -> Complaint | None:
-    """Create the ticket (recording the consent when a chat id is kept) and notify the unit;
-    None if the service (or, for "lainnya" without a service, the unit) no longer exists.
-    The update that files it (`update_key`) files one ticket: handled again after a kill, it
-    gets the ticket filed the first time (the unit was told then)."""
+    """Create the ticket (recording the consent when a chat id is kept) and, in the same
+    transaction, queue the unit's notice (the caller wakes the courier); None if the service
+    (or, for "lainnya" without a service, the unit) no longer exists. The update that files it
+    (`update_key`) files one ticket: handled again after a kill, it gets the ticket filed the
+    first time (whose notice was queued with it)."""
     complaint = None
     for attempt in range(TICKET_ATTEMPTS):
         try:
@@ -116,28 +122,29 @@ async def file_ticket(
                     photo_file_id=photo_file_id,
                     update_key=update_key,
                 )
+                await queue_unit_notice(
+                    session, settings, complaint, NEW_TICKET_JOB, complaint.nomor
+                )
             break
         except IntegrityError:
             if attempt == TICKET_ATTEMPTS - 1:
                 raise
             log.info("ticket number (or this update's ticket) taken, retrying")
-    if complaint is not None:
-        await notify_unit(bot, database, settings, complaint, reopened=False)
     return complaint
 
 
-async def notify_unit(
-    bot: Bot, database: Database, settings: Settings, complaint: Complaint, *, reopened: bool
-) -> int:
-    """Tell the unit's complaint handlers (else its heads, else those of a parent unit, else the
-    admins) about a new or reopened ticket; returns how many were reached."""
-    async with database.session() as session:
-        service = await service_of(session, complaint)
-        unit = await session.get(Unit, complaint.unit_id)
-        recipients = await unit_contacts(session, complaint.unit_id) or list(
-            settings.admin_telegram_ids
-        )
-    if reopened:
+async def queue_unit_notice(
+    session: AsyncSession, settings: Settings, complaint: Complaint, job: str, period: str
+) -> None:
+    """Queue, in the caller's transaction, the notice of a new (`NEW_TICKET_JOB`) or reopened
+    (`REOPENED_JOB`) ticket for the unit's complaint handlers (else its heads, else those of a
+    parent unit, else the admins)."""
+    service = await service_of(session, complaint)
+    unit = await session.get(Unit, complaint.unit_id)
+    recipients = await unit_contacts(session, complaint.unit_id) or list(
+        settings.admin_telegram_ids
+    )
+    if job == REOPENED_JOB:
         text = TEXTS.get(
             "notifikasi_dibuka_kembali",
             nomor=complaint.nomor,
@@ -154,7 +161,5 @@ async def notify_unit(
             teks=complaint.text,
         )
     markup = keyboard([[(TEXTS.get("tombol_lihat"), f"tkt:v:{id_of(complaint)}")]])
-    sent = 0
     for chat_id in recipients:
-        sent += await send_to_person(bot, chat_id, text, markup)
-    return sent
+        await queue_notice(session, job, period, chat_id, [text], markup)

@@ -25,9 +25,9 @@ from telegram.ext import (
     filters,
 )
 
-from kinerja_bot.complaints.closing import tell_citizen_closed
+from kinerja_bot.complaints.closing import queue_closed_notice
 from kinerja_bot.complaints.direct import build_direct_complaint_conversation
-from kinerja_bot.complaints.filing import notify_unit
+from kinerja_bot.complaints.filing import REOPENED_JOB, queue_unit_notice
 from kinerja_bot.complaints.service import (
     ANSWER_MAX_CHARS,
     NOT_CLOSED,
@@ -411,7 +411,8 @@ async def ask_close(update: Update, context: BotContext) -> None:
 
 
 async def close_ticket(update: Update, context: BotContext) -> None:
-    """Ya, tutup tiket: close it and tell the citizen if they left a contact."""
+    """Ya, tutup tiket: close it and, in the same transaction, queue the citizen's notice if
+    they left a contact (the courier sends it right after: once, a kill included)."""
     found = await _ticket_for_staff(update, context)
     if found is None:
         return
@@ -420,15 +421,17 @@ async def close_ticket(update: Update, context: BotContext) -> None:
         async with context.db.session() as session:
             complaint = await session.get(Complaint, id_of(complaint)) or complaint
             await close_complaint(session, complaint, utcnow(), employee_id=_employee_id(person))
+            queued = await queue_closed_notice(
+                session, context.settings.tz, complaint, automatic=False
+            )
     except TransitionError as error:
         await stale(
             update, TEXTS.get("peringatan_status_berubah", status=status_name(error.status))
         )
         return
+    if queued:
+        context.send_queued_notices()
     await show(update, *await staff_view(context, complaint))
-    await tell_citizen_closed(
-        context.bot, context.db, context.settings.tz, complaint, automatic=False
-    )
 
 
 def _employee_id(person: Person) -> int | None:
@@ -515,6 +518,9 @@ async def citizen_reply(update: Update, context: BotContext) -> None:
             else:
                 note = TEXTS.get("catatan_dibuka_warga")
                 await reopen_complaint(session, complaint, now, tz, note)
+                await queue_unit_notice(
+                    session, context.settings, complaint, REOPENED_JOB, update_key(update)
+                )
                 text = TEXTS.get(
                     "warga_dibuka_kembali",
                     nomor=complaint.nomor,
@@ -531,9 +537,9 @@ async def citizen_reply(update: Update, context: BotContext) -> None:
             await query.edit_message_reply_markup(None)
         except BadRequest:
             log.debug("reply buttons of ticket %s already gone", complaint.nomor)
-    await context.bot.send_message(user.id, text)
     if action != "ok":
-        await notify_unit(context.bot, context.db, context.settings, complaint, reopened=True)
+        context.send_queued_notices()
+    await context.bot.send_message(user.id, text)
 
 
 # --- Answering: a conversation -------------------------------------------------------------

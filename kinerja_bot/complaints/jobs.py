@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from kinerja_bot.complaints.closing import tell_citizen_closed
+from kinerja_bot.complaints.closing import queue_closed_notice
 from kinerja_bot.complaints.escalation import run_escalation
 from kinerja_bot.complaints.service import close_stale_tickets
 from kinerja_bot.complaints.texts import TEXTS
@@ -25,29 +25,31 @@ from kinerja_bot.core.timetable import Rule, daily
 
 
 async def close_stale(database: Database, settings: Settings, now: datetime) -> list[Complaint]:
-    """Close every answered ticket 10 working days past its answer (one transaction)."""
+    """Close every answered ticket 10 working days past its answer and queue the closing
+    notice of each citizen who left a contact (one transaction)."""
     async with database.session() as session:
-        return await close_stale_tickets(
+        closed = await close_stale_tickets(
             session,
             now.astimezone(settings.tz).date(),
             now=now,
             tz=settings.tz,
             note=TEXTS.get("catatan_tutup_otomatis"),
         )
+        for complaint in closed:
+            await queue_closed_notice(session, settings.tz, complaint, automatic=True)
+        return closed
 
 
 async def auto_close_job(context: BotContext) -> None:
-    """Job: close stale answered tickets and tell each citizen who left a contact."""
-    for complaint in await close_stale(context.db, context.settings, utcnow()):
-        await tell_citizen_closed(
-            context.bot, context.db, context.settings.tz, complaint, automatic=True
-        )
+    """Job: close stale answered tickets; the courier tells each citizen who left a contact."""
+    if await close_stale(context.db, context.settings, utcnow()):
+        context.send_queued_notices()
 
 
 def close_stale_command(settings: Settings) -> int:
     """For the CLI (`jalankan`): close stale tickets now; returns how many were closed.
 
-    Citizens are not messaged from the CLI (it has no bot); the job does that.
+    The citizens' notices are queued; the bot's courier sends them (`kabar-antre`).
     """
 
     async def work(database: Database) -> int:

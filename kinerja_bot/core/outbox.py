@@ -66,17 +66,27 @@ class Document:
     caption: str | None = None  # HTML, as every text of the books
 
 
+@dataclass(frozen=True)
+class TelegramFile:
+    """A file Telegram holds already (a user sent it: its file id), sent on as a photo or a
+    document, e.g. a certificate the atasan is asked to verify."""
+
+    file_id: str
+    kind: str  # "photo" or "document"
+
+
 @dataclass
 class Outgoing:
     """One recipient's message: text parts (each ≤ 4096 characters), then an optional photo,
-    then an optional document."""
+    then an optional document, then an optional file Telegram holds."""
 
     chat_id: int
     parts: Sequence[str]
-    markup: InlineKeyboardMarkup | None = None  # on the last text part
+    markup: InlineKeyboardMarkup | None = None  # on the file if there is one, else the last text
     photo: bytes | None = None
-    caption: str | None = None
+    caption: str | None = None  # of the photo or of the file
     document: Document | None = None
+    file: TelegramFile | None = None
 
 
 @dataclass
@@ -328,6 +338,19 @@ def part_senders(outgoing: Outgoing) -> list[PartSender]:
 
         return send
 
+    def file_part(file: TelegramFile) -> PartSender:
+        async def send(bot: Bot) -> Message:
+            sender = bot.send_photo if file.kind == "photo" else bot.send_document
+            return await sender(
+                chat_id,
+                file.file_id,
+                caption=outgoing.caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=outgoing.markup,
+            )
+
+        return send
+
     def document_part(document: Document) -> PartSender:
         async def send(bot: Bot) -> Message:
             return await bot.send_document(
@@ -340,7 +363,7 @@ def part_senders(outgoing: Outgoing) -> list[PartSender]:
 
         return send
 
-    last = len(outgoing.parts) - 1
+    last = len(outgoing.parts) - 1 if outgoing.file is None else None
     senders = [
         text_part(text, outgoing.markup if index == last else None)
         for index, text in enumerate(outgoing.parts)
@@ -349,6 +372,8 @@ def part_senders(outgoing: Outgoing) -> list[PartSender]:
         senders.append(photo_part(outgoing.photo, outgoing.caption))
     if outgoing.document is not None:
         senders.append(document_part(outgoing.document))
+    if outgoing.file is not None:
+        senders.append(file_part(outgoing.file))
     return senders
 
 
@@ -487,13 +512,19 @@ async def queue_notice(
     chat_id: int,
     parts: Sequence[str],
     markup: InlineKeyboardMarkup | None = None,
+    *,
+    file: TelegramFile | None = None,
+    caption: str | None = None,
 ) -> bool:
-    """Store a notice in the caller's transaction (`markup` under its last part); False when
-    (job, period, chat_id) was queued before: an update handled again after a kill queues
-    nothing new."""
+    """Store a notice in the caller's transaction (`markup` under its last part: the `file`,
+    captioned `caption`, when there is one); False when (job, period, chat_id) was queued
+    before: an update handled again after a kill queues nothing new."""
     content: dict[str, Any] = {"parts": [str(part) for part in parts]}
     if markup is not None:
         content["markup"] = markup.to_dict()
+    if file is not None:
+        content["file"] = {"file_id": file.file_id, "kind": file.kind}
+        content["caption"] = None if caption is None else str(caption)
     notice = Delivery(job=job, period=period, chat_id=chat_id, content=content, created_at=utcnow())
     try:
         async with session.begin_nested():
@@ -533,6 +564,14 @@ async def deliver_notices(services: JobServices) -> DeliveryReport:
         content = row.content or {}
         stored = content.get("markup")
         markup = InlineKeyboardMarkup.de_json(stored, None) if stored else None
+        file = content.get("file")
+        outgoing = Outgoing(
+            row.chat_id,
+            content.get("parts", []),
+            markup,
+            caption=content.get("caption"),
+            file=TelegramFile(**file) if file else None,
+        )
         report.add(
             await deliver_one(
                 services.bot,
@@ -540,7 +579,7 @@ async def deliver_notices(services: JobServices) -> DeliveryReport:
                 services.pacer,
                 row.job,
                 row.period,
-                Outgoing(row.chat_id, content.get("parts", []), markup),
+                outgoing,
                 max_attempts=NOTICE_ATTEMPTS_PER_PASS,
             )
         )

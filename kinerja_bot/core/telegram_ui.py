@@ -167,13 +167,21 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
     query = update.callback_query
     if query is not None and isinstance(query.message, Message):
         await answer_quietly(query)
-        try:
-            await query.edit_message_text(text, reply_markup=markup)
-        except BadRequest as error:
-            if "not modified" not in str(error).lower():
-                raise
+        await edit_pressed(query, text, markup)
     elif update.effective_chat is not None:
         await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def edit_pressed(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit the pressed message; showing it already (the same press handled again after a
+    restart) is not a failure."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
 
 
 async def stale(update: Update, alert: str | None = None) -> None:

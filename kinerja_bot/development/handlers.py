@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 from typing import Any, TypedDict
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -36,6 +36,7 @@ from kinerja_bot.core.models import (
     id_of,
     utcnow,
 )
+from kinerja_bot.core.outbox import TelegramFile, queue_notice
 from kinerja_bot.core.people import current_person
 from kinerja_bot.core.rules.numbers import NumberFormatError, parse_number
 from kinerja_bot.core.rules.periods import format_date_id, wib_today
@@ -48,7 +49,6 @@ from kinerja_bot.core.telegram_ui import (
     keyboard,
     paginate,
     reply,
-    send_to_person,
     shorten,
     show,
     take_press,
@@ -92,6 +92,15 @@ log = logging.getLogger(__name__)
 
 
 CERTIFICATE, TITLE, MINUTES, REASON = range(4)
+
+# The outbox's jobs of the notices queued with the change they tell of (queue_notice), each
+# keyed by the enrolment or record: sent right after the commit, once, a kill included.
+REQUEST_JOB = "pkb-permohonan"  # an enrolment request, with the decision buttons, to the atasan
+CANCELLED_JOB = "pkb-batal"  # a cancelled enrolment, to the atasan
+PROMOTED_JOB = "pkb-naik"  # a place freed for the first on the waiting list, to them
+DECISION_JOB = "pkb-keputusan"  # the atasan's decision on an enrolment, to the ASN
+VERIFICATION_JOB = "pkb-verifikasi"  # a certificate to verify, to the atasan
+VERIFIED_JOB = "pkb-verifikasi-hasil"  # the atasan's verification of a record, to the ASN
 
 
 class DevelopmentDraft(TypedDict, total=False):
@@ -297,13 +306,20 @@ async def offer_page(update: Update, context: BotContext) -> None:
     await show(update, text, keyboard(rows))
 
 
-async def deliver(
-    context: BotContext, employee: Employee | None, text: str, markup: Any = None
+async def queue_for(
+    session: AsyncSession,
+    job: str,
+    about: int,
+    employee: Employee | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> bool:
-    """Send to another person by their employee record; False when they cannot be reached."""
+    """Queue a notice to another person, about enrolment or record `about`, in the caller's
+    transaction; False when they cannot be reached (no account linked)."""
     if employee is None or employee.telegram_id is None:
         return False
-    return await send_to_person(context.bot, employee.telegram_id, text, markup)
+    await queue_notice(session, job, str(about), employee.telegram_id, [text], markup)
+    return True
 
 
 def decision_buttons(enrolment_id: int) -> InlineKeyboardMarkup:
@@ -317,10 +333,9 @@ def decision_buttons(enrolment_id: int) -> InlineKeyboardMarkup:
     )
 
 
-async def ask_atasan(context: BotContext, enrolled: Enrolled, owner: Employee) -> bool:
-    """The request on the atasan's chat, with the decision buttons."""
-    async with context.db.session() as session:
-        year = await development_year(session, id_of(owner), wib_today(utcnow()).year)
+async def ask_atasan(session: AsyncSession, enrolled: Enrolled, owner: Employee) -> bool:
+    """Queue the request for the atasan's chat, with the decision buttons."""
+    year = await development_year(session, id_of(owner), wib_today(utcnow()).year)
     offer = enrolled.offer
     text = TEXTS.get(
         "permohonan",
@@ -333,8 +348,9 @@ async def ask_atasan(context: BotContext, enrolled: Enrolled, owner: Employee) -
         selesai=format_date_id(offer.selesai),
         bar=jp_bar(year.total),
     )
-    return await deliver(
-        context, enrolled.atasan, text, decision_buttons(id_of(enrolled.enrolment))
+    enrolment_id = id_of(enrolled.enrolment)
+    return await queue_for(
+        session, REQUEST_JOB, enrolment_id, enrolled.atasan, text, decision_buttons(enrolment_id)
     )
 
 
@@ -348,18 +364,22 @@ async def enrol_pressed(update: Update, context: BotContext) -> None:
     try:
         async with context.db.session() as session:
             enrolled = await enrol(session, employee, offer_id, wib_today(now), now)
+            waiting = enrolled.enrolment.status == EnrolmentStatus.WAITING_LIST
+            asked = not waiting and await ask_atasan(session, enrolled, employee)
     except Refused as refused:
         await take_press(update, TEXTS.get(refused.key))
         return
+    if asked:
+        context.send_queued_notices()
     await take_press(update)
     nama = enrolled.offer.nama
-    if enrolled.enrolment.status == EnrolmentStatus.WAITING_LIST:
+    if waiting:
         await reply(update, TEXTS.get("daftar_tunggu", nama=nama))
     elif enrolled.atasan is None:
         await reply(update, TEXTS.get("terdaftar_tanpa_atasan", nama=nama))
     else:
         await reply(update, TEXTS.get("terdaftar", nama=nama, atasan=enrolled.atasan.nama))
-        if not await ask_atasan(context, enrolled, employee):
+        if not asked:
             await reply(update, TEXTS.get("tidak_terkirim", nama=enrolled.atasan.nama))
 
 
@@ -373,16 +393,17 @@ async def cancel_pressed(update: Update, context: BotContext) -> None:
     try:
         async with context.db.session() as session:
             cancelled = await cancel_enrolment(session, employee, enrolment_id, wib_today(now), now)
+            nama = cancelled.offer.nama
+            told = TEXTS.get("dibatalkan_atasan", nama=employee.nama, pelatihan=nama)
+            await queue_for(session, CANCELLED_JOB, enrolment_id, cancelled.atasan_to_tell, told)
+            if cancelled.promoted is not None:
+                await announce_promotion(session, cancelled.promoted)
     except Refused as refused:
         await take_press(update, TEXTS.get(refused.key))
         return
+    context.send_queued_notices()
     await take_press(update)
-    nama = cancelled.offer.nama
     await reply(update, TEXTS.get("dibatalkan", nama=nama))
-    told = TEXTS.get("dibatalkan_atasan", nama=employee.nama, pelatihan=nama)
-    await deliver(context, cancelled.atasan_to_tell, told)
-    if cancelled.promoted is not None:
-        await announce_promotion(context, cancelled.promoted)
 
 
 # --- The atasan's decisions ------------------------------------------------------------------
@@ -406,22 +427,25 @@ async def approve_pressed(update: Update, context: BotContext) -> None:
             decided = await decide_enrolment(
                 session, atasan, enrolment_id, approve=True, reason=None, now=utcnow()
             )
+            offer = decided.offer
+            text = TEXTS.get(
+                "disetujui_asn",
+                atasan=atasan.nama,
+                pelatihan=offer.nama,
+                mulai=format_date_id(offer.mulai),
+                selesai=format_date_id(offer.selesai),
+            )
+            told = await queue_for(session, DECISION_JOB, enrolment_id, decided.owner, text)
     except Refused as refused:
         await take_press(update, TEXTS.get(refused.key))
         return
+    if told:
+        context.send_queued_notices()
     await take_press(update)
-    offer = decided.offer
     await reply(
         update, TEXTS.get("disetujui_atasan", nama=decided.owner.nama, pelatihan=offer.nama)
     )
-    text = TEXTS.get(
-        "disetujui_asn",
-        atasan=atasan.nama,
-        pelatihan=offer.nama,
-        mulai=format_date_id(offer.mulai),
-        selesai=format_date_id(offer.selesai),
-    )
-    if not await deliver(context, decided.owner, text):
+    if not told:
         await reply(update, TEXTS.get("tidak_terkirim", nama=decided.owner.nama))
 
 
@@ -470,35 +494,39 @@ async def receive_reason(update: Update, context: BotContext) -> int:
                 record, owner = await verify_record(
                     session, atasan, draft["item_id"], approve=False, reason=reason, now=now
                 )
-                what, promoted = record.nama, None
+                what = record.nama
                 text = TEXTS.get(
                     "verifikasi_ditolak_asn", atasan=atasan.nama, kegiatan=what, alasan=reason
                 )
+                told = await queue_for(session, VERIFIED_JOB, draft["item_id"], owner, text)
             else:
                 decided = await decide_enrolment(
                     session, atasan, draft["item_id"], approve=False, reason=reason, now=now
                 )
-                owner, what, promoted = decided.owner, decided.offer.nama, decided.promoted
+                owner, what = decided.owner, decided.offer.nama
                 text = TEXTS.get("ditolak_asn", atasan=atasan.nama, pelatihan=what, alasan=reason)
+                told = await queue_for(session, DECISION_JOB, draft["item_id"], owner, text)
+                if decided.promoted is not None:
+                    await announce_promotion(session, decided.promoted)
     except Refused as refused:
         await reply(update, TEXTS.get(refused.key))
         return ConversationHandler.END
+    context.send_queued_notices()
     await reply(update, TEXTS.get("ditolak_atasan", nama=owner.nama))
-    if not await deliver(context, owner, text):
+    if not told:
         await reply(update, TEXTS.get("tidak_terkirim", nama=owner.nama))
-    if promoted is not None:
-        await announce_promotion(context, promoted)
     return ConversationHandler.END
 
 
-async def announce_promotion(context: BotContext, promoted: Enrolled) -> None:
-    """Tell the person who moved up from the waiting list, and ask their atasan."""
-    async with context.db.session() as session:
-        owner = await session.get(Employee, promoted.enrolment.employee_id)
+async def announce_promotion(session: AsyncSession, promoted: Enrolled) -> None:
+    """Queue the notices of a place freed: to the person who moved up from the waiting list,
+    and the request to their atasan."""
+    owner = await session.get(Employee, promoted.enrolment.employee_id)
     if owner is None:
         return
-    await deliver(context, owner, TEXTS.get("naik_daftar_tunggu", pelatihan=promoted.offer.nama))
-    await ask_atasan(context, promoted, owner)
+    text = TEXTS.get("naik_daftar_tunggu", pelatihan=promoted.offer.nama)
+    await queue_for(session, PROMOTED_JOB, id_of(promoted.enrolment), owner, text)
+    await ask_atasan(session, promoted, owner)
 
 
 async def verify_pressed(update: Update, context: BotContext) -> None:
@@ -512,23 +540,26 @@ async def verify_pressed(update: Update, context: BotContext) -> None:
                 session, atasan, record_id, approve=True, reason=None, now=utcnow()
             )
             year = await development_year(session, id_of(owner), record.completed_on.year)
+            jp = format_jp(record.jp)
+            text = TEXTS.get(
+                "verifikasi_diterima_asn",
+                atasan=atasan.nama,
+                kegiatan=record.nama,
+                jp=jp,
+                bar=jp_bar(year.total),
+            )
+            told = await queue_for(session, VERIFIED_JOB, record_id, owner, text)
     except Refused as refused:
         await take_press(update, TEXTS.get(refused.key))
         return
+    if told:
+        context.send_queued_notices()
     await take_press(update)
-    jp = format_jp(record.jp)
     await reply(
         update,
         TEXTS.get("verifikasi_diterima_atasan", kegiatan=record.nama, nama=owner.nama, jp=jp),
     )
-    text = TEXTS.get(
-        "verifikasi_diterima_asn",
-        atasan=atasan.nama,
-        kegiatan=record.nama,
-        jp=jp,
-        bar=jp_bar(year.total),
-    )
-    if not await deliver(context, owner, text):
+    if not told:
         await reply(update, TEXTS.get("tidak_terkirim", nama=owner.nama))
 
 
@@ -660,9 +691,14 @@ async def receive_certificate(update: Update, context: BotContext) -> int:
                     session, employee, draft["title"], draft["minutes"], certificate, today
                 )
             year = await development_year(session, id_of(employee), today.year)
+            asked = record.status != LearningStatus.VERIFIED and await ask_verification(
+                session, record, employee, atasan
+            )
     except Refused as refused:
         await reply(update, TEXTS.get(refused.key))
         return ConversationHandler.END
+    if asked:
+        context.send_queued_notices()
     jp = format_jp(record.jp)
     if record.status == LearningStatus.VERIFIED:
         await reply(
@@ -671,16 +707,18 @@ async def receive_certificate(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     key = "luar_tercatat" if atasan is not None else "luar_tanpa_atasan"
     await reply(update, TEXTS.get(key, nama=record.nama, menit=record.minutes, jp=jp))
-    if atasan is not None and not await ask_verification(context, record, employee, atasan):
+    if atasan is not None and not asked:
         await reply(update, TEXTS.get("tidak_terkirim", nama=atasan.nama))
     return ConversationHandler.END
 
 
 async def ask_verification(
-    context: BotContext, record: LearningRecord, owner: Employee, atasan: Employee
+    session: AsyncSession, record: LearningRecord, owner: Employee, atasan: Employee | None
 ) -> bool:
-    """The certificate on the atasan's chat, captioned, with Verifikasi / Tolak."""
-    if atasan.telegram_id is None:
+    """Queue the certificate for the atasan's chat, captioned, with Verifikasi / Tolak, keyed
+    by the record (a certificate records once, so its request is queued once); False when
+    there is no atasan to reach."""
+    if atasan is None or atasan.telegram_id is None:
         return False
     caption = TEXTS.get(
         "verifikasi",
@@ -698,20 +736,17 @@ async def ask_verification(
             ]
         ]
     )
-    try:
-        if record.certificate_kind == "photo":
-            await context.bot.send_photo(
-                atasan.telegram_id, record.certificate_file_id, caption=caption, reply_markup=markup
-            )
-        else:
-            await context.bot.send_document(
-                atasan.telegram_id, record.certificate_file_id, caption=caption, reply_markup=markup
-            )
-    except Forbidden:
-        return False
-    except TelegramError:
-        log.warning("could not send a certificate to chat %s", atasan.telegram_id, exc_info=True)
-        return False
+    certificate = TelegramFile(record.certificate_file_id, record.certificate_kind)
+    await queue_notice(
+        session,
+        VERIFICATION_JOB,
+        str(id_of(record)),
+        atasan.telegram_id,
+        [],
+        markup,
+        file=certificate,
+        caption=caption,
+    )
     return True
 
 

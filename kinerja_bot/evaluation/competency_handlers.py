@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -24,6 +25,7 @@ from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.guards import alert_with, is_atasan, only, refuse_with, stray_input_fallbacks
 from kinerja_bot.core.models import CompetencyType, Employee, id_of
+from kinerja_bot.core.outbox import queue_notice
 from kinerja_bot.core.people import Person
 from kinerja_bot.core.rules.periods import Period, PeriodError, parse_period, wib_today
 from kinerja_bot.core.telegram_ui import (
@@ -36,10 +38,10 @@ from kinerja_bot.core.telegram_ui import (
     keyboard,
     one_per_row,
     reply,
-    send_to_person,
     shorten,
     stale,
     take_press,
+    update_key,
 )
 from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.core.vocabulary import competency_label
@@ -59,6 +61,9 @@ from kinerja_bot.evaluation.service import (
     subordinate,
     subordinates,
 )
+
+# The outbox's job of the ASN's notice of saved scores (queue_notice), keyed by the update.
+COMPETENCY_JOB = "kompetensi"
 
 TEXTS = TextBook(
     "kompetensi",
@@ -288,25 +293,32 @@ async def save(update: Update, context: BotContext, person: Person) -> int | Non
     period = parse_period(draft["period"])
     async with context.db.session() as session:
         await save_competency_scores(session, employee, person.asn, period.label, scores)
+        told = await _tell_employee(
+            session, update_key(update), person.asn, employee, period, scores
+        )
+    if told:
+        context.send_queued_notices()
     COMPETENCY_DRAFT.drop(context)
     await reply(update, TEXTS.get("tersimpan", nama=employee.nama, periode=period.title))
-    await _tell_employee(context, person.asn, employee, period, scores)
     return ConversationHandler.END
 
 
 async def _tell_employee(
-    context: BotContext,
+    session: AsyncSession,
+    key: str,
     atasan: Employee,
     employee: Employee,
     period: Period,
     scores: list[CompetencyScore],
-) -> None:
+) -> bool:
+    """Queue the ASN's notice with the saving, keyed by the update that saved it: a save
+    handled again after a kill tells once; saving anew tells again."""
     if employee.telegram_id is None:
-        return
+        return False
     text = TEXTS.get(
         "diterima", periode=period.title, atasan=atasan.nama, rincian=described(scores)
     )
-    await send_to_person(context.bot, employee.telegram_id, text)
+    return await queue_notice(session, COMPETENCY_JOB, key, employee.telegram_id, [text])
 
 
 async def drop(update: Update, context: BotContext) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
@@ -25,6 +26,7 @@ from kinerja_bot.core.context import BotContext
 from kinerja_bot.core.drafts import DraftSlot
 from kinerja_bot.core.guards import stray_input_fallbacks
 from kinerja_bot.core.models import Employee, Evaluation, id_of, utcnow
+from kinerja_bot.core.outbox import queue_notice
 from kinerja_bot.core.people import current_person
 from kinerja_bot.core.rules.formatting import format_number_id, format_percent_id
 from kinerja_bot.core.rules.periods import (
@@ -45,10 +47,10 @@ from kinerja_bot.core.telegram_ui import (
     keyboard,
     one_per_row,
     reply,
-    send_to_person,
     shorten,
     stale,
     take_press,
+    update_key,
 )
 from kinerja_bot.core.texts import Markup, TextBook
 from kinerja_bot.core.vocabulary import status_label
@@ -71,6 +73,9 @@ from kinerja_bot.evaluation.service import (
     target_to_date,
 )
 from kinerja_bot.reporting import IndicatorProgress
+
+# The outbox's job of the ASN's notice of a saved evaluation (queue_notice), keyed by the update.
+EVALUATION_JOB = "penilaian"
 
 TEXTS = TextBook(
     "evaluasi",
@@ -590,31 +595,44 @@ async def save(update: Update, context: BotContext) -> int:
             now=utcnow(),
         )
         check = await distribution_check(session, employee.unit_id, period.label)
+        told = await _tell_employee(session, update_key(update), atasan, employee, saved, period)
+    if told:
+        context.send_queued_notices()
     text = TEXTS.get("tersimpan", nama=employee.nama, periode=period.title, predikat=saved.predikat)
     advice = distribution_text(check)
     await reply(update, f"{text}\n\n{advice}" if advice else text)
-    await _tell_employee(context, atasan, employee, saved, period)
     _reset_employee(draft)
     return await show_employees(update, context)
 
 
 async def _tell_employee(
-    context: BotContext, atasan: Employee, employee: Employee, saved: Evaluation, period: Period
-) -> None:
+    session: AsyncSession,
+    key: str,
+    atasan: Employee,
+    employee: Employee,
+    saved: Evaluation,
+    period: Period,
+) -> bool:
+    """Queue the ASN's notice with the saving, keyed by the update that saved it: a save
+    handled again after a kill tells once; saving anew (a corrected rating) tells again."""
     if employee.telegram_id is None:
-        return
-    await send_to_person(
-        context.bot,
+        return False
+    return await queue_notice(
+        session,
+        EVALUATION_JOB,
+        key,
         employee.telegram_id,
-        TEXTS.get(
-            "penilaian_diterima",
-            atasan=atasan.nama,
-            periode=period.title,
-            hasil=saved.result_rating,
-            perilaku=saved.behaviour_rating,
-            predikat=saved.predikat,
-            kode=period.label,
-        ),
+        [
+            TEXTS.get(
+                "penilaian_diterima",
+                atasan=atasan.nama,
+                periode=period.title,
+                hasil=saved.result_rating,
+                perilaku=saved.behaviour_rating,
+                predikat=saved.predikat,
+                kode=period.label,
+            )
+        ],
     )
 
 

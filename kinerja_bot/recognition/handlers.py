@@ -19,7 +19,8 @@ from telegram.ext import (
 )
 
 from kinerja_bot.core.context import BotContext
-from kinerja_bot.core.models import utcnow
+from kinerja_bot.core.models import id_of, utcnow
+from kinerja_bot.core.outbox import queue_notice
 from kinerja_bot.core.people import current_person
 from kinerja_bot.core.rules.periods import format_date_id, wib_today
 from kinerja_bot.core.telegram_ui import (
@@ -29,7 +30,6 @@ from kinerja_bot.core.telegram_ui import (
     conversation,
     conversation_timed_out,
     reply,
-    send_to_person,
     take_press,
 )
 from kinerja_bot.core.texts import TextBook
@@ -53,6 +53,7 @@ TEXTS = TextBook(
 
 WRITE = 0
 DRAFT = "apresiasi"
+NOTICE_JOB = "apresiasi"  # the outbox's job of the thanks to the receiver (queue_notice)
 
 
 async def _subject(
@@ -108,29 +109,41 @@ async def receive_note(update: Update, context: BotContext) -> int:
     draft = context.user_data.pop(DRAFT, None) or {}
     try:
         giver, subject = await _subject(context, update, draft)
+        receiver = subject.receiver
         async with context.db.session() as session:
-            await give(session, giver, subject, note, utcnow())
+            given = await give(session, giver, subject, note, utcnow())
+            # Queued with the thanks, keyed by it: sent right after, once, a kill included.
+            if receiver.telegram_id is not None:
+                await queue_notice(
+                    session,
+                    NOTICE_JOB,
+                    str(id_of(given)),
+                    receiver.telegram_id,
+                    [note_text(giver.nama, subject, note)],
+                )
     except NotAllowed as refused:
         await reply(update, TEXTS.get(refused.key))
         return ConversationHandler.END
-    if subject.report is None:
-        text = TEXTS.get("masuk_minggu", pemberi=giver.nama, catatan=note)
-    else:
-        text = TEXTS.get(
-            "masuk_laporan",
-            pemberi=giver.nama,
-            indikator=subject.indicator or "-",
-            tanggal=format_date_id(wib_today(subject.report.submitted_at)),
-            catatan=note,
-        )
-    receiver = subject.receiver
-    delivered = receiver.telegram_id is not None and await send_to_person(
-        context.bot, receiver.telegram_id, text
-    )
+    reachable = receiver.telegram_id is not None
+    if reachable:
+        context.send_queued_notices()
     await reply(
-        update, TEXTS.get("terkirim" if delivered else "tidak_terkirim", nama=receiver.nama)
+        update, TEXTS.get("terkirim" if reachable else "tidak_terkirim", nama=receiver.nama)
     )
     return ConversationHandler.END
+
+
+def note_text(pemberi: str, subject: Subject, note: str) -> str:
+    """What the receiver reads: the thanks, and the report it is about, if any."""
+    if subject.report is None:
+        return TEXTS.get("masuk_minggu", pemberi=pemberi, catatan=note)
+    return TEXTS.get(
+        "masuk_laporan",
+        pemberi=pemberi,
+        indikator=subject.indicator or "-",
+        tanggal=format_date_id(wib_today(subject.report.submitted_at)),
+        catatan=note,
+    )
 
 
 def build_recognition_handlers() -> list[BaseHandler[Update, BotContext, Any]]:

@@ -505,7 +505,6 @@ async def consent_answer(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     contact = update.callback_query.data == "svy:c:ya"
     complaint = await file_ticket(
-        context.bot,
         context.db,
         context.settings,
         service_id=draft["service_id"],
@@ -519,6 +518,7 @@ async def consent_answer(update: Update, context: BotContext) -> int:
     if complaint is None:
         await stale(update, _stale_alert())
         return ConversationHandler.END
+    context.send_queued_notices()
     await show(update, ticket_filed_text(complaint, contact=contact))
     return ConversationHandler.END
 

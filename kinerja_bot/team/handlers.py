@@ -37,6 +37,7 @@ from kinerja_bot.core.telegram_ui import (
     cancel_forgetting,
     conversation,
     conversation_timed_out,
+    edit_pressed,
     keyboard,
     reply,
     send_to_person,
@@ -123,6 +124,7 @@ TEXTS = TextBook(
 
 WRITE = 0
 FEEDBACK_JOB = "umpan-balik"  # the outbox's job of feedback messages (queue_notice)
+READ_JOB = "laporan-dibaca"  # the outbox's job of "your report was read", keyed by the report
 
 
 class ThreadDraft(TypedDict):
@@ -313,31 +315,33 @@ async def show_member(update: Update, context: BotContext, person: Person) -> No
 
 @only(is_asn, not_your_team)
 async def mark_read(update: Update, context: BotContext, person: Person) -> None:
-    """Tandai dibaca: acknowledge, refresh the page, tell the ASN."""
+    """Tandai dibaca: acknowledge, refresh the page, tell the ASN (queued with the mark, once
+    per report)."""
     report_id, query = callback_int(update), update.callback_query
     if report_id is None or query is None:
         await stale(update)
         return
     async with context.db.session() as session:
         acknowledged = await acknowledge(session, person, report_id, utcnow())
-    if acknowledged is None:
-        await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
-        return
-    await query.answer(TEXTS.get("peringatan_dibaca"))
-    page = await member_page(context, person, id_of(acknowledged.owner))
-    if page is not None:
-        await query.edit_message_text(page[0], reply_markup=page[1])
-    if acknowledged.owner.telegram_id is not None:
-        await send_to_person(
-            context.bot,
-            acknowledged.owner.telegram_id,
-            TEXTS.get(
+        told = False
+        if acknowledged is not None and acknowledged.owner.telegram_id is not None:
+            text = TEXTS.get(
                 "laporan_dibaca",
                 nama=person.asn.nama,
                 indikator=acknowledged.indicator.nama,
                 tanggal=format_date_id(wib_today(acknowledged.report.submitted_at)),
-            ),
-        )
+            )
+            owner_chat = acknowledged.owner.telegram_id
+            told = await queue_notice(session, READ_JOB, str(report_id), owner_chat, [text])
+    if acknowledged is None:
+        await take_press(update, TEXTS.get("peringatan_bukan_bawahan"))
+        return
+    if told:
+        context.send_queued_notices()
+    await query.answer(TEXTS.get("peringatan_dibaca"))
+    page = await member_page(context, person, id_of(acknowledged.owner))
+    if page is not None:
+        await edit_pressed(query, page[0], page[1])
 
 
 @only(is_asn, not_your_team)

@@ -192,10 +192,13 @@ async def test_a_photo_telegram_no_longer_knows_is_reported_to_staff(
     bot: RunningBot, database: Database, city: City
 ) -> None:
     """A file_id only holds for the bot token that received it (a new token loses it)."""
+    for user in (CITIZEN, HANDLER):
+        bot.api.user(user)
     await ask_for_ktp_complaint(bot, CITIZEN)
     bot.api.send_photo(CITIZEN, caption="Loket 3 tutup.")
     (consent,) = await bot.api.wait_for_messages(CITIZEN, 1)
     await tap(bot, CITIZEN, consent, TEXTS.get("tombol_tanpa_kontak"))
+    await bot.api.next_message(HANDLER)  # the unit's notification, sent after the answer
     complaint = await only_ticket(database)
     async with database.session() as session:
         complaint.photo_file_id = "PHO-of-another-bot"

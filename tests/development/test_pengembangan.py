@@ -22,6 +22,7 @@ from kinerja_bot.core.models import (
 from kinerja_bot.core.rules.periods import format_date_id, wib_today
 from kinerja_bot.development.texts import TEXTS
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
+from kinerja_bot.testing.formatting import plain_text
 from tests.conftest import RunningBot
 from tests.factories import add_employee, add_indicator, add_report, add_unit
 
@@ -144,9 +145,8 @@ async def test_enrol_approve_complete_and_jp_counted(
     assert "24 JP" in page.plain_text and "Kuota: tanpa batas" in page.plain_text
     bot.api.press_button(SITI, page, label=TEXTS.get("tombol_daftar"))
     told = await bot.api.next_message(SITI)
-    assert (
-        told.plain_text == "Pendaftaran Analisis Data dengan Excel dikirim kepada atasan "
-        "Anda, Hendra Gunawan, untuk disetujui."
+    assert told.plain_text == plain_text(
+        TEXTS.get("terdaftar", nama="Analisis Data dengan Excel", atasan="Hendra Gunawan")
     )
 
     request = await bot.api.next_message(ATASAN)

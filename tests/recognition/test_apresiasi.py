@@ -86,7 +86,7 @@ async def test_thanks_for_a_report_reach_the_asn_once_a_day(
         batas=300,
     )
     (sent,) = await bot.say(ATASAN, "Terima kasih, 100 KTP-el dalam seminggu <luar biasa>!")
-    assert sent.plain_text == "🙏 Apresiasi terkirim kepada Siti Rahmawati."
+    assert sent.plain_text == TEXTS.get("terkirim", nama="Siti Rahmawati")
     received = await bot.api.next_message(SITI)
     assert received.plain_text == (
         f"🙏 Apresiasi dari Hendra Gunawan atas laporan Jumlah KTP-el dicetak ({tanggal}):\n"
