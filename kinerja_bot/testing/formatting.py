@@ -38,6 +38,8 @@ ENTITY_TYPES = {
 NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY = re.compile(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(lt|gt|amp|quot));")
 _SPACE = " \t\r\n\f\v"
+# Plain text runs up to the next entity or tag; emitted as one piece, not char by char.
+_MARKUP = re.compile("[&<]")
 
 
 class EntityParseError(ValueError):
@@ -103,8 +105,10 @@ class _HtmlParser:
             elif char == "<":
                 self._tag()
             else:
-                self._emit(char)
-                self.pos += 1
+                end = _MARKUP.search(self.source, self.pos)
+                stop = len(self.source) if end is None else end.start()
+                self._emit(self.source[self.pos : stop])
+                self.pos = stop
         if self.stack:
             raise EntityParseError(
                 f'Can\'t find end tag corresponding to start tag "{self.stack[-1].name}"'
