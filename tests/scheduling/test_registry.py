@@ -14,7 +14,7 @@ async def test_every_job_is_booked_from_the_settings(bot: RunningBot, settings: 
     assert queue is not None
     schedule_all(bot.application, settings)
     names = {job.name for job in queue.jobs()}
-    assert {job.name for job in JOBS} | {"pemeliharaan", "pengingat-tunda"} <= names
+    assert {job.name for job in JOBS} | {"pemeliharaan", "pengingat-tunda", "habis-waktu"} <= names
     for scheduled in JOBS:
         (booked,) = queue.get_jobs_by_name(scheduled.name)
         expected = next_run(scheduled.schedule(settings), utcnow(), settings.tz)
