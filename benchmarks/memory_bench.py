@@ -2,7 +2,7 @@
 
 In a child process (so nothing else counts): a SQLite database with 15,000 linked ASN, the
 whole bot on the in-process fake Bot API, then 2,000 of them start /lapor and choose their
-indicator, leaving the conversation open (state, draft, its 30-minute timeout). Figures:
+indicator, leaving the conversation open (state, draft, the time of its last step). Figures:
 `peak_rss_mb` (goal < 300) and `rss_kb_per_conversation`, what each open conversation added.
 
     .venv/bin/python -m benchmarks.memory_bench [--quick]

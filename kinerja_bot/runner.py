@@ -73,8 +73,7 @@ def configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     # httpx logs every request URL, and the token is part of the URL.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    # APScheduler logs a line for every conversation step (its 30-minute timeout is a job,
-    # booked again at each step): noise in the log and a cost on the hottest path.
+    # APScheduler logs a line for every job it books and runs (three run every minute): noise.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # Alembic's chatter (plugins, dialect) hides what matters; `serve` logs what was applied.
     logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -17,7 +17,10 @@ from sqlmodel import SQLModel
 from telegram import Bot, Update
 
 from kinerja_bot.app import build_application
-from kinerja_bot.core import models  # noqa: F401  (registers the tables)
+from kinerja_bot.core import (
+    idle_conversations,
+    models,  # noqa: F401  (registers the tables)
+)
 from kinerja_bot.core.context import KinerjaApplication
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.outbox import JobServices, Pacer
@@ -235,6 +238,23 @@ class FakeClock:
         for _ in range(YIELDS_BEFORE_TIME_MOVES):
             await asyncio.sleep(0)
         self.now = max(self.now, wake_at)
+
+
+@pytest.fixture
+def idle_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The clock idle conversations are timed by (core/idle_conversations.py), moved by the
+    test with `idle_for`."""
+    clock = FakeClock()
+    monkeypatch.setattr(idle_conversations, "clock", clock)
+    return clock
+
+
+async def idle_for(bot: RunningBot, clock: FakeClock, minutes: float) -> None:
+    """Once the bot has handled what the users sent, they stay silent for `minutes`; then the
+    minute's check for idle conversations runs (scheduling.registry books it every minute)."""
+    await bot.handled.wait(bot.api.last_update_id)
+    clock.now += minutes * 60
+    await idle_conversations.close_idle_conversations(bot.application)
 
 
 @asynccontextmanager

@@ -114,7 +114,7 @@ async def test_journeys_and_failures_leave_no_personal_data_in_the_log(
     log = production_log()
     assert "Error while handling" in log and "OperationalError" in log  # the failures are there
     assert "Skipped update" in log
-    assert "Added job" not in log  # APScheduler's line for every conversation step
+    assert "Added job" not in log  # APScheduler's line for every job booked
     assert [word for word in forbidden(bot.api.token) if word in log] == []
     bot.errors.clear()  # the two database failures were meant
 

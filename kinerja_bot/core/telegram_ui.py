@@ -7,7 +7,6 @@ import functools
 import logging
 import warnings
 from collections.abc import Callable, Coroutine, Sequence
-from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -16,11 +15,11 @@ from telegram.ext import ConversationHandler, TypeHandler
 from telegram.warnings import PTBUserWarning
 
 from kinerja_bot.core.drafts import DraftMismatch
+from kinerja_bot.core.idle_conversations import IdleClosingConversation
 from kinerja_bot.core.texts import CALLBACK_DATA_LIMIT, TextBook
 
 log = logging.getLogger(__name__)
 
-CONVERSATION_TIMEOUT = timedelta(minutes=30)
 PAGE_SIZE = 8
 T = TypeVar("T")
 
@@ -275,7 +274,8 @@ def conversation(
     fallbacks: list[Any],
     on_timeout: Any,
 ) -> ConversationHandler[Any]:
-    """A persistent conversation keyed per user and chat, closed after 30 idle minutes.
+    """A persistent conversation keyed per user and chat, closed after 30 idle minutes with
+    `on_timeout` (core/idle_conversations.py).
 
     Buttons are tracked per chat on purpose (per_message=False): each journey's callbacks
     check the state and the ownership of what a button names, so a button on an older message
@@ -285,11 +285,10 @@ def conversation(
         handler.callback = _ending_interrupted(handler.callback)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-        return ConversationHandler(
+        return IdleClosingConversation(
             entry_points=entry_points,
             states={**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)]},
             fallbacks=fallbacks,
             name=name,
             persistent=True,
-            conversation_timeout=CONVERSATION_TIMEOUT,
         )

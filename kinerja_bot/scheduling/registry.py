@@ -24,6 +24,7 @@ from kinerja_bot.core.context import (
     BotContext,
 )
 from kinerja_bot.core.db import Database
+from kinerja_bot.core.idle_conversations import IDLE_CHECK_SECONDS, close_idle_conversations
 from kinerja_bot.core.inbox import Inbox
 from kinerja_bot.core.jobs import ScheduledJob, Upkeep
 from kinerja_bot.core.models import utcnow
@@ -149,6 +150,11 @@ async def snooze_callback(context: ContextTypes.DEFAULT_TYPE) -> None:
     await reminder_jobs.run_due_snoozes(services_of(context.application), utcnow())
 
 
+async def idle_callback(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every minute: close the conversations idle for 30 minutes."""
+    await close_idle_conversations(context.application)
+
+
 def book_next(application: Application, job: ScheduledJob, settings: Settings) -> None:
     assert application.job_queue is not None
     when = next_run(job.schedule(settings), utcnow(), settings.tz)
@@ -164,7 +170,8 @@ def book_next(application: Application, job: ScheduledJob, settings: Settings) -
 
 
 def schedule_all(application: Application, settings: Settings) -> None:
-    """Book every job's next run, catch up the missed ones, start the snooze check."""
+    """Book every job's next run, catch up the missed ones, start the snooze check and the
+    closing of idle conversations."""
     queue = application.job_queue
     assert queue is not None
     queue.run_once(catch_up_callback, when=0, name="susulan")
@@ -188,5 +195,12 @@ def schedule_all(application: Application, settings: Settings) -> None:
         interval=SNOOZE_CHECK_SECONDS,
         first=SNOOZE_CHECK_SECONDS,
         name="pengingat-tunda",
+        job_kwargs={"coalesce": True, "max_instances": 1},
+    )
+    queue.run_repeating(
+        idle_callback,
+        interval=IDLE_CHECK_SECONDS,
+        first=IDLE_CHECK_SECONDS,
+        name="habis-waktu",
         job_kwargs={"coalesce": True, "max_instances": 1},
     )

@@ -11,11 +11,13 @@ from sqlmodel import select
 from kinerja_bot.core import telegram_ui
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import (
+    ConversationState,
     Employee,
     Evidence,
     Indicator,
     ProgressReport,
     ReportVersion,
+    UserData,
     utcnow,
 )
 from kinerja_bot.core.settings import Settings
@@ -23,7 +25,7 @@ from kinerja_bot.general import TEXTS as GENERAL
 from kinerja_bot.reporting.texts import PROGRESS_TEXTS as KINERJA
 from kinerja_bot.reporting.texts import TEXTS
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
-from tests.conftest import RunningBot, database_fails, running_bot
+from tests.conftest import FakeClock, RunningBot, database_fails, idle_for, running_bot
 from tests.factories import add_employee, add_indicator, add_unit
 
 ASN = 7100001
@@ -317,21 +319,29 @@ async def test_kinerja_lists_indicators_with_pages(
 
 
 async def test_an_idle_report_times_out_with_a_message(
-    settings: Settings,
-    database: Database,
-    api: FakeBotAPI,
-    ktp: Indicator,
-    monkeypatch: pytest.MonkeyPatch,
+    bot: RunningBot, database: Database, ktp: Indicator, idle_clock: FakeClock
 ) -> None:
-    monkeypatch.setattr(telegram_ui, "CONVERSATION_TIMEOUT", timedelta(seconds=0.3))
-    async with running_bot(settings, database, api) as bot:
-        await bot.say(ASN, "/lapor")
-        closed = await api.next_message(ASN)
-        assert closed.plain_text == GENERAL.get("habis_waktu")
-        (after,) = await bot.say(ASN, "120")
-        assert after.plain_text == GENERAL.get("teks_tidak_dipahami")
-    assert bot.errors == []
+    await bot.say(ASN, "/lapor")
+    shown = len(bot.api.sent_to(ASN))
+    await idle_for(bot, idle_clock, 29)
+    assert len(bot.api.sent_to(ASN)) == shown  # not yet
+    assert await stored_rows(database) == (["lapor"], [ASN])
+    await idle_for(bot, idle_clock, 2)
+    closed = await bot.api.next_message(ASN)
+    assert closed.plain_text == GENERAL.get("habis_waktu")
+    # The conversation and its draft are gone from the database too: a restart won't revive it.
+    assert await stored_rows(database) == ([], [])
+    (after,) = await bot.say(ASN, "120")
+    assert after.plain_text == GENERAL.get("teks_tidak_dipahami")
     assert await reports(database) == []
+
+
+async def stored_rows(database: Database) -> tuple[list[str], list[int]]:
+    """The persisted conversations' names and the users with a stored draft."""
+    async with database.session() as session:
+        states = (await session.exec(select(ConversationState.name))).all()
+        drafts = (await session.exec(select(UserData.user_id))).all()
+    return list(states), list(drafts)
 
 
 async def test_markup_characters_typed_by_the_user_are_shown_as_typed(

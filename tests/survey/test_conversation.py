@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
 from pydantic import SecretStr
 from sqlmodel import col, select
-from telegram.ext import Job
 
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import Consent, SurveyAnswer, SurveyResponse, utcnow
@@ -20,7 +17,7 @@ from kinerja_bot.privacy.service import PURPOSE_SURVEY_PROFILE
 from kinerja_bot.survey.service import PAGE_SIZE
 from kinerja_bot.survey.texts import TEXTS, profile_questions, questionnaire
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
-from tests.conftest import RunningBot, running_bot
+from tests.conftest import FakeClock, RunningBot, idle_for, running_bot
 from tests.factories import add_unit
 from tests.survey.conftest import (
     CITIZEN,
@@ -285,22 +282,12 @@ def test_noon_is_the_same_date_in_wib_and_utc() -> None:
     assert stamp.astimezone(UTC).date() == stamp.astimezone(WIB).date() == day
 
 
-async def test_an_idle_survey_is_closed_with_a_message(bot: RunningBot, city: City) -> None:
+async def test_an_idle_survey_is_closed_with_a_message(
+    bot: RunningBot, city: City, idle_clock: FakeClock
+) -> None:
     (question,) = await bot.say(CITIZEN, "/start layanan-L-KTP")
     question = await tap(bot, CITIZEN, question, questionnaire()[0].labels[2])
-    job_queue = bot.application.job_queue
-    assert job_queue is not None
-
-    def timeouts() -> list[Job[Any]]:
-        return [job for job in job_queue.jobs() if "_trigger_timeout" in repr(job.callback)]
-
-    # The conversation's 30-minute timeout is booked once the press is fully handled (nothing
-    # signals that moment, so poll for it); run it now instead of waiting half an hour.
-    async with asyncio.timeout(5):
-        while not timeouts():  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
-    (timeout,) = timeouts()
-    await timeout.run(bot.application)
+    await idle_for(bot, idle_clock, 31)
     closed = await bot.api.next_message(CITIZEN)
     assert closed.plain_text == TEXTS.get("habis_waktu")
     alert = await alert_for(bot, CITIZEN, question, "svy:a:1:2")
