@@ -556,7 +556,8 @@ async def notices_due(database: Database, now: datetime) -> list[Delivery]:
 
 
 async def deliver_notices(services: JobServices) -> DeliveryReport:
-    """Send every queued notice that is due, side by side (the pacer keeps the limits)."""
+    """Send every queued notice that is due: each chat's in the order they were queued,
+    the chats side by side (the pacer keeps the limits)."""
     rows = await notices_due(services.database, services.pacer.now())
     report = DeliveryReport()
 
@@ -584,7 +585,16 @@ async def deliver_notices(services: JobServices) -> DeliveryReport:
             )
         )
 
-    await asyncio.gather(*(send(row) for row in rows))
+    async def send_in_order(chat_rows: list[Delivery]) -> None:
+        for row in chat_rows:
+            await send(row)
+
+    # Chats side by side; within a chat in the order queued (e.g. "Siti withdrew" before the
+    # request of the one who moved up from the waiting list), as one person reads them.
+    by_chat: dict[int, list[Delivery]] = {}
+    for row in rows:
+        by_chat.setdefault(row.chat_id, []).append(row)
+    await asyncio.gather(*(send_in_order(chat_rows) for chat_rows in by_chat.values()))
     if rows:
         log.info("queued notices: %s", report)
     return report
