@@ -42,6 +42,7 @@ from kinerja_bot.core.flood_control import FLOOD_GROUP, FloodHandler, PatientRat
 from kinerja_bot.core.inbox import Inbox, repeat_of
 from kinerja_bot.core.persistence import DatabasePersistence
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.telegram_ui import ANSWER_UNREAD
 from kinerja_bot.core.texts import TextBook
 from kinerja_bot.core.update_processing import PerUserOrderedProcessor
 from kinerja_bot.development.handlers import build_development_handlers
@@ -172,17 +173,20 @@ class IntakeBot(ExtBot[Any]):
 
     async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
         try:
-            return await super()._post(endpoint, *args, **kwargs)
+            result = await super()._post(endpoint, *args, **kwargs)
         except TimedOut:
             if endpoint not in REPEATED_AFTER_TIMEOUT:
                 raise
-            return await self._repeat(endpoint, *args, **kwargs)
+            result = await self._repeat(endpoint, *args, **kwargs)
         except BadRequest as error:
             # A press answered already (before a restart that handles its update again) or
             # too old to answer: the answer is a courtesy, the step itself goes on.
             if endpoint != "answerCallbackQuery" or not already_done(error):
                 raise
-            return True
+            result = True
+        # An answer nobody reads (`telegram_ui.unread`): True is what PTB's sending and editing
+        # methods hand back as is, without reading a Message.
+        return True if ANSWER_UNREAD.get() else result
 
     async def _repeat(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
         """A call whose answer timed out, once more. It may well have been carried out: then
