@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
+from telegram._utils.types import JSONDict, ODVInput, TimePeriod
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TimedOut
 from telegram.ext import (
@@ -38,6 +42,7 @@ from kinerja_bot.core.flood_control import FLOOD_GROUP, FloodHandler, PatientRat
 from kinerja_bot.core.inbox import Inbox, repeat_of
 from kinerja_bot.core.persistence import DatabasePersistence
 from kinerja_bot.core.settings import Settings
+from kinerja_bot.core.telegram_ui import ANSWER_UNREAD
 from kinerja_bot.core.texts import TextBook
 from kinerja_bot.core.update_processing import PerUserOrderedProcessor
 from kinerja_bot.development.handlers import build_development_handlers
@@ -108,13 +113,63 @@ class IntakeBot(ExtBot[Any]):
     past it and the same batch is fetched again and again. Here an unreadable update becomes a
     bare `{"update_id": …}` (nothing handles it), so the offset moves on and the rest is served.
     The batch is in the inbox before PTB can confirm it (core/inbox.py); an update the inbox
-    already had is passed on empty (`repeat_of`).
+    already had is passed on empty (`repeat_of`). Each update is read once, here: PTB's own
+    `get_updates` would read the whole batch again.
     """
 
     def __init__(self, *args: Any, inbox: Inbox, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         with self._unfrozen():
             self.inbox = inbox
+
+    async def get_updates(
+        self,
+        offset: int | None = None,
+        limit: int | None = None,
+        timeout: TimePeriod | None = None,  # noqa: ASYNC109 (PTB's signature)
+        allowed_updates: Sequence[str] | None = None,
+        *,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+        api_kwargs: JSONDict | None = None,
+    ) -> tuple[Update, ...]:
+        """PTB's request (`Bot.get_updates`: a long poll waits `timeout` on top of the read
+        timeout of the getUpdates request), then the batch read update by update."""
+        if isinstance(read_timeout, DefaultValue):
+            read_timeout = self._request[0].read_timeout
+        poll = timeout.total_seconds() if isinstance(timeout, timedelta) else timeout or 0
+        result = await self._post(
+            "getUpdates",
+            {
+                "timeout": timeout,
+                "offset": offset,
+                "limit": limit,
+                "allowed_updates": allowed_updates,
+            },
+            read_timeout=(read_timeout or 0) + poll,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+            api_kwargs=api_kwargs,
+        )
+        batch: list[tuple[dict[str, Any], Update | None]] = []
+        for item in result if isinstance(result, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("update_id"), int):
+                update = read_update(item, self)
+                bare = {"update_id": item["update_id"]}
+                batch.append((item if update is not None else bare, update))
+        new = await self.inbox.receive(item for item, _ in batch)
+        updates: list[Update] = []
+        for item, update in batch:
+            if item["update_id"] not in new:
+                updates.append(Update.de_json(repeat_of(item["update_id"]), self))
+            else:
+                updates.append(update if update is not None else Update.de_json(item, self))
+        for update in updates:
+            self.insert_callback_data(update)  # as ExtBot.get_updates does
+        return tuple(updates)
 
     async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -129,17 +184,9 @@ class IntakeBot(ExtBot[Any]):
             if endpoint != "answerCallbackQuery" or not already_done(error):
                 raise
             result = True
-        if endpoint != "getUpdates" or not isinstance(result, list):
-            return result
-        batch = [
-            item if read_update(item, self) is not None else {"update_id": item["update_id"]}
-            for item in result
-            if isinstance(item, dict) and isinstance(item.get("update_id"), int)
-        ]
-        new = await self.inbox.receive(batch)
-        return [
-            item if item["update_id"] in new else repeat_of(item["update_id"]) for item in batch
-        ]
+        # An answer nobody reads (`telegram_ui.unread`): True is what PTB's sending and editing
+        # methods hand back as is, without reading a Message.
+        return True if ANSWER_UNREAD.get() else result
 
     async def _repeat(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
         """A call whose answer timed out, once more. It may well have been carried out: then

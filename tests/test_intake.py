@@ -9,11 +9,17 @@ import asyncio
 import logging
 
 import pytest
+from sqlmodel import select
 
+from kinerja_bot.app import build_application
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Employee
+from kinerja_bot.core.inbox import repeat_of
+from kinerja_bot.core.models import Employee, InboxUpdate
+from kinerja_bot.core.settings import Settings
 from kinerja_bot.general import GROUP_NOTICES, TEXTS, GroupNotices
 from kinerja_bot.privacy.handlers import TEXTS as PRIVACY
+from kinerja_bot.testing.fake_bot_api import FakeBotAPI
+from kinerja_bot.testing.transports import FakeRequest
 from tests.conftest import RunningBot
 from tests.factories import add_employee, add_indicator, add_unit
 
@@ -108,6 +114,43 @@ async def test_an_edited_command_does_not_run(bot: RunningBot) -> None:
         PRIVACY.get("tombol_ya_hapus") not in message.button_labels
         for message in bot.api.sent_to(CITIZEN)
     )
+
+
+UNREADABLE = {
+    "message": {
+        "message_id": 99,
+        "date": 0,
+        "chat": {"id": ASN, "type": "private"},
+        "from": NAME,  # a User must be an object: PTB cannot read this
+        "text": NAME,
+    }
+}
+
+
+async def test_a_batch_is_read_once_stored_and_an_update_fetched_again_comes_empty(
+    settings: Settings, database: Database, api: FakeBotAPI
+) -> None:
+    """What getUpdates hands PTB: each update as read, an unreadable one bare (its content
+    neither stored nor handled), and, the same batch fetched again, only empty repeats."""
+    api.send_text(CITIZEN, "/bantuan")
+    readable = api.pending_updates[-1]
+    unreadable = api.push_update(UNREADABLE)
+    bot = build_application(settings, request=FakeRequest(api), database=database).bot
+    async with bot:
+        first = await bot.get_updates(timeout=0)
+        again = await bot.get_updates(timeout=0)  # no offset given: the same batch
+
+    assert [u.update_id for u in first] == [readable["update_id"], unreadable["update_id"]]
+    assert first[0].message is not None and first[0].message.text == "/bantuan"
+    assert first[1].to_dict() == {"update_id": unreadable["update_id"]}
+    assert all(not u.api_kwargs for u in first)
+    assert [u.to_dict() for u in again] == [repeat_of(u.update_id) for u in first]
+    async with database.session() as session:
+        stored = {row.update_id: row.data for row in (await session.exec(select(InboxUpdate)))}
+    assert stored == {
+        readable["update_id"]: readable,
+        unreadable["update_id"]: {"update_id": unreadable["update_id"]},
+    }
 
 
 async def test_an_unreadable_update_is_skipped_and_everyone_else_is_served(

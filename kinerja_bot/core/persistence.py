@@ -9,9 +9,11 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete
+from sqlalchemy import JSON, Table, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Executable
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import select
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
@@ -30,6 +32,17 @@ STATES: Table = ConversationState.__table__  # type: ignore[attr-defined]
 # at start. A pool of their own: every update waits for its run, which must not queue behind
 # the handlers' sessions under a burst (core/db.py, `Turns`).
 POOL_SIZE = 2
+
+
+class _EncodedJSON(TypeDecorator[str]):
+    """A JSON column's value given as the JSON text already encoded (a draft is encoded once,
+    to tell whether it changed): written as is instead of encoded a second time."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
 
 
 @dataclass
@@ -73,7 +86,9 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         # Built once and given each row as parameters: SQLAlchemy then compiles each only
         # once too (an upsert's `excluded` columns are a fresh alias of the table every time
         # one is built), and skips building a statement and its cache key per write.
-        self._upsert_draft = self._upsert(DRAFTS, ["user_id"], ["data", "updated_at"])
+        self._upsert_draft = self._upsert(DRAFTS, ["user_id"], ["data", "updated_at"]).values(
+            data=bindparam("data", type_=_EncodedJSON())
+        )
         self._upsert_state = self._upsert(STATES, ["name", "key"], ["state", "updated_at"])
         self._delete_draft = delete(DRAFTS).where(DRAFTS.c.user_id == bindparam("user_id"))
         self._delete_state = delete(STATES).where(
@@ -98,7 +113,7 @@ class DatabasePersistence(BasePersistence[UD, Empty, Empty]):
         encoded = _encoded(data)
         if encoded == stored:
             return
-        row = {"user_id": user_id, "data": deepcopy(data), "updated_at": utcnow()}
+        row = {"user_id": user_id, "data": encoded, "updated_at": utcnow()}
         await self._write(
             self._upsert_draft, row, lambda: self._stored_drafts.__setitem__(user_id, encoded)
         )

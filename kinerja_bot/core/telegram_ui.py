@@ -6,7 +6,8 @@ import contextlib
 import functools
 import logging
 import warnings
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -52,6 +53,20 @@ COMMON_TEXTS = TextBook(
 )
 
 Button = tuple[str, str]  # (label, callback data)
+
+# True while a call whose answer nobody reads is on its way (`unread`): the bot
+# (`app.IntakeBot`) leaves Telegram's answer unread and the call returns True. Reading the
+# message sent or edited into PTB's objects cost more CPU than anything else in a reply.
+ANSWER_UNREAD = ContextVar("answer_unread", default=False)
+
+
+async def unread(call: Awaitable[object]) -> None:
+    """Await a Bot API call (same request, same errors) without reading its answer."""
+    token = ANSWER_UNREAD.set(True)
+    try:
+        await call
+    finally:
+        ANSWER_UNREAD.reset(token)
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
@@ -114,7 +129,7 @@ async def take_press(update: Update, alert: str | None = None) -> CallbackQuery 
     await answer_quietly(query)
     if isinstance(query.message, Message) and query.message.reply_markup:
         try:
-            await query.edit_message_reply_markup(None)
+            await unread(query.edit_message_reply_markup(None))
         except TelegramError as error:
             log.info(
                 "keyboard of message %s not removed (%s)",
@@ -168,7 +183,7 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
         await answer_quietly(query)
         await edit_pressed(query, text, markup)
     elif update.effective_chat is not None:
-        await update.effective_chat.send_message(text, reply_markup=markup)
+        await unread(update.effective_chat.send_message(text, reply_markup=markup))
 
 
 async def edit_pressed(
@@ -177,7 +192,7 @@ async def edit_pressed(
     """Edit the pressed message; showing it already (the same press handled again after a
     restart) is not a failure."""
     try:
-        await query.edit_message_text(text, reply_markup=markup)
+        await unread(query.edit_message_text(text, reply_markup=markup))
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise
@@ -194,7 +209,7 @@ async def stale(update: Update, alert: str | None = None) -> None:
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Answer in the chat the update came from (message or button press)."""
     if update.effective_chat is not None:
-        await update.effective_chat.send_message(text, reply_markup=markup)
+        await unread(update.effective_chat.send_message(text, reply_markup=markup))
 
 
 async def send_to_person(
@@ -202,7 +217,7 @@ async def send_to_person(
 ) -> bool:
     """Deliver to another user; False (logged) if Telegram refuses, e.g. the bot was blocked."""
     try:
-        await bot.send_message(chat_id, text, reply_markup=markup)
+        await unread(bot.send_message(chat_id, text, reply_markup=markup))
     except Forbidden:
         log.info("chat %s has blocked the bot", chat_id)
         return False
@@ -241,7 +256,9 @@ def cancel_forgetting(
 async def conversation_timed_out(update: Update, context: Any) -> None:
     """Tell the user an idle conversation was closed."""
     if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, COMMON_TEXTS.get("habis_waktu"))
+        await unread(
+            context.bot.send_message(update.effective_chat.id, COMMON_TEXTS.get("habis_waktu"))
+        )
 
 
 def _ending_interrupted(
