@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     BaseHandler,
@@ -76,7 +77,6 @@ from kinerja_bot.reporting.service import (
     editable_report,
     evidence_from_text,
     merge_offers,
-    own_indicator,
     submit_report,
     this_weeks_report,
 )
@@ -312,16 +312,15 @@ async def choose_indicator(update: Update, context: BotContext, person: Person) 
     await take_press(update)
     if draft is None or indicator_id is None:
         return await draft_lost(update, context)
-    today = wib_today(utcnow())
-    employee_id = id_of(person.asn)
+    now = utcnow()
     async with context.db.session() as session:
-        indicator = await own_indicator(session, person.asn, indicator_id)
-        if indicator is None:
+        # Only the chosen indicator's progress: it is also the check that it is theirs.
+        current = await single_indicator_progress(session, indicator_id, wib_today(now))
+        if current is None or current.indicator.employee_id != person.asn.id:
             await reply(update, TEXTS.get("bukan_milik"))
             return CHOOSE
-        progress = await indicator_progress(session, [employee_id], today.year, today)
-        earlier, editable = await this_weeks_report(session, person.asn, indicator_id, utcnow())
-    current = next(p for p in progress[employee_id] if p.indicator.id == indicator_id)
+        earlier, editable = await this_weeks_report(session, person.asn, indicator_id, now)
+    indicator = current.indicator
     draft.update(
         {
             "arah": indicator.arah,
@@ -481,11 +480,14 @@ async def send_report(update: Update, context: BotContext, person: Person) -> in
         return await draft_lost(update, context)
     async with context.db.session() as session:
         submitted = await submit_report(session, person.asn, draft, utcnow())
-    report = submitted.report
-    if submitted.outcome in (SubmitOutcome.NOT_YOURS, SubmitOutcome.LOCKED) or report is None:
+        report = submitted.report
+        refused = submitted.outcome in (SubmitOutcome.NOT_YOURS, SubmitOutcome.LOCKED)
+        summary = None
+        if report is not None and not refused:
+            summary = await standing(session, report.indicator_id)
+    if report is None or summary is None:
         await reply(update, TEXTS.get(submitted.outcome))
     else:
-        summary = await standing(context, report.indicator_id)
         await reply(
             update,
             TEXTS.get(submitted.outcome, ringkasan=Markup(summary), versi=report.version),
@@ -495,10 +497,12 @@ async def send_report(update: Update, context: BotContext, person: Person) -> in
     return ConversationHandler.END
 
 
-async def standing(context: BotContext, indicator_id: int) -> str:
-    """One indicator's standing right now, in the /kinerja wording."""
-    async with context.db.session() as session:
-        progress = await single_indicator_progress(session, indicator_id, wib_today(utcnow()))
+async def standing(session: AsyncSession, indicator_id: int) -> str:
+    """One indicator's standing right now, in the /kinerja wording: read in the session that
+    saved the report (it sees the report, and one session fewer per Kirim)."""
+    progress = await single_indicator_progress(session, indicator_id, wib_today(utcnow()))
+    if progress is None:
+        raise LookupError(f"indicator {indicator_id} does not exist")
     return describe(progress)
 
 
@@ -717,10 +721,12 @@ async def receive_correction(update: Update, context: BotContext, person: Person
         report, refusal = await correct_report(
             session, person.asn, correction["report_id"], field, value, utcnow()
         )
+        summary = None
+        if report is not None and refusal is None:
+            summary = await standing(session, report.indicator_id)
     CORRECTION_DRAFT.drop(context)
-    if report is None or refusal is not None:
+    if report is None or summary is None:
         return await refuse_edit(update, report, refusal)
-    summary = await standing(context, report.indicator_id)
     await reply(
         update, TEXTS.get("koreksi_tersimpan", versi=report.version, ringkasan=Markup(summary))
     )

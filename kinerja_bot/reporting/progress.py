@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, Select, Subquery, bindparam, func
 from sqlalchemy import select as columns
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select as Rows  # rows of several things from session.exec
 
 from kinerja_bot.core.models import Aggregation, Direction, Indicator, ProgressReport, id_of
 from kinerja_bot.core.rules.achievement import (
@@ -81,67 +82,107 @@ def summarise(indicator: Indicator, reports: ReportTotals, as_of: date) -> Indic
     )
 
 
-async def report_totals(
-    session: AsyncSession, indicators: ColumnElement[bool], days: Collection[date]
-) -> dict[int, list[tuple[date, ReportTotals]]]:
-    """The totals of the reports of each indicator meeting `indicators` as of each of `days`
-    (reports of a later week ignored), by indicator id: one statement.
-
-    Each indicator gets a list of (week, totals as of that report) oldest first, and the
-    totals as of a day are those of the last entry of that day's week or earlier
-    (`totals_on`). With one day only the last report's totals come back (one row per
-    indicator with a report); with several, those as of each report up to the last day.
+def _ranked(indicators: ColumnElement[bool]) -> Subquery:
+    """Each indicator meeting `indicators` with each of its reports up to the week of the
+    `last_day` parameter (reports of a later week ignored; one row with no report when it has
+    none), with the report's place in time order, the running sum of the values up to it and
+    the id of the next one (None for the last).
 
     The database does the work: a city's year is more than half a million reports, and
     turning each into Python objects to add them up was most of the weekly summary's time.
     The sum is a running sum in time order, so it adds the same numbers in the same order as
     adding them up one by one would (a float sum depends on the order). The indicators are a
-    subquery, not a list of ids: a city's teams have more indicators than a statement may
-    have parameters.
+    condition, not a list of their ids: a city's teams have more indicators than a statement
+    may have parameters.
     """
-    report_id, indicator_id = col(ProgressReport.id), col(ProgressReport.indicator_id)
-    realisasi, week = col(ProgressReport.realisasi), col(ProgressReport.week_start)
+    report_id, realisasi = col(ProgressReport.id), col(ProgressReport.realisasi)
+    week = col(ProgressReport.week_start)
     in_time = (week, col(ProgressReport.submitted_at), report_id)
     # One window for all three (the frame changes only the sum), so the database sorts once.
     in_order: dict[str, Any] = {
-        "partition_by": indicator_id,
+        "partition_by": col(Indicator.id),
         "order_by": in_time,
         "rows": (None, 0),
     }
-    ranked = (
+    return (
         columns(
-            indicator_id,
+            col(Indicator.id).label("indicator_id"),
             week,
             report_id,
             col(ProgressReport.submitted_at),
             realisasi,
-            func.row_number().over(**in_order).label("position"),
+            func.count(report_id).over(**in_order).label("position"),
             func.sum(realisasi).over(**in_order).label("total"),
             func.lead(report_id).over(**in_order).label("next"),
         )
-        .where(indicator_id.in_(select(Indicator.id).where(indicators)), week <= max(days))
+        .select_from(Indicator)
+        .outerjoin(
+            ProgressReport,
+            (col(ProgressReport.indicator_id) == col(Indicator.id))
+            & (week <= bindparam("last_day")),
+        )
+        .where(indicators)
         .subquery()
     )
-    statement = columns(
-        ranked.c.indicator_id,
-        ranked.c.week_start,
-        ranked.c.position,
-        ranked.c.total,
-        ranked.c.realisasi,
-        ranked.c.id,
-        ranked.c.submitted_at,
-    ).order_by(ranked.c.indicator_id, ranked.c.position)
-    if len(days) == 1:
-        statement = statement.where(ranked.c.next.is_(None))
-    connection = await session.connection()
-    history: dict[int, list[tuple[date, ReportTotals]]] = defaultdict(list)
-    for key, monday, *totals in (await connection.execute(statement)).all():
-        history[key].append((monday, ReportTotals(*totals)))
-    return history
+
+
+def _totals(ranked: Subquery) -> tuple[ColumnElement[Any], ...]:
+    """The columns of `ranked` that make a `ReportTotals`, in its order."""
+    c = ranked.c
+    return (c.position, c.total, c.realisasi, c.id, c.submitted_at)
+
+
+def _with_last_totals(indicators: ColumnElement[bool]) -> Rows[*tuple[Any, ...]]:
+    """The indicators meeting `indicators`, each with the totals of its reports as of the
+    `last_day` parameter: one row each, one statement. The indicator is looked up by its key
+    for each row of the window (the other way round, SQLite scans the window's rows for each
+    indicator)."""
+    ranked = _ranked(indicators)
+    return (
+        Rows(Indicator, *_totals(ranked))
+        .select_from(ranked)
+        .outerjoin(Indicator, col(Indicator.id) == ranked.c.indicator_id)
+        .where(ranked.c.next.is_(None))
+        .order_by(col(Indicator.employee_id), col(Indicator.jenis).desc(), col(Indicator.kode))
+    )
+
+
+def _history(indicators: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The totals as of each report of the indicators meeting `indicators` up to the
+    `last_day` parameter, by indicator oldest first."""
+    ranked = _ranked(indicators)
+    return (
+        columns(ranked.c.indicator_id, ranked.c.week_start, *_totals(ranked))
+        .where(ranked.c.id.is_not(None))
+        .order_by(ranked.c.indicator_id, ranked.c.position)
+    )
+
+
+# The statements are built once, with parameters: building them (the window subquery's
+# columns above all) and their cache keys at every call cost more Python than running them,
+# and /lapor asks at three of its steps.
+_THEIRS = col(Indicator.employee_id).in_(bindparam("employee_ids", expanding=True)) & (
+    col(Indicator.tahun) == bindparam("year")
+)
+_THEIR_PROGRESS = _with_last_totals(_THEIRS)
+_ONE_PROGRESS = _with_last_totals(col(Indicator.id) == bindparam("indicator_id"))
+_THEIR_INDICATORS = (
+    select(Indicator)
+    .where(_THEIRS)
+    .order_by(col(Indicator.employee_id), col(Indicator.jenis).desc(), col(Indicator.kode))
+)
+_THEIR_HISTORY = _history(_THEIRS)
+
+
+def _summarised(row: Any, as_of: date) -> IndicatorProgress:
+    """The progress of a row of `_with_last_totals`."""
+    indicator, count, total, *last = row
+    return summarise(indicator, ReportTotals(count, total or 0.0, *last), as_of)
 
 
 def totals_on(history: list[tuple[date, ReportTotals]], day: date) -> ReportTotals:
-    """The totals as of `day` from an indicator's `report_totals`."""
+    """The totals as of `day` from an indicator's history (week, totals as of that report),
+    oldest first: those of the last entry of that day's week or earlier."""
     reported = bisect_right(history, day, key=lambda entry: entry[0])
     return history[reported - 1][1] if reported else ReportTotals()
 
@@ -149,13 +190,22 @@ def totals_on(history: list[tuple[date, ReportTotals]], day: date) -> ReportTota
 async def indicator_progress(
     session: AsyncSession, employee_ids: Iterable[int], year: int, as_of: date
 ) -> dict[int, list[IndicatorProgress]]:
-    """Progress of every indicator of these employees in `year`, by employee id.
+    """Progress of every indicator of these employees in `year`, by employee id: one
+    statement, however many people.
 
     Reports from weeks after `as_of` are ignored, so a past date shows the past.
     """
     ids = list(employee_ids)
-    on_days = await indicator_progress_on_days(session, {i: [as_of] for i in ids}, year)
-    return {employee_id: on_days[(employee_id, as_of)] for employee_id in ids}
+    result: dict[int, list[IndicatorProgress]] = {employee_id: [] for employee_id in ids}
+    if not ids:
+        return result
+    rows = await session.exec(
+        _THEIR_PROGRESS, params={"employee_ids": ids, "year": year, "last_day": as_of}
+    )
+    for row in rows:
+        progress = _summarised(row, as_of)
+        result[progress.indicator.employee_id].append(progress)
+    return result
 
 
 async def indicator_progress_on_days(
@@ -163,19 +213,16 @@ async def indicator_progress_on_days(
 ) -> dict[tuple[int, date], list[IndicatorProgress]]:
     """Progress of every indicator of each employee in `year` as of each of their days, keyed
     by (employee id, day): two queries, however many people and days."""
-    ids = list(days)
     wanted = {day for theirs in days.values() for day in theirs}
     if not wanted:
         return {}
-    theirs = col(Indicator.employee_id).in_(ids) & (col(Indicator.tahun) == year)
-    indicators = (
-        await session.exec(
-            select(Indicator)
-            .where(theirs)
-            .order_by(col(Indicator.employee_id), col(Indicator.jenis).desc(), col(Indicator.kode))
-        )
-    ).all()
-    history = await report_totals(session, theirs, wanted)
+    params = {"employee_ids": list(days), "year": year, "last_day": max(wanted)}
+    indicators = (await session.exec(_THEIR_INDICATORS, params=params)).all()
+    # Plain columns: the core connection spares the ORM's work on every row.
+    connection = await session.connection()
+    history: dict[int, list[tuple[date, ReportTotals]]] = defaultdict(list)
+    for key, monday, *totals in await connection.execute(_THEIR_HISTORY, params):
+        history[key].append((monday, ReportTotals(*totals)))
     result: dict[tuple[int, date], list[IndicatorProgress]] = {
         (employee_id, day): [] for employee_id, on in days.items() for day in on
     }
@@ -189,10 +236,11 @@ async def indicator_progress_on_days(
 
 async def single_indicator_progress(
     session: AsyncSession, indicator_id: int, as_of: date
-) -> IndicatorProgress:
-    """Progress of one indicator (which must exist) as of `as_of`."""
-    indicator = await session.get(Indicator, indicator_id)
-    if indicator is None:
-        raise LookupError(f"indicator {indicator_id} does not exist")
-    history = await report_totals(session, col(Indicator.id) == indicator_id, [as_of])
-    return summarise(indicator, totals_on(history.get(indicator_id, []), as_of), as_of)
+) -> IndicatorProgress | None:
+    """Progress of one indicator as of `as_of` (None when there is no such indicator): one
+    statement."""
+    rows = await session.exec(
+        _ONE_PROGRESS, params={"indicator_id": indicator_id, "last_day": as_of}
+    )
+    row = rows.first()
+    return None if row is None else _summarised(row, as_of)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -111,14 +112,33 @@ def evidence_from_text(text: str) -> EvidenceDraft:
     return {"kind": kind, "content": stripped}
 
 
+# Statements of every /lapor, built once with parameters (building one and its cache key at
+# every call cost more Python than running it).
+_OWN_INDICATOR = select(Indicator).where(
+    col(Indicator.id) == bindparam("indicator_id"),
+    col(Indicator.employee_id) == bindparam("employee_id"),
+)
+_THIS_WEEKS_REPORT = (
+    select(ProgressReport)
+    .where(
+        col(ProgressReport.employee_id) == bindparam("employee_id"),
+        col(ProgressReport.indicator_id) == bindparam("indicator_id"),
+        col(ProgressReport.week_start) == bindparam("week_start"),
+    )
+    .order_by(col(ProgressReport.submitted_at).desc(), col(ProgressReport.id).desc())
+    .limit(1)
+)
+_SUBMITTED_AS = select(ProgressReport).where(
+    col(ProgressReport.submission_key) == bindparam("submission_key")
+)
+
+
 async def own_indicator(
     session: AsyncSession, employee: Employee, indicator_id: int
 ) -> Indicator | None:
     """The indicator if it is this employee's; None for anybody else's (forged buttons)."""
-    indicator = await session.get(Indicator, indicator_id)
-    if indicator is None or indicator.employee_id != employee.id:
-        return None
-    return indicator
+    params = {"indicator_id": indicator_id, "employee_id": employee.id}
+    return (await session.exec(_OWN_INDICATOR, params=params)).first()
 
 
 async def this_weeks_report(
@@ -126,32 +146,15 @@ async def this_weeks_report(
 ) -> tuple[ProgressReport | None, bool]:
     """The latest report this week (WIB, Monday to Sunday) on the indicator, and whether it can
     still be corrected."""
-    report = (
-        await session.exec(
-            select(ProgressReport)
-            .where(
-                ProgressReport.employee_id == employee.id,
-                ProgressReport.indicator_id == indicator_id,
-                ProgressReport.week_start == week_start(wib_today(now)),
-            )
-            .order_by(col(ProgressReport.submitted_at).desc(), col(ProgressReport.id).desc())
-        )
-    ).first()
+    params = {
+        "employee_id": employee.id,
+        "indicator_id": indicator_id,
+        "week_start": week_start(wib_today(now)),
+    }
+    report = (await session.exec(_THIS_WEEKS_REPORT, params=params)).first()
     if report is None:
         return None, False
-    _, refusal = await editable_report(session, employee, id_of(report), now)
-    return report, refusal is None
-
-
-async def current_indicators(
-    session: AsyncSession, employee: Employee, year: int
-) -> list[Indicator]:
-    statement = (
-        select(Indicator)
-        .where(Indicator.employee_id == employee.id, Indicator.tahun == year)
-        .order_by(col(Indicator.jenis).desc(), col(Indicator.kode))
-    )
-    return list((await session.exec(statement)).all())
+    return report, edit_refusal(report, now) is None
 
 
 class SubmitOutcome(StrEnum):
@@ -173,9 +176,7 @@ async def submit_report(
 ) -> Submitted:
     """Save a finished draft once: a retried Kirim finds the report saved the first time."""
     key = str(draft["id"])
-    existing = (
-        await session.exec(select(ProgressReport).where(ProgressReport.submission_key == key))
-    ).first()
+    existing = (await session.exec(_SUBMITTED_AS, params={"submission_key": key})).first()
     if existing is not None:
         return Submitted(SubmitOutcome.ALREADY_SAVED, existing)
     indicator = await own_indicator(session, employee, draft["indicator_id"])
@@ -269,11 +270,16 @@ async def editable_report(
     report = await session.get(ProgressReport, report_id)
     if report is None or report.employee_id != employee.id:
         return None, EditRefusal.NOT_YOURS
+    return report, edit_refusal(report, now)
+
+
+def edit_refusal(report: ProgressReport, now: datetime) -> EditRefusal | None:
+    """Why its author may no longer correct the report; None while they may."""
     if report.acknowledged_at is not None:
-        return report, EditRefusal.ACKNOWLEDGED
+        return EditRefusal.ACKNOWLEDGED
     if now - report.submitted_at > EDIT_WINDOW:
-        return report, EditRefusal.TOO_LATE
-    return report, None
+        return EditRefusal.TOO_LATE
+    return None
 
 
 async def correct_report(
