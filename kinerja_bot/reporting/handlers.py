@@ -313,10 +313,16 @@ async def choose_indicator(update: Update, context: BotContext, person: Person) 
     if draft is None or indicator_id is None:
         return await draft_lost(update, context)
     now = utcnow()
+    today = wib_today(now)
     async with context.db.session() as session:
-        # Only the chosen indicator's progress: it is also the check that it is theirs.
-        current = await single_indicator_progress(session, indicator_id, wib_today(now))
-        if current is None or current.indicator.employee_id != person.asn.id:
+        # Only the chosen indicator's progress: it is also the check that it is theirs and of
+        # this year (a button from last year's /lapor names an indicator no longer offered).
+        current = await single_indicator_progress(session, indicator_id, today)
+        if (
+            current is None
+            or current.indicator.employee_id != person.asn.id
+            or current.indicator.tahun != today.year
+        ):
             await reply(update, TEXTS.get("bukan_milik"))
             return CHOOSE
         earlier, editable = await this_weeks_report(session, person.asn, indicator_id, now)

@@ -220,6 +220,16 @@ async def test_someone_elses_indicator_cannot_be_reported(
     assert (await bot.api.next_message(ASN)).plain_text == TEXTS.get("bukan_milik")
 
 
+async def test_last_years_indicator_cannot_be_reported(
+    bot: RunningBot, database: Database, ktp: Indicator, siti: Employee
+) -> None:
+    last_year = await add_indicator(database, siti, tahun=ktp.tahun - 1, nama="Indikator lama")
+    (choose,) = await bot.say(ASN, "/lapor")
+    assert "Indikator lama" not in choose.button_labels
+    bot.api.press_button(ASN, choose, f"lapor:ind:{last_year.id}", check=False)
+    assert (await bot.api.next_message(ASN)).plain_text == TEXTS.get("bukan_milik")
+
+
 async def test_only_linked_asn_may_report(bot: RunningBot, database: Database) -> None:
     (reply,) = await bot.say(ASN + 99, "/lapor")
     assert reply.plain_text == TEXTS.get("bukan_pegawai")
