@@ -91,6 +91,21 @@ def database_fails(database: Database, *, on: str) -> Iterator[list[str]]:
         event.remove(database.engine.sync_engine, "before_cursor_execute", fail)
 
 
+@contextmanager
+def counted_statements(database: Database) -> Iterator[list[str]]:
+    """The SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+
+
 # --- The bot, running against the local fake Bot API over HTTP -------------------------------
 
 

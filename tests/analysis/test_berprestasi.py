@@ -4,14 +4,11 @@ unit's list, once) and the export checked cell by cell."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
-from sqlalchemy import event
 from sqlmodel import select
 
 from kinerja_bot.analysis.berprestasi import (
@@ -31,7 +28,7 @@ from kinerja_bot.reporting import indicator_progress
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI
 from tests.analysis.test_command import cli_env
 from tests.analysis.test_effect_and_thanks import complete, thank
-from tests.conftest import FakeClock, job_services
+from tests.conftest import FakeClock, counted_statements, job_services
 from tests.factories import add_employee, add_indicator, add_report, add_unit
 
 __all__ = ["cli_env"]  # a fixture, used by name
@@ -150,21 +147,6 @@ async def test_export_lists_the_candidates_cell_by_cell(
     ]
     assert all(r[4] is not None and r[4] >= 100 for r in body)
     assert all(r[8] is None for r in body)
-
-
-@contextmanager
-def counted_statements(database: Database) -> Iterator[list[str]]:
-    """The SQL statements run inside the block."""
-    statements: list[str] = []
-
-    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", count)
 
 
 async def statements_for_unit(database: Database) -> int:

@@ -5,11 +5,7 @@ each in a fixed number of statements."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
-
-from sqlalchemy import event
 
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import id_of
@@ -18,6 +14,7 @@ from kinerja_bot.reporting.progress import (
     indicator_progress_on_days,
     single_indicator_progress,
 )
+from tests.conftest import counted_statements
 from tests.factories import add_employee, add_indicator, add_report, add_unit
 
 YEAR = 2026
@@ -27,20 +24,6 @@ EARLIER = date(2026, 3, 31)
 
 def at(month: int, day: int, hour: int = 3) -> datetime:
     return datetime(YEAR, month, day, hour, tzinfo=UTC)
-
-
-@contextmanager
-def counted_statements(database: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", count)
 
 
 async def test_each_way_of_asking_adds_up_the_same_reports(database: Database) -> None:
