@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import count
 
 from kinerja_bot.core.db import Database
-from kinerja_bot.core.models import Employee, Indicator, ProgressReport, Unit, id_of, utcnow
+from kinerja_bot.core.models import (
+    Employee,
+    Indicator,
+    ProgressReport,
+    TrainingOffer,
+    Unit,
+    id_of,
+    utcnow,
+)
 from kinerja_bot.core.rules.periods import week_start, wib_today
 
 _sequence = count(1)
@@ -120,3 +128,34 @@ async def add_report(
         session.add(report)
         await session.flush()
         return report
+
+
+async def add_offer(
+    database: Database,
+    kode: str,
+    nama: str,
+    *,
+    kata_kunci: str,
+    jp: float = 24,
+    kuota: int | None = None,
+    starts_in: int = 7,
+) -> TrainingOffer:
+    """A classroom training offer of BPSDM Banten, starting `starts_in` days from today."""
+    start = wib_today() + timedelta(days=starts_in)
+    async with database.session() as session:
+        offer = TrainingOffer(
+            kode=kode,
+            nama=nama,
+            penyelenggara="BPSDM Provinsi Banten",
+            jenis="klasikal",
+            bentuk="pelatihan",
+            jp=jp,
+            kompetensi="teknis",
+            kata_kunci=kata_kunci,
+            mulai=start,
+            selesai=start + timedelta(days=2),
+            kuota=kuota,
+        )
+        session.add(offer)
+        await session.flush()
+        return offer

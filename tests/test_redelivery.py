@@ -42,7 +42,6 @@ from kinerja_bot.core.models import (
     LearningRecord,
     Leave,
     ProgressReport,
-    TrainingOffer,
     UserData,
     id_of,
     utcnow,
@@ -61,7 +60,7 @@ from kinerja_bot.scheduling.registry import notices_callback, services_of
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from kinerja_bot.testing.formatting import parse_html
 from tests.conftest import RunningBot, running_bot
-from tests.factories import add_employee, add_indicator, add_report
+from tests.factories import add_employee, add_indicator, add_offer, add_report
 from tests.survey.conftest import CITIZEN, HANDLER, HEAD, City, tap
 from tests.survey.conftest import city as city  # a fixture, used by name
 
@@ -251,35 +250,19 @@ async def citizen_reopens(bot: RunningBot, world: World) -> Step:
     )
 
 
-async def add_offer(database: Database) -> int:
-    start = wib_today() + timedelta(days=7)
-    async with database.session() as session:
-        offer = TrainingOffer(
-            kode="PLT-01",
-            nama="Analisis Data dengan Excel",
-            penyelenggara="BPSDM Provinsi Banten",
-            jenis="klasikal",
-            bentuk="pelatihan",
-            jp=24,
-            kompetensi="teknis",
-            kata_kunci="excel",
-            mulai=start,
-            selesai=start + timedelta(days=2),
-        )
-        session.add(offer)
-        await session.flush()
-        return id_of(offer)
-
-
 async def enrol_press(bot: RunningBot, world: World) -> Step:
-    offer_id = await add_offer(bot.application.bot_data["database"])
+    database = bot.application.bot_data["database"]
+    offer = await add_offer(database, "PLT-01", "Analisis Data dengan Excel", kata_kunci="excel")
+    offer_id = id_of(offer)
     (anchor,) = await bot.say(ASN, "/bantuan")  # under the offer's page, as it was shown
     return lambda: bot.api.press_button(ASN, anchor, f"pkb:daftar:{offer_id}", check=False)
 
 
 async def approve_press(bot: RunningBot, world: World) -> Step:
     database = bot.application.bot_data["database"]
-    offer_id = await add_offer(database)
+    offer_id = id_of(
+        await add_offer(database, "PLT-01", "Analisis Data dengan Excel", kata_kunci="excel")
+    )
     async with database.session() as session:
         enrolment = Enrolment(
             offer_id=offer_id, employee_id=id_of(world.asn), requested_at=utcnow()

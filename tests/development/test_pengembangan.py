@@ -24,7 +24,7 @@ from kinerja_bot.development.texts import TEXTS
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from kinerja_bot.testing.formatting import plain_text
 from tests.conftest import RunningBot
-from tests.factories import add_employee, add_indicator, add_report, add_unit
+from tests.factories import add_employee, add_indicator, add_offer, add_report, add_unit
 
 ATASAN, SITI, BUDI, OUTSIDER = 8200001, 8200002, 8200003, 8200004
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -36,36 +36,6 @@ class People:
     siti: Employee
     budi: Employee
     outsider: Employee
-
-
-async def add_offer(
-    database: Database,
-    kode: str,
-    nama: str,
-    *,
-    kata_kunci: str,
-    jp: float = 24,
-    kuota: int | None = None,
-    starts_in: int = 7,
-) -> TrainingOffer:
-    start = wib_today() + timedelta(days=starts_in)
-    async with database.session() as session:
-        offer = TrainingOffer(
-            kode=kode,
-            nama=nama,
-            penyelenggara="BPSDM Provinsi Banten",
-            jenis="klasikal",
-            bentuk="pelatihan",
-            jp=jp,
-            kompetensi="teknis",
-            kata_kunci=kata_kunci,
-            mulai=start,
-            selesai=start + timedelta(days=2),
-            kuota=kuota,
-        )
-        session.add(offer)
-        await session.flush()
-        return offer
 
 
 @pytest.fixture
