@@ -83,6 +83,35 @@ async def test_a_run_is_one_transaction_and_unchanged_data_costs_nothing(
     await persistence.flush()
 
 
+async def test_a_burst_of_users_is_written_with_one_statement_of_each_kind(
+    database: Database,
+) -> None:
+    """Under a burst one run carries many users' writes: each kind is one executemany."""
+    persistence = DatabasePersistence(database)
+    await persistence.get_user_data()
+    await persistence.get_conversations("lapor")
+    users = range(USER, USER + 40)
+    await asyncio.gather(
+        *(persistence.update_user_data(user, {"lapor": {"step": 1}}) for user in users),
+        *(persistence.update_conversation("lapor", (user, user), 1) for user in users),
+    )
+
+    ending, going_on = users[:10], users[10:]
+    with counted(persistence.database) as counts:
+        await asyncio.gather(
+            *(persistence.update_user_data(user, {}) for user in ending),
+            *(persistence.update_conversation("lapor", (user, user), None) for user in ending),
+            *(persistence.update_user_data(user, {"lapor": {"step": 2}}) for user in going_on),
+            *(persistence.update_conversation("lapor", (user, user), 2) for user in going_on),
+        )
+    assert counts == {"statements": 4, "commits": 1}
+    assert await on_disk(database) == (
+        {user: {"lapor": {"step": 2}} for user in going_on},
+        {f"[{user}, {user}]": 2 for user in going_on},
+    )
+    await persistence.flush()
+
+
 async def test_what_is_stored_is_known_after_a_restart(database: Database) -> None:
     first = DatabasePersistence(database)
     await first.get_user_data()
