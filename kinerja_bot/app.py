@@ -40,7 +40,7 @@ from kinerja_bot.core.context import (
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.flood_control import FLOOD_GROUP, FloodHandler, PatientRateLimiter
 from kinerja_bot.core.inbox import Inbox, repeat_of
-from kinerja_bot.core.persistence import DatabasePersistence
+from kinerja_bot.core.persistence import DatabasePersistence, UserDrafts
 from kinerja_bot.core.settings import Settings
 from kinerja_bot.core.telegram_ui import ANSWER_UNREAD
 from kinerja_bot.core.texts import TextBook
@@ -359,7 +359,7 @@ def build_application(
     builder: Any = (
         ApplicationBuilder()
         .bot(bot)
-        .context_types(ContextTypes(context=BotContext))
+        .context_types(ContextTypes(context=BotContext, user_data=UserDrafts))
         .persistence(DatabasePersistence(database))
         .concurrent_updates(processor)
         .post_init(post_init)

@@ -80,7 +80,7 @@ async def add_indicator(
 ) -> Indicator:
     async with database.session() as session:
         indicator = Indicator(
-            kode=kode or f"IKI-{next(_sequence)}",
+            kode=kode or f"IKI-{next(_sequence):06d}",  # zero-padded: codes sort in the order made
             employee_id=id_of(employee),
             tahun=tahun or wib_today().year,
             rhk="Terlayaninya penerbitan dokumen kependudukan",

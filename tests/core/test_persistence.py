@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
+from copy import deepcopy
 from typing import Any
 
 from sqlalchemy import event
@@ -12,7 +13,7 @@ from sqlmodel import select
 
 from kinerja_bot.core.db import Database
 from kinerja_bot.core.models import ConversationState, UserData
-from kinerja_bot.core.persistence import DatabasePersistence
+from kinerja_bot.core.persistence import DatabasePersistence, UserDrafts
 
 USER = 7300001
 KEY = (USER, USER)
@@ -131,3 +132,19 @@ async def test_what_is_stored_is_known_after_a_restart(database: Database) -> No
     await restarted.update_conversation("lapor", KEY, None)
     assert await on_disk(database) == ({}, {})
     await restarted.flush()
+
+
+async def test_ptbs_copy_of_a_users_drafts_is_what_gets_stored(database: Database) -> None:
+    """PTB deep-copies user_data before each write; the copy is the drafts as they were."""
+    persistence = DatabasePersistence(database)
+    await persistence.get_user_data()
+    drafts = UserDrafts({"lapor": {"step": 2, "bukti": ["a"]}})
+    copy = deepcopy(drafts)
+    drafts["lapor"]["step"] = 3  # the handler of the next update goes on
+    drafts["lapor"]["bukti"].append("b")
+
+    await persistence.update_user_data(USER, copy)
+    assert await on_disk(database) == ({USER: {"lapor": {"step": 2, "bukti": ["a"]}}}, {})
+    await persistence.update_user_data(USER, deepcopy(UserDrafts()))  # all drafts gone
+    assert await on_disk(database) == ({}, {})
+    await persistence.flush()
