@@ -9,13 +9,18 @@ through the in-process fake Bot API, polled by the bot as in production. Figures
   until the bot is done with it, answer sent and state written);
 - `conv_updates_per_s_sequential`: a few users one after another with the same latency;
   `conv_speedup` is the ratio;
+- `reply_p50_ms_paced`, `reply_p99_ms_paced`: the same 500 users and latency at a person's
+  pace: they arrive within `ARRIVAL_SECONDS` and take 1 to 3 seconds over each answer. All at
+  once with no pause, every user waits for the other 499 at every step (the figures above
+  measure the bot saturated: by Little's law the mean reply is users / throughput); paced,
+  the bot has time to spare and the figures are the wait a person sees at that load;
 - `inproc_updates_per_s`: every user at once without latency (the bot's own cost);
   `echo_floor_updates_per_s` the same feed to a bare PTB echo bot (one answer per update);
   `overhead_vs_echo` is the ratio of their costs per update (process CPU time);
 - `cpu_ms_per_update`, `echo_cpu_ms_per_update`: process CPU time per update in the
   no-latency runs;
 - `conv_errors`, `conv_reports_missing`: updates that failed (reached the error handler) and
-  users whose report was not saved, over the three runs: the figures count only with these.
+  users whose report was not saved, over the four runs: the figures count only with these.
 
 Outgoing calls are not paced here (the fake enforces no limits): the figures measure the bot,
 not Telegram's 30 messages a second (see docs/performance.md). SQLite in a temporary folder;
@@ -27,6 +32,7 @@ with BENCH_DATABASE_URL the no-latency run is repeated on PostgreSQL (`inproc_..
 from __future__ import annotations
 
 import asyncio
+import random
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -67,6 +73,9 @@ from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 
 LATENCY = 0.05
 STEPS = 8
+# The paced run: arrivals spread over this many seconds, each answer taking THINK seconds.
+ARRIVAL_SECONDS = 5.0
+THINK = (1.0, 3.0)
 
 
 @dataclass
@@ -76,6 +85,9 @@ class Feed:
     api: FakeBotAPI
     done: dict[int, asyncio.Future[None]] = field(default_factory=dict)
     reply_seconds: list[float] = field(default_factory=list)
+    # Seconds a user takes before each update (the paced run); None: no pause at all.
+    think: Callable[[int, int], float] | None = None
+    steps_sent: dict[int, int] = field(default_factory=dict)
 
     def watch(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         process = application.process_update
@@ -93,6 +105,9 @@ class Feed:
 
     async def send(self, user: int, push: Callable[[], object]) -> SentMessage | None:
         """Push one update of `user`, wait until it is handled; their latest message then."""
+        if self.think is not None:
+            step = self.steps_sent[user] = self.steps_sent.get(user, -1) + 1
+            await asyncio.sleep(self.think(user, step))
         waiter = asyncio.get_running_loop().create_future()
         started = time.perf_counter()
         push()
@@ -177,6 +192,18 @@ async def stopped(journey: Awaitable[None]) -> BaseException | None:
     return None
 
 
+def person_pace(first_user: int, users: int) -> Callable[[int, int], float]:
+    """Users arriving evenly within ARRIVAL_SECONDS, then THINK seconds before each answer
+    (the same draw for the same user and step in every run)."""
+
+    def think(user: int, step: int) -> float:
+        if step == 0:
+            return (user - first_user) * ARRIVAL_SECONDS / users
+        return random.Random(user * STEPS + step).uniform(*THINK)
+
+    return think
+
+
 async def drive(
     application: Application[Any, Any, Any, Any, Any, Any],
     api: FakeBotAPI,
@@ -184,9 +211,10 @@ async def drive(
     users: range,
     *,
     at_once: bool,
+    paced: bool = False,
 ) -> tuple[float, float, list[float]]:
     """Seconds of wall and CPU time for every user's journey, and each update's reply time."""
-    feed = Feed(api)
+    feed = Feed(api, think=person_pace(users.start, len(users)) if paced else None)
     feed.watch(application)
     for user in users:
         api.user(user)
@@ -227,7 +255,9 @@ class Outcome:
     missing: int  # users whose report was not saved at the end
 
 
-async def kinerja_run(url: str, users: range, latency: float, *, at_once: bool) -> Outcome:
+async def kinerja_run(
+    url: str, users: range, latency: float, *, at_once: bool, paced: bool = False
+) -> Outcome:
     settings = bench_settings(url)
     database = Database(url, settings.database_timeouts)
     await add_staff(database, len(users), first_user=users.start)
@@ -242,7 +272,7 @@ async def kinerja_run(url: str, users: range, latency: float, *, at_once: bool) 
         errors.append(context.error)
 
     application.add_error_handler(count)
-    wall, cpu, replies = await drive(application, api, lapor, users, at_once=at_once)
+    wall, cpu, replies = await drive(application, api, lapor, users, at_once=at_once, paced=paced)
     async with Database(url).session() as session:
         saved = (await session.exec(select(func.count()).select_from(ProgressReport))).one()
     return Outcome(wall, cpu, replies, len(errors), len(users) - saved)
@@ -265,6 +295,9 @@ def run(quick: bool = False) -> Figures:
         one_by_one = asyncio.run(
             kinerja_run(fresh_sqlite(folder, "seq"), sequential_users, LATENCY, at_once=False)
         )
+        paced = asyncio.run(
+            kinerja_run(fresh_sqlite(folder, "paced"), users, LATENCY, at_once=True, paced=True)
+        )
         inproc = asyncio.run(kinerja_run(fresh_sqlite(folder, "inproc"), users, 0.0, at_once=True))
         echo_wall, echo_cpu, _ = asyncio.run(echo_run(users, 0.0))
     concurrent = updates / latent.wall
@@ -275,6 +308,8 @@ def run(quick: bool = False) -> Figures:
         "conv_speedup": round(concurrent / sequential, 1),
         "reply_p50_ms": round(percentile(latent.replies, 0.50) * 1000),
         "reply_p99_ms": round(percentile(latent.replies, 0.99) * 1000),
+        "reply_p50_ms_paced": round(percentile(paced.replies, 0.50) * 1000),
+        "reply_p99_ms_paced": round(percentile(paced.replies, 0.99) * 1000),
         "inproc_updates_per_s": round(updates / inproc.wall, 1),
         "echo_floor_updates_per_s": round(updates / echo_wall, 1),
         # Cost is CPU time: on a shared machine wall time also counts everyone else's work.
@@ -282,8 +317,8 @@ def run(quick: bool = False) -> Figures:
         "cpu_ms_per_update": round(inproc.cpu / updates * 1000, 2),
         "echo_cpu_ms_per_update": round(echo_cpu / updates * 1000, 2),
         # Figures of a bot that failed some users would flatter it: how many, next to them.
-        "conv_errors": sum(run.errors for run in (latent, one_by_one, inproc)),
-        "conv_reports_missing": sum(run.missing for run in (latent, one_by_one, inproc)),
+        "conv_errors": sum(run.errors for run in (latent, one_by_one, paced, inproc)),
+        "conv_reports_missing": sum(run.missing for run in (latent, one_by_one, paced, inproc)),
     }
     database_url = postgres_url()
     if database_url is not None:
