@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlmodel import col, select
@@ -312,9 +313,18 @@ async def test_the_auto_close_job_tells_the_citizen(
     assert told.button_labels == [TEXTS.get("tombol_buka_kembali")]
     await auto_close_job(BotContext(bot.application))  # idempotent: nothing more to tell
     assert bot.api.unread(CITIZEN) == []
-    async with database.session() as session:
-        (row,) = (await session.exec(select(Delivery).where(Delivery.job == CLOSED_JOB))).all()
+    # The courier records the send once Telegram has answered: the message can arrive first
+    # (polled: a database row has no event to wait on).
+    async with asyncio.timeout(5):
+        while (rows := await closing_notices(database))[0].status == DeliveryStatus.SENDING:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+    (row,) = rows
     assert (row.job, row.chat_id, row.status) == (CLOSED_JOB, CITIZEN, DeliveryStatus.SENT)
+
+
+async def closing_notices(database: Database) -> list[Delivery]:
+    async with database.session() as session:
+        return list((await session.exec(select(Delivery).where(Delivery.job == CLOSED_JOB))).all())
 
 
 async def close_by_staff(bot: RunningBot, database: Database) -> SentMessage:
