@@ -50,8 +50,8 @@ class UserDrafts(dict[Any, Any]):
 
     PTB deep-copies it before every write it asks of the persistence, which only encodes the
     copy to JSON: so the copy is that JSON, made at once. Copying drafts field by field (a
-    draft is a dict subclass: `copy` rebuilds it the slow way) was a twentieth of the bot's
-    CPU per update."""
+    draft is a dict subclass: `copy` rebuilds it the slow way) was about 4 % of the event
+    loop's CPU (docs/performance.md, fix 17)."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> _EncodedDrafts:
         return _EncodedDrafts(self)
@@ -260,9 +260,9 @@ def _by_statement(
     """A batch's rows grouped by statement, each group executed as one `executemany`.
 
     Under a burst one run carries the writes of a few hundred users: executed one by one,
-    each cost SQLAlchemy's per-statement work and a hand-over to the database's thread, a
-    quarter of the bot's CPU per update (docs/performance.md). Regrouping keeps the outcome:
-    PTB's run names each draft and each conversation key once, so no row is written twice."""
+    each cost SQLAlchemy's per-statement work and a hand-over to the database's thread
+    (docs/performance.md, fix 16). Regrouping keeps the outcome: PTB's run names each draft
+    and each conversation key once, so no row is written twice."""
     groups: dict[Executable, list[dict[str, Any]]] = {}
     for statement, parameters in writes:
         groups.setdefault(statement, []).append(parameters)
