@@ -42,6 +42,7 @@ from kinerja_bot.core.models import (
     LearningRecord,
     Leave,
     ProgressReport,
+    SurveyResponse,
     UserData,
     id_of,
     utcnow,
@@ -57,11 +58,12 @@ from kinerja_bot.privacy.handlers import TEXTS as PRIVACY
 from kinerja_bot.reminders.service import SNOOZE_JOB
 from kinerja_bot.reporting.texts import TEXTS as REPORTING
 from kinerja_bot.scheduling.registry import notices_callback, services_of
+from kinerja_bot.survey.texts import TEXTS as SURVEY
 from kinerja_bot.testing.fake_bot_api import FakeBotAPI, SentMessage
 from kinerja_bot.testing.formatting import parse_html
 from tests.conftest import RunningBot, running_bot
 from tests.factories import add_employee, add_indicator, add_offer, add_report
-from tests.survey.conftest import CITIZEN, HANDLER, HEAD, City, tap
+from tests.survey.conftest import CITIZEN, HANDLER, HEAD, City, all_scores, answer_all, tap
 from tests.survey.conftest import city as city  # a fixture, used by name
 
 ASN, ATASAN, NEWCOMER = 7300001, 7300002, 7300003
@@ -282,6 +284,14 @@ async def thanks_written(bot: RunningBot, world: World) -> Step:
     return lambda: bot.api.send_text(ATASAN, "Terima kasih, target terlampaui.")
 
 
+async def survey_sent(bot: RunningBot, world: World) -> Step:
+    """A citizen's survey up to its last press (no suggestion): the response is stored."""
+    (question,) = await bot.say(CITIZEN, "/start layanan-L-KTP")
+    intro = await answer_all(bot, CITIZEN, question, all_scores(4))
+    prompt = await tap(bot, CITIZEN, intro, SURVEY.get("tombol_lewati"))
+    return lambda: bot.api.press_button(CITIZEN, prompt, label=SURVEY.get("tombol_lewati"))
+
+
 async def report_read(bot: RunningBot, world: World) -> Step:
     (anchor,) = await bot.say(ATASAN, "/bantuan")  # under the member's page on /tim
     return lambda: bot.api.press_button(ATASAN, anchor, f"tim:baca:{world.report_id}", check=False)
@@ -439,6 +449,13 @@ CASES = [
         notices={ASN: 1},
     ),
     Case(
+        "survey sent",
+        CITIZEN,
+        survey_sent,
+        lambda db, w: count(db, SurveyResponse),
+        1,
+    ),
+    Case(
         "/rtl recorded",
         HEAD,
         rtl_deadline,
@@ -450,8 +467,9 @@ CASES = [
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """Many updates within seconds from one user are no flood here."""
-    return settings.model_copy(update={"user_message_limit": 10_000})
+    """Many updates within seconds from one user are no flood here; two surveys a day, so
+    that the daily limit does not hide a survey stored twice."""
+    return settings.model_copy(update={"user_message_limit": 10_000, "survey_daily_limit": 2})
 
 
 async def snapshot(database: Database) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

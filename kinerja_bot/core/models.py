@@ -393,7 +393,9 @@ class SurveyResponse(SQLModel, table=True):
         max_length=16,
         sa_column_kwargs={"server_default": SurveyChannel.TELEGRAM.value},
     )
-    # An imported questionnaire's fingerprint: importing the same file again adds nothing.
+    # An imported questionnaire's fingerprint (importing the same file again adds nothing), or
+    # that of the update that sent a Telegram response (`survey.service.submission_fingerprint`:
+    # the update handled again after a kill adds nothing).
     fingerprint: str | None = Field(default=None, max_length=64, unique=True)
     respondent_hash: str | None = Field(default=None, max_length=64, index=True)
     jenis_kelamin: str | None = Field(default=None, max_length=16)

@@ -417,7 +417,7 @@ async def save(update: Update, context: BotContext, draft: Draft, saran: str | N
         return ConversationHandler.END
     now = utcnow()
     async with context.db.session() as session:
-        refused = await submit_response(
+        submitted = await submit_response(
             session,
             context.settings,
             telegram_id=user.id,
@@ -426,8 +426,9 @@ async def save(update: Update, context: BotContext, draft: Draft, saran: str | N
             profile=draft["profile"],
             saran=saran or None,
             now=now,
+            submission=update_key(update),
         )
-        if refused is None and draft["profile"]:
+        if submitted.stored and submitted.first_time and draft["profile"]:
             await record_consent(
                 session,
                 telegram_id=None,
@@ -435,9 +436,12 @@ async def save(update: Update, context: BotContext, draft: Draft, saran: str | N
                 text_version=TEXTS.get("profil_ajakan_versi"),
                 now=now,
             )
-    if refused is not None:
+    if submitted.next_day is not None:
         SURVEY_DRAFT.drop(context)
-        await show(update, refusal(draft["service"], refused, context.settings.survey_daily_limit))
+        await show(
+            update,
+            refusal(draft["service"], submitted.next_day, context.settings.survey_daily_limit),
+        )
         return ConversationHandler.END
     low = low_unsur(draft["answers"])
     # From here on the draft holds nothing of the answers: only what a ticket needs.

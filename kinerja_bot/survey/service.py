@@ -5,6 +5,8 @@ link to a person is `respondent_hash`, an HMAC-SHA256 under a server secret of (
 service, WIB date): it lets the bot count today's responses of one person for one service,
 and the hashes of two different days cannot be linked. The time of a response is stored as
 noon of its WIB day, so it cannot be matched to the time of a message, a consent or a ticket.
+A response sent in Telegram is also fingerprinted with the update that sent it, under the same
+key (`submission_fingerprint`): handled again after a kill, that update stores nothing more.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -47,6 +50,23 @@ def respondent_hash(key: bytes, telegram_id: int, service_id: int, day: date) ->
     """HMAC-SHA256 of (Telegram id, service, WIB date): the same person, service and day only."""
     message = f"{telegram_id}:{service_id}:{day.isoformat()}".encode("ascii")
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def submission_fingerprint(key: bytes, submission: str) -> str:
+    """HMAC-SHA256 of the update that sent a response (`telegram_ui.update_key`): it names
+    that update once more, and nobody."""
+    return hmac.new(key, f"update:{submission}".encode("ascii"), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What became of a finished survey: stored now, stored already by the same update
+    (handled again after a kill: `first_time` False), or refused by the daily limit until
+    `next_day`."""
+
+    stored: bool
+    first_time: bool = True
+    next_day: date | None = None
 
 
 def local_day(now: datetime, tz: ZoneInfo) -> date:
@@ -95,12 +115,14 @@ async def save_response(
     hash_value: str,
     day: date,
     tz: ZoneInfo,
+    fingerprint: str | None = None,
 ) -> SurveyResponse:
     """Store one anonymous response with its answers keyed by unsur code."""
     check_answers(answers)
     response = SurveyResponse(
         service_id=service_id,
         submitted_at=anonymous_timestamp(day, tz),
+        fingerprint=fingerprint,
         respondent_hash=hash_value,
         jenis_kelamin=profile.get("jenis_kelamin"),
         usia=profile.get("usia"),
@@ -121,15 +143,22 @@ async def submit_response(
     profile: Mapping[str, str],
     saran: str | None,
     now: datetime,
-) -> date | None:
-    """Save the response unless today's limit is reached; returns None, or the next allowed day.
+    submission: str,
+) -> Submission:
+    """Save the response unless today's limit is reached, or `submission` (the update that
+    sent it) stored it already.
 
     The limit is checked again here: a second survey of the same service may have been
     finished in between, or the day may have changed since the survey started.
     """
+    key = respondent_key(settings)
+    fingerprint = submission_fingerprint(key, submission)
+    stored = select(SurveyResponse.id).where(SurveyResponse.fingerprint == fingerprint)
+    if (await session.exec(stored)).first() is not None:
+        return Submission(stored=True, first_time=False)
     refused = await next_allowed_day(session, settings, telegram_id, service_id, now)
     if refused is not None:
-        return refused
+        return Submission(stored=False, next_day=refused)
     day = local_day(now, settings.tz)
     await save_response(
         session,
@@ -137,8 +166,9 @@ async def submit_response(
         answers=answers,
         profile=profile,
         saran=saran,
-        hash_value=respondent_hash(respondent_key(settings), telegram_id, service_id, day),
+        hash_value=respondent_hash(key, telegram_id, service_id, day),
         day=day,
         tz=settings.tz,
+        fingerprint=fingerprint,
     )
-    return None
+    return Submission(stored=True)
