@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import count
 
 from kinerja_bot.core.db import Database
@@ -130,6 +130,31 @@ async def add_report(
         return report
 
 
+def training_offer(
+    kode: str,
+    nama: str,
+    *,
+    mulai: date,
+    kata_kunci: str,
+    jp: float = 24,
+    kuota: int | None = None,
+) -> TrainingOffer:
+    """A classroom training offer of BPSDM Banten, two days from `mulai` (not stored)."""
+    return TrainingOffer(
+        kode=kode,
+        nama=nama,
+        penyelenggara="BPSDM Provinsi Banten",
+        jenis="klasikal",
+        bentuk="pelatihan",
+        jp=jp,
+        kompetensi="teknis",
+        kata_kunci=kata_kunci,
+        mulai=mulai,
+        selesai=mulai + timedelta(days=2),
+        kuota=kuota,
+    )
+
+
 async def add_offer(
     database: Database,
     kode: str,
@@ -140,22 +165,10 @@ async def add_offer(
     kuota: int | None = None,
     starts_in: int = 7,
 ) -> TrainingOffer:
-    """A classroom training offer of BPSDM Banten, starting `starts_in` days from today."""
+    """`training_offer`, stored, starting `starts_in` days from today."""
     start = wib_today() + timedelta(days=starts_in)
     async with database.session() as session:
-        offer = TrainingOffer(
-            kode=kode,
-            nama=nama,
-            penyelenggara="BPSDM Provinsi Banten",
-            jenis="klasikal",
-            bentuk="pelatihan",
-            jp=jp,
-            kompetensi="teknis",
-            kata_kunci=kata_kunci,
-            mulai=start,
-            selesai=start + timedelta(days=2),
-            kuota=kuota,
-        )
+        offer = training_offer(kode, nama, mulai=start, kata_kunci=kata_kunci, jp=jp, kuota=kuota)
         session.add(offer)
         await session.flush()
         return offer

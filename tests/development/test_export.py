@@ -22,14 +22,13 @@ from kinerja_bot.core.models import (
     EnrolmentStatus,
     LearningRecord,
     LearningStatus,
-    TrainingOffer,
     id_of,
 )
 from kinerja_bot.core.rules.periods import parse_period, wib_today
 from kinerja_bot.core.settings import Settings, get_settings
 from kinerja_bot.core.vocabulary import competency_label
 from kinerja_bot.exports.texts import TEXTS
-from tests.factories import add_employee, add_indicator, add_report, add_unit
+from tests.factories import add_employee, add_indicator, add_report, add_unit, training_offer
 
 YEAR = wib_today().year
 
@@ -76,22 +75,6 @@ def in_words(*scores: tuple[str, int]) -> str:
     )
 
 
-def offer(kode: str, nama: str, start: date, topics: str, jp: float) -> TrainingOffer:
-    return TrainingOffer(
-        kode=kode,
-        nama=nama,
-        penyelenggara="BPSDM Provinsi Banten",
-        jenis="klasikal",
-        bentuk="pelatihan",
-        jp=jp,
-        kompetensi="teknis",
-        kata_kunci=topics,
-        mulai=start,
-        selesai=start + timedelta(days=2),
-        kuota=30,
-    )
-
-
 async def world(database: Database) -> None:
     """BAPPEDA: Hendra (behind on an indicator, no learning) and Siti (a catalog course of
     24 JP, learning outside the catalog waiting for verification, asked for Excel training).
@@ -112,9 +95,20 @@ async def world(database: Database) -> None:
     asked = await add_indicator(database, siti, nama="Kajian disusun", target=3)
     await add_report(database, asked, 3, dukungan=("pelatihan", "Pelatihan Excel untuk analisis"))
     async with database.session() as session:
-        past = offer("PLT-01", "Penulisan Kajian Kebijakan", date(YEAR, 3, 10), "kajian", 24)
-        future = offer(
-            "PLT-02", "Analisis Data dengan Excel", wib_today() + timedelta(days=20), "excel", 16
+        past = training_offer(
+            "PLT-01",
+            "Penulisan Kajian Kebijakan",
+            mulai=date(YEAR, 3, 10),
+            kata_kunci="kajian",
+            kuota=30,
+        )
+        future = training_offer(
+            "PLT-02",
+            "Analisis Data dengan Excel",
+            mulai=wib_today() + timedelta(days=20),
+            kata_kunci="excel",
+            jp=16,
+            kuota=30,
         )
         session.add_all([past, future])
         session.add_all(scored(siti, hendra, f"{YEAR}-Q1", (1, 4, 3), date(YEAR, 3, 30)))
